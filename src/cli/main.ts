@@ -1,0 +1,90 @@
+import { Command, CommanderError, Option } from "commander";
+import { explain } from "../diagnostics/catalog.js";
+import { checkCommand } from "./commands/check.js";
+import { dumpCommand } from "./commands/dump.js";
+import { fmtCommand } from "./commands/fmt.js";
+import { ExitCode, type CliIO, processIO } from "./io.js";
+
+/**
+ * `aec`: every command returns an exit code instead of exiting, so the whole CLI runs
+ * in-process in tests. 0 ok · 1 diagnostics · 2 usage · 3 internal error.
+ */
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command("aec")
+    .description("aespec compiler: declarative specs of the autoencoder family, compiled to TensorFlow.js")
+    .version("0.1.0", "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help for aec or for one command")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addHelpText("after", `
+Exit codes: 0 success, 1 diagnostics (errors in a spec or its inputs), 2 usage, 3 internal error.
+Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for any diagnostic code.`);
+
+  const act = (run: () => Promise<number> | number) => async () => {
+    exitCode = await run();
+  };
+
+  program
+    .command("check")
+    .description("parse and check specs, reporting every problem found")
+    .argument("<paths...>", ".aespec files, or folders searched for them")
+    .option("--json", "print diagnostics as JSON instead of for people")
+    .option("--lint", "also report modelling advice (off by default)")
+    .action((paths: string[], options: { json?: boolean; lint?: boolean }) => act(() => checkCommand(paths, options, io))());
+
+  program
+    .command("fmt")
+    .description("rewrite specs in the canonical layout, keeping every comment")
+    .argument("<paths...>", ".aespec files, or folders searched for them")
+    .option("--check", "write nothing; list files that are not formatted and exit 1 if any")
+    .option("--stdout", "print the formatted text instead of rewriting the files")
+    .action((paths: string[], options: { check?: boolean; stdout?: boolean }) => act(() => fmtCommand(paths, options, io))());
+
+  program
+    .command("dump")
+    .description("print one stage of the pipeline for a spec, for debugging and teaching")
+    .addArgument(new Command().createArgument("<stage>", "the stage to print").choices(["tokens", "ast"]))
+    .argument("<path>", "one .aespec file")
+    .action((stage: "tokens" | "ast", path: string) => act(() => dumpCommand(stage, path, io))());
+
+  program
+    .command("explain")
+    .description("explain a diagnostic code, with an example of the mistake and its fix")
+    .argument("<code>", "a code such as AE0102")
+    .action((code: string) =>
+      act(() => {
+        const text = explain(code);
+        if (!text) {
+          io.stderr(`error: unknown diagnostic code \`${code}\`; codes look like AE0102\n`);
+          return ExitCode.usage;
+        }
+        io.stdout(`${text}\n`);
+        return ExitCode.ok;
+      })(),
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    return reportInternalError(error, io);
+  }
+}
+
+export function reportInternalError(error: unknown, io: CliIO): number {
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(
+    `error[AE0999]: internal compiler error: ${message}\n` +
+      "  = help: this is a bug in aespec, not in your spec; please file an issue with the spec and the command you ran\n" +
+      (process.env.AEC_DEBUG && error instanceof Error ? `${error.stack}\n` : "  = note: set AEC_DEBUG=1 to print the stack trace\n"),
+  );
+  return ExitCode.internal;
+}
+
+export { Option };
