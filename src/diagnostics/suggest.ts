@@ -25,6 +25,9 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
     if (candidate === name) continue;
+    // An abbreviation or an elaboration (`lrate` for `lr`) is as good a guess as a typo.
+    const c = candidate.toLowerCase();
+    if (c.length >= 2 && lower.length >= 2 && (lower.startsWith(c) || c.startsWith(lower)) && best === undefined) best = candidate;
     const distance = editDistance(lower, candidate.toLowerCase(), limit);
     if (distance < bestDistance) {
       best = candidate;
@@ -38,6 +41,12 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   const best = closestName(name, candidates);
   return best === undefined ? undefined : `did you mean \`${best}\`?`;
+}
+
+/** `a`, `b` and `c` — for lists of members in messages. */
+export function andList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 /** `a`, `b` or `c` — for lists of alternatives in messages. */

@@ -1,0 +1,181 @@
+import { andList, didYouMean, orList } from "../diagnostics/suggest.js";
+import type * as A from "../syntax/ast.js";
+import { activations, type BuiltinSpec, type ParameterKind, type ParameterSpec } from "./builtins.js";
+import type { CheckContext } from "./context.js";
+import { bareName, constantValue, describeExpression } from "./evaluate.js";
+import type { ArgumentValue } from "./model.js";
+
+/** Sizes beyond this are certainly mistakes (and would exhaust memory long before training). */
+export const maxSize = 1_000_000;
+
+export interface BoundCall {
+  readonly values: Record<string, ArgumentValue | readonly number[]>;
+  /** Arguments that are calls themselves (layers inside a head's distribution). */
+  readonly calls: Record<string, A.Call>;
+  readonly spans: Record<string, A.Argument["span"]>;
+}
+
+/**
+ * Binds a call's arguments to a builtin's parameters (positional, then named), checks
+ * every value against its kind, and fills defaults. Reports what is wrong and returns
+ * undefined, so callers never work with half-bound arguments.
+ */
+export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, what: string): BoundCall | undefined {
+  const before = ctx.errorCount();
+  const values: BoundCall["values"] = {};
+  const calls: BoundCall["calls"] = {};
+  const spans: BoundCall["spans"] = {};
+  const label = `${what} \`${spec.name}\``;
+
+  if (call.given.length > 0) {
+    ctx.error("AE0208", `${label} takes no conditioning part after \`|\``, call.given[0]!.span);
+  }
+
+  const given = new Map<string, A.Argument>();
+  const variadic: A.Argument[] = [];
+  let seenNamed = false;
+  call.args.forEach((arg, index) => {
+    if (arg.name) {
+      seenNamed = true;
+      const parameter = spec.parameters.find((p) => p.name === arg.name!.name);
+      if (!parameter) {
+        const names = spec.parameters.map((p) => `\`${p.name}\``);
+        ctx.error("AE0207", `${label} has no parameter \`${arg.name.name}\``, arg.name.span, {
+          help: didYouMean(arg.name.name, spec.parameters.map((p) => p.name)) ?? (names.length > 0 ? `its parameters are ${andList(names)}` : `it takes no arguments`),
+        });
+        return;
+      }
+      if (given.has(parameter.name)) {
+        ctx.error("AE0208", `${label}: \`${parameter.name}\` is given twice`, arg.span);
+        return;
+      }
+      given.set(parameter.name, arg);
+      return;
+    }
+    if (seenNamed) {
+      ctx.error("AE0208", `${label}: a positional argument cannot follow named ones`, arg.span, { help: "write positional arguments first, or name this one" });
+      return;
+    }
+    const parameter = spec.parameters[index];
+    if (parameter) given.set(parameter.name, arg);
+    else if (spec.variadic) variadic.push(arg);
+    else {
+      const count = spec.parameters.length;
+      ctx.error("AE0208", `${label} takes ${count === 0 ? "no arguments" : `at most ${count} argument${count === 1 ? "" : "s"}`}, but ${call.args.length} are given`, arg.span, {
+        help: count === 0 ? `write \`${spec.name}\` without parentheses` : `its parameters are ${andList(spec.parameters.map((p) => `\`${p.name}\``))}`,
+      });
+    }
+  });
+
+  // A misspelt name already reported stands for the parameter it meant: no "missing" error on top.
+  const misspelt = ctx.errorCount() > before;
+  for (const parameter of spec.parameters) {
+    const arg = given.get(parameter.name);
+    if (!arg) {
+      if (parameter.required && !misspelt) {
+        ctx.error("AE0208", `${label} needs \`${parameter.name}\` (${parameter.doc})`, call.span, { help: `for example \`${example(spec, parameter)}\`` });
+      } else if (parameter.default !== undefined) {
+        values[parameter.name] = parameter.default;
+      }
+      continue;
+    }
+    spans[parameter.name] = arg.span;
+    if (parameter.kind === "layer") {
+      if (arg.value.kind === "Call") calls[parameter.name] = arg.value;
+      else ctx.error("AE0606", `${label}: \`${parameter.name}\` must be a layer such as \`dense(10)\`, found ${describeExpression(arg.value)}`, arg.value.span);
+      continue;
+    }
+    const value = checkValue(ctx, arg.value, parameter, label);
+    if (value !== undefined) values[parameter.name] = value;
+  }
+
+  if (variadic.length > 0) {
+    const dims: number[] = [];
+    for (const arg of variadic) {
+      const value = checkValue(ctx, arg.value, { name: "dimension", kind: spec.variadic!, doc: "" }, label);
+      if (typeof value === "number") dims.push(value);
+    }
+    values.dimensions = dims;
+  }
+
+  return ctx.errorCount() === before ? { values, calls, spans } : undefined;
+}
+
+function example(spec: BuiltinSpec, parameter: ParameterSpec): string {
+  const sample: Record<ParameterKind, string> = {
+    size: "10", positive: "1e-3", nonnegative: "1", probability: "0.5", number: "0",
+    activation: "relu", choice: parameter.choices?.[0] ?? "", head: parameter.name, layer: "dense(10)",
+  };
+  return `${spec.name}(${parameter.name} = ${sample[parameter.kind]})`;
+}
+
+/** Checks one value against its parameter's kind, reporting and returning undefined when it does not fit. */
+export function checkValue(ctx: CheckContext, e: A.Expression, parameter: Pick<ParameterSpec, "name" | "kind"> & { readonly choices?: readonly string[]; readonly doc?: string }, label: string): ArgumentValue | undefined {
+  const where = `\`${parameter.name}\` of ${label}`;
+  switch (parameter.kind) {
+    case "activation":
+    case "choice":
+    case "head": {
+      const name = bareName(e);
+      const options = parameter.kind === "activation" ? activations : parameter.kind === "choice" ? (parameter.choices ?? []) : undefined;
+      if (name === undefined) {
+        const expected = options ? orList(options.map((o) => `\`${o}\``)) : "a name";
+        ctx.error("AE0606", `${where} must be ${expected}, found ${describeExpression(e)}`, e.span);
+        return undefined;
+      }
+      if (options && !options.includes(name)) {
+        ctx.error("AE0204", `unknown ${parameter.kind === "activation" ? "activation" : parameter.name} \`${name}\` in ${label}`, e.span, {
+          help: didYouMean(name, options) ?? `expected ${orList(options.map((o) => `\`${o}\``))}`,
+        });
+        return undefined;
+      }
+      return name;
+    }
+    default:
+      return checkNumber(ctx, e, parameter.kind, where);
+  }
+}
+
+export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterKind, where: string): number | undefined {
+  const value = constantValue(e);
+  if (value === undefined) {
+    ctx.error("AE0606", `${where} must be a number, found ${describeExpression(e)}`, e.span);
+    return undefined;
+  }
+  if (!Number.isFinite(value)) {
+    ctx.error("AE0605", `${where} must be a finite number, but it evaluates to ${value}`, e.span);
+    return undefined;
+  }
+  switch (kind) {
+    case "size":
+      if (!Number.isInteger(value) || value < 1) {
+        ctx.error("AE0601", `${where} must be a positive integer, found ${value}`, e.span);
+        return undefined;
+      }
+      if (value > maxSize) {
+        ctx.error("AE0607", `${where} is ${value}, more than the largest size aespec accepts (${maxSize})`, e.span, { help: "sizes this large cannot be trained here; check the number" });
+        return undefined;
+      }
+      return value;
+    case "positive":
+      if (value <= 0) {
+        ctx.error("AE0602", `${where} must be greater than 0, found ${value}`, e.span);
+        return undefined;
+      }
+      return value;
+    case "nonnegative":
+      if (value < 0) {
+        ctx.error("AE0603", `${where} must be at least 0, found ${value}`, e.span);
+        return undefined;
+      }
+      return value;
+    case "probability":
+      if (value < 0 || value > 1) {
+        ctx.error("AE0604", `${where} must be a probability in [0, 1], found ${value}`, e.span);
+        return undefined;
+      }
+      return value;
+    default:
+      return value;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * What the language knows by name: layers, activations, distributions, priors,
+ * corruptions, objectives, optimizers, loss terms and train settings, each with the
+ * parameters it takes. The checker binds calls against these; adding a layer is adding
+ * an entry here (and its shape rule and code generator).
+ */
+
+export type ParameterKind =
+  | "size" // a positive integer
+  | "positive" // a finite number > 0
+  | "nonnegative" // a finite number >= 0
+  | "probability" // a number in [0, 1]
+  | "number" // any finite number
+  | "activation" // the name of an activation
+  | "choice" // one of `choices`
+  | "head" // the name of a head of the same network
+  | "layer"; // a layer call, inside a head's distribution
+
+export interface ParameterSpec {
+  readonly name: string;
+  readonly kind: ParameterKind;
+  readonly required?: boolean;
+  readonly default?: number | string;
+  readonly choices?: readonly string[];
+  readonly doc: string;
+}
+
+export interface BuiltinSpec {
+  readonly name: string;
+  readonly doc: string;
+  readonly parameters: readonly ParameterSpec[];
+  /** Extra positional arguments beyond the listed parameters are allowed (reshape's dimensions). */
+  readonly variadic?: ParameterKind;
+}
+
+const p = (name: string, kind: ParameterKind, doc: string, extra: Partial<ParameterSpec> = {}): ParameterSpec => ({ name, kind, doc, ...extra });
+
+export const activations = ["linear", "relu", "leakyRelu", "elu", "sigmoid", "tanh", "softplus"] as const;
+export type Activation = (typeof activations)[number];
+
+export const layers: readonly BuiltinSpec[] = [
+  { name: "dense", doc: "fully connected layer", parameters: [p("units", "size", "output width", { required: true }), p("activation", "activation", "applied to the output", { default: "linear" })] },
+  {
+    name: "conv2d",
+    doc: "2-D convolution over [height, width, channels]",
+    parameters: [
+      p("filters", "size", "output channels", { required: true }),
+      p("kernel", "size", "square kernel size", { required: true }),
+      p("stride", "size", "step in both directions", { default: 1 }),
+      p("padding", "choice", "`same` keeps ceil(size / stride); `valid` uses only full windows", { default: "same", choices: ["same", "valid"] }),
+      p("activation", "activation", "applied to the output", { default: "linear" }),
+    ],
+  },
+  {
+    name: "conv2dTranspose",
+    doc: "transposed 2-D convolution (upsampling)",
+    parameters: [
+      p("filters", "size", "output channels", { required: true }),
+      p("kernel", "size", "square kernel size", { required: true }),
+      p("stride", "size", "upsampling factor", { default: 1 }),
+      p("padding", "choice", "`same` gives size × stride", { default: "same", choices: ["same", "valid"] }),
+      p("activation", "activation", "applied to the output", { default: "linear" }),
+    ],
+  },
+  { name: "reshape", doc: "reshape to the given dimensions", parameters: [], variadic: "size" },
+  { name: "flatten", doc: "flatten to one dimension", parameters: [] },
+  { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true })] },
+  { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3 })] },
+  ...activations.map((a) => ({ name: a, doc: `${a} activation as its own layer`, parameters: [] })),
+];
+
+/** Distributions a network can output. Each parameter set is one way to give the distribution. */
+export interface DistributionSpec {
+  readonly name: string;
+  readonly doc: string;
+  readonly parameterSets: readonly (readonly string[])[];
+  readonly reparameterisable: boolean;
+  /** Which variable types it models. */
+  readonly supports: readonly ("real" | "interval" | "binary" | "onehot")[];
+}
+
+export const distributions: readonly DistributionSpec[] = [
+  { name: "Normal", doc: "Gaussian with diagonal covariance", parameterSets: [["mu", "sigma"], ["mu", "logvar"]], reparameterisable: true, supports: ["real", "interval"] },
+  { name: "Bernoulli", doc: "independent binary (or [0, 1]) outputs", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["binary", "interval"] },
+  { name: "Categorical", doc: "one of K classes, as a one-hot vector", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["onehot"] },
+  { name: "Deterministic", doc: "a point mass: the network's output itself", parameterSets: [["value"]], reparameterisable: true, supports: ["real", "interval", "binary", "onehot"] },
+];
+
+export interface PriorSpec extends BuiltinSpec {
+  /** Whether log p(z) can be evaluated (needed by ELBO and IWAE); every prior here can be sampled. */
+  readonly density: boolean;
+  /** Latent shape the prior is defined for: any, or exactly 2-D. */
+  readonly dimensions: "any" | 2;
+  readonly supports: readonly ("real" | "onehot")[];
+}
+
+export const priors: readonly PriorSpec[] = [
+  { name: "Normal", doc: "N(mu, sigma²) in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("mu", "number", "mean", { default: 0 }), p("sigma", "positive", "standard deviation", { default: 1 })] },
+  { name: "Uniform", doc: "uniform on [low, high] in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("low", "number", "lower bound", { default: -1 }), p("high", "number", "upper bound", { default: 1 })] },
+  { name: "Categorical", doc: "uniform over the K one-hot classes", density: true, dimensions: "any", supports: ["onehot"], parameters: [p("weights", "choice", "only `uniform` for now", { default: "uniform", choices: ["uniform"] })] },
+  {
+    name: "MixtureOfGaussians",
+    doc: "equal-weight 2-D Gaussians on a circle, one per component, elongated along the radius (the AAE paper's prior)",
+    density: true,
+    dimensions: 2,
+    supports: ["real"],
+    parameters: [
+      p("components", "size", "number of Gaussians", { default: 10 }),
+      p("radius", "positive", "distance of each mean from the origin", { default: 4 }),
+      p("radialSigma", "positive", "standard deviation along the radius", { default: 0.5 }),
+      p("tangentialSigma", "positive", "standard deviation across the radius", { default: 0.1 }),
+    ],
+  },
+  {
+    name: "SwissRoll",
+    doc: "points along a 2-D spiral; sampleable, with no density",
+    density: false,
+    dimensions: 2,
+    supports: ["real"],
+    parameters: [p("turns", "positive", "number of turns of the spiral", { default: 1.5 }), p("noise", "nonnegative", "Gaussian noise around the spiral", { default: 0.05 }), p("scale", "positive", "radius of the outer end", { default: 4 })],
+  },
+];
+
+export const corruptions: readonly BuiltinSpec[] = [
+  { name: "gaussianNoise", doc: "adds N(0, sigma²) noise, then clips to the data's support", parameters: [p("sigma", "positive", "noise standard deviation", { required: true })] },
+  { name: "saltPepper", doc: "sets a fraction p of inputs to the support's low or high end", parameters: [p("p", "probability", "fraction corrupted", { required: true }), p("low", "number", "pepper value (default: the support's low end)"), p("high", "number", "salt value (default: the support's high end)")] },
+  { name: "masking", doc: "sets a fraction p of inputs to zero", parameters: [p("p", "probability", "fraction masked", { required: true })] },
+];
+
+export const objectives: readonly BuiltinSpec[] = [
+  { name: "reconstruction", doc: "the likelihood's NLL of the data through encoder and decoder (AE, denoising AE)", parameters: [] },
+  { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1 })] },
+  { name: "iwae", doc: "the importance-weighted bound with k samples (IWAE)", parameters: [p("k", "size", "importance samples per example", { default: 5 })] },
+  { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss", { default: "nonsaturating", choices: ["nonsaturating", "minimax"] })] },
+  { name: "aae", doc: "the adversarial autoencoder's three phases: reconstruct, discriminate, regularise", parameters: [] },
+];
+
+export const optimizers: readonly BuiltinSpec[] = [
+  { name: "adam", doc: "Adam (Kingma & Ba, 2015)", parameters: [p("lr", "positive", "learning rate", { required: true }), p("beta1", "probability", "first-moment decay", { default: 0.9 }), p("beta2", "probability", "second-moment decay", { default: 0.999 }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
+  { name: "sgd", doc: "stochastic gradient descent, optionally with momentum", parameters: [p("lr", "positive", "learning rate", { required: true }), p("momentum", "probability", "momentum (0: none)", { default: 0 })] },
+  { name: "rmsprop", doc: "RMSProp", parameters: [p("lr", "positive", "learning rate", { required: true }), p("decay", "probability", "of the squared-gradient average", { default: 0.9 }), p("momentum", "probability", "momentum", { default: 0 }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
+];
+
+export interface SettingSpec {
+  readonly name: string;
+  readonly kind: "size" | "positive" | "optimizer";
+  readonly required: boolean;
+  readonly doc: string;
+}
+
+export const trainSettings: readonly SettingSpec[] = [
+  { name: "optimizer", kind: "optimizer", required: false, doc: "the optimizer of every phase that names none" },
+  { name: "batch", kind: "size", required: true, doc: "examples per training step" },
+  { name: "epochs", kind: "size", required: true, doc: "passes over the training data" },
+  { name: "clipNorm", kind: "positive", required: false, doc: "clip each phase's gradients to this global norm" },
+];
+
+export const variableTypes = ["real", "binary", "onehot"] as const;
+export type VariableType = (typeof variableTypes)[number];
+
+export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive"] as const;
+export type LossTermKind = (typeof lossTerms)[number];
+
+export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
+  return list.find((b) => b.name === name);
+}

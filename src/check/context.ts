@@ -1,0 +1,108 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type * as A from "../syntax/ast.js";
+import type { Source } from "../syntax/span.js";
+import type {
+  CorruptionInfo, HeadInfo, LayerInfo, LossTerm, NetworkInfo, ObjectiveInfo, OptimizerInfo, PhaseInfo, PriorInfo, TrainInfo, VariableInfo,
+} from "./model.js";
+
+export const maxDiagnosticsPerModel = 50;
+
+export interface NetworkSignature {
+  readonly name: string;
+  readonly role: A.NetworkRole;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly inputShape: readonly number[];
+  readonly declaration: A.NetworkDeclaration;
+}
+
+/** A head written as a distribution of layers (`c: Categorical(logits = dense(10))`). */
+export interface InlineDistribution {
+  readonly variable: string;
+  readonly distribution: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly span: A.Call["span"];
+}
+
+export interface NetworkBody {
+  readonly trunk: readonly LayerInfo[];
+  readonly trunkShape: readonly number[];
+  readonly heads: readonly HeadInfo[];
+  readonly inline: readonly InlineDistribution[];
+  readonly parameterCount: number;
+}
+
+/**
+ * What the rules share while checking one model. Rules run in order (rules/index.ts);
+ * each reads what earlier rules resolved and adds its own. A name an earlier rule found
+ * broken is "poisoned": later rules stay quiet about it instead of cascading.
+ */
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly poisoned = new Set<string>();
+
+  readonly variables = new Map<string, VariableInfo>();
+  readonly priors = new Map<string, PriorInfo>();
+  /** Latents whose prior declaration has errors: "no prior" would only repeat them. */
+  readonly brokenPriors = new Set<string>();
+  readonly networks = new Map<string, NetworkInfo>();
+  /** Networks whose declaration has errors: known by name, but with no trusted shapes. */
+  readonly brokenNetworks = new Set<string>();
+  readonly corruptions = new Map<string, CorruptionInfo>();
+  /** Filled by networkSignaturesRule, read by the network rules after it. */
+  readonly signatures = new Map<string, NetworkSignature>();
+  /** Filled by networkShapesRule. */
+  readonly bodies = new Map<string, NetworkBody>();
+  objective: ObjectiveInfo | undefined;
+  defaultOptimizer: OptimizerInfo | undefined;
+  /** An optimizer setting was written but is broken: phases relying on it stay quiet. */
+  defaultOptimizerBroken = false;
+  train: Partial<TrainInfo> = {};
+  readonly terms: LossTerm[] = [];
+  readonly phases: PhaseInfo[] = [];
+  trainBroken = false;
+
+  constructor(
+    readonly source: Source,
+    readonly model: A.ModelDeclaration,
+    readonly options: { readonly lint: boolean },
+  ) {}
+
+  report(diagnostic: Diagnostic): void {
+    if (this.diagnostics.length < maxDiagnosticsPerModel) this.diagnostics.push(diagnostic);
+  }
+
+  error(code: string, message: string, span: A.Identifier["span"], extra: Partial<Diagnostic> = {}): void {
+    this.report({ code, severity: "error", message, span, ...extra });
+  }
+
+  warning(code: string, message: string, span: A.Identifier["span"], extra: Partial<Diagnostic> = {}): void {
+    this.report({ code, severity: "warning", message, span, ...extra });
+  }
+
+  poison(name: string): void {
+    this.poisoned.add(name);
+  }
+
+  isPoisoned(name: string): boolean {
+    return this.poisoned.has(name);
+  }
+
+  errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === "error").length;
+  }
+
+  items<K extends A.ModelItem["kind"]>(kind: K): Extract<A.ModelItem, { kind: K }>[] {
+    return this.model.items.filter((i): i is Extract<A.ModelItem, { kind: K }> => i.kind === kind);
+  }
+
+  trainItems<K extends A.TrainItem["kind"]>(kind: K): Extract<A.TrainItem, { kind: K }>[] {
+    return this.items("TrainBlock").flatMap((b) => b.items.filter((i): i is Extract<A.TrainItem, { kind: K }> => i.kind === kind));
+  }
+
+  /** The network whose outputs include the variable, for a role (an encoder of z, a decoder of x). */
+  producerOf(variable: string, roles: readonly A.NetworkRole[]): NetworkInfo | undefined {
+    for (const network of this.networks.values()) if (roles.includes(network.role) && network.outputs.includes(variable)) return network;
+    return undefined;
+  }
+}

@@ -1,0 +1,146 @@
+import type * as A from "../syntax/ast.js";
+import type { Activation, LossTermKind, VariableType } from "./builtins.js";
+
+/**
+ * The checked model: what the checker has proved about a spec, with every name resolved
+ * and every shape known. Lowering turns it into the IR (plain JSON) for code generators.
+ */
+
+export type Support =
+  | { readonly kind: "real" }
+  | { readonly kind: "interval"; readonly low: number; readonly high: number }
+  | { readonly kind: "binary" }
+  | { readonly kind: "onehot" };
+
+export interface VariableInfo {
+  readonly name: string;
+  readonly role: "data" | "latent";
+  readonly type: VariableType;
+  readonly shape: readonly number[];
+  readonly size: number;
+  readonly support: Support;
+  /** Labels known for this many training examples only (semi-supervised). */
+  readonly labelled?: number;
+  readonly declaration: A.VariableDeclaration;
+}
+
+export type ArgumentValue = number | string;
+
+export interface PriorInfo {
+  readonly variable: string;
+  readonly given: readonly string[];
+  readonly distribution: string;
+  readonly parameters: Readonly<Record<string, ArgumentValue>>;
+  readonly density: boolean;
+  readonly declaration: A.PriorDeclaration;
+}
+
+export interface LayerInfo {
+  readonly kind: string;
+  readonly arguments: Readonly<Record<string, ArgumentValue | readonly number[]>>;
+  readonly activation: Activation;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly parameters: number;
+  readonly span: A.Call["span"];
+}
+
+export interface HeadInfo {
+  readonly name: string;
+  readonly layers: readonly LayerInfo[];
+  readonly outputShape: readonly number[];
+  readonly span: A.Call["span"];
+}
+
+/** Where a distribution parameter comes from: a named head, or the trunk's last layer. */
+export type ParameterSource = { readonly head: string } | { readonly trunk: true };
+
+export interface NetworkOutput {
+  readonly variable: string;
+  readonly distribution: string;
+  readonly parameters: Readonly<Record<string, ParameterSource>>;
+}
+
+export interface NetworkInfo {
+  readonly name: string;
+  readonly role: A.NetworkRole;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly inputShape: readonly number[];
+  readonly trunk: readonly LayerInfo[];
+  readonly heads: readonly HeadInfo[];
+  readonly distributions: readonly NetworkOutput[];
+  readonly parameterCount: number;
+  readonly declaration: A.NetworkDeclaration;
+}
+
+export interface CorruptionInfo {
+  readonly variable: string;
+  readonly kind: string;
+  readonly parameters: Readonly<Record<string, ArgumentValue>>;
+  readonly declaration: A.CorruptionDeclaration;
+}
+
+export interface OptimizerInfo {
+  readonly kind: string;
+  readonly parameters: Readonly<Record<string, number>>;
+}
+
+/** Where the samples a discriminator judges come from. */
+export type SampleSource =
+  | { readonly kind: "prior"; readonly variable: string }
+  | { readonly kind: "network"; readonly network: string; readonly variable: string }
+  | { readonly kind: "data"; readonly variable: string };
+
+export type KlEstimator = "analytic" | "monte-carlo";
+
+export type LossTerm =
+  | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
+  | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator }
+  | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
+  | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource }
+  | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: "nonsaturating" | "minimax" }
+  | { readonly kind: "contractive"; readonly id: string; readonly network: string; readonly variable: string; readonly input: string };
+
+export interface WeightedTerm {
+  readonly term: string;
+  readonly weight: number;
+}
+
+export interface PhaseInfo {
+  readonly name: string;
+  readonly terms: readonly WeightedTerm[];
+  readonly updates: readonly string[];
+  readonly optimizer: OptimizerInfo;
+  readonly subset: "all" | "labelled";
+  /** Absent for phases a preset objective expands into. */
+  readonly declaration?: A.PhaseDeclaration;
+}
+
+export interface TrainInfo {
+  readonly batch: number;
+  readonly epochs: number;
+  readonly clipNorm?: number;
+}
+
+export interface ObjectiveInfo {
+  readonly kind: "reconstruction" | "elbo" | "iwae" | "gan" | "aae" | "phases";
+  readonly parameters: Readonly<Record<string, ArgumentValue>>;
+}
+
+export interface CheckedModel {
+  readonly name: string;
+  readonly variables: readonly VariableInfo[];
+  readonly priors: readonly PriorInfo[];
+  readonly networks: readonly NetworkInfo[];
+  readonly corruptions: readonly CorruptionInfo[];
+  readonly objective: ObjectiveInfo;
+  readonly terms: readonly LossTerm[];
+  readonly phases: readonly PhaseInfo[];
+  readonly train: TrainInfo;
+}
+
+export type { LossTermKind };
+
+/** A loss term before it has an id. */
+export type UnidentifiedTerm = LossTerm extends infer T ? (T extends LossTerm ? Omit<T, "id"> : never) : never;

@@ -1,0 +1,34 @@
+import type { CheckContext } from "../context.js";
+import { corruptionsRule } from "./corruptionsRule.js";
+import { coverageRule } from "./coverageRule.js";
+import { declarationsRule } from "./declarationsRule.js";
+import { lintRules } from "./lintRules.js";
+import { networkOutputsRule } from "./networkOutputsRule.js";
+import { networkShapesRule } from "./networkShapesRule.js";
+import { networkSignaturesRule } from "./networkSignaturesRule.js";
+import { objectiveRule } from "./objectiveRule.js";
+import { phasesRule } from "./phasesRule.js";
+import { priorsRule } from "./priorsRule.js";
+import { supportsRule } from "./supportsRule.js";
+import { trainSettingsRule } from "./trainSettingsRule.js";
+import { variablesRule } from "./variablesRule.js";
+
+export type Rule = (ctx: CheckContext) => void;
+
+/** The rules in the order they run: each may read what the ones before it resolved. */
+export const specifiedRules: readonly Rule[] = [
+  declarationsRule,
+  variablesRule,
+  priorsRule,
+  networkSignaturesRule,
+  networkShapesRule,
+  networkOutputsRule,
+  supportsRule,
+  corruptionsRule,
+  trainSettingsRule,
+  objectiveRule,
+  phasesRule,
+  coverageRule,
+];
+
+export { lintRules };

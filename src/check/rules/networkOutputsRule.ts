@@ -1,0 +1,169 @@
+import { didYouMean } from "../../diagnostics/suggest.js";
+import type * as A from "../../syntax/ast.js";
+import { distributions, findBuiltin } from "../builtins.js";
+import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js";
+import type { NetworkOutput, ParameterSource } from "../model.js";
+import { formatShape } from "../shapes.js";
+
+/**
+ * What each network outputs: AE0204 unknown distribution, AE0401 an invalid parameter
+ * set, AE0205 a parameter whose head is never produced, AE0302 / AE0306 a head or trunk
+ * whose shape is not its variable's, AE0206 (warning) a head nothing reads, AE0410
+ * (warning) logits squashed by a sigmoid.
+ */
+export function networkOutputsRule(ctx: CheckContext): void {
+  for (const signature of ctx.signatures.values()) {
+    const body = ctx.bodies.get(signature.name);
+    if (!body) continue;
+    const before = ctx.errorCount();
+    const outputs = signature.role === "discriminator" ? [] : resolveOutputs(ctx, signature, body);
+    if (!outputs || ctx.errorCount() > before) {
+      ctx.brokenNetworks.add(signature.name);
+      continue;
+    }
+    warnUnusedHeads(ctx, signature, body, outputs);
+    warnSquashedLogits(ctx, body, outputs);
+    ctx.networks.set(signature.name, {
+      name: signature.name,
+      role: signature.role,
+      inputs: signature.inputs,
+      outputs: signature.outputs,
+      inputShape: signature.inputShape,
+      trunk: body.trunk,
+      heads: body.heads,
+      distributions: outputs,
+      parameterCount: body.parameterCount,
+      declaration: signature.declaration,
+    });
+  }
+}
+
+function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: NetworkBody): NetworkOutput[] | undefined {
+  const decl = signature.declaration;
+  if (decl.distribution) {
+    if (signature.outputs.length !== 1) {
+      ctx.error("AE0401", `\`${signature.name}\` outputs ${signature.outputs.length} variables, so one distribution after \`=\` cannot describe them`, decl.distribution.span, {
+        help: `give each variable its own head, e.g. \`${signature.outputs[0]}: Normal(mu = dense(…), logvar = dense(…))\``,
+      });
+      return undefined;
+    }
+    if (body.inline.length > 0) {
+      ctx.error("AE0401", "the distribution is given twice: after `=` and in a head", body.inline[0]!.span);
+      return undefined;
+    }
+    const output = networkLevelDistribution(ctx, signature.outputs[0]!, decl.distribution, body);
+    return output ? [output] : undefined;
+  }
+  if (body.heads.length === 0) {
+    if (signature.outputs.length !== 1) {
+      ctx.error("AE0205", `\`${signature.name}\` outputs ${signature.outputs.map((o) => `\`${o}\``).join(" and ")}, but has no heads to produce them`, decl.signature.span, {
+        help: `end it with one head per variable, e.g. \`${signature.outputs[0]}: dense(…)\``,
+      });
+      return undefined;
+    }
+    const variable = ctx.variables.get(signature.outputs[0]!)!;
+    if (formatShape(body.trunkShape) !== formatShape(variable.shape)) {
+      const last = decl.body[decl.body.length - 1];
+      ctx.error("AE0306", `\`${signature.name}\` ends in ${formatShape(body.trunkShape)}, but \`${variable.name}\` is ${formatShape(variable.shape)}`, last?.span ?? decl.signature.span, {
+        help: variable.shape.length === 1 ? `end it with \`dense(${variable.shape[0]})\`` : `end it with a layer that produces ${formatShape(variable.shape)}`,
+      });
+      return undefined;
+    }
+    return [{ variable: variable.name, distribution: "Deterministic", parameters: { value: { trunk: true } } }];
+  }
+  const outputs: NetworkOutput[] = [];
+  for (const name of signature.outputs) {
+    const variable = ctx.variables.get(name)!;
+    const inline = body.inline.find((i) => i.variable === name);
+    const plain = body.heads.find((h) => h.name === name);
+    if (!inline && !plain) {
+      ctx.error("AE0205", `\`${name}\` is never produced: \`${signature.name}\` has no head \`${name}\``, decl.signature.span, {
+        help: `add a head such as \`${name}: dense(${variable.size})\` or \`${name}: Normal(mu = dense(${variable.size}), logvar = dense(${variable.size}))\``,
+      });
+      return undefined;
+    }
+    const parameters: Record<string, ParameterSource> = inline
+      ? Object.fromEntries(Object.entries(inline.parameters).map(([p, head]) => [p, { head }]))
+      : { value: { head: name } };
+    for (const source of Object.values(parameters)) {
+      if (!checkHeadShape(ctx, body, (source as { head: string }).head, name)) return undefined;
+    }
+    outputs.push({ variable: name, distribution: inline?.distribution ?? "Deterministic", parameters });
+  }
+  return outputs;
+}
+
+function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.Call, body: NetworkBody): NetworkOutput | undefined {
+  const spec = findBuiltin(distributions, call.callee.name);
+  if (!spec) {
+    ctx.error("AE0204", `unknown distribution \`${call.callee.name}\``, call.callee.span, {
+      help: didYouMean(call.callee.name, distributions.map((d) => d.name)) ?? `the distributions are ${distributions.map((d) => `\`${d.name}\``).join(", ")}`,
+    });
+    return undefined;
+  }
+  const allParameters = [...new Set(spec.parameterSets.flat())];
+  const mapping: Record<string, string> = {};
+  for (const arg of call.args) {
+    const head = arg.value.kind === "Call" && !arg.value.hasParens ? arg.value.callee.name : undefined;
+    const parameter = arg.name?.name ?? head;
+    if (!head) {
+      ctx.error("AE0401", `the parameters of ${spec.name} name heads of the network, e.g. \`${spec.name}(${spec.parameterSets[0]!.join(", ")})\``, arg.span);
+      return undefined;
+    }
+    if (!parameter || !allParameters.includes(parameter)) {
+      ctx.error("AE0401", `${spec.name} has no parameter \`${parameter}\``, arg.span, {
+        help: `${spec.name} takes ${spec.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}; to use a head with another name write \`${allParameters[0]} = ${head}\``,
+      });
+      return undefined;
+    }
+    mapping[parameter] = head;
+  }
+  const chosen = spec.parameterSets.find((set) => set.length === Object.keys(mapping).length && set.every((p) => p in mapping));
+  if (!chosen) {
+    ctx.error("AE0401", `${spec.name} takes ${spec.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}, not (${Object.keys(mapping).join(", ")})`, call.span);
+    return undefined;
+  }
+  for (const [parameter, head] of Object.entries(mapping)) {
+    if (!body.heads.some((h) => h.name === head)) {
+      ctx.error("AE0205", `the ${parameter} of ${spec.name} comes from head \`${head}\`, which the network never produces`, call.span, {
+        help: `add a head \`${head}: dense(${ctx.variables.get(variable)!.size})\` at the end of the network`,
+      });
+      return undefined;
+    }
+    if (!checkHeadShape(ctx, body, head, variable)) return undefined;
+  }
+  return { variable, distribution: spec.name, parameters: Object.fromEntries(Object.entries(mapping).map(([p, head]) => [p, { head }])) };
+}
+
+function checkHeadShape(ctx: CheckContext, body: NetworkBody, headName: string, variableName: string): boolean {
+  const head = body.heads.find((h) => h.name === headName)!;
+  const variable = ctx.variables.get(variableName)!;
+  if (formatShape(head.outputShape) === formatShape(variable.shape)) return true;
+  ctx.error("AE0302", `head \`${headName}\` produces ${formatShape(head.outputShape)}, but \`${variable.name}\` is ${formatShape(variable.shape)}`, head.span, {
+    help: variable.shape.length === 1 ? `use \`dense(${variable.shape[0]})\`` : `add \`reshape(${variable.shape.join(", ")})\` after a layer of ${variable.size} units`,
+  });
+  return false;
+}
+
+function warnUnusedHeads(ctx: CheckContext, signature: NetworkSignature, body: NetworkBody, outputs: readonly NetworkOutput[]): void {
+  const used = new Set(outputs.flatMap((o) => Object.values(o.parameters).map((s) => ("head" in s ? s.head : ""))));
+  for (const head of body.heads) {
+    if (!used.has(head.name)) {
+      ctx.warning("AE0206", `head \`${head.name}\` of \`${signature.name}\` is never used`, head.span, { help: "remove it, or name it in the network's distribution" });
+    }
+  }
+}
+
+function warnSquashedLogits(ctx: CheckContext, body: NetworkBody, outputs: readonly NetworkOutput[]): void {
+  for (const output of outputs) {
+    const source = output.parameters.logits;
+    if (!source || !("head" in source)) continue;
+    const head = body.heads.find((h) => h.name === source.head)!;
+    const last = head.layers[head.layers.length - 1]!;
+    if (last.activation !== "linear") {
+      ctx.warning("AE0410", `the logits of ${output.distribution} pass through ${last.activation}`, last.span, {
+        help: "logits are unbounded: drop the activation (the likelihood applies the sigmoid or softmax itself, in a numerically stable form)",
+      });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { didYouMean } from "../../diagnostics/suggest.js";
+import type * as A from "../../syntax/ast.js";
+import { bindCall } from "../bind.js";
+import { type Activation, activations, distributions, findBuiltin, layers } from "../builtins.js";
+import type { CheckContext, InlineDistribution } from "../context.js";
+import type { HeadInfo, LayerInfo } from "../model.js";
+import { formatShape, layerShape } from "../shapes.js";
+
+/** No network here should need more; a bigger one would not fit in memory for training. */
+const maxParameters = 200_000_000;
+
+/**
+ * Shapes flow through every layer: AE0204 unknown layers, AE0303 a layer that cannot
+ * take its input, AE0304 a layer after the heads, AE0305 a discriminator that does not
+ * end in one logit, AE0607 a network too large to train.
+ */
+export function networkShapesRule(ctx: CheckContext): void {
+  for (const signature of ctx.signatures.values()) {
+    const decl = signature.declaration;
+    const before = ctx.errorCount();
+    let shape = signature.inputShape;
+    const trunk: LayerInfo[] = [];
+    const heads: HeadInfo[] = [];
+    const inline: InlineDistribution[] = [];
+    let broken = false;
+
+    decl.body.forEach((item, index) => {
+      if (broken) return;
+      if (item.kind === "Layer") {
+        if (decl.body.slice(0, index).some((i) => i.kind === "Head")) {
+          ctx.error("AE0304", "a layer after the heads", item.span, { help: "layers form the trunk that every head reads; write them before the first head" });
+          broken = true;
+          return;
+        }
+        const layer = resolveLayer(ctx, item.call, shape);
+        if (!layer) {
+          broken = true;
+          return;
+        }
+        trunk.push(layer);
+        shape = layer.outputShape;
+        return;
+      }
+      if (signature.role === "discriminator") {
+        ctx.error("AE0305", "a discriminator outputs one logit and has no heads", item.span, { help: "end it with `dense(1)`" });
+        broken = true;
+        return;
+      }
+      const head = resolveHead(ctx, item, shape);
+      if (!head) {
+        broken = true;
+        return;
+      }
+      heads.push(...head.heads);
+      if (head.inline) inline.push(head.inline);
+    });
+
+    if (!broken && signature.role === "discriminator" && (shape.length !== 1 || shape[0] !== 1)) {
+      const last = decl.body[decl.body.length - 1];
+      ctx.error("AE0305", `a discriminator must end in one logit, but \`${signature.name}\` ends in ${formatShape(shape)}`, last?.span ?? decl.signature.span, {
+        help: "end it with `dense(1)` (no activation: the losses take logits)",
+      });
+    }
+    const parameterCount = [...trunk, ...heads.flatMap((h) => h.layers)].reduce((sum, l) => sum + l.parameters, 0);
+    if (parameterCount > maxParameters) {
+      ctx.error("AE0607", `\`${signature.name}\` has ${parameterCount} parameters, more than the ${maxParameters} aespec accepts`, decl.signature.span);
+    }
+    if (ctx.errorCount() > before) {
+      ctx.brokenNetworks.add(signature.name);
+      continue;
+    }
+    ctx.bodies.set(signature.name, { trunk, trunkShape: shape, heads, inline, parameterCount });
+  }
+}
+
+export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly number[]): LayerInfo | undefined {
+  const spec = findBuiltin(layers, call.callee.name);
+  if (!spec) {
+    const name = call.callee.name;
+    const isDistribution = distributions.some((d) => d.name === name);
+    ctx.error("AE0204", `unknown layer \`${name}\``, call.callee.span, {
+      help: isDistribution
+        ? `a distribution is not a layer: name the variable it models, e.g. \`z: ${name}(...)\`, or declare it after the signature: \`= ${name}(...)\``
+        : (didYouMean(name, layers.map((l) => l.name)) ?? `the layers are ${layers.slice(0, 7).map((l) => `\`${l.name}\``).join(", ")} and the activations`),
+    });
+    return undefined;
+  }
+  const bound = bindCall(ctx, call, spec, "layer");
+  if (!bound) return undefined;
+  const result = layerShape(spec.name, bound.values, input);
+  if ("error" in result) {
+    ctx.error("AE0303", result.error, call.span, result.help ? { help: result.help } : {});
+    return undefined;
+  }
+  const activation = (bound.values.activation ?? (isActivation(spec.name) ? spec.name : "linear")) as Activation;
+  return {
+    kind: spec.name,
+    arguments: bound.values,
+    activation,
+    inputShape: input,
+    outputShape: result.shape,
+    parameters: result.parameters,
+    span: call.span,
+  };
+}
+
+function isActivation(name: string): boolean {
+  return (activations as readonly string[]).includes(name);
+}
+
+/** A head is one layer (`mu: dense(20)`) or a distribution of layers (`c: Categorical(logits = dense(10))`). */
+function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]): { heads: HeadInfo[]; inline?: InlineDistribution } | undefined {
+  const call = head.value;
+  const distribution = findBuiltin(distributions, call.callee.name);
+  if (!distribution) {
+    const layer = resolveLayer(ctx, call, input);
+    return layer ? { heads: [{ name: head.name.name, layers: [layer], outputShape: layer.outputShape, span: call.span }] } : undefined;
+  }
+  const parameterNames = [...new Set(distribution.parameterSets.flat())];
+  const given: Record<string, A.Call> = {};
+  const firstSet = distribution.parameterSets[0]!;
+  for (const [index, arg] of call.args.entries()) {
+    const parameter = arg.name?.name ?? firstSet[index];
+    if (!parameter || !parameterNames.includes(parameter)) {
+      ctx.error("AE0401", `${distribution.name} has no parameter \`${parameter ?? `number ${index + 1}`}\``, arg.span, {
+        help: `${distribution.name} takes ${distribution.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}`,
+      });
+      return undefined;
+    }
+    if (arg.value.kind !== "Call" || !arg.value.hasParens) {
+      ctx.error("AE0606", `\`${parameter}\` of ${distribution.name} must be a layer such as \`dense(10)\``, arg.value.span);
+      return undefined;
+    }
+    given[parameter] = arg.value;
+  }
+  const chosen = distribution.parameterSets.find((set) => set.length === Object.keys(given).length && set.every((p) => p in given));
+  if (!chosen) {
+    ctx.error("AE0401", `${distribution.name} takes ${distribution.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}, but \`${head.name.name}\` gives (${Object.keys(given).join(", ")})`, call.span);
+    return undefined;
+  }
+  const heads: HeadInfo[] = [];
+  const parameters: Record<string, string> = {};
+  for (const parameter of chosen) {
+    const layer = resolveLayer(ctx, given[parameter]!, input);
+    if (!layer) return undefined;
+    const name = `${head.name.name}.${parameter}`;
+    heads.push({ name, layers: [layer], outputShape: layer.outputShape, span: given[parameter]!.span });
+    parameters[parameter] = name;
+  }
+  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, span: head.span } };
+}

@@ -1,0 +1,82 @@
+import type * as A from "../../syntax/ast.js";
+import type { CheckContext } from "../context.js";
+import type { VariableInfo } from "../model.js";
+import { resolveVariable } from "../resolve.js";
+
+const expectedOutput: Record<A.NetworkRole, { role?: "data" | "latent"; example: string }> = {
+  encoder: { role: "latent", example: "encoder q(z | x)" },
+  decoder: { role: "data", example: "decoder p(x | z)" },
+  generator: { role: "data", example: "generator g(x | z)" },
+  discriminator: { example: "discriminator d(z)" },
+};
+
+/**
+ * What each network reads and produces: AE0202 unknown variables, AE0406 a signature
+ * that does not fit the role, AE0515 one variable produced by two networks of a role.
+ * A network's input is its conditioning variables, concatenated (flattened when there
+ * is more than one).
+ */
+export function networkSignaturesRule(ctx: CheckContext): void {
+  const producers = new Map<string, A.NetworkDeclaration>();
+  for (const decl of ctx.items("NetworkDeclaration")) {
+    const { signature, role } = decl;
+    const name = signature.name.name;
+    if (ctx.isPoisoned(name)) continue;
+    const before = ctx.errorCount();
+    const outputs = signature.outputs.map((o) => resolveVariable(ctx, o));
+    const inputs = signature.given.map((g) => resolveVariable(ctx, g));
+    const expected = expectedOutput[role];
+
+    if (role === "discriminator") {
+      if (signature.given.length > 0 || signature.outputs.length !== 1) {
+        ctx.error("AE0406", "a discriminator judges one variable and has no conditioning part", signature.span, { help: "write `discriminator d(z)`" });
+      }
+    } else {
+      if (signature.given.length === 0) {
+        ctx.error("AE0406", `${a(role)} needs an input after \`|\``, signature.span, { help: `write \`${expected.example}\`` });
+      }
+      outputs.forEach((v, i) => {
+        if (!v || v.role === expected.role) return;
+        const other = v.role === "data" ? "decoder" : "encoder";
+        ctx.error("AE0406", `${a(role)} produces ${expected.role} variables, but \`${v.name}\` is ${v.role}`, signature.outputs[i]!.span, {
+          help: `did you mean ${a(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
+        });
+      });
+      for (const v of inputs) {
+        if (v && signature.outputs.some((o) => o.name === v.name)) {
+          ctx.error("AE0406", `\`${v.name}\` is both an output and an input of \`${name}\``, signature.span);
+        }
+      }
+      for (const [i, v] of outputs.entries()) {
+        if (!v) continue;
+        const key = `${role === "generator" ? "decoder" : role}:${v.name}`;
+        const first = producers.get(key);
+        if (first) {
+          ctx.error("AE0515", `\`${v.name}\` is produced by two networks: \`${first.signature.name.name}\` and \`${name}\``, signature.outputs[i]!.span, {
+            labels: [{ span: first.signature.span, message: "also produced here" }],
+          });
+        } else producers.set(key, decl);
+      }
+    }
+
+    const unresolved = [...outputs, ...inputs].includes(undefined);
+    const known = (role === "discriminator" ? outputs : inputs).filter((v): v is VariableInfo => v !== undefined);
+    if (ctx.errorCount() > before || unresolved) {
+      ctx.poison(name);
+      ctx.brokenNetworks.add(name);
+      continue;
+    }
+    ctx.signatures.set(name, {
+      name,
+      role,
+      inputs: known.map((v) => v.name),
+      outputs: role === "discriminator" ? [] : outputs.map((v) => v!.name),
+      inputShape: known.length === 1 ? known[0]!.shape : [known.reduce((sum, v) => sum + v.size, 0)],
+      declaration: decl,
+    });
+  }
+}
+
+function a(role: string): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+}

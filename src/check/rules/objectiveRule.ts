@@ -1,0 +1,164 @@
+import { didYouMean } from "../../diagnostics/suggest.js";
+import type * as A from "../../syntax/ast.js";
+import { bindCall } from "../bind.js";
+import { findBuiltin, objectives } from "../builtins.js";
+import type { CheckContext } from "../context.js";
+import type { NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
+import { checkKlPair, klEstimator, upstream } from "../terms.js";
+import { addTerm } from "./phasesRule.js";
+
+/**
+ * The objective: a preset (`objective elbo(beta = 4)`) expands into the same terms and
+ * phases one would write by hand. AE0508 a model with both a preset and phases, or
+ * neither; AE0501 a preset the model's networks cannot support; AE0502/AE0503/AE0505
+ * what ELBO and IWAE need of posterior and prior.
+ */
+export function objectiveRule(ctx: CheckContext): void {
+  const declaration = ctx.items("ObjectiveDeclaration")[0];
+  const phases = ctx.trainItems("PhaseDeclaration");
+  if (declaration && phases.length > 0) {
+    ctx.error("AE0508", "the model has both an objective and explicit phases", declaration.span, {
+      labels: [{ span: phases[0]!.span, message: "a phase" }],
+      help: "keep one: the objective expands into phases of its own",
+    });
+    return;
+  }
+  if (!declaration) {
+    if (phases.length === 0) {
+      ctx.error("AE0508", `model \`${ctx.model.name.name}\` has no objective`, ctx.model.name.span, {
+        help: "declare one, e.g. `objective elbo`, or write training phases in the train block",
+      });
+    } else ctx.objective = { kind: "phases", parameters: {} };
+    return;
+  }
+  const preset = declaration.preset;
+  const spec = findBuiltin(objectives, preset.callee.name);
+  if (!spec) {
+    ctx.error("AE0204", `unknown objective \`${preset.callee.name}\``, preset.callee.span, {
+      help: didYouMean(preset.callee.name, objectives.map((o) => o.name)) ?? `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
+    });
+    return;
+  }
+  const bound = bindCall(ctx, preset, spec, "objective");
+  if (!bound) return;
+  ctx.objective = { kind: spec.name as "elbo", parameters: bound.values as Record<string, number | string> };
+  // Presets need the networks they combine; a broken network has been reported already.
+  if (ctx.items("NetworkDeclaration").some((n) => !ctx.networks.has(n.signature.name.name))) return;
+  if (!ctx.defaultOptimizer) {
+    if (!ctx.defaultOptimizerBroken && !ctx.trainBroken) {
+      ctx.error("AE0513", `objective \`${spec.name}\` trains with the train block's optimizer, and it sets none`, preset.span, { help: "add `optimizer adam(lr = 1e-3)` to the train block" });
+    }
+    return;
+  }
+  const expand = { reconstruction, elbo, iwae, gan, aae }[spec.name as "elbo"];
+  expand(ctx, preset, bound.values as Record<string, number>);
+}
+
+const networksOf = (ctx: CheckContext, role: A.NetworkRole) => [...ctx.networks.values()].filter((n) => n.role === role);
+
+function phase(ctx: CheckContext, name: string, terms: WeightedTerm[], updates: readonly NetworkInfo[]): PhaseInfo {
+  return { name, terms, updates: updates.map((n) => n.name), optimizer: ctx.defaultOptimizer!, subset: "all" };
+}
+
+function needs(ctx: CheckContext, preset: A.Call, what: string, ok: boolean, help: string): boolean {
+  if (!ok) ctx.error("AE0501", `objective \`${preset.callee.name}\` needs ${what}`, preset.span, { help });
+  return ok;
+}
+
+/** One likelihood term per decoded data variable. */
+function likelihoodTerms(ctx: CheckContext): WeightedTerm[] {
+  return networksOf(ctx, "decoder").flatMap((decoder) =>
+    decoder.outputs.map((x) => ({ term: addTerm(ctx, { kind: "nll", network: decoder.name, variable: x, target: x }), weight: 1 })),
+  );
+}
+
+function autoencoderParts(ctx: CheckContext, preset: A.Call): { encoders: NetworkInfo[]; decoders: NetworkInfo[] } | undefined {
+  const encoders = networksOf(ctx, "encoder");
+  const decoders = networksOf(ctx, "decoder");
+  const ok =
+    needs(ctx, preset, "an encoder", encoders.length > 0, "declare `encoder q(z | x) { ... }`") &&
+    needs(ctx, preset, "a decoder with a likelihood", decoders.length > 0, "declare `decoder p(x | z) = Bernoulli(logits) { ... }`");
+  return ok ? { encoders, decoders } : undefined;
+}
+
+function reconstruction(ctx: CheckContext, preset: A.Call): void {
+  const parts = autoencoderParts(ctx, preset);
+  if (!parts) return;
+  ctx.phases.push(phase(ctx, "reconstruct", likelihoodTerms(ctx), [...parts.encoders, ...parts.decoders]));
+}
+
+function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
+  const parts = autoencoderParts(ctx, preset);
+  if (!parts) return;
+  const terms = likelihoodTerms(ctx);
+  for (const encoder of parts.encoders) {
+    for (const z of encoder.outputs) {
+      const prior = ctx.priors.get(z);
+      if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return;
+      terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, prior!) }), weight: args.beta ?? 1 });
+    }
+  }
+  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders]));
+}
+
+function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
+  const parts = autoencoderParts(ctx, preset);
+  if (!parts) return;
+  const [encoder] = parts.encoders;
+  const [decoder] = parts.decoders;
+  const single = parts.encoders.length === 1 && parts.decoders.length === 1 && encoder!.outputs.length === 1 && decoder!.outputs.length === 1;
+  if (!needs(ctx, preset, "exactly one encoder of one latent and one decoder of one data variable", single, "write the bound's terms as phases for richer models")) return;
+  const z = encoder!.outputs[0]!;
+  const prior = ctx.priors.get(z);
+  if (!checkKlPair(ctx, encoder!, z, prior, preset.span)) return;
+  const term = addTerm(ctx, { kind: "iwae", k: args.k!, encoder: encoder!.name, decoder: decoder!.name, latent: z, data: decoder!.outputs[0]! });
+  ctx.phases.push(phase(ctx, "iwae", [{ term, weight: 1 }], [encoder!, decoder!]));
+}
+
+function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): void {
+  const generators = networksOf(ctx, "generator");
+  const discriminators = networksOf(ctx, "discriminator");
+  if (!needs(ctx, preset, "one generator and one discriminator", generators.length === 1 && discriminators.length === 1, "declare `generator g(x | z) { ... }` and `discriminator d(x) { ... }`")) return;
+  const g = generators[0]!;
+  const d = discriminators[0]!;
+  const x = g.outputs[0]!;
+  if (!needs(ctx, preset, `a discriminator on \`${x}\`, the generator's output`, d.inputs[0] === x && g.outputs.length === 1, `declare \`discriminator ${d.name}(${x})\``)) return;
+  for (const z of g.inputs) {
+    const v = ctx.variables.get(z)!;
+    if (v.role === "latent" && !ctx.priors.has(z)) {
+      ctx.error("AE0505", `the generator reads \`${z}\`, which has no prior to sample it from`, g.declaration.signature.span, { help: `add \`prior p(${z}) = Normal(0, 1)\`` });
+      return;
+    }
+  }
+  const fake = { kind: "network" as const, network: g.name, variable: x };
+  const discriminate = addTerm(ctx, { kind: "gan_d", discriminator: d.name, real: { kind: "data", variable: x }, fake });
+  const generate = addTerm(ctx, { kind: "gan_g", discriminator: d.name, fake, loss: (args.loss ?? "nonsaturating") as "nonsaturating" });
+  ctx.phases.push(phase(ctx, "discriminate", [{ term: discriminate, weight: 1 }], [d]));
+  ctx.phases.push(phase(ctx, "generate", [{ term: generate, weight: 1 }], upstream(ctx, g).map((n) => ctx.networks.get(n)!)));
+}
+
+function aae(ctx: CheckContext, preset: A.Call): void {
+  const parts = autoencoderParts(ctx, preset);
+  if (!parts) return;
+  const discriminate: WeightedTerm[] = [];
+  const regularize: WeightedTerm[] = [];
+  const discriminators: NetworkInfo[] = [];
+  for (const encoder of parts.encoders) {
+    for (const z of encoder.outputs) {
+      const d = networksOf(ctx, "discriminator").find((n) => n.inputs[0] === z);
+      const prior = ctx.priors.get(z);
+      if (!needs(ctx, preset, `a discriminator on \`${z}\``, d !== undefined, `declare \`discriminator d_${z}(${z}) { ...; dense(1) }\``)) return;
+      if (!prior) {
+        ctx.error("AE0505", `\`${z}\` is regularised adversarially, so it needs a prior to sample the real codes from`, preset.span, { help: `add \`prior p(${z}) = Normal(0, 1)\`` });
+        return;
+      }
+      const fake = { kind: "network" as const, network: encoder.name, variable: z };
+      discriminate.push({ term: addTerm(ctx, { kind: "gan_d", discriminator: d!.name, real: { kind: "prior", variable: z }, fake }), weight: 1 });
+      regularize.push({ term: addTerm(ctx, { kind: "gan_g", discriminator: d!.name, fake, loss: "nonsaturating" }), weight: 1 });
+      discriminators.push(d!);
+    }
+  }
+  ctx.phases.push(phase(ctx, "reconstruct", likelihoodTerms(ctx), [...parts.encoders, ...parts.decoders]));
+  ctx.phases.push(phase(ctx, "discriminate", discriminate, discriminators));
+  ctx.phases.push(phase(ctx, "regularize", regularize, parts.encoders));
+}

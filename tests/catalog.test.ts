@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { catalog, explain } from "../src/diagnostics/catalog.js";
+import { aec } from "./helpers/cli.js";
+
+function files(folder: string, ending: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? files(path, ending) : path.endsWith(ending) ? [path] : [];
+  });
+}
+
+/** Codes that cannot have a golden spec, and the test that covers each instead. */
+const coveredElsewhere: Record<string, string> = {
+  AE0106: "tests/cli.test.ts (a spec over 1 MiB)",
+  AE0901: "tests/cli.test.ts (a missing path)",
+  AE0999: "tests/cli.test.ts (an exception inside a command)",
+};
+
+describe("the diagnostics catalogue", () => {
+  const used = new Set(files("src", ".ts").flatMap((f) => [...readFileSync(f, "utf8").matchAll(/"(AE\d{4})"/g)].map((m) => m[1]!)));
+  const golden = files("tests", ".expected").map((f) => readFileSync(f, "utf8")).join("\n");
+
+  it("lists every code the compiler can report", () => {
+    for (const code of used) expect(catalog.has(code), `${code} is reported but not in the catalogue`).toBe(true);
+  });
+
+  it("has no entry the compiler never reports", () => {
+    for (const code of catalog.keys()) expect(used.has(code), `${code} is catalogued but never reported`).toBe(true);
+  });
+
+  it.each([...catalog.keys()])("%s has an explanation and a golden case", (code) => {
+    const entry = catalog.get(code)!;
+    expect(entry.title.length).toBeGreaterThan(3);
+    expect(entry.explanation.length).toBeGreaterThan(40);
+    expect(entry.wrong === undefined).toBe(entry.fixed === undefined);
+    if (!coveredElsewhere[code]) expect(golden, `no golden case reports ${code}`).toContain(`[${code}]`);
+  });
+
+  it("`aec explain` prints the entry with its examples", async () => {
+    const run = await aec("explain", "ae0402");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("AE0402: distribution does not fit the variable's support");
+    expect(run.stdout).toContain("this is wrong:");
+    expect(run.stdout).toContain("data x: real[784] in [0, 1]");
+    expect(explain("AE0402")).toBe(run.stdout.trimEnd());
+  });
+
+  it("`aec explain` rejects an unknown code with a usage error", async () => {
+    const run = await aec("explain", "AE9999");
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("unknown diagnostic code");
+  });
+});
