@@ -1,10 +1,15 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { builtinsReference } from "../src/grammar/builtinsReference.js";
 import { grammarDiagramsHtml, grammarEbnf, textMateGrammar } from "../src/grammar/reference.js";
 import { sharedParser } from "../src/syntax/parser.js";
 import { keywords } from "../src/syntax/tokens.js";
 
 describe("grammar/ stays in sync with the parser", () => {
+  it("docs/reference.md lists the builtins and codes of this version (run `npm run grammar` to refresh)", () => {
+    expect(readFileSync("docs/reference.md", "utf8")).toBe(builtinsReference());
+  });
+
   it("aespec.ebnf is the parser's grammar (run `npm run grammar` to refresh)", () => {
     expect(readFileSync("grammar/aespec.ebnf", "utf8")).toBe(grammarEbnf());
   });

@@ -2,6 +2,7 @@ import { didYouMean, orList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { printExpression } from "../syntax/format.js";
 import { checkValue } from "./bind.js";
+import { upstream } from "./dependencies.js";
 import { lossTerms } from "./builtins.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
@@ -155,18 +156,6 @@ function printSignatureOf(s: A.Signature): string {
   return `${s.name.name}(${s.outputs.map((o) => o.name).join(", ")}${s.given.length ? ` | ${s.given.map((g) => g.name).join(", ")}` : ""})`;
 }
 
-/** Networks upstream of a network's inputs: the encoders that produce the latents it reads. */
-export function upstream(ctx: CheckContext, network: NetworkInfo): string[] {
-  const result = new Set<string>([network.name]);
-  for (const input of network.inputs) {
-    const v = ctx.variables.get(input);
-    if (v?.role !== "latent") continue;
-    const encoder = ctx.producerOf(input, ["encoder"]);
-    if (encoder && encoder.name !== network.name) for (const n of upstream(ctx, encoder)) result.add(n);
-  }
-  return [...result];
-}
-
 function dataInputs(ctx: CheckContext, networks: readonly string[]): string[] {
   return [...new Set(networks.flatMap((n) => ctx.networks.get(n)?.inputs ?? []).filter((v) => ctx.variables.get(v)?.role === "data"))];
 }
@@ -204,7 +193,7 @@ function nllTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
     ctx.error("AE0510", `the likelihood \`${network.name}(${variable} | …)\` scores \`${variable}\`, not \`${target}\``, args[1]!.span, { help: `write \`nll(…, ${variable})\`` });
     return undefined;
   }
-  const dependsOn = upstream(ctx, network);
+  const dependsOn = upstream([...ctx.networks.values()], network);
   return { term: { kind: "nll", network: network.name, variable, target }, dependsOn, reads: [...new Set([target, ...dataInputs(ctx, dependsOn)])] };
 }
 
@@ -260,7 +249,7 @@ function klTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   }
   if (!checkKlPair(ctx, posterior.network, posterior.variable, prior.prior, call.span)) return undefined;
   const estimator = klEstimator(posterior.network, posterior.variable, prior.prior);
-  const dependsOn = upstream(ctx, posterior.network);
+  const dependsOn = upstream([...ctx.networks.values()], posterior.network);
   return { term: { kind: "kl", network: posterior.network.name, variable: posterior.variable, estimator }, dependsOn, reads: dataInputs(ctx, dependsOn) };
 }
 
@@ -332,7 +321,7 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
   const loss = lossArg ? checkValue(ctx, lossArg.value, { name: "loss", kind: "choice", choices: ["nonsaturating", "minimax"] }, "`gan_g`") : "nonsaturating";
   if (loss === undefined) return undefined;
   const producer = ctx.networks.get(fake.network)!;
-  const dependsOn = upstream(ctx, producer);
+  const dependsOn = upstream([...ctx.networks.values()], producer);
   return {
     term: { kind, discriminator: discriminator.name, fake, loss: loss as "nonsaturating" | "minimax" },
     dependsOn,

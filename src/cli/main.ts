@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { explain } from "../diagnostics/catalog.js";
 import { checkCommand } from "./commands/check.js";
-import { dumpCommand } from "./commands/dump.js";
+import { type DumpStage, dumpStage } from "./commands/compile.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { ExitCode, type CliIO, processIO } from "./io.js";
 
@@ -43,11 +43,11 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .action((paths: string[], options: { check?: boolean; stdout?: boolean }) => act(() => fmtCommand(paths, options, io))());
 
   program
-    .command("dump")
-    .description("print one stage of the pipeline for a spec, for debugging and teaching")
-    .addArgument(new Command().createArgument("<stage>", "the stage to print").choices(["tokens", "ast"]))
-    .argument("<path>", "one .aespec file")
-    .action((stage: "tokens" | "ast", path: string) => act(() => dumpCommand(stage, path, io))());
+    .command("compile")
+    .description("check specs and print a stage of the pipeline")
+    .argument("<paths...>", ".aespec files, or folders searched for them")
+    .addOption(new Option("--dump <stage>", "print this stage as JSON: tokens, ast or ir (the model IR, schema-validated)").choices(["tokens", "ast", "ir"]).makeOptionMandatory())
+    .action((paths: string[], options: { dump: DumpStage }) => act(() => dumpStage(options.dump, paths, io))());
 
   program
     .command("explain")

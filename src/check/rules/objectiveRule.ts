@@ -4,7 +4,8 @@ import { bindCall } from "../bind.js";
 import { findBuiltin, objectives } from "../builtins.js";
 import type { CheckContext } from "../context.js";
 import type { NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
-import { checkKlPair, klEstimator, upstream } from "../terms.js";
+import { upstream } from "../dependencies.js";
+import { checkKlPair, klEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
 
 /**
@@ -134,7 +135,7 @@ function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): v
   const discriminate = addTerm(ctx, { kind: "gan_d", discriminator: d.name, real: { kind: "data", variable: x }, fake });
   const generate = addTerm(ctx, { kind: "gan_g", discriminator: d.name, fake, loss: (args.loss ?? "nonsaturating") as "nonsaturating" });
   ctx.phases.push(phase(ctx, "discriminate", [{ term: discriminate, weight: 1 }], [d]));
-  ctx.phases.push(phase(ctx, "generate", [{ term: generate, weight: 1 }], upstream(ctx, g).map((n) => ctx.networks.get(n)!)));
+  ctx.phases.push(phase(ctx, "generate", [{ term: generate, weight: 1 }], upstream([...ctx.networks.values()], g).map((n) => ctx.networks.get(n)!)));
 }
 
 function aae(ctx: CheckContext, preset: A.Call): void {

@@ -1,0 +1,62 @@
+import { type BuiltinSpec, corruptions, distributions, layers, objectives, optimizers, priors, trainSettings } from "../check/builtins.js";
+import { catalog } from "../diagnostics/catalog.js";
+
+/** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
+export function builtinsReference(): string {
+  const table = (title: string, specs: readonly BuiltinSpec[]) => [
+    `## ${title}`,
+    "",
+    "| name | parameters (in positional order) | what it is |",
+    "|---|---|---|",
+    ...specs.map((s) => `| \`${s.name}\` | ${parameters(s)} | ${s.doc} |`),
+    "",
+  ];
+  const parameters = (s: BuiltinSpec) => {
+    const listed = s.parameters.map((p) => {
+      const detail = p.required ? "required" : p.default !== undefined ? `default ${p.default}` : "optional";
+      const choices = p.choices ? `: ${p.choices.map((c) => `\`${c}\``).join(" \\| ")}` : "";
+      return `\`${p.name}\` (${p.kind}, ${detail}${choices}) — ${p.doc}`;
+    });
+    if (s.variadic) listed.push(`any number of ${s.variadic}s`);
+    return listed.length > 0 ? listed.join("<br>") : "—";
+  };
+  return [
+    "<!-- Generated from src/check/builtins.ts and src/diagnostics/catalog.ts by `npm run grammar`; a test fails when it is stale. -->",
+    "# aespec reference",
+    "",
+    "Parameter kinds: *size* is a whole number ≥ 1, *positive* > 0, *nonnegative* ≥ 0, *probability* in [0, 1], *activation* one of the activations below.",
+    "",
+    ...table("Layers", layers.filter((l) => l.parameters.length > 0 || ["reshape", "flatten"].includes(l.name))),
+    "Activations, usable as `activation = …` or as layers of their own: " + layers.filter((l) => l.parameters.length === 0 && !["reshape", "flatten"].includes(l.name)).map((l) => `\`${l.name}\``).join(", ") + ".",
+    "",
+    "## Distributions of network outputs",
+    "",
+    "| name | parameter sets | models | reparameterised |",
+    "|---|---|---|---|",
+    ...distributions.map((d) => `| \`${d.name}\` | ${d.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
+    "",
+    "## Priors",
+    "",
+    "| name | parameters | density | latent |",
+    "|---|---|---|---|",
+    ...priors.map((p) => `| \`${p.name}\` | ${parameters(p)} | ${p.density ? "yes" : "no (samples only)"} | ${p.supports.join(", ")}${p.dimensions === 2 ? ", 2-D" : ""} |`),
+    "",
+    ...table("Corruptions (`corrupt x with …`)", corruptions),
+    ...table("Objectives (`objective …`)", objectives),
+    ...table("Optimizers", optimizers),
+    "## Train settings",
+    "",
+    "| name | value | required | what it is |",
+    "|---|---|---|---|",
+    ...trainSettings.map((s) => `| \`${s.name}\` | ${s.kind} | ${s.required ? "yes" : "no"} | ${s.doc} |`),
+    "",
+    "## Diagnostic codes",
+    "",
+    "`aec explain CODE` prints the longer explanation with an example of the mistake and its fix.",
+    "",
+    "| code | meaning |",
+    "|---|---|",
+    ...[...catalog.values()].map((e) => `| ${e.code} | ${e.title} |`),
+    "",
+  ].join("\n");
+}

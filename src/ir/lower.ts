@@ -1,0 +1,186 @@
+import { activations } from "../check/builtins.js";
+import { termDependencies, upstream } from "../check/dependencies.js";
+import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } from "../check/model.js";
+import type { IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
+import { irVersion } from "./types.js";
+
+/** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
+export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
+  const networks = model.networks.map(lowerNetwork);
+  const weightsOf = (name: string) => {
+    const network = networks.find((n) => n.name === name)!;
+    return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).filter((w) => w.trainable).map((w) => w.name);
+  };
+  return {
+    irVersion,
+    model: model.name,
+    source: sourceName,
+    variables: model.variables.map((v) => ({
+      name: v.name,
+      role: v.role,
+      type: v.type,
+      shape: [...v.shape],
+      size: v.size,
+      support: { ...v.support },
+      ...(v.labelled !== undefined ? { labelled: v.labelled } : {}),
+    })),
+    priors: model.priors.map((p) => ({
+      name: p.declaration.signature.name.name,
+      variable: p.variable,
+      given: [...p.given],
+      distribution: p.distribution as ModelIR["priors"][number]["distribution"],
+      parameters: { ...p.parameters },
+      density: p.density,
+    })),
+    networks,
+    corruptions: model.corruptions.map((c) => ({ variable: c.variable, kind: c.kind as "masking", parameters: { ...(c.parameters as Record<string, number>) } })),
+    objective: { kind: model.objective.kind, parameters: { ...model.objective.parameters } },
+    terms: model.terms.map((t) => lowerTerm(model, t)),
+    phases: model.phases.map((p) => ({
+      name: p.name,
+      terms: p.terms.map((t) => ({ ...t })),
+      updates: [...p.updates],
+      parameters: p.updates.flatMap(weightsOf),
+      optimizer: { kind: p.optimizer.kind as "adam", parameters: { ...p.optimizer.parameters } },
+      subset: p.subset,
+    })),
+    train: { ...model.train },
+  };
+}
+
+function lowerNetwork(network: NetworkInfo): IrNetwork {
+  return {
+    name: network.name,
+    role: network.role,
+    inputs: [...network.inputs],
+    outputs: [...network.outputs],
+    inputShape: [...network.inputShape],
+    trunk: network.trunk.map((l, i) => lowerLayer(network.name, `t${i}`, l)),
+    heads: network.heads.map((h) => ({
+      name: h.name,
+      layers: h.layers.map((l, i) => lowerLayer(network.name, h.layers.length === 1 ? `h_${h.name}` : `h_${h.name}_${i}`, l)),
+      outputShape: [...h.outputShape],
+    })),
+    distributions: network.distributions.map((o) => ({
+      variable: o.variable,
+      distribution: o.distribution as "Normal",
+      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, "head" in v ? { head: v.head } : { trunk: true as const }])),
+      reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic",
+      feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
+    })),
+    parameterCount: network.parameterCount,
+  };
+}
+
+function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
+  const isActivation = (activations as readonly string[]).includes(layer.kind);
+  const args = Object.fromEntries(Object.entries(layer.arguments).filter(([k]) => k !== "activation").map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IrLayer["arguments"];
+  return {
+    id,
+    kind: isActivation ? "activation" : (layer.kind as IrLayer["kind"]),
+    activation: layer.activation,
+    arguments: args,
+    inputShape: [...layer.inputShape],
+    outputShape: [...layer.outputShape],
+    parameters: layer.parameters,
+    weights: layerWeights(`${network}/${id}`, layer),
+  };
+}
+
+function layerWeights(prefix: string, layer: LayerInfo): IrWeight[] {
+  const w = (name: string, shape: number[], trainable = true): IrWeight => ({ name: `${prefix}/${name}`, shape, trainable });
+  const inChannels = layer.inputShape[layer.inputShape.length - 1]!;
+  const out = layer.outputShape[layer.outputShape.length - 1]!;
+  const k = layer.arguments.kernel as number;
+  switch (layer.kind) {
+    case "dense":
+      return [w("kernel", [inChannels, out]), w("bias", [out])];
+    case "conv2d":
+      return [w("kernel", [k, k, inChannels, out]), w("bias", [out])];
+    case "conv2dTranspose":
+      return [w("kernel", [k, k, out, inChannels]), w("bias", [out])];
+    case "batchNorm":
+      return [w("gamma", [out]), w("beta", [out]), w("movingMean", [out], false), w("movingVariance", [out], false)];
+    default:
+      return [];
+  }
+}
+
+function density(model: CheckedModel, networkName: string, variable: string): string {
+  const network = model.networks.find((n) => n.name === networkName)!;
+  return `${network.name}(${variable} | ${network.inputs.join(", ")})`;
+}
+
+function describeSource(model: CheckedModel, source: SampleSource): string {
+  switch (source.kind) {
+    case "data":
+      return `${source.variable} ~ data`;
+    case "prior": {
+      const prior = model.priors.find((p) => p.variable === source.variable)!;
+      return `${source.variable} ~ ${prior.declaration.signature.name.name}(${source.variable})`;
+    }
+    case "network":
+      return `${source.variable} ~ ${density(model, source.network, source.variable)}`;
+  }
+}
+
+function formula(model: CheckedModel, term: LossTerm): string {
+  switch (term.kind) {
+    case "nll": {
+      const network = model.networks.find((n) => n.name === term.network)!;
+      if (network.role === "encoder") return `−log ${network.name}(${term.variable} = ${term.target} | ${network.inputs.join(", ")})`;
+      const sampled = network.inputs
+        .map((v) => model.networks.find((n) => n.role === "encoder" && n.outputs.includes(v)))
+        .filter((e): e is NetworkInfo => e !== undefined)
+        .flatMap((e) => e.outputs.filter((o) => network.inputs.includes(o)).map((o) => `${o} ~ ${density(model, e.name, o)}`));
+      return `−log ${density(model, term.network, term.variable)}${sampled.length ? `, ${[...new Set(sampled)].join(", ")}` : ""}`;
+    }
+    case "kl": {
+      const prior = model.priors.find((p) => p.variable === term.variable)!;
+      return `KL(${density(model, term.network, term.variable)} ‖ ${prior.declaration.signature.name.name}(${term.variable}))`;
+    }
+    case "iwae":
+      return `−log (1/${term.k}) Σᵢ ${model.networks.find((n) => n.name === term.decoder)!.name}(${term.data}, ${term.latent}ᵢ) / ${term.encoder}(${term.latent}ᵢ | ${term.data})`;
+    case "gan_d":
+      return `−log ${term.discriminator}(${describeSource(model, term.real)}) − log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
+    case "gan_g":
+      return term.loss === "nonsaturating"
+        ? `−log ${term.discriminator}(${describeSource(model, term.fake)})`
+        : `log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
+    case "contractive":
+      return `‖∂${term.variable}/∂${term.input}‖²_F of ${term.network}`;
+  }
+}
+
+function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
+  switch (term.kind) {
+    case "nll": {
+      // Monte Carlo when the likelihood reads a sampled latent; exact for deterministic codes and class probabilities.
+      const reached = upstream(model.networks, model.networks.find((n) => n.name === term.network)!);
+      const stochastic = reached.some((name) => {
+        const n = model.networks.find((m) => m.name === name)!;
+        return n.role === "encoder" && name !== term.network && n.distributions.some((d) => d.distribution === "Normal");
+      });
+      return stochastic ? "monte-carlo" : "exact";
+    }
+    case "kl":
+      return term.estimator;
+    case "iwae":
+      return "importance-weighted";
+    case "gan_d":
+    case "gan_g":
+      return "adversarial";
+    case "contractive":
+      return "exact";
+  }
+}
+
+function lowerTerm(model: CheckedModel, term: LossTerm): IrTerm {
+  const { estimator: _kl, ...rest } = term as LossTerm & { estimator?: unknown };
+  return {
+    ...(JSON.parse(JSON.stringify(rest)) as Omit<IrTerm, "estimator" | "dependsOn" | "formula">),
+    estimator: estimator(model, term),
+    dependsOn: termDependencies(model.networks, term),
+    formula: formula(model, term),
+  } as IrTerm;
+}

@@ -1,0 +1,138 @@
+/**
+ * JSON Schema (draft-07) of the model IR, validated with ajv in the tests and before
+ * every code generation. Closed objects everywhere: a field the generators do not know
+ * is a bug, not an extension.
+ */
+
+const closed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
+  type: "object",
+  additionalProperties: false,
+  required,
+  properties,
+});
+
+const name = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" };
+const names = { type: "array", items: name };
+const size = { type: "integer", minimum: 1 };
+const shape = { type: "array", items: size, minItems: 1 };
+const finite = { type: "number" };
+const scalarMap = { type: "object", additionalProperties: { type: ["number", "string"] } };
+const numberMap = { type: "object", additionalProperties: finite };
+
+const support = {
+  oneOf: [
+    closed({ kind: { const: "real" } }),
+    closed({ kind: { const: "interval" }, low: finite, high: finite }),
+    closed({ kind: { const: "binary" } }),
+    closed({ kind: { const: "onehot" } }),
+  ],
+};
+
+const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" } });
+
+const layer = closed({
+  id: { type: "string", pattern: "^[A-Za-z0-9_.]+$" },
+  kind: { enum: ["dense", "conv2d", "conv2dTranspose", "reshape", "flatten", "dropout", "batchNorm", "activation"] },
+  activation: { enum: ["linear", "relu", "leakyRelu", "elu", "sigmoid", "tanh", "softplus"] },
+  arguments: { type: "object", additionalProperties: { type: ["number", "string", "array"], items: size } },
+  inputShape: shape,
+  outputShape: shape,
+  parameters: { type: "integer", minimum: 0 },
+  weights: { type: "array", items: weight },
+});
+
+const parameterSource = {
+  oneOf: [closed({ head: { type: "string" } }), closed({ trunk: { const: true } })],
+};
+
+const network = closed({
+  name,
+  role: { enum: ["encoder", "decoder", "generator", "discriminator"] },
+  inputs: names,
+  outputs: names,
+  inputShape: shape,
+  trunk: { type: "array", items: layer },
+  heads: { type: "array", items: closed({ name: { type: "string" }, layers: { type: "array", items: layer, minItems: 1 }, outputShape: shape }) },
+  distributions: {
+    type: "array",
+    items: closed({
+      variable: name,
+      distribution: { enum: ["Normal", "Bernoulli", "Categorical", "Deterministic"] },
+      parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
+      reparameterised: { type: "boolean" },
+      feeds: { enum: ["sample", "value", "probabilities", "none"] },
+    }),
+  },
+  parameterCount: { type: "integer", minimum: 0 },
+});
+
+const sampleSource = {
+  oneOf: [
+    closed({ kind: { const: "prior" }, variable: name }),
+    closed({ kind: { const: "network" }, network: name, variable: name }),
+    closed({ kind: { const: "data" }, variable: name }),
+  ],
+};
+
+const termBase = {
+  id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
+  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial"] },
+  dependsOn: names,
+  formula: { type: "string" },
+};
+
+const term = {
+  oneOf: [
+    closed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
+    closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name }),
+    closed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
+    closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource }),
+    closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax"] } }),
+    closed({ ...termBase, kind: { const: "contractive" }, network: name, variable: name, input: name }),
+  ],
+};
+
+export const irSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "aespec model IR",
+  ...closed({
+    irVersion: { const: 1 },
+    model: name,
+    source: { type: "string" },
+    variables: {
+      type: "array",
+      items: closed(
+        { name, role: { enum: ["data", "latent"] }, type: { enum: ["real", "binary", "onehot"] }, shape, size, support, labelled: size },
+        ["name", "role", "type", "shape", "size", "support"],
+      ),
+    },
+    priors: {
+      type: "array",
+      items: closed({
+        name,
+        variable: name,
+        given: names,
+        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "SwissRoll"] },
+        parameters: scalarMap,
+        density: { type: "boolean" },
+      }),
+    },
+    networks: { type: "array", items: network },
+    corruptions: { type: "array", items: closed({ variable: name, kind: { enum: ["gaussianNoise", "saltPepper", "masking"] }, parameters: numberMap }) },
+    objective: closed({ kind: { enum: ["reconstruction", "elbo", "iwae", "gan", "aae", "phases"] }, parameters: scalarMap }),
+    terms: { type: "array", items: term, minItems: 1 },
+    phases: {
+      type: "array",
+      minItems: 1,
+      items: closed({
+        name,
+        terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: finite }) },
+        updates: { ...names, minItems: 1 },
+        parameters: { type: "array", items: { type: "string" } },
+        optimizer: closed({ kind: { enum: ["adam", "sgd", "rmsprop"] }, parameters: numberMap }),
+        subset: { enum: ["all", "labelled"] },
+      }),
+    },
+    train: closed({ batch: size, epochs: size, clipNorm: { type: "number", exclusiveMinimum: 0 } }, ["batch", "epochs"]),
+  }),
+} as const;
