@@ -339,5 +339,13 @@ function contractiveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefi
     ctx.error("AE0510", "`contractive` penalises the encoder's Jacobian with respect to one of its inputs, as in `contractive(f(z | x), x)`", call.span);
     return undefined;
   }
+  const network = density.network;
+  const denseOnly = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].every((l) => l.kind === "dense");
+  if (network.inputs.length !== 1 || network.heads.length > 1 || network.distributions[0]?.distribution !== "Deterministic" || !denseOnly) {
+    ctx.error("AE0510", `\`contractive\` needs a deterministic encoder of dense layers reading one variable; \`${network.name}\` is not one`, call.span, {
+      help: "write it as `dense(…, activation)` layers; the penalty is computed through their Jacobian (exactly for one layer, by a random projection for more)",
+    });
+    return undefined;
+  }
   return { term: { kind: "contractive", network: density.network.name, variable: density.variable, input }, dependsOn: [density.network.name], reads: [input] };
 }

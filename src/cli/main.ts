@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { explain } from "../diagnostics/catalog.js";
 import { checkCommand } from "./commands/check.js";
-import { type DumpStage, dumpStage } from "./commands/compile.js";
+import { compileCommand, type DumpStage, dumpStage } from "./commands/compile.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { ExitCode, type CliIO, processIO } from "./io.js";
 
@@ -44,10 +44,14 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
 
   program
     .command("compile")
-    .description("check specs and print a stage of the pipeline")
+    .description("compile specs to TypeScript modules (one per model) that train with TensorFlow.js")
     .argument("<paths...>", ".aespec files, or folders searched for them")
-    .addOption(new Option("--dump <stage>", "print this stage as JSON: tokens, ast or ir (the model IR, schema-validated)").choices(["tokens", "ast", "ir"]).makeOptionMandatory())
-    .action((paths: string[], options: { dump: DumpStage }) => act(() => dumpStage(options.dump, paths, io))());
+    .option("--out <dir>", "folder for the generated modules", "generated")
+    .option("--check", "write nothing; list modules whose content would change and exit 1 if any")
+    .addOption(new Option("--dump <stage>", "print a stage as JSON instead: tokens, ast or ir (the model IR, schema-validated)").choices(["tokens", "ast", "ir"]))
+    .action((paths: string[], options: { out: string; check?: boolean; dump?: DumpStage }) =>
+      act(() => (options.dump ? dumpStage(options.dump, paths, io) : compileCommand(paths, options, io)))(),
+    );
 
   program
     .command("explain")

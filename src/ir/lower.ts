@@ -170,8 +170,12 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
     case "gan_d":
     case "gan_g":
       return "adversarial";
-    case "contractive":
-      return "exact";
+    case "contractive": {
+      // Exact for one dense layer; a random-projection (Hutchinson) estimate for deeper encoders.
+      const network = model.networks.find((n) => n.name === term.network)!;
+      const dense = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.kind === "dense");
+      return dense.length === 1 ? "exact" : "monte-carlo";
+    }
   }
 }
 

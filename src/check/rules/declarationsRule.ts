@@ -1,6 +1,23 @@
 import type { CheckContext } from "../context.js";
 
 /**
+ * Names that are members of every JavaScript object. A variable called `__proto__` or
+ * `constructor` would become a key of the batches apps pass in, where it could replace
+ * an object's prototype instead of holding data.
+ */
+const objectMembers = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** AE0209: a name generated code cannot use safely as an object key. */
+function reserved(ctx: CheckContext, name: import("../../syntax/ast.js").Identifier): void {
+  if (objectMembers.has(name.name) || name.name.startsWith("__")) {
+    ctx.error("AE0209", `\`${name.name}\` cannot be used as a name: every JavaScript object already has a member of that name`, name.span, {
+      help: "choose another name (names starting with `__` are reserved too)",
+    });
+    ctx.poison(name.name);
+  }
+}
+
+/**
  * AE0201: every variable, network and phase is declared once, and no name means two
  * things (a variable and a network both called `d` would make `gan_d(d, …)` ambiguous).
  */
@@ -19,8 +36,15 @@ export function declarationsRule(ctx: CheckContext): void {
     }
     seen.set(name, { what, span });
   };
-  for (const v of ctx.items("VariableDeclaration")) declare(v.name.name, "variable", v.name.span);
-  for (const n of ctx.items("NetworkDeclaration")) declare(n.signature.name.name, "network", n.signature.name.span);
+  for (const v of ctx.items("VariableDeclaration")) {
+    reserved(ctx, v.name);
+    declare(v.name.name, "variable", v.name.span);
+  }
+  for (const n of ctx.items("NetworkDeclaration")) {
+    reserved(ctx, n.signature.name);
+    declare(n.signature.name.name, "network", n.signature.name.span);
+  }
+  for (const phase of ctx.trainItems("PhaseDeclaration")) reserved(ctx, phase.name);
 
   const phases = new Map<string, import("../../syntax/span.js").Span>();
   for (const phase of ctx.trainItems("PhaseDeclaration")) {

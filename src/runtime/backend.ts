@@ -1,0 +1,59 @@
+import * as tf from "@tensorflow/tfjs";
+import { isNode, nodeIO } from "./environment.js";
+import { installWasmFastPaths } from "./wasmFastPaths.js";
+
+export type BackendChoice = "node" | "webgl" | "wasm" | "cpu";
+
+/** Module names held in variables so bundlers do not try to resolve optional packages. */
+const tfjsNode = "@tensorflow/tfjs-node";
+const tfjsWasm = "@tensorflow/tfjs-backend-wasm";
+
+async function tryNode(): Promise<boolean> {
+  try {
+    await import(/* @vite-ignore */ tfjsNode);
+    return tf.findBackend("tensorflow") !== null && (await tf.setBackend("tensorflow"));
+  } catch {
+    return false;
+  }
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    const wasm = await import(/* @vite-ignore */ tfjsWasm);
+    if (isNode()) wasm.setWasmPaths((await nodeIO()).wasmDirectory());
+    if (!(await tf.setBackend("wasm"))) return false;
+    installWasmFastPaths();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Selects the fastest backend available: tfjs-node when installed, WebGL in a browser,
+ * then wasm, then the pure-JS cpu backend. Asking for a specific backend that cannot
+ * start is an error, never a silent fallback.
+ */
+export async function selectBackend(choice?: BackendChoice): Promise<string> {
+  const attempts: Record<BackendChoice, () => Promise<boolean>> = {
+    node: tryNode,
+    webgl: async () => !isNode() && (await tf.setBackend("webgl").catch(() => false)),
+    wasm: tryWasm,
+    cpu: () => tf.setBackend("cpu"),
+  };
+  if (choice) {
+    if (tf.getBackend() === (choice === "node" ? "tensorflow" : choice)) return tf.getBackend();
+    if (!(await attempts[choice]())) {
+      throw new Error(choice === "node" ? "the node backend needs @tensorflow/tfjs-node, which is not installed" : `the ${choice} backend could not start here`);
+    }
+    await tf.ready();
+    return tf.getBackend();
+  }
+  for (const candidate of ["node", "webgl", "wasm", "cpu"] as const) {
+    if (await attempts[candidate]()) {
+      await tf.ready();
+      return tf.getBackend();
+    }
+  }
+  throw new Error("no TensorFlow.js backend could start");
+}

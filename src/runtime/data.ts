@@ -1,0 +1,74 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Random } from "./random.js";
+
+/**
+ * A data set in memory: one flat Float32Array per variable, row-major, `size` rows.
+ * `labelled` lists the rows whose partially-known variables (declared `labelled(N)`) are
+ * known; phases `on labelled` draw their batches from those rows only.
+ */
+export interface Dataset {
+  readonly size: number;
+  readonly columns: Readonly<Record<string, Float32Array>>;
+  readonly labelled?: Int32Array;
+}
+
+export type VariableShapes = Readonly<Record<string, readonly number[]>>;
+
+/** Checks that every column the model needs is there with a whole number of rows. */
+export function validateDataset(data: Dataset, shapes: VariableShapes, needed: readonly string[]): void {
+  if (!Number.isInteger(data.size) || data.size < 1) throw new Error(`the data set has ${data.size} examples`);
+  for (const name of needed) {
+    const column = data.columns[name];
+    const width = shapes[name]!.reduce((a, b) => a * b, 1);
+    if (!column) throw new Error(`the data set has no column ${JSON.stringify(name)}`);
+    if (column.length !== data.size * width) {
+      throw new Error(`column ${JSON.stringify(name)} has ${column.length} values, but ${data.size} examples of ${width} need ${data.size * width}`);
+    }
+  }
+  if (data.labelled) {
+    for (const row of data.labelled) if (row < 0 || row >= data.size) throw new Error(`labelled row ${row} is outside the data set`);
+  }
+}
+
+/** A batch of the given rows, as tensors shaped [rows, ...variable shape]. */
+export function makeBatch(data: Dataset, shapes: VariableShapes, names: readonly string[], rows: ArrayLike<number>): Record<string, tf.Tensor> {
+  const batch: Record<string, tf.Tensor> = {};
+  for (const name of names) {
+    const shape = shapes[name]!;
+    const width = shape.reduce((a, b) => a * b, 1);
+    const column = data.columns[name]!;
+    const values = new Float32Array(rows.length * width);
+    for (let i = 0; i < rows.length; i++) values.set(column.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
+    batch[name] = tf.tensor(values, [rows.length, ...shape]);
+  }
+  return batch;
+}
+
+/** Rows in a fresh random order each epoch, cut into batches (the last may be smaller). */
+export function* epochBatches(size: number, batchSize: number, random: Random): Generator<Int32Array> {
+  const order = random.permutation(size);
+  for (let start = 0; start < size; start += batchSize) yield order.subarray(start, Math.min(size, start + batchSize));
+}
+
+/** An endless stream of batches from a subset of rows, reshuffled each time it is used up. */
+export class SubsetSampler {
+  private order: Int32Array = new Int32Array(0);
+  private position = 0;
+
+  constructor(private readonly rows: Int32Array, private readonly random: Random) {
+    if (rows.length === 0) throw new Error("the labelled subset is empty");
+  }
+
+  next(batchSize: number): Int32Array {
+    const out = new Int32Array(Math.min(batchSize, this.rows.length));
+    for (let i = 0; i < out.length; i++) {
+      if (this.position >= this.order.length) {
+        const permutation = this.random.permutation(this.rows.length);
+        this.order = permutation.map((p) => this.rows[p]!);
+        this.position = 0;
+      }
+      out[i] = this.order[this.position++]!;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * aespec/runtime: what generated modules import. Small, and free of Node-only imports
+ * (file access lives in nodeIO.ts, loaded dynamically in Node only).
+ */
+export { Random } from "./random.js";
+export * from "./layers.js";
+export * from "./distributions.js";
+export * from "./priors.js";
+export * from "./losses.js";
+export * from "./corruption.js";
+export * from "./trainer.js";
+export * from "./data.js";
+export * from "./weights.js";
+export * from "./backend.js";
+export * from "./model.js";
+export { isNode } from "./environment.js";
+export { installWasmFastPaths } from "./wasmFastPaths.js";

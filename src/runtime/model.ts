@@ -1,0 +1,306 @@
+import * as tf from "@tensorflow/tfjs";
+import { type BackendChoice, selectBackend } from "./backend.js";
+import { type Dataset, epochBatches, makeBatch, SubsetSampler, validateDataset } from "./data.js";
+import { nodeIO } from "./environment.js";
+import type { MovingUpdate } from "./layers.js";
+import type { Prior } from "./priors.js";
+import { Random } from "./random.js";
+import { checkFinite, type Phase, readScalars, runPhase, type TermValues } from "./trainer.js";
+import { assignFromArtifacts, layoutFingerprint, type SavedModelInfo, type WeightSpec, Weights, weightsToArtifacts } from "./weights.js";
+
+export interface VariableDescription {
+  readonly role: "data" | "latent";
+  readonly type: "real" | "binary" | "onehot";
+  readonly shape: readonly number[];
+  readonly support: { readonly kind: "real" | "binary" | "onehot" } | { readonly kind: "interval"; readonly low: number; readonly high: number };
+  readonly labelled?: number;
+}
+
+/** What a generated module tells the runtime about its model (a subset of the IR). */
+export interface ModelDescription {
+  readonly name: string;
+  readonly variables: Readonly<Record<string, VariableDescription>>;
+  readonly weights: readonly WeightSpec[];
+  readonly terms: Readonly<Record<string, { readonly formula: string; readonly estimator: string }>>;
+  readonly phases: readonly {
+    readonly name: string;
+    readonly terms: readonly { readonly term: string; readonly weight: number }[];
+    readonly parameters: readonly string[];
+    readonly optimizer: { readonly kind: "adam" | "sgd" | "rmsprop"; readonly parameters: Readonly<Record<string, number>> };
+    readonly subset: "all" | "labelled";
+  }[];
+  readonly train: { readonly batch: number; readonly epochs: number; readonly clipNorm?: number };
+  /** The terms whose sum is −ELBO (β = 1), for models with a variational bound. */
+  readonly negativeElbo?: readonly string[];
+}
+
+export interface ModelOptions {
+  /** Seeds initial weights, sampling, corruption and shuffling: a seed reproduces a run on one backend. */
+  readonly seed?: number;
+}
+
+export type Batch = Record<string, tf.Tensor | undefined>;
+
+/**
+ * The values a training step computes, each once: generated subclasses add one memoised
+ * accessor per network output, latent and discriminator score.
+ */
+export class Forward<B extends Batch = Batch> {
+  private readonly cache = new Map<string, unknown>();
+  /** Batch-norm moving averages to apply once the step's gradients are taken. */
+  readonly movingUpdates: MovingUpdate[] = [];
+
+  constructor(
+    readonly weights: Weights,
+    readonly batch: B,
+    readonly priors: Readonly<Record<string, Prior>>,
+    readonly random: Random,
+    /** Dropout and corruption are on, batch-norm uses batch statistics. */
+    readonly training: boolean,
+  ) {}
+
+  /** The number of examples in the batch (the leading dimension of its first tensor). */
+  get size(): number {
+    return Object.values(this.batch).find((t) => t !== undefined)!.shape[0]!;
+  }
+
+  w(name: string): tf.Variable {
+    return this.weights.get(name);
+  }
+
+  protected memo<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+}
+
+export type TermFunction<F> = (f: F) => tf.Scalar;
+
+export interface FitOptions {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Called after every step with each term's value (nats per example). */
+  readonly onStep?: (step: number, terms: Record<string, number>) => void | Promise<void>;
+  /** Called after every epoch with the mean of each term over the epoch. */
+  readonly onEpochEnd?: (epoch: number, terms: Record<string, number>) => void | Promise<void>;
+  /** The first epoch to run (for resuming); epochs are counted from 0. */
+  readonly initialEpoch?: number;
+}
+
+function createOptimizer(spec: ModelDescription["phases"][number]["optimizer"]): tf.Optimizer {
+  const p = spec.parameters;
+  switch (spec.kind) {
+    case "adam": return tf.train.adam(p.lr, p.beta1, p.beta2, p.epsilon);
+    case "sgd": return (p.momentum ?? 0) > 0 ? tf.train.momentum(p.lr!, p.momentum!) : tf.train.sgd(p.lr!);
+    case "rmsprop": return tf.train.rmsprop(p.lr!, p.decay, p.momentum, p.epsilon);
+  }
+}
+
+/**
+ * The part of every generated model that does not depend on its maths: weights,
+ * optimizers (one per phase), the phase loop, fitting, evaluation, save and load.
+ */
+export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
+  readonly random: Random;
+  readonly weights: Weights;
+  protected readonly priors: Readonly<Record<string, Prior>>;
+  private readonly phases: Phase[];
+  private steps = 0;
+
+  protected constructor(readonly description: ModelDescription, options: ModelOptions = {}) {
+    this.random = new Random(options.seed ?? 1);
+    this.weights = new Weights(description.weights, this.random);
+    this.priors = this.createPriors();
+    this.phases = description.phases.map((p) => ({
+      name: p.name,
+      variables: this.weights.select(p.parameters),
+      optimizer: createOptimizer(p.optimizer),
+      subset: p.subset,
+    }));
+  }
+
+  protected abstract createPriors(): Record<string, Prior>;
+  protected abstract forward(batch: B, training: boolean): F;
+  protected abstract readonly termFunctions: Readonly<Record<string, TermFunction<F>>>;
+
+  /** Data variables a training batch carries, and those only labelled batches carry. */
+  protected batchVariables(subset: "all" | "labelled"): string[] {
+    return Object.entries(this.description.variables)
+      .filter(([, v]) => v.role === "data" && (subset === "labelled" || v.labelled === undefined))
+      .map(([name]) => name);
+  }
+
+  /** Runs one phase by name on a batch (for custom schedules, e.g. several discriminator steps per generator step). */
+  async trainPhase(name: string, batch: B): Promise<Record<string, number>> {
+    const index = this.description.phases.findIndex((p) => p.name === name);
+    if (index < 0) throw new Error(`model ${this.description.name} has no phase ${JSON.stringify(name)}`);
+    return readScalars(this.runPhaseAt(index, batch));
+  }
+
+  private runPhaseAt(index: number, input: B): TermValues {
+    const spec = this.description.phases[index]!;
+    let updates: MovingUpdate[] = [];
+    const kept = runPhase(
+      this.phases[index]!,
+      () => {
+        const f = this.forward(input, true);
+        const terms: TermValues = {};
+        let total: tf.Scalar | undefined;
+        for (const { term, weight } of spec.terms) {
+          const value = this.termFunctions[term]!(f);
+          terms[term] = value;
+          const weighted: tf.Scalar = weight === 1 ? value : tf.mul(value, weight);
+          total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
+        }
+        updates = f.movingUpdates;
+        return { total: total as tf.Scalar, terms };
+      },
+      this.description.train.clipNorm,
+    );
+    for (const { target, value } of updates) {
+      target.assign(value);
+      value.dispose();
+    }
+    return kept;
+  }
+
+  /**
+   * One training step: every phase in order, each minimising its weighted terms over
+   * exactly its own weights with its own optimizer. `labelled` feeds the phases that run
+   * `on labelled`. Resolves to each term's value (nats per example).
+   */
+  async trainStep(batch: B, labelled?: B): Promise<Record<string, number>> {
+    const values: TermValues = {};
+    this.steps++;
+    for (const [index, spec] of this.description.phases.entries()) {
+      const input = spec.subset === "labelled" ? labelled : batch;
+      if (!input) throw new Error(`phase ${spec.name} runs on labelled examples: pass a labelled batch to trainStep`);
+      const kept = this.runPhaseAt(index, input);
+      for (const [id, value] of Object.entries(kept)) {
+        if (values[id]) value.dispose();
+        else values[id] = value;
+      }
+    }
+    return readScalars(values);
+  }
+
+  /** Every named term of the loss graph on one batch, without updating anything. */
+  async lossTerms(batch: B, labelled?: B): Promise<Record<string, number>> {
+    const values = tf.tidy(() => {
+      const out: TermValues = {};
+      const f = this.forward(batch, false);
+      const g = labelled ? this.forward(labelled, false) : undefined;
+      for (const spec of this.description.phases) {
+        const source = spec.subset === "labelled" ? g : f;
+        if (!source) continue;
+        for (const { term } of spec.terms) if (!out[term]) out[term] = this.termFunctions[term]!(source);
+      }
+      return out;
+    });
+    const numbers = await readScalars(values);
+    const negativeElbo = this.description.negativeElbo;
+    if (negativeElbo && negativeElbo.every((t) => t in numbers)) numbers.negativeElbo = negativeElbo.reduce((s, t) => s + numbers[t]!, 0);
+    return numbers;
+  }
+
+  /** Trains on an in-memory data set; resolves to the mean of each term per epoch. */
+  async fit(data: Dataset, options: FitOptions = {}): Promise<Record<string, number>[]> {
+    const epochs = options.epochs ?? this.description.train.epochs;
+    const batchSize = options.batchSize ?? this.description.train.batch;
+    const names = this.batchVariables("all");
+    const labelledNames = this.batchVariables("labelled");
+    const needsLabelled = this.description.phases.some((p) => p.subset === "labelled");
+    validateDataset(data, this.shapes(), needsLabelled ? labelledNames : names);
+    const sampler = needsLabelled ? new SubsetSampler(data.labelled ?? new Int32Array(0), this.random) : undefined;
+    const history: Record<string, number>[] = [];
+    for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
+      const sums: Record<string, number> = {};
+      let seen = 0;
+      for (const rows of epochBatches(data.size, batchSize, this.random)) {
+        const batch = makeBatch(data, this.shapes(), names, rows) as B;
+        const labelled = sampler ? (makeBatch(data, this.shapes(), labelledNames, sampler.next(batchSize)) as B) : undefined;
+        let terms: Record<string, number>;
+        try {
+          terms = await this.trainStep(batch, labelled);
+        } finally {
+          tf.dispose(Object.values(batch));
+          if (labelled) tf.dispose(Object.values(labelled));
+        }
+        checkFinite(terms, this.steps);
+        for (const [id, v] of Object.entries(terms)) sums[id] = (sums[id] ?? 0) + v * rows.length;
+        seen += rows.length;
+        await options.onStep?.(this.steps, terms);
+      }
+      const means = Object.fromEntries(Object.entries(sums).map(([id, s]) => [id, s / seen]));
+      history.push(means);
+      await options.onEpochEnd?.(epoch, means);
+    }
+    return history;
+  }
+
+  /** The mean of every term over a data set (and −ELBO where the model has one), without training. */
+  async evaluate(data: Dataset, options: { batchSize?: number } = {}): Promise<Record<string, number>> {
+    const batchSize = options.batchSize ?? this.description.train.batch;
+    const names = this.batchVariables("all");
+    const labelledNames = this.batchVariables("labelled");
+    const canLabel = labelledNames.every((n) => n in data.columns);
+    validateDataset(data, this.shapes(), canLabel ? labelledNames : names);
+    const sums: Record<string, number> = {};
+    let seen = 0;
+    for (let start = 0; start < data.size; start += batchSize) {
+      const rows = Int32Array.from({ length: Math.min(batchSize, data.size - start) }, (_, i) => start + i);
+      const batch = makeBatch(data, this.shapes(), canLabel ? labelledNames : names, rows) as B;
+      try {
+        const terms = await this.lossTerms(batch, canLabel ? batch : undefined);
+        for (const [id, v] of Object.entries(terms)) sums[id] = (sums[id] ?? 0) + v * rows.length;
+      } finally {
+        tf.dispose(Object.values(batch));
+      }
+      seen += rows.length;
+    }
+    return Object.fromEntries(Object.entries(sums).map(([id, s]) => [id, s / seen]));
+  }
+
+  protected shapes(): Record<string, readonly number[]> {
+    return Object.fromEntries(Object.entries(this.description.variables).map(([n, v]) => [n, v.shape]));
+  }
+
+  private savedInfo(): SavedModelInfo {
+    return { format: "aespec", model: this.description.name, layout: layoutFingerprint(this.description.weights) };
+  }
+
+  /**
+   * Saves the weights: to a folder (model.json + weights.bin) given as a path in Node, or
+   * through any tf.io handler or URL (`indexeddb://name`, `downloads://name`) in the browser.
+   */
+  async save(target: string | tf.io.IOHandler): Promise<void> {
+    const artifacts = await weightsToArtifacts(this.weights, this.savedInfo());
+    if (typeof target === "string" && !target.includes("://")) {
+      (await nodeIO()).saveArtifactsToFolder(target, artifacts);
+      return;
+    }
+    const handler = typeof target === "string" ? tf.io.getSaveHandlers(target)[0] : target;
+    if (!handler?.save) throw new Error(`cannot save to ${String(target)}`);
+    await handler.save(artifacts);
+  }
+
+  /** Loads weights saved by `save` (refusing weights of another model or layout). */
+  async load(source: string | tf.io.IOHandler): Promise<void> {
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    if (typeof source === "string" && !source.includes("://")) artifacts = (await nodeIO()).loadArtifactsFromFolder(source);
+    else {
+      const handler = typeof source === "string" ? tf.io.getLoadHandlers(source)[0] : source;
+      if (!handler?.load) throw new Error(`cannot load from ${String(source)}`);
+      artifacts = await handler.load();
+    }
+    assignFromArtifacts(this.weights, this.savedInfo(), artifacts);
+  }
+
+  /** Frees every tensor the model holds (weights, optimizer state). */
+  dispose(): void {
+    for (const phase of this.phases) phase.optimizer.dispose();
+    this.weights.dispose();
+  }
+}
+
+export { selectBackend, type BackendChoice };

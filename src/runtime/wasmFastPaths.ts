@@ -1,0 +1,54 @@
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * The wasm backend hands a matMul to XNNPACK only when neither input is transposed; the
+ * transposed forms (every dense layer's backward pass) run a plain loop about 10× slower
+ * (tfjs-notes.md). These wrappers transpose a flagged input with the wasm Transpose
+ * kernel first and call the original kernel with both flags off. Results are the same
+ * numbers; the temporary transposes are freed at once.
+ */
+
+type KernelFunc = tf.KernelConfig["kernelFunc"];
+interface WasmBackend {
+  disposeData(dataId: object): boolean;
+}
+
+const wrapped = Symbol.for("aespec.wasmFastPath");
+
+function transposeLastTwo(input: tf.TensorInfo, backend: unknown, transpose: KernelFunc): tf.TensorInfo {
+  const rank = input.shape.length;
+  const perm = [...Array(rank).keys()];
+  [perm[rank - 1], perm[rank - 2]] = [perm[rank - 2]!, perm[rank - 1]!];
+  return transpose({ inputs: { x: input }, backend: backend as never, attrs: { perm } }) as tf.TensorInfo;
+}
+
+function wrap(kernelName: string, transpose: KernelFunc): void {
+  const original = tf.getKernel(kernelName, "wasm");
+  if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[wrapped]) return;
+  const kernelFunc: KernelFunc = (args) => {
+    const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+    const inputs = args.inputs as Record<string, tf.TensorInfo>;
+    const temporaries: tf.TensorInfo[] = [];
+    const a = attrs.transposeA ? transposeLastTwo(inputs.a!, args.backend, transpose) : inputs.a!;
+    const b = attrs.transposeB ? transposeLastTwo(inputs.b!, args.backend, transpose) : inputs.b!;
+    if (attrs.transposeA) temporaries.push(a);
+    if (attrs.transposeB) temporaries.push(b);
+    try {
+      return original.kernelFunc({ ...args, inputs: { ...inputs, a, b }, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    } finally {
+      for (const t of temporaries) (args.backend as unknown as WasmBackend).disposeData(t.dataId);
+    }
+  };
+  (kernelFunc as unknown as Record<symbol, boolean>)[wrapped] = true;
+  tf.unregisterKernel(kernelName, "wasm");
+  tf.registerKernel({ ...original, kernelFunc });
+}
+
+/** Installs the fast paths on the wasm backend; safe to call any number of times. */
+export function installWasmFastPaths(): void {
+  const transpose = tf.getKernel("Transpose", "wasm");
+  if (!transpose) return;
+  wrap("BatchMatMul", transpose.kernelFunc);
+  wrap("_FusedMatMul", transpose.kernelFunc);
+}
