@@ -1,0 +1,65 @@
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it } from "vitest";
+import { installWasmFastPaths, selectBackend } from "../../src/runtime/index.js";
+
+/** Runs a computation on a backend and returns plain numbers. */
+async function on(backend: "cpu" | "wasm", compute: () => tf.Tensor | tf.Tensor[]): Promise<number[][]> {
+  await selectBackend(backend);
+  const result = tf.tidy(compute);
+  const list = Array.isArray(result) ? result : [result];
+  const out = await Promise.all(list.map(async (t) => Array.from(await t.data())));
+  tf.dispose(list);
+  return out;
+}
+
+function random(shape: number[], seed: number): tf.Tensor {
+  return tf.randomNormal(shape, 0, 1, "float32", seed);
+}
+
+function expectClose(a: number[][], b: number[][], tolerance = 1e-4): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - b[i]![j]!)).toBeLessThan(tolerance * Math.max(1, Math.abs(v)))));
+}
+
+describe("the wasm transposed-matMul fast path", () => {
+  it.each([[false, false], [true, false], [false, true], [true, true]])("matMul with transposeA=%s, transposeB=%s equals cpu", async (ta, tb) => {
+    const compute = () => {
+      const a = random(ta ? [37, 19] : [19, 37], 1);
+      const b = random(tb ? [23, 37] : [37, 23], 2);
+      return [tf.matMul(a, b, ta, tb), tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: random([23], 3), activation: "relu" })];
+    };
+    expectClose(await on("wasm", compute), await on("cpu", compute));
+  });
+
+  it("a dense layer's gradients equal cpu's and finite differences", async () => {
+    const compute = () => {
+      const x = random([8, 5], 4);
+      const w = random([5, 3], 5);
+      const b = random([3], 6);
+      const f = (wt: tf.Tensor, bt: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: x as tf.Tensor2D, b: wt as tf.Tensor2D, bias: bt, activation: "sigmoid" })));
+      const [gw, gb] = tf.grads(f)([w, b]);
+      // Central difference on one kernel entry.
+      const eps = 1e-2;
+      const bump = tf.scatterND([[2, 1]], [eps], [5, 3]);
+      const numeric = tf.div(tf.sub(f(tf.add(w, bump), b), f(tf.sub(w, bump), b)), 2 * eps);
+      return [gw!, gb!, numeric, tf.slice(gw!, [2, 1], [1, 1])];
+    };
+    const wasm = await on("wasm", compute);
+    expectClose(wasm, await on("cpu", compute), 1e-3);
+    expect(Math.abs(wasm[2]![0]! - wasm[3]![0]!)).toBeLessThan(1e-2 * Math.max(1, Math.abs(wasm[2]![0]!)));
+  });
+
+  it("installs once and leaks no tensor", async () => {
+    await selectBackend("wasm");
+    installWasmFastPaths();
+    installWasmFastPaths();
+    const a = random([64, 32], 7);
+    const b = random([64, 16], 8);
+    const before = tf.memory();
+    for (let i = 0; i < 5; i++) tf.matMul(a, b, true, false).dispose();
+    // Neither tensors nor backend buffers (the temporary transposes) are left behind.
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    tf.dispose([a, b]);
+  });
+});
