@@ -1,4 +1,6 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { BackendChoice } from "../runtime/backend.js";
+import { evalCommand, sampleCommand, trainCommand, type TrainFlags } from "./commands/train.js";
 import { explain } from "../diagnostics/catalog.js";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand, type DumpStage, dumpStage } from "./commands/compile.js";
@@ -52,6 +54,51 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .action((paths: string[], options: { out: string; check?: boolean; dump?: DumpStage }) =>
       act(() => (options.dump ? dumpStage(options.dump, paths, io) : compileCommand(paths, options, io)))(),
     );
+
+  const positiveInteger = (name: string) => (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+    return n;
+  };
+  const backendOption = () => new Option("--backend <name>", "the TensorFlow.js backend (default: tfjs-node if installed, else wasm, else cpu)").choices(["node", "wasm", "cpu"]);
+
+  program
+    .command("train")
+    .description("train a spec on data, with progress, checkpoints, pictures and test figures")
+    .argument("<spec>", "the .aespec file (one model)")
+    .option("--data <source>", "mnist (the bundled MNIST), a folder of IDX files, a .csv file or a folder of PNG images", "mnist")
+    .option("--epochs <n>", "epochs to train (default: the spec's)", positiveInteger("--epochs"))
+    .option("--batch <n>", "examples per step (default: the spec's)", positiveInteger("--batch"))
+    .option("--limit <n>", "use only the first n training (and test) examples", positiveInteger("--limit"))
+    .option("--labels <n>", "how many training labels are known, for labelled(N) variables", positiveInteger("--labels"))
+    .option("--out <dir>", "the run folder (default: runs/<spec name>)")
+    .option("--seed <s>", "seed for weights, sampling and shuffling", positiveInteger("--seed"), 1)
+    .addOption(backendOption())
+    .option("--resume", "continue the run in --out from its last checkpoint")
+    .option("--k <k>", "importance samples for the final −log p(x) of VAE-family models", positiveInteger("--k"), 100)
+    .action((spec: string, flags: TrainFlags) => act(() => trainCommand(spec, flags, io))());
+
+  program
+    .command("eval")
+    .description("evaluate a saved run on its test data: every loss term, −ELBO, importance-sampled NLL, classification error")
+    .argument("<run>", "a run folder written by aec train")
+    .option("--k <k>", "importance samples per example for −log p(x)", positiveInteger("--k"), 100)
+    .addOption(backendOption())
+    .action((run: string, flags: { k: number; backend?: BackendChoice }) => act(() => evalCommand(run, flags, io))());
+
+  program
+    .command("sample")
+    .description("draw samples from a saved run's prior and write them as a PNG grid")
+    .argument("<run>", "a run folder written by aec train")
+    .option("-n <n>", "how many samples", positiveInteger("-n"), 64)
+    .option("--label <class>", "the class to sample, for conditional models", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("--label must be a class number (0, 1, …)");
+      return n;
+    })
+    .option("-o, --output <file>", "where to write the PNG (default: RUN/sample.png)")
+    .addOption(backendOption())
+    .action((run: string, flags: { n: number; label?: number; output?: string; backend?: BackendChoice }) => act(() => sampleCommand(run, flags, io))());
 
   program
     .command("explain")

@@ -1,4 +1,5 @@
 import type { IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import type { ModelDescription } from "../runtime/model.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
 
 /**
@@ -54,28 +55,8 @@ class ModuleEmitter {
   // ── description and types ──
 
   private emitDescription(out: Out): void {
-    const description = {
-      name: this.ir.model,
-      variables: Object.fromEntries(this.ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
-      weights: this.ir.networks.flatMap((n) => layersOf(n).flatMap((l) => l.weights.map((w) => ({
-        name: w.name,
-        shape: w.shape,
-        init: w.name.endsWith("/kernel") ? "glorotUniform" : w.name.endsWith("/gamma") || w.name.endsWith("/movingVariance") ? "ones" : "zeros",
-        trainable: w.trainable,
-      })))),
-      terms: Object.fromEntries(this.ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
-      phases: this.ir.phases.map((p) => ({ name: p.name, terms: p.terms, parameters: p.parameters, optimizer: p.optimizer, subset: p.subset })),
-      train: this.ir.train,
-      ...(this.negativeElbo() ? { negativeElbo: this.negativeElbo() } : {}),
-    };
     out.push(`/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */`);
-    out.push(`export const description: rt.ModelDescription = ${valueLiteral(description)};`, "");
-  }
-
-  /** −ELBO = NLL + KL (β = 1), for models trained on an ELBO. */
-  private negativeElbo(): string[] | undefined {
-    if (this.ir.objective.kind !== "elbo") return undefined;
-    return this.ir.terms.filter((t) => t.kind === "nll" || t.kind === "kl").map((t) => t.id);
+    out.push(`export const description: rt.ModelDescription = ${valueLiteral(modelDescription(this.ir))};`, "");
   }
 
   private dataVariables(): IrVariable[] {
@@ -476,6 +457,25 @@ class ModuleEmitter {
     out.push(`      return { ${fields.join(", ")} };`, `    });`);
     out.push(`    try {`, `      return this.decode(inputs);`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
   }
+}
+
+/** The runtime's view of a model (rt.ModelDescription): what the generated module exports as `description`. */
+export function modelDescription(ir: ModelIR): ModelDescription {
+  const negativeElbo = ir.objective.kind === "elbo" ? ir.terms.filter((t) => t.kind === "nll" || t.kind === "kl").map((t) => t.id) : undefined;
+  return {
+    name: ir.model,
+    variables: Object.fromEntries(ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
+    weights: ir.networks.flatMap((n) => layersOf(n).flatMap((l) => l.weights.map((w) => ({
+      name: w.name,
+      shape: w.shape,
+      init: w.name.endsWith("/kernel") ? ("glorotUniform" as const) : w.name.endsWith("/gamma") || w.name.endsWith("/movingVariance") ? ("ones" as const) : ("zeros" as const),
+      trainable: w.trainable,
+    })))),
+    terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
+    phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, parameters: p.parameters, optimizer: p.optimizer, subset: p.subset })),
+    train: ir.train,
+    ...(negativeElbo ? { negativeElbo } : {}),
+  };
 }
 
 function layersOf(network: IrNetwork): IrLayer[] {

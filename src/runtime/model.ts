@@ -85,6 +85,8 @@ export interface FitOptions {
   readonly onEpochEnd?: (epoch: number, terms: Record<string, number>) => void | Promise<void>;
   /** The first epoch to run (for resuming); epochs are counted from 0. */
   readonly initialEpoch?: number;
+  /** Asked after every step; returning true ends training there (e.g. on Ctrl-C). */
+  readonly shouldStop?: () => boolean;
 }
 
 function createOptimizer(spec: ModelDescription["phases"][number]["optimizer"]): tf.Optimizer {
@@ -217,6 +219,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
       const sums: Record<string, number> = {};
       let seen = 0;
       for (const rows of epochBatches(data.size, batchSize, this.random)) {
+        if (options.shouldStop?.()) return history;
         const batch = makeBatch(data, this.shapes(), names, rows) as B;
         const labelled = sampler ? (makeBatch(data, this.shapes(), labelledNames, sampler.next(batchSize)) as B) : undefined;
         let terms: Record<string, number>;
@@ -294,6 +297,39 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
       artifacts = await handler.load();
     }
     assignFromArtifacts(this.weights, this.savedInfo(), artifacts);
+  }
+
+  /** Each phase's optimizer state (moments, step counts), keyed by phase and weight name, for checkpoints. */
+  async optimizerState(): Promise<tf.NamedTensorMap> {
+    const state: tf.NamedTensorMap = {};
+    for (const [index, phase] of this.phases.entries()) {
+      for (const { name, tensor } of await phase.optimizer.getWeights()) {
+        state[`${this.description.phases[index]!.name}:${name.startsWith(this.weights.prefix) ? name.slice(this.weights.prefix.length) : name}`] = tensor;
+      }
+    }
+    return state;
+  }
+
+  /** Restores optimizer state saved by `optimizerState` (from any instance of the same model). */
+  async setOptimizerState(state: tf.NamedTensorMap): Promise<void> {
+    for (const [index, phase] of this.phases.entries()) {
+      const prefix = `${this.description.phases[index]!.name}:`;
+      const entries = Object.entries(state).filter(([key]) => key.startsWith(prefix));
+      if (entries.length === 0) continue;
+      await phase.optimizer.setWeights(entries.map(([key, tensor]) => {
+        const name = key.slice(prefix.length);
+        return { name: name === "iter" ? name : `${this.weights.prefix}${name}`, tensor };
+      }));
+    }
+  }
+
+  /** Training steps taken so far (restored with the optimizer state). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  set stepCount(steps: number) {
+    this.steps = steps;
   }
 
   /** Frees every tensor the model holds (weights, optimizer state). */

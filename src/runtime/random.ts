@@ -10,6 +10,15 @@ export class Random {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
+  /** The generator's whole state: saved in checkpoints so a resumed run draws the same numbers. */
+  get position(): number {
+    return this.state;
+  }
+
+  set position(state: number) {
+    this.state = state >>> 0;
+  }
+
   /** Mulberry32: small, fast, and good enough to spread seeds. */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

@@ -8,14 +8,18 @@ export interface WeightSpec {
   readonly trainable: boolean;
 }
 
+let instances = 0;
+
 /** A model's variables by name (`q/t0/kernel`), the names checkpoints use. */
 export class Weights {
   private readonly variables = new Map<string, tf.Variable>();
+  /** TF.js variable names are global: each model instance gets its own prefix. */
+  readonly prefix = `aespec${++instances}/`;
 
   constructor(specs: readonly WeightSpec[], random: Random) {
     for (const spec of specs) {
       const value = tf.tidy(() => initialValue(spec, random));
-      this.variables.set(spec.name, tf.variable(value, spec.trainable, `${spec.name}_${random.int(1e9)}`));
+      this.variables.set(spec.name, tf.variable(value, spec.trainable, `${this.prefix}${spec.name}`));
       value.dispose();
     }
   }

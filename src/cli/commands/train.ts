@@ -1,0 +1,54 @@
+import type { BackendChoice } from "../../runtime/backend.js";
+import { evalRun, RunError, sampleRun, trainRun } from "../../train/run.js";
+import { ExitCode, type CliIO } from "../io.js";
+
+/** Reports a RunError as one line (plus its detail), exit code 1; anything else is left to the internal-error handler. */
+async function reporting(io: CliIO, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    io.stderr(`error[${error.code}]: ${error.message}\n`);
+    if (error.detail) io.stderr(`${error.detail.includes("\n") ? error.detail : `  = help: ${error.detail}`}\n`);
+    return ExitCode.diagnostics;
+  }
+}
+
+export interface TrainFlags {
+  data: string;
+  epochs?: number;
+  batch?: number;
+  limit?: number;
+  labels?: number;
+  out?: string;
+  seed: number;
+  backend?: BackendChoice;
+  resume?: boolean;
+  k: number;
+}
+
+export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promise<number> {
+  return reporting(io, () =>
+    trainRun({
+      spec,
+      data: flags.data,
+      seed: flags.seed,
+      resume: flags.resume ?? false,
+      k: flags.k,
+      ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
+      ...(flags.batch !== undefined ? { batch: flags.batch } : {}),
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(flags.labels !== undefined ? { labels: flags.labels } : {}),
+      ...(flags.out !== undefined ? { out: flags.out } : {}),
+      ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
+    }, io),
+  );
+}
+
+export function evalCommand(run: string, flags: { k: number; backend?: BackendChoice }, io: CliIO): Promise<number> {
+  return reporting(io, () => evalRun(run, flags.k, io, flags.backend));
+}
+
+export function sampleCommand(run: string, flags: { n: number; label?: number; output?: string; backend?: BackendChoice }, io: CliIO): Promise<number> {
+  return reporting(io, () => sampleRun(run, { n: flags.n, ...(flags.label !== undefined ? { label: flags.label } : {}), ...(flags.output !== undefined ? { output: flags.output } : {}) }, io, flags.backend));
+}

@@ -1,0 +1,118 @@
+import * as tf from "@tensorflow/tfjs";
+import { makeBatch, type Dataset } from "../runtime/data.js";
+import type { ModelIR } from "../ir/types.js";
+import type { ModelDescription } from "../runtime/model.js";
+import type { EpochRecord } from "./checkpoint.js";
+import type { TrainableModel } from "./loadModule.js";
+import { type Curve, gridPng, lossSvg, scatterPng } from "./pictures.js";
+
+/** The model's image variable and how to draw it. */
+export interface ImageLayout {
+  readonly variable: string;
+  readonly height: number;
+  readonly width: number;
+}
+
+export function imageLayout(description: ModelDescription): ImageLayout | undefined {
+  const feature = Object.entries(description.variables).find(([, v]) => v.role === "data" && v.type !== "onehot");
+  if (!feature) return undefined;
+  const [name, v] = feature;
+  const size = v.shape.reduce((a, b) => a * b, 1);
+  const [height, width] = v.shape.length >= 2 ? [v.shape[0]!, v.shape[1]!] : [Math.round(Math.sqrt(size)), Math.round(Math.sqrt(size))];
+  return height * width === size ? { variable: name, height, width } : undefined;
+}
+
+/** The onehot data variable that labels the examples, if the model has one. */
+export function labelVariable(description: ModelDescription): string | undefined {
+  return Object.entries(description.variables).find(([, v]) => v.role === "data" && v.type === "onehot")?.[0];
+}
+
+/** A 2-D real latent that an encoder produces and a decoder reads alone: its plane can be drawn. */
+export function planarLatent(ir: ModelIR): { latent: string; decoder: string } | undefined {
+  for (const encoder of ir.networks.filter((n) => n.role === "encoder")) {
+    for (const d of encoder.distributions) {
+      const v = ir.variables.find((x) => x.name === d.variable)!;
+      if (v.type !== "real" || v.size !== 2) continue;
+      const decoder = ir.networks.find((n) => n.role === "decoder" && n.inputs.length === 1 && n.inputs[0] === v.name);
+      if (decoder) return { latent: v.name, decoder: decoder.name };
+    }
+  }
+  return undefined;
+}
+
+async function pixels(t: tf.Tensor): Promise<Float32Array> {
+  return (await t.data()) as Float32Array;
+}
+
+export interface Pictures {
+  readonly files: Record<string, Uint8Array | string>;
+}
+
+/** samples.png, reconstructions.png, and for a 2-D latent manifold.png and latent.png. */
+export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dataset, testLabels?: Uint8Array): Promise<Record<string, Uint8Array>> {
+  const layout = imageLayout(model.description);
+  const files: Record<string, Uint8Array> = {};
+  if (!layout) return files;
+  const grid = (images: Float32Array, count: number, columns: number) => gridPng({ images, count, height: layout.height, width: layout.width, columns });
+  if (model.sample) {
+    // Conditional models: one row per class; others an 8×8 grid.
+    const label = ir.networks
+      .filter((n) => n.role === "decoder" || n.role === "generator")
+      .flatMap((n) => n.inputs)
+      .map((v) => ir.variables.find((x) => x.name === v)!)
+      .find((v) => v.type === "onehot");
+    const labels = label ? Array.from({ length: label.size * 10 }, (_, i) => Math.floor(i / 10)) : undefined;
+    const out = model.sample(labels ? labels.length : 64, labels ? { label: labels } : {});
+    files["samples.png"] = grid(await pixels(out[layout.variable]!), labels ? labels.length : 64, labels ? 10 : 8);
+    tf.dispose(Object.values(out));
+  }
+  const names = Object.entries(model.description.variables).filter(([, v]) => v.role === "data").map(([n]) => n);
+  const shapes = Object.fromEntries(Object.entries(model.description.variables).map(([n, v]) => [n, v.shape]));
+  if (model.reconstruct) {
+    const count = Math.min(16, test.size);
+    const batch = makeBatch(test, shapes, names, Int32Array.from({ length: count }, (_, i) => i));
+    const out = model.reconstruct(batch);
+    const inputs = await pixels(batch[layout.variable]!);
+    const outputs = await pixels(out[layout.variable]!);
+    const both = new Float32Array(inputs.length * 2);
+    both.set(inputs, 0);
+    both.set(outputs, inputs.length);
+    files["reconstructions.png"] = grid(both, count * 2, count);
+    tf.dispose([...Object.values(out), ...Object.values(batch).filter((t): t is tf.Tensor => t !== undefined)]);
+  }
+  const planar = planarLatent(ir);
+  if (planar && model.encode && model.decode) {
+    const count = Math.min(test.size, 5000);
+    const batch = makeBatch(test, shapes, names, Int32Array.from({ length: count }, (_, i) => i));
+    const codes = model.encode(batch);
+    const points = await pixels(codes[planar.latent]!);
+    files["latent.png"] = scatterPng(points, testLabels ? testLabels.subarray(0, count) : new Uint8Array(count));
+    // The manifold: decode a 20×20 grid spanning the 1st to 99th percentile of the codes.
+    const range = (axis: number) => {
+      const values = Array.from({ length: count }, (_, i) => points[2 * i + axis]!).sort((a, b) => a - b);
+      return [values[Math.floor(count * 0.01)]!, values[Math.floor(count * 0.99)]!] as const;
+    };
+    const [[x0, x1], [y0, y1]] = [range(0), range(1)];
+    const side = 20;
+    const plane = new Float32Array(side * side * 2);
+    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) {
+      plane[2 * (r * side + c)] = x0 + ((x1 - x0) * c) / (side - 1);
+      plane[2 * (r * side + c) + 1] = y1 - ((y1 - y0) * r) / (side - 1);
+    }
+    const z = tf.tensor2d(plane, [side * side, 2]);
+    const decoded = model.decode({ [planar.latent]: z });
+    files["manifold.png"] = grid(await pixels(decoded[layout.variable]!), side * side, side);
+    tf.dispose([z, ...Object.values(decoded), ...Object.values(codes), ...Object.values(batch).filter((t): t is tf.Tensor => t !== undefined)]);
+  }
+  return files;
+}
+
+/** loss.svg: every term per epoch, training solid and test dashed. */
+export function drawLoss(model: string, history: readonly EpochRecord[], epochs: number): string {
+  const terms = [...new Set(history.flatMap((h) => Object.keys(h.train)))];
+  const curves: Curve[] = terms.flatMap((term, i) => [
+    { label: `${term} (train)`, values: history.map((h) => h.train[term]), dashed: false, colour: i },
+    { label: `${term} (test)`, values: history.map((h) => h.test[term]), dashed: true, colour: i },
+  ]);
+  return lossSvg(`${model}: loss terms per epoch`, curves, Math.max(epochs, history.length));
+}

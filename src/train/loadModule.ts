@@ -1,0 +1,53 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { generateTfjsModule } from "../codegen/index.js";
+import { writeFileAtomic } from "../cli/files.js";
+import type { ModelIR } from "../ir/types.js";
+import type { GeneratedModel, ModelDescription } from "../runtime/model.js";
+import type { BackendChoice } from "../runtime/backend.js";
+
+/** A generated model class as `aec train` drives it. */
+export type TrainableModel = GeneratedModel<any, any> & {
+  encode?: (inputs: Record<string, unknown>) => Record<string, import("@tensorflow/tfjs").Tensor>;
+  decode?: (inputs: Record<string, unknown>) => Record<string, import("@tensorflow/tfjs").Tensor>;
+  reconstruct?: (inputs: Record<string, unknown>) => Record<string, import("@tensorflow/tfjs").Tensor>;
+  sample?: (n: number, options?: { label?: number | readonly number[] }) => Record<string, import("@tensorflow/tfjs").Tensor>;
+  importanceSampledNll?: (batch: Record<string, unknown>, k?: number) => Promise<number>;
+};
+
+export interface LoadedModule {
+  readonly ir: ModelIR;
+  readonly description: ModelDescription;
+  readonly create: (options: { seed?: number; backend?: BackendChoice }) => Promise<TrainableModel>;
+}
+
+/** Where this package's runtime and TF.js live, so a module written anywhere imports exactly them. */
+function dependencyUrls(): Record<string, string> {
+  return {
+    "@tensorflow/tfjs": import.meta.resolve("@tensorflow/tfjs"),
+    "aespec/runtime": new URL("../runtime/index.js", import.meta.url).href,
+  };
+}
+
+/**
+ * Compiles a checked model in memory, writes the module into the run folder (model.ts,
+ * as a user would import it, and model.mjs, what this run executes) and imports it. The
+ * JavaScript imports TF.js and the runtime by absolute URL, so it runs from any folder.
+ */
+export async function loadModelModule(ir: ModelIR, runFolder: string): Promise<LoadedModule> {
+  const typescript = await generateTfjsModule(ir);
+  const javascript = ts.transpileModule(typescript, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+  }).outputText;
+  const urls = dependencyUrls();
+  const linked = javascript.replace(/from "(@tensorflow\/tfjs|aespec\/runtime)"/g, (_, name: string) => `from ${JSON.stringify(urls[name])}`);
+  mkdirSync(runFolder, { recursive: true });
+  writeFileAtomic(join(runFolder, "model.ts"), typescript);
+  const path = join(runFolder, "model.mjs");
+  writeFileAtomic(path, linked);
+  const module = (await import(`${pathToFileURL(path).href}?v=${Date.now()}`)) as Record<string, unknown>;
+  const create = module[`create${ir.model}`] as LoadedModule["create"];
+  return { ir, description: module.description as ModelDescription, create };
+}

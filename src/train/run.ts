@@ -1,0 +1,268 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { writeFileAtomic } from "../cli/files.js";
+import type { CliIO } from "../cli/io.js";
+import { checkSource } from "../compiler.js";
+import type { CheckedModel } from "../check/model.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { renderDiagnostics } from "../diagnostics/render.js";
+import type { BackendChoice } from "../runtime/backend.js";
+import { selectBackend } from "../runtime/backend.js";
+import { NonFiniteLossError } from "../runtime/trainer.js";
+import type { ModelDescription } from "../runtime/model.js";
+import { lowerModel } from "../ir/lower.js";
+import { modelDescription } from "../codegen/tfjsModule.js";
+import { type Checkpoint, type EpochRecord, latestCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { DataError, loadTrainingData, type TrainingData } from "./datasets.js";
+import { drawLoss, drawPictures } from "./figures.js";
+import { loadModelModule, type LoadedModule, type TrainableModel } from "./loadModule.js";
+import { classificationError, importanceSampledNll, type RunMetrics, validateMetrics } from "./metrics.js";
+import { EpochProgress, formatTerms } from "./progress.js";
+
+/** A problem with the command's inputs, reported as one line with its code and exit code 1. */
+export class RunError extends Error {
+  constructor(readonly code: string, message: string, readonly detail?: string) {
+    super(message);
+  }
+}
+
+export interface TrainOptions {
+  readonly spec: string;
+  readonly data: string;
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly limit?: number;
+  readonly labels?: number;
+  readonly out?: string;
+  readonly seed: number;
+  readonly backend?: BackendChoice;
+  readonly resume: boolean;
+  /** Importance samples for the final NLL (VAE family). */
+  readonly k: number;
+}
+
+/** What a run folder records about how it was started, so eval, sample and resume can repeat it. */
+interface RunRecord {
+  readonly spec: string;
+  readonly model: string;
+  readonly data: string;
+  readonly limit?: number;
+  readonly labels?: number;
+  readonly seed: number;
+  readonly batch: number;
+  readonly epochs: number;
+}
+
+function checkedModel(specPath: string, text: string): CheckedModel {
+  const source = { name: specPath, text };
+  const result = checkSource(source);
+  if (hasErrors(result.diagnostics)) {
+    throw new RunError("AE0905", `\`${specPath}\` does not check`, renderDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), source));
+  }
+  if (result.models.length !== 1) throw new RunError("AE0905", `\`${specPath}\` declares ${result.models.length} models; aec train takes a spec with one`);
+  return result.models[0]!;
+}
+
+function readSpec(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new RunError("AE0901", `cannot read \`${path}\`: no such file`);
+  }
+}
+
+function loadData(description: ModelDescription, options: { data: string; limit?: number; labels?: number }): TrainingData {
+  try {
+    return loadTrainingData(description, options);
+  } catch (error) {
+    if (error instanceof DataError) throw new RunError("AE0903", error.message);
+    throw error;
+  }
+}
+
+const sizeOfRun = (folder: string) => existsSync(join(folder, "latest.json"));
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/** `aec train`: compile, load data, train epoch by epoch with checkpoints, pictures and figures. */
+export async function trainRun(options: TrainOptions, io: CliIO): Promise<number> {
+  const text = readSpec(options.spec);
+  const model = checkedModel(options.spec, text);
+  const run = options.out ?? join("runs", basename(options.spec, ".aespec"));
+  let checkpoint: Checkpoint | undefined;
+  if (options.resume) {
+    if (!sizeOfRun(run)) throw new RunError("AE0904", `\`${run}\` holds no checkpoint to resume`, "run without --resume to start a new run");
+    const saved = readFileSync(join(run, "spec.aespec"), "utf8");
+    if (saved !== text) throw new RunError("AE0904", `\`${run}\` was trained from a different spec than \`${options.spec}\``, "resume with the spec the run started from, or start a new run with another --out");
+    checkpoint = latestCheckpoint(run);
+    if (!checkpoint) throw new RunError("AE0904", `\`${run}\` holds no complete checkpoint to resume`);
+  } else if (sizeOfRun(run)) {
+    throw new RunError("AE0904", `\`${run}\` already holds a run`, "pass --resume to continue it, or choose another --out; nothing was overwritten");
+  }
+  const previous: RunRecord | undefined = options.resume ? JSON.parse(readFileSync(join(run, "run.json"), "utf8")) : undefined;
+
+  // Everything that can fail on the user's inputs is checked before the run folder is touched.
+  const ir = lowerModel(model, options.spec);
+  const description = modelDescription(ir);
+  const data = loadData(description, { data: previous?.data ?? options.data, ...optional("limit", options.limit ?? previous?.limit), ...optional("labels", options.labels ?? previous?.labels) });
+  await selectBackend(options.backend);
+  mkdirSync(run, { recursive: true });
+  const module = await loadModelModule(ir, run);
+  const record: RunRecord = {
+    spec: options.spec,
+    model: model.name,
+    data: previous?.data ?? options.data,
+    ...(options.limit !== undefined ? { limit: options.limit } : previous?.limit !== undefined ? { limit: previous.limit } : {}),
+    ...(options.labels !== undefined ? { labels: options.labels } : previous?.labels !== undefined ? { labels: previous.labels } : {}),
+    seed: previous?.seed ?? options.seed,
+    batch: options.batch ?? previous?.batch ?? module.description.train.batch,
+    epochs: options.epochs ?? previous?.epochs ?? module.description.train.epochs,
+  };
+  if (!options.resume) {
+    writeFileAtomic(join(run, "spec.aespec"), text);
+  }
+  writeFileAtomic(join(run, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
+
+  const trainable = await module.create({ seed: record.seed, ...(options.backend ? { backend: options.backend } : {}) });
+  if (checkpoint) await restoreCheckpoint(trainable, checkpoint);
+  const history: EpochRecord[] = [...(checkpoint?.state.history ?? [])];
+  const first = checkpoint?.state.epoch ?? 0;
+  io.stdout(`training ${model.name} from ${options.spec} on ${data.source}: ${data.train.size} training and ${data.test.size} test examples, batch ${record.batch}, ${record.epochs} epochs, backend ${tf.getBackend()}\n`);
+  if (checkpoint) io.stdout(`resuming from ${checkpoint.folder} at epoch ${first + 1}\n`);
+  io.stdout(`run folder: ${run}\n`);
+
+  let interrupted = false;
+  const onInterrupt = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    io.stderr("\ninterrupt: finishing this step, then saving a checkpoint (press Ctrl-C again to quit at once)\n");
+  };
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+  const started = Date.now() - (history.at(-1)?.seconds ?? 0) * 1000;
+  try {
+    for (let epoch = first; epoch < record.epochs; epoch++) {
+      const stepsPerEpoch = Math.ceil(data.train.size / record.batch);
+      const progress = new EpochProgress(io, epoch + 1, record.epochs, stepsPerEpoch, record.batch);
+      let done = 0;
+      let means: Record<string, number> | undefined;
+      try {
+        const epochs = await trainable.fit(data.train, {
+          epochs: epoch + 1,
+          initialEpoch: epoch,
+          batchSize: record.batch,
+          shouldStop: () => interrupted,
+          onStep: (_, terms) => progress.step(++done, terms),
+        });
+        means = epochs[0];
+      } catch (error) {
+        progress.finish();
+        if (error instanceof NonFiniteLossError) {
+          const last = latestCheckpoint(run);
+          throw new RunError(
+            "AE0906",
+            `loss term ${error.term} became ${error.value} at step ${error.step} (epoch ${epoch + 1}); training stopped${last ? `, and the last good checkpoint (${last.folder}) is kept` : ""}`,
+            "try a lower learning rate, clip gradients with `clipNorm 5` in the train block, or bound the encoder's log-variance",
+          );
+        }
+        throw error;
+      }
+      progress.finish();
+      if (interrupted || !means) {
+        await saveCheckpoint(run, trainable, { epoch, interrupted: true, random: trainable.random.position, steps: trainable.stepCount, history });
+        io.stdout(`interrupted during epoch ${epoch + 1}: saved a checkpoint; continue with \`aec train ${options.spec} --out ${run} --resume\`\n`);
+        return 130;
+      }
+      const test = await trainable.evaluate(data.test);
+      const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test };
+      history.push(entry);
+      await saveCheckpoint(run, trainable, { epoch: epoch + 1, interrupted: false, random: trainable.random.position, steps: trainable.stepCount, history });
+      await writeFigures(run, trainable, module, data, history, record.epochs);
+      io.stdout(`epoch ${epoch + 1}/${record.epochs}: train ${formatTerms(means)} | test ${formatTerms(test)} | ${entry.seconds.toFixed(0)}s\n`);
+    }
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+  }
+  const metrics = await finalMetrics(trainable, module, data, record, history, options.k);
+  writeFileAtomic(join(run, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
+  io.stdout(`test: ${formatTerms(metrics.test)}${metrics.importanceSampledNll ? ` | −log p(x) ≈ ${metrics.importanceSampledNll.nats.toFixed(2)} nats (k = ${metrics.importanceSampledNll.k})` : ""}${metrics.classificationError ? ` | classification error ${(100 * metrics.classificationError.error).toFixed(2)} %` : ""}\n`);
+  io.stdout(`wrote ${run}/metrics.json and the pictures in ${run}\n`);
+  trainable.dispose();
+  return 0;
+}
+
+async function writeFigures(run: string, model: TrainableModel, module: LoadedModule, data: TrainingData, history: readonly EpochRecord[], epochs: number): Promise<void> {
+  const pictures = await drawPictures(model, module.ir, data.test, data.testLabels);
+  for (const [name, bytes] of Object.entries(pictures)) writeFileAtomic(join(run, name), bytes);
+  writeFileAtomic(join(run, "loss.svg"), drawLoss(module.ir.model, history, epochs));
+  writeFileAtomic(join(run, "history.json"), `${JSON.stringify(history, null, 2)}\n`);
+}
+
+async function finalMetrics(model: TrainableModel, module: LoadedModule, data: TrainingData, record: RunRecord, history: readonly EpochRecord[], k: number): Promise<RunMetrics> {
+  const test = history.at(-1)?.test ?? (await model.evaluate(data.test));
+  const nll = await importanceSampledNll(model, data.test, k);
+  const classification = await classificationError(model, module.ir, data.test);
+  const metrics: RunMetrics = {
+    model: module.ir.model,
+    spec: record.spec,
+    epochs: history.length,
+    trainExamples: data.train.size,
+    testExamples: data.test.size,
+    seconds: history.at(-1)?.seconds ?? 0,
+    test,
+    ...(nll ? { importanceSampledNll: nll } : {}),
+    ...(classification ? { classificationError: classification } : {}),
+  };
+  const problems = validateMetrics(metrics);
+  if (problems.length > 0) throw new Error(`metrics.json would break its schema: ${problems.join("; ")}`);
+  return metrics;
+}
+
+/** A saved run, loaded for `aec eval` and `aec sample`. */
+export async function openRun(run: string, backend?: BackendChoice): Promise<{ model: TrainableModel; module: LoadedModule; record: RunRecord }> {
+  if (!existsSync(join(run, "run.json")) || !existsSync(join(run, "spec.aespec"))) throw new RunError("AE0904", `\`${run}\` is not a run folder (it lacks run.json and spec.aespec)`);
+  const record = JSON.parse(readFileSync(join(run, "run.json"), "utf8")) as RunRecord;
+  const checkpoint = latestCheckpoint(run);
+  if (!checkpoint) throw new RunError("AE0904", `\`${run}\` holds no complete checkpoint`);
+  const model = checkedModel(join(run, "spec.aespec"), readFileSync(join(run, "spec.aespec"), "utf8"));
+  await selectBackend(backend);
+  const module = await loadModelModule(lowerModel(model, record.spec), run);
+  const trainable = await module.create({ seed: record.seed, ...(backend ? { backend } : {}) });
+  await restoreCheckpoint(trainable, checkpoint);
+  return { model: trainable, module, record };
+}
+
+/** `aec eval RUN`: the test figures of a saved run, with k importance samples. */
+export async function evalRun(run: string, k: number, io: CliIO, backend?: BackendChoice): Promise<number> {
+  const { model, module, record } = await openRun(run, backend);
+  const data = loadData(module.description, record);
+  const test = await model.evaluate(data.test);
+  const nll = await importanceSampledNll(model, data.test, k, data.test.size);
+  const classification = await classificationError(model, module.ir, data.test);
+  const result = { model: module.ir.model, testExamples: data.test.size, test, ...(nll ? { importanceSampledNll: nll } : {}), ...(classification ? { classificationError: classification } : {}) };
+  io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  model.dispose();
+  return 0;
+}
+
+/** `aec sample RUN`: a grid of samples from the prior, as a PNG. */
+export async function sampleRun(run: string, options: { n: number; label?: number; output?: string }, io: CliIO, backend?: BackendChoice): Promise<number> {
+  const { model, module } = await openRun(run, backend);
+  if (!model.sample) throw new RunError("AE0907", `model ${module.ir.model} cannot sample: a latent its decoder reads has no prior`, "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode");
+  const { imageLayout } = await import("./figures.js");
+  const { gridPng } = await import("./pictures.js");
+  const layout = imageLayout(model.description);
+  if (!layout) throw new RunError("AE0907", `model ${module.ir.model}'s data is not an image`);
+  const out = model.sample(options.n, options.label !== undefined ? { label: options.label } : {});
+  const images = (await out[layout.variable]!.data()) as Float32Array;
+  tf.dispose(Object.values(out));
+  const path = options.output ?? join(run, "sample.png");
+  writeFileAtomic(path, gridPng({ images, count: options.n, height: layout.height, width: layout.width, columns: Math.ceil(Math.sqrt(options.n)) }));
+  io.stdout(`wrote ${path}\n`);
+  model.dispose();
+  return 0;
+}
