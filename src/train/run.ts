@@ -196,7 +196,10 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
 }
 
 async function writeFigures(run: string, model: TrainableModel, module: LoadedModule, data: TrainingData, history: readonly EpochRecord[], epochs: number): Promise<void> {
+  // Drawing samples must not move the training's random stream: a resumed run draws the same numbers.
+  const position = model.random.position;
   const pictures = await drawPictures(model, module.ir, data.test, data.testLabels);
+  model.random.position = position;
   for (const [name, bytes] of Object.entries(pictures)) writeFileAtomic(join(run, name), bytes);
   writeFileAtomic(join(run, "loss.svg"), drawLoss(module.ir.model, history, epochs));
   writeFileAtomic(join(run, "history.json"), `${JSON.stringify(history, null, 2)}\n`);

@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decode } from "fast-png";
+import { describe, expect, it } from "vitest";
+import { mnistFolder } from "../../src/data/mnist.js";
+import { validateMetrics } from "../../src/train/metrics.js";
+
+/**
+ * `aec train`, `aec eval` and `aec sample` as users run them: the built binary, on a few
+ * hundred MNIST images (needs `npm run build`, which `npm test` does first).
+ */
+function aec(...args: string[]) {
+  const run = spawnSync(process.execPath, ["bin/aec.js", ...args], { encoding: "utf8", timeout: 300_000 });
+  return { exitCode: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), "aec-train-"));
+const tiny = "tests/train/fixtures/tiny-vae.aespec";
+
+function png(path: string): { width: number; height: number } {
+  const image = decode(readFileSync(path));
+  return { width: image.width, height: image.height };
+}
+
+describe("aec train", { timeout: 300_000 }, () => {
+  it("writes every output of a run: pictures, loss curves, checkpoint and metrics", () => {
+    const out = join(scratch(), "run");
+    const run = aec("train", tiny, "--limit", "300", "--out", out);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/epoch 2\/2: train nll_x [\d.]+ · kl_z [\d.]+ \| test nll_x/);
+    // Plain lines, not a progress bar, when the output is not a terminal.
+    expect(run.stdout).not.toContain("\r");
+    for (const file of ["samples.png", "reconstructions.png", "loss.svg", "manifold.png", "latent.png", "metrics.json", "history.json", "model.ts", "spec.aespec", "run.json", "latest.json"]) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    expect(png(join(out, "samples.png"))).toEqual({ width: 8 * 29 + 1, height: 8 * 29 + 1 });
+    expect(png(join(out, "reconstructions.png"))).toEqual({ width: 16 * 29 + 1, height: 2 * 29 + 1 });
+    expect(png(join(out, "manifold.png"))).toEqual({ width: 20 * 29 + 1, height: 20 * 29 + 1 });
+    expect(png(join(out, "latent.png"))).toEqual({ width: 512, height: 512 });
+    expect(readFileSync(join(out, "loss.svg"), "utf8")).toMatch(/^<svg[\s\S]*nll_x \(train\)[\s\S]*kl_z \(test\)[\s\S]*<\/svg>\n$/);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(validateMetrics(metrics)).toEqual([]);
+    expect(metrics).toMatchObject({ model: "TinyVAE", epochs: 2, trainExamples: 300, testExamples: 300 });
+    expect(metrics.test.negativeElbo).toBeCloseTo(metrics.test.nll_x + metrics.test.kl_z, 3);
+    expect(metrics.importanceSampledNll.k).toBe(100);
+    // IWAE's bound is tighter than the ELBO.
+    expect(metrics.importanceSampledNll.nats).toBeLessThan(metrics.test.negativeElbo + 1);
+
+    const evaluated = aec("eval", out, "--k", "10");
+    expect(evaluated.exitCode).toBe(0);
+    expect(JSON.parse(evaluated.stdout)).toMatchObject({ model: "TinyVAE", importanceSampledNll: { k: 10 } });
+    const sampled = aec("sample", out, "-n", "9", "-o", join(out, "nine.png"));
+    expect(sampled.exitCode).toBe(0);
+    expect(png(join(out, "nine.png"))).toEqual({ width: 3 * 29 + 1, height: 3 * 29 + 1 });
+  });
+
+  it("never overwrites a run, and resuming continues with exactly the weights a straight run has", () => {
+    const folder = scratch();
+    const straight = join(folder, "straight");
+    const resumed = join(folder, "resumed");
+    expect(aec("train", tiny, "--limit", "200", "--epochs", "2", "--out", straight).exitCode).toBe(0);
+    expect(aec("train", tiny, "--limit", "200", "--epochs", "1", "--out", resumed).exitCode).toBe(0);
+    const again = aec("train", tiny, "--limit", "200", "--out", resumed);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("error[AE0904]");
+    const resume = aec("train", tiny, "--limit", "200", "--epochs", "2", "--out", resumed, "--resume");
+    expect(resume.exitCode).toBe(0);
+    expect(resume.stdout).toContain("at epoch 2");
+    const weights = (run: string) => readFileSync(join(run, JSON.parse(readFileSync(join(run, "latest.json"), "utf8")).folder, "weights.bin"));
+    expect(weights(resumed).equals(weights(straight))).toBe(true);
+  });
+
+  it("labels: a conditional model samples one row per class; a semi-supervised one reports classification error", () => {
+    const folder = scratch();
+    const cvae = aec("train", "tests/train/fixtures/tiny-cvae.aespec", "--limit", "200", "--out", join(folder, "cvae"));
+    expect(cvae.exitCode).toBe(0);
+    expect(png(join(folder, "cvae", "samples.png"))).toEqual({ width: 10 * 29 + 1, height: 10 * 29 + 1 });
+    const ssaae = aec("train", "tests/train/fixtures/tiny-ssaae.aespec", "--limit", "200", "--out", join(folder, "ssaae"));
+    expect(ssaae.exitCode).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(folder, "ssaae", "metrics.json"), "utf8"));
+    expect(validateMetrics(metrics)).toEqual([]);
+    expect(metrics.classificationError).toMatchObject({ variable: "y", examples: 200 });
+  });
+});
+
+describe("aec train on bad data", { timeout: 120_000 }, () => {
+  function expectDataError(data: string, message: RegExp) {
+    const out = join(scratch(), "run");
+    const run = aec("train", tiny, "--data", data, "--out", out);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error\[AE0903\]: /);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(out), "nothing is written for bad data").toBe(false);
+  }
+
+  it("a missing path", () => expectDataError("no/such/folder", /cannot read `no\/such\/folder`/));
+
+  it("a truncated IDX file", () => {
+    const folder = scratch();
+    const images = readFileSync(join(mnistFolder(), "t10k-images-idx3-ubyte"));
+    writeFileSync(join(folder, "train-images-idx3-ubyte"), images.subarray(0, 5000));
+    writeFileSync(join(folder, "train-labels-idx1-ubyte"), readFileSync(join(mnistFolder(), "t10k-labels-idx1-ubyte")));
+    expectDataError(folder, /truncated/);
+  });
+
+  it("a CSV file with a wrong column count", () => {
+    const path = join(scratch(), "data.csv");
+    writeFileSync(path, `${Array(784).fill("0.5").join(",")}\n${Array(783).fill("0.5").join(",")}\n`);
+    expectDataError(path, /line 2 has 783 columns; model TinyVAE needs 784/);
+  });
+
+  it("values outside the declared support", () => {
+    const path = join(scratch(), "data.csv");
+    const rows = Array.from({ length: 20 }, (_, i) => Array(784).fill(i === 3 ? "2" : "0.5").join(","));
+    writeFileSync(path, `${rows.join("\n")}\n`);
+    expectDataError(path, /training example 4 has x value 2, outside the support \[0, 1\]/);
+  });
+
+  it("an image of the wrong size", async () => {
+    const { encode } = await import("fast-png");
+    const folder = scratch();
+    mkdirSync(join(folder, "3"));
+    writeFileSync(join(folder, "3", "a.png"), encode({ width: 32, height: 32, data: new Uint8Array(32 * 32), channels: 1 }));
+    expectDataError(folder, /is 32×32; `x` needs 28×28 images/);
+  });
+});
