@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 /** A path the user named that could not be used, with the reason in words. */
 export class InputError extends Error {}
@@ -46,27 +45,5 @@ export function readText(path: string): string {
   }
 }
 
-/**
- * Writes through a temporary file in the same folder and renames it into place, so a
- * reader (or a crash) never sees half a file and the old content survives a failed write.
- */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temporary, "wx");
-    writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
-}
+/** Atomic writes (temporary file + rename) live with the runtime's Node I/O, shared here. */
+export { writeFileAtomic } from "../runtime/nodeIO.js";

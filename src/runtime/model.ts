@@ -233,6 +233,9 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
         for (const [id, v] of Object.entries(terms)) sums[id] = (sums[id] ?? 0) + v * rows.length;
         seen += rows.length;
         await options.onStep?.(this.steps, terms);
+        // A step on the cpu or wasm backend never leaves the microtask queue; yielding lets
+        // signals (Ctrl-C), timers and a browser page's events run between steps.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
       const means = Object.fromEntries(Object.entries(sums).map(([id, s]) => [id, s / seen]));
       history.push(means);

@@ -128,3 +128,55 @@ describe("aec train on bad data", { timeout: 120_000 }, () => {
     expectDataError(folder, /is 32×32; `x` needs 28×28 images/);
   });
 });
+
+describe("aec train interrupted", { timeout: 300_000 }, () => {
+  it("Ctrl-C saves a checkpoint of the epoch in progress, exits 130, and --resume finishes the run", async () => {
+    const { spawn } = await import("node:child_process");
+    const out = join(scratch(), "run");
+    const child = spawn(process.execPath, ["bin/aec.js", "train", tiny, "--limit", "10000", "--epochs", "3", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Interrupt once the first epoch is complete and the second has begun.
+      if (/epoch 2\/3 step/.test(stdout) && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(stdout).toContain("interrupted during epoch 2");
+    const latest = JSON.parse(readFileSync(join(out, "latest.json"), "utf8"));
+    expect(latest.folder).toBe("checkpoints/epoch-0001-interrupted");
+    const resumed = aec("train", tiny, "--limit", "10000", "--epochs", "3", "--out", out, "--resume");
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toContain("at epoch 2");
+    expect(resumed.stdout).toContain("epoch 3/3: train");
+    expect(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")).epochs).toBe(3);
+  });
+});
+
+describe("aec train refusals", { timeout: 120_000 }, () => {
+  it("a spec with errors: its diagnostics, exit code 1, nothing written (AE0905)", () => {
+    const out = join(scratch(), "run");
+    const run = aec("train", "tests/check/head-shape-mismatch.aespec", "--out", out);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("error[AE0905]");
+    expect(run.stderr).toContain("error[AE0302]");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a loss that stops being finite names the term and the step, keeps the last checkpoint (AE0906)", () => {
+    const out = join(scratch(), "run");
+    const run = aec("train", "tests/train/fixtures/exploding-vae.aespec", "--limit", "500", "--out", out);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^error\[AE0906\]: loss term (nll_x|kl_z) became (NaN|Infinity|-Infinity) at step \d+ \(epoch 1\)/);
+    expect(run.stderr).toContain("lower learning rate");
+    expect(existsSync(join(out, "latest.json"))).toBe(false);
+  });
+
+  it("sampling a model without a prior is refused (AE0907)", () => {
+    const out = join(scratch(), "run");
+    expect(aec("train", "tests/train/fixtures/tiny-ae.aespec", "--limit", "100", "--out", out).exitCode).toBe(0);
+    const run = aec("sample", out);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("error[AE0907]: model TinyAE cannot sample");
+  });
+});
