@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
 import { aec } from "./helpers/cli.js";
 
-const commands = ["check", "compile", "fmt", "explain"];
+const commands = ["check", "compile", "fmt", "graph", "train", "eval", "sample", "explain"];
 
 describe("aec --help", () => {
   it("lists every command and the exit codes", async () => {

@@ -4,6 +4,8 @@ import { evalCommand, sampleCommand, trainCommand, type TrainFlags } from "./com
 import { explain } from "../diagnostics/catalog.js";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand, type DumpStage, dumpStage } from "./commands/compile.js";
+import { graphCommand } from "./commands/graph.js";
+import type { GraphFormat } from "../graph/index.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { ExitCode, type CliIO, processIO } from "./io.js";
 
@@ -99,6 +101,15 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .option("-o, --output <file>", "where to write the PNG (default: RUN/sample.png)")
     .addOption(backendOption())
     .action((run: string, flags: { n: number; label?: number; output?: string; backend?: BackendChoice }) => act(() => sampleCommand(run, flags, io))());
+
+  program
+    .command("graph")
+    .description("draw a model and its loss graph: variables, networks, distributions, sampling, loss terms and phases")
+    .argument("<spec>", "one .aespec file")
+    .addOption(new Option("--format <format>", "dot (Graphviz), mermaid, svg (laid out here, self-contained) or json").choices(["dot", "mermaid", "svg", "json"]).default("svg"))
+    .option("-o, --output <file>", "write to this file instead of standard output")
+    .option("--phase <name>", "show one training phase and what feeds it")
+    .action((spec: string, flags: { format: GraphFormat; output?: string; phase?: string }) => act(() => graphCommand(spec, flags, io))());
 
   program
     .command("explain")

@@ -1,5 +1,6 @@
 import type { IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import type { ModelDescription } from "../runtime/model.js";
+import { describeLayer } from "../ir/describe.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
 
 /**
@@ -484,18 +485,6 @@ function layersOf(network: IrNetwork): IrLayer[] {
 
 function capitalize(s: string): string {
   return s[0]!.toUpperCase() + s.slice(1);
-}
-
-function describeLayer(layer: IrLayer): string {
-  const a = layer.arguments;
-  switch (layer.kind) {
-    case "dense": return `dense ${a.units}${layer.activation === "linear" ? "" : ` ${layer.activation}`}`;
-    case "conv2d":
-    case "conv2dTranspose": return `${layer.kind} ${a.filters}×${a.kernel}×${a.kernel}/${a.stride}${layer.activation === "linear" ? "" : ` ${layer.activation}`} [${layer.outputShape.join(", ")}]`;
-    case "reshape": return `reshape [${layer.outputShape.join(", ")}]`;
-    case "activation": return layer.activation;
-    default: return layer.kind;
-  }
 }
 
 function layerExpression(layer: IrLayer, input: string): string {

@@ -455,6 +455,11 @@ const entries: CatalogEntry[] = [
     explanation: "`aec sample` draws from the prior and decodes; models whose decoder reads a latent without a prior (a plain autoencoder) or whose data is not an image cannot be sampled this way.",
   },
   {
+    code: "AE0908",
+    title: "no such phase",
+    explanation: "`aec graph --phase NAME` names a phase the model does not have; the message lists the phases it has (a preset objective's phases are named after it: `elbo`, `reconstruct`, `discriminate`, …).",
+  },
+  {
     code: "AE0999",
     title: "internal compiler error",
     explanation: "The compiler itself failed. This is always a bug in aespec, never in your spec: please file an issue with the spec that triggered it and the output of the command run with AEC_DEBUG=1.",

@@ -1,0 +1,203 @@
+import { describeNetwork } from "../ir/describe.js";
+import type { IrNetwork, IrPrior, IrSampleSource, IrTerm, ModelIR } from "../ir/types.js";
+
+/**
+ * The model as the slides draw it: variables, networks, distributions, the
+ * reparameterisation noise, loss terms with their estimators, and each training phase as
+ * a group. Node ids are generated (`n0`, `n1`, …): no text from the spec is ever an id,
+ * so every output format only has to escape labels.
+ */
+export type NodeKind = "data" | "latent" | "network" | "prior" | "posterior" | "likelihood" | "noise" | "sample" | "corruption" | "loss";
+
+export interface GraphNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  /** First line: the name; further lines: details. */
+  readonly lines: readonly string[];
+  /** The phase group the node belongs to (loss terms only). */
+  readonly group?: string;
+}
+
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label?: string;
+}
+
+export interface PhaseGroup {
+  readonly id: string;
+  readonly phase: string;
+  readonly lines: readonly string[];
+}
+
+export interface LossGraph {
+  readonly model: string;
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+  readonly groups: readonly PhaseGroup[];
+}
+
+export const nodeKindNames: Record<NodeKind, string> = {
+  data: "data variable",
+  latent: "latent variable",
+  network: "network",
+  prior: "prior",
+  posterior: "posterior q",
+  likelihood: "likelihood p",
+  noise: "noise ε",
+  sample: "generated sample",
+  corruption: "corruption",
+  loss: "loss term",
+};
+
+const estimatorWords: Record<IrTerm["estimator"], string> = {
+  exact: "exact",
+  analytic: "analytic (closed form)",
+  "monte-carlo": "Monte Carlo, 1 sample",
+  "importance-weighted": "importance-weighted",
+  adversarial: "adversarial",
+};
+
+function parameterList(params: Record<string, unknown>): string {
+  return Object.keys(params).map((p) => ({ mu: "μ", sigma: "σ", logvar: "log σ²" })[p] ?? p).join(", ");
+}
+
+function typeOf(ir: ModelIR, name: string): string {
+  const v = ir.variables.find((x) => x.name === name)!;
+  const support = v.support.kind === "interval" ? ` ∈ [${v.support.low}, ${v.support.high}]` : "";
+  return `${v.type}[${v.shape.join(", ")}]${support}`;
+}
+
+function describePrior(prior: IrPrior): string {
+  const p = prior.parameters;
+  const args = prior.distribution === "Normal" ? `${p.mu}, ${p.sigma}` : prior.distribution === "Uniform" ? `${p.low}, ${p.high}` : prior.distribution === "Categorical" ? "uniform" : prior.distribution === "MixtureOfGaussians" ? `${p.components} components, radius ${p.radius}` : `${p.turns} turns`;
+  return `${prior.name}(${prior.variable}${prior.given.length ? ` | ${prior.given.join(", ")}` : ""}) = ${prior.distribution}(${args})`;
+}
+
+export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): LossGraph {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const groups: PhaseGroup[] = [];
+  const ids = new Map<string, string>();
+  const node = (key: string, kind: NodeKind, lines: string[], group?: string): string => {
+    const existing = ids.get(key);
+    if (existing) return existing;
+    const id = `n${nodes.length}`;
+    ids.set(key, id);
+    nodes.push({ id, kind, lines, ...(group ? { group } : {}) });
+    return id;
+  };
+  const edge = (from: string, to: string, label?: string) => {
+    if (!edges.some((e) => e.from === from && e.to === to && e.label === label)) edges.push({ from, to, ...(label ? { label } : {}) });
+  };
+
+  // Variables, corruption and priors.
+  for (const v of ir.variables) node(`var:${v.name}`, v.role === "data" ? "data" : "latent", [v.name, typeOf(ir, v.name)]);
+  for (const c of ir.corruptions) {
+    const id = node(`corrupt:${c.variable}`, "corruption", [`${c.variable}̃ = ${c.kind}(${c.variable})`, Object.entries(c.parameters).map(([k, x]) => `${k} = ${x}`).join(", ")]);
+    edge(ids.get(`var:${c.variable}`)!, id);
+  }
+  for (const p of ir.priors) {
+    const id = node(`prior:${p.variable}`, "prior", [describePrior(p), p.density ? "density and samples" : "samples only"]);
+    for (const g of p.given) edge(ids.get(`var:${g}`)!, id, "chooses component");
+  }
+
+  // Networks: inputs in, distributions out.
+  const inputOf = (network: IrNetwork, v: string) => (network.role === "encoder" && ir.corruptions.some((c) => c.variable === v) ? ids.get(`corrupt:${v}`)! : ids.get(`var:${v}`)!);
+  for (const n of ir.networks) {
+    const id = node(`net:${n.name}`, "network", [`${n.role} ${n.name}`, describeNetwork(n), `${n.parameterCount.toLocaleString("en-US")} parameters`]);
+    if (n.role === "discriminator") continue;
+    for (const v of n.inputs) edge(inputOf(n, v), id);
+    for (const d of n.distributions) {
+      const density = `${n.name}(${d.variable} | ${n.inputs.join(", ")})`;
+      if (d.distribution === "Deterministic") {
+        if (n.role === "encoder") edge(id, ids.get(`var:${d.variable}`)!, `${d.variable} = ${n.name}(${n.inputs.join(", ")})`);
+        else edge(id, node(`fake:${n.name}:${d.variable}`, "sample", [`${d.variable}̂ = ${n.name}(${n.inputs.join(", ")})`, "generated samples of " + d.variable]));
+        continue;
+      }
+      const kind = n.role === "encoder" ? "posterior" : "likelihood";
+      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameterList(d.parameters)})`]);
+      edge(id, dist);
+      if (n.role !== "encoder") continue;
+      const latent = ids.get(`var:${d.variable}`)!;
+      if (d.feeds === "sample") {
+        const noise = node(`noise:${d.variable}`, "noise", [`ε ~ N(0, I)`, `reparameterisation of ${d.variable}`]);
+        edge(noise, latent);
+        edge(dist, latent, `${d.variable} = μ + σ·ε`);
+      } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : undefined);
+    }
+  }
+  // Latents nothing encodes are drawn from their prior.
+  for (const v of ir.variables.filter((x) => x.role === "latent")) {
+    if (!ir.networks.some((n) => n.role === "encoder" && n.outputs.includes(v.name)) && ids.has(`prior:${v.name}`)) edge(ids.get(`prior:${v.name}`)!, ids.get(`var:${v.name}`)!, "sample");
+  }
+
+  // Loss terms, grouped by phase.
+  const source = (s: IrSampleSource): string => {
+    if (s.kind === "prior") return ids.get(`prior:${s.variable}`)!;
+    if (s.kind === "data") return ids.get(`var:${s.variable}`)!;
+    const network = ir.networks.find((n) => n.name === s.network)!;
+    return network.role === "encoder" ? ids.get(`var:${s.variable}`)! : ids.get(`fake:${network.name}:${s.variable}`)!;
+  };
+  const phases = options.phase ? ir.phases.filter((p) => p.name === options.phase) : ir.phases;
+  for (const phase of phases) {
+    const group = `g${groups.length}`;
+    const optimizer = `${phase.optimizer.kind}(${Object.entries(phase.optimizer.parameters).filter(([k]) => k === "lr").map(([k, v]) => `${k} = ${v}`).join(", ")})`;
+    groups.push({
+      id: group,
+      phase: phase.name,
+      lines: [`phase ${phase.name}: minimise ${phase.terms.map((t) => `${t.weight === 1 ? "" : `${t.weight}·`}${t.term}`).join(" + ")}`, `updates ${phase.updates.join(", ")} (${phase.parameters.length} tensors) with ${optimizer}${phase.subset === "labelled" ? ", labelled examples only" : ""}`],
+    });
+    for (const { term: termId } of phase.terms) {
+      const term = ir.terms.find((t) => t.id === termId)!;
+      const estimator = term.kind === "iwae" ? `${estimatorWords[term.estimator]}, k = ${term.k}` : estimatorWords[term.estimator];
+      const id = node(`term:${phase.name}:${term.id}`, "loss", [term.id, term.formula, estimator], group);
+      switch (term.kind) {
+        case "nll":
+          edge(ids.get(`dist:${term.network}:${term.variable}`)!, id);
+          edge(ids.get(`var:${term.target}`)!, id, "observed");
+          break;
+        case "kl":
+          edge(ids.get(`dist:${term.network}:${term.variable}`)!, id);
+          edge(ids.get(`prior:${term.variable}`)!, id);
+          break;
+        case "iwae":
+          edge(ids.get(`dist:${term.encoder}:${term.latent}`)!, id);
+          edge(ids.get(`dist:${term.decoder}:${term.data}`)!, id);
+          edge(ids.get(`prior:${term.latent}`)!, id);
+          break;
+        case "gan_d": {
+          const d = ids.get(`net:${term.discriminator}`)!;
+          edge(source(term.real), d, "real");
+          edge(source(term.fake), d, "fake");
+          edge(d, id);
+          break;
+        }
+        case "gan_g": {
+          const d = ids.get(`net:${term.discriminator}`)!;
+          edge(source(term.fake), d, "fake");
+          edge(d, id);
+          break;
+        }
+        case "contractive":
+          edge(ids.get(`net:${term.network}`)!, id, `∂${term.variable}/∂${term.input}`);
+          break;
+      }
+    }
+  }
+  return options.phase ? reachable({ model: ir.model, nodes, edges, groups }) : { model: ir.model, nodes, edges, groups };
+}
+
+/** Keeps the loss terms and everything upstream of them (for `--phase`). */
+function reachable(graph: LossGraph): LossGraph {
+  const keep = new Set(graph.nodes.filter((n) => n.kind === "loss").map((n) => n.id));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const e of graph.edges) if (keep.has(e.to) && !keep.has(e.from)) {
+      keep.add(e.from);
+      grew = true;
+    }
+  }
+  return { ...graph, nodes: graph.nodes.filter((n) => keep.has(n.id)), edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to)) };
+}

@@ -1,0 +1,23 @@
+import type { IrLayer, IrNetwork } from "./types.js";
+
+/** A layer in a few words, as comments and graph labels show it: `dense 500 relu`. */
+export function describeLayer(layer: IrLayer): string {
+  const a = layer.arguments;
+  switch (layer.kind) {
+    case "dense": return `dense ${a.units}${layer.activation === "linear" ? "" : ` ${layer.activation}`}`;
+    case "conv2d":
+    case "conv2dTranspose": return `${layer.kind} ${a.filters}×${a.kernel}×${a.kernel}/${a.stride}${layer.activation === "linear" ? "" : ` ${layer.activation}`} [${layer.outputShape.join(", ")}]`;
+    case "reshape": return `reshape [${layer.outputShape.join(", ")}]`;
+    case "activation": return layer.activation;
+    default: return layer.kind;
+  }
+}
+
+/** A network's shape at a glance: `[784] → dense 500 relu → dense 500 relu → mu [20], logvar [20]`. */
+export function describeNetwork(network: IrNetwork): string {
+  return [
+    `[${network.inputShape.join(", ")}]`,
+    ...network.trunk.map(describeLayer),
+    ...(network.heads.length > 0 ? [network.heads.map((h) => `${h.name} [${h.outputShape.join(", ")}]`).join(", ")] : []),
+  ].join(" → ");
+}
