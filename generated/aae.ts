@@ -74,7 +74,7 @@ export const description: rt.ModelDescription = {
       name: "regularize",
       terms: [{ term: "gan_g_d", weight: 1 }],
       parameters: ["q/t0/kernel", "q/t0/bias", "q/t1/kernel", "q/t1/bias", "q/t2/kernel", "q/t2/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
       subset: "all",
     },
   ],
