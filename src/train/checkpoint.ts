@@ -39,7 +39,8 @@ const latestFile = (run: string) => join(run, "latest.json");
 export async function saveCheckpoint(run: string, model: TrainableModel, state: RunState): Promise<void> {
   const folders = join(run, "checkpoints");
   mkdirSync(folders, { recursive: true });
-  const name = `epoch-${String(state.epoch).padStart(4, "0")}${state.interrupted ? "-interrupted" : ""}`;
+  // The step count makes every checkpoint's name new, so the one latest.json names is never replaced in place.
+  const name = `epoch-${String(state.epoch).padStart(4, "0")}-step-${String(state.steps).padStart(8, "0")}${state.interrupted ? "-interrupted" : ""}`;
   const partial = join(folders, `.${name}.${process.pid}.partial`);
   rmSync(partial, { recursive: true, force: true });
   await model.save(partial);
@@ -50,8 +51,11 @@ export async function saveCheckpoint(run: string, model: TrainableModel, state: 
   const target = join(folders, name);
   const current = readLatest(run);
   if (existsSync(target)) {
-    // The same epoch saved again (after a resume): the pointer must not name it while it is replaced.
-    if (current?.folder === join("checkpoints", name)) writeFileAtomic(latestFile(run), `${JSON.stringify({ folder: null })}\n`);
+    if (current?.folder === join("checkpoints", name)) {
+      // The same epoch and step saved again (an interrupt right after resuming): it is already there.
+      rmSync(partial, { recursive: true, force: true });
+      return;
+    }
     rmSync(target, { recursive: true, force: true });
   }
   renameSync(partial, target);

@@ -144,7 +144,7 @@ describe("aec train interrupted", { timeout: 300_000 }, () => {
     expect(code).toBe(130);
     expect(stdout).toContain("interrupted during epoch 2");
     const latest = JSON.parse(readFileSync(join(out, "latest.json"), "utf8"));
-    expect(latest.folder).toBe("checkpoints/epoch-0001-interrupted");
+    expect(latest.folder).toMatch(/^checkpoints\/epoch-0001-step-\d{8}-interrupted$/);
     const resumed = aec("train", tiny, "--limit", "10000", "--epochs", "3", "--out", out, "--resume");
     expect(resumed.exitCode).toBe(0);
     expect(resumed.stdout).toContain("at epoch 2");
