@@ -302,6 +302,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
     assignFromArtifacts(this.weights, this.savedInfo(), artifacts);
   }
 
+  /** n draws from a latent's prior (undefined if it has none), e.g. to plot codes against it. */
+  priorSample(variable: string, n: number): tf.Tensor | undefined {
+    return this.priors[variable]?.sample(n, this.random);
+  }
+
   /** Each phase's optimizer state (moments, step counts), keyed by phase and weight name, for checkpoints. */
   async optimizerState(): Promise<tf.NamedTensorMap> {
     const state: tf.NamedTensorMap = {};

@@ -86,7 +86,10 @@ export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dat
     const batch = makeBatch(test, shapes, names, Int32Array.from({ length: count }, (_, i) => i));
     const codes = model.encode(batch);
     const points = await pixels(codes[planar.latent]!);
-    files["latent.png"] = scatterPng(points, testLabels ? testLabels.subarray(0, count) : new Uint8Array(count));
+    const prior = model.priorSample(planar.latent, 5000);
+    const background = prior ? await pixels(prior) : undefined;
+    prior?.dispose();
+    files["latent.png"] = scatterPng(points, testLabels ? testLabels.subarray(0, count) : new Uint8Array(count), 512, background);
     // The manifold: decode a 20×20 grid spanning the 1st to 99th percentile of the codes.
     const range = (axis: number) => {
       const values = Array.from({ length: count }, (_, i) => points[2 * i + axis]!).sort((a, b) => a - b);

@@ -42,14 +42,16 @@ export const palette: readonly (readonly [number, number, number])[] = [
 ];
 
 /** A scatter of 2-D points coloured by class, on a white square with axes through the origin. */
-export function scatterPng(points: Float32Array, labels: Uint8Array, size = 512): Uint8Array {
+export function scatterPng(points: Float32Array, labels: Uint8Array, size = 512, background?: Float32Array): Uint8Array {
   const n = labels.length;
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, points[2 * i]!);
-    maxX = Math.max(maxX, points[2 * i]!);
-    minY = Math.min(minY, points[2 * i + 1]!);
-    maxY = Math.max(maxY, points[2 * i + 1]!);
+  for (const set of background ? [points, background] : [points]) {
+    for (let i = 0; i < set.length / 2; i++) {
+      minX = Math.min(minX, set[2 * i]!);
+      maxX = Math.max(maxX, set[2 * i]!);
+      minY = Math.min(minY, set[2 * i + 1]!);
+      maxY = Math.max(maxY, set[2 * i + 1]!);
+    }
   }
   const span = Math.max(maxX - minX, maxY - minY, 1e-6) * 1.05;
   const cx = (minX + maxX) / 2;
@@ -67,6 +69,11 @@ export function scatterPng(points: Float32Array, labels: Uint8Array, size = 512)
   for (let i = 0; i < size; i++) {
     put(ox, i, [210, 210, 210]);
     put(i, oy, [210, 210, 210]);
+  }
+  // Samples of the prior, light grey underneath: where the codes should lie.
+  for (let i = 0; background && i < background.length / 2; i++) {
+    const [px, py] = toPixel(background[2 * i]!, background[2 * i + 1]!);
+    put(px, py, [200, 200, 200]);
   }
   for (let i = 0; i < n; i++) {
     const [px, py] = toPixel(points[2 * i]!, points[2 * i + 1]!);
