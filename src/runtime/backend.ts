@@ -42,7 +42,11 @@ export async function selectBackend(choice?: BackendChoice): Promise<string> {
     cpu: () => tf.setBackend("cpu"),
   };
   if (choice) {
-    if (tf.getBackend() === (choice === "node" ? "tensorflow" : choice)) return tf.getBackend();
+    if (tf.getBackend() === (choice === "node" ? "tensorflow" : choice)) {
+      // Set by the app already: still give wasm its fast paths.
+      if (choice === "wasm") installWasmFastPaths();
+      return tf.getBackend();
+    }
     if (!(await attempts[choice]())) {
       throw new Error(choice === "node" ? "the node backend needs @tensorflow/tfjs-node, which is not installed" : `the ${choice} backend could not start here`);
     }

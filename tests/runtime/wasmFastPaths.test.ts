@@ -63,3 +63,15 @@ describe("the wasm transposed-matMul fast path", () => {
     tf.dispose([a, b]);
   });
 });
+
+describe("selectBackend", () => {
+  it("installs the fast paths even when the app already chose wasm itself", async () => {
+    await selectBackend("cpu");
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    wasm.setWasmPaths((await import("../../src/runtime/nodeIO.js")).wasmDirectory());
+    await tf.setBackend("wasm");
+    await selectBackend("wasm");
+    const kernel = tf.getKernel("BatchMatMul", "wasm")!;
+    expect((kernel.kernelFunc as unknown as Record<symbol, boolean>)[Symbol.for("aespec.wasmFastPath")]).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+// Training speed, measured side by side in ONE run on the wasm backend (issue 6):
+// (a) an idiomatic hand-written TF.js VAE in the style of the official tfjs-examples VAE
+//     (tf.layers, tf.train.adam, optimizer.minimize) on wasm as shipped, then
+// (b) the generated VAE (specs/vae.aespec) on wasm with aespec's runtime.
+// Same model (784-500-500-20 ReLU, Bernoulli), same batches (128 MNIST images), same optimizer.
+// Not part of CI: `npm run bench`. Prints one JSON line.
+import { performance } from "node:perf_hooks";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { loadMnist } from "../src/data/mnist.js";
+import { wasmDirectory } from "../src/runtime/nodeIO.js";
+
+const steps = Number(process.env.BENCH_STEPS ?? 40);
+const batchSize = 128;
+const mnist = loadMnist("train", batchSize * 8);
+const batches = Array.from({ length: 8 }, (_, i) => mnist.images.subarray(i * batchSize * 784, (i + 1) * batchSize * 784));
+
+async function rate(run: (batch: tf.Tensor2D) => unknown): Promise<number> {
+  const tensors = batches.map((b) => tf.tensor2d(b, [batchSize, 784]));
+  for (let i = 0; i < 3; i++) await run(tensors[i % tensors.length]!); // warm-up
+  const started = performance.now();
+  for (let i = 0; i < steps; i++) await run(tensors[i % tensors.length]!);
+  const seconds = (performance.now() - started) / 1000;
+  tf.dispose(tensors);
+  return (steps * batchSize) / seconds;
+}
+
+/** The tfjs-examples way: layers models, a sampling step, a loss closure for optimizer.minimize. */
+function idiomaticVae(): (batch: tf.Tensor2D) => void {
+  const input = tf.input({ shape: [784] });
+  const h1 = tf.layers.dense({ units: 500, activation: "relu" }).apply(input) as tf.SymbolicTensor;
+  const h2 = tf.layers.dense({ units: 500, activation: "relu" }).apply(h1) as tf.SymbolicTensor;
+  const zMean = tf.layers.dense({ units: 20 }).apply(h2) as tf.SymbolicTensor;
+  const zLogVar = tf.layers.dense({ units: 20 }).apply(h2) as tf.SymbolicTensor;
+  const encoder = tf.model({ inputs: input, outputs: [zMean, zLogVar] });
+  const decoder = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 500, activation: "relu", inputShape: [20] }),
+      tf.layers.dense({ units: 500, activation: "relu" }),
+      tf.layers.dense({ units: 784, activation: "sigmoid" }),
+    ],
+  });
+  const optimizer = tf.train.adam(1e-3);
+  return (batch) => {
+    const cost = optimizer.minimize(() => {
+      const [mean, logVar] = encoder.apply(batch) as tf.Tensor[];
+      const z = tf.add(mean!, tf.mul(tf.exp(tf.mul(0.5, logVar!)), tf.randomNormal(mean!.shape)));
+      const reconstruction = decoder.apply(z) as tf.Tensor;
+      const bce = tf.mul(tf.metrics.binaryCrossentropy(batch, reconstruction), 784);
+      const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar!), tf.square(mean!)), tf.exp(logVar!)), -1));
+      return tf.mean(tf.add(bce, kl)) as tf.Scalar;
+    }, true);
+    // Read the loss each step, as the generated trainStep does, so both pay for one read.
+    cost!.dataSync();
+    cost!.dispose();
+  };
+}
+
+setWasmPaths(wasmDirectory());
+await tf.setBackend("wasm");
+const idiomatic = await rate(idiomaticVae());
+
+const { createVAE } = await import("../generated/vae.js");
+const vae = await createVAE({ seed: 1, backend: "wasm" }); // installs aespec's wasm fast paths
+const generated = await rate((x) => vae.trainStep({ x }));
+const flopsPerExample = 6 * (784 * 500 + 500 * 500 + 2 * 500 * 20 + 20 * 500 + 500 * 500 + 500 * 784);
+
+// Compile time of the largest spec, in process, after warm-up.
+const { readFileSync } = await import("node:fs");
+const { checkSource } = await import("../src/compiler.js");
+const { lowerModel } = await import("../src/ir/lower.js");
+const { generateTfjsModule } = await import("../src/codegen/index.js");
+const text = readFileSync("specs/semi-supervised-aae.aespec", "utf8");
+for (let i = 0; i < 20; i++) checkSource({ name: "s", text });
+let t = performance.now();
+for (let i = 0; i < 50; i++) checkSource({ name: "s", text });
+const frontEndMs = (performance.now() - t) / 50;
+const model = checkSource({ name: "specs/semi-supervised-aae.aespec", text }).models[0]!;
+await generateTfjsModule(lowerModel(model, "s"));
+t = performance.now();
+for (let i = 0; i < 10; i++) await generateTfjsModule(lowerModel(model, "s"));
+const codegenMs = (performance.now() - t) / 10;
+
+console.log(JSON.stringify({
+  date: new Date().toISOString(),
+  backend: "wasm",
+  batch: batchSize,
+  steps,
+  idiomaticExamplesPerSecond: Math.round(idiomatic),
+  generatedExamplesPerSecond: Math.round(generated),
+  ratio: Number((generated / idiomatic).toFixed(2)),
+  generatedGflops: Number(((generated * flopsPerExample) / 1e9).toFixed(1)),
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  frontEndMsLargestSpec: Number(frontEndMs.toFixed(2)),
+  codegenMsLargestSpec: Number(codegenMs.toFixed(1)),
+}));
