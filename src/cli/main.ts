@@ -23,7 +23,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .addHelpText("after", `
-Exit codes: 0 success, 1 diagnostics (errors in a spec or its inputs), 2 usage, 3 internal error.
+Exit codes: 0 success, 1 diagnostics (errors in a spec or its inputs), 2 usage, 3 internal error,
+130 training interrupted by Ctrl-C (a checkpoint was saved; continue with --resume).
 Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for any diagnostic code.`);
 
   const act = (run: () => Promise<number> | number) => async () => {
