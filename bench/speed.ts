@@ -65,6 +65,23 @@ const vae = await createVAE({ seed: 1, backend: "wasm" }); // installs aespec's 
 const generated = await rate((x) => vae.trainStep({ x }));
 const flopsPerExample = 6 * (784 * 500 + 500 * 500 + 2 * 500 * 20 + 20 * 500 + 500 * 500 + 500 * 784);
 
+// The convolutional VAE (specs/conv-vae.aespec) on wasm (with aespec's conv gradient kernel) and on cpu.
+const { createConvVAE } = await import("../generated/conv-vae.js");
+const convSteps = Number(process.env.BENCH_CONV_STEPS ?? 10);
+async function convRate(backend: "wasm" | "cpu"): Promise<number> {
+  const model = await createConvVAE({ seed: 1, backend });
+  const tensors = batches.map((b) => tf.tensor4d(b, [batchSize, 28, 28, 1]));
+  await model.trainStep({ x: tensors[0]! });
+  const started = performance.now();
+  for (let i = 0; i < convSteps; i++) await model.trainStep({ x: tensors[i % tensors.length]! });
+  const perSecond = (convSteps * batchSize) / ((performance.now() - started) / 1000);
+  tf.dispose(tensors);
+  model.dispose();
+  return perSecond;
+}
+const convWasm = await convRate("wasm");
+const convCpu = await convRate("cpu");
+
 // Compile time of the largest spec, in process, after warm-up.
 const { readFileSync } = await import("node:fs");
 const { checkSource } = await import("../src/compiler.js");
@@ -91,6 +108,9 @@ console.log(JSON.stringify({
   ratio: Number((generated / idiomatic).toFixed(2)),
   generatedGflops: Number(((generated * flopsPerExample) / 1e9).toFixed(1)),
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  convVaeWasmExamplesPerSecond: Math.round(convWasm),
+  convVaeCpuExamplesPerSecond: Math.round(convCpu),
+  convVaeRatio: Number((convWasm / convCpu).toFixed(2)),
   frontEndMsLargestSpec: Number(frontEndMs.toFixed(2)),
   codegenMsLargestSpec: Number(codegenMs.toFixed(1)),
 }));

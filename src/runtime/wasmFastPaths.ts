@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { installWasmConvGradients } from "./wasmConvGradients.js";
 
 /**
  * The wasm backend hands a matMul to XNNPACK only when neither input is transposed; the
@@ -47,6 +48,7 @@ function wrap(kernelName: string, transpose: KernelFunc): void {
 
 /** Installs the fast paths on the wasm backend; safe to call any number of times. */
 export function installWasmFastPaths(): void {
+  installWasmConvGradients();
   const transpose = tf.getKernel("Transpose", "wasm");
   if (!transpose) return;
   wrap("BatchMatMul", transpose.kernelFunc);

@@ -75,3 +75,30 @@ describe("selectBackend", () => {
     expect((kernel.kernelFunc as unknown as Record<symbol, boolean>)[Symbol.for("aespec.wasmFastPath")]).toBe(true);
   });
 });
+
+describe("the wasm Conv2DBackpropFilter kernel", () => {
+  it.each([[1, "same", 3], [2, "same", 3], [2, "valid", 3], [2, "same", 4]] as const)("conv2d filter gradients (stride %s, %s, kernel %s) equal cpu's", async (stride, padding, k) => {
+    const compute = () => {
+      const x = random([3, 9, 7, 2], 11);
+      const w = random([k, k, 2, 4], 12);
+      const f = (filter: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, padding)));
+      return [tf.grad(f)(w)];
+    };
+    expectClose(await on("wasm", compute), await on("cpu", compute), 1e-3);
+  });
+
+  it("conv2dTranspose gradients equal cpu's, and nothing leaks", async () => {
+    const compute = () => {
+      const dy = random([3, 5, 4, 4], 13);
+      const w = random([3, 3, 2, 4], 14);
+      return [tf.grad((filter: tf.Tensor) => tf.sum(tf.square(tf.conv2dTranspose(dy as tf.Tensor4D, filter as tf.Tensor4D, [3, 9, 7, 2], 2, "same"))))(w)];
+    };
+    expectClose(await on("wasm", compute), await on("cpu", compute), 1e-3);
+    await selectBackend("wasm");
+    tf.dispose(tf.tidy(compute)); // warm-up
+    const before = tf.memory();
+    tf.dispose(tf.tidy(compute));
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+  });
+});
