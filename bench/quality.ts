@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { loadMnist } from "../src/data/mnist.js";
 import { mnistForModel } from "../src/data/forModel.js";
-import { makeBatch } from "../src/runtime/data.js";
+import { importanceSampledNll } from "../src/train/metrics.js";
 import { selectBackend } from "../src/runtime/backend.js";
 import type { GeneratedModel, ModelDescription } from "../src/runtime/model.js";
 
@@ -33,15 +33,7 @@ await model.fit(train, {
 });
 const seconds = (Date.now() - started) / 1000;
 const figures: Record<string, unknown> = { spec, backend, epochs, seconds, examplesPerSecond: (train.size * epochs) / seconds, test: await model.evaluate(test) };
-if (typeof model.importanceSampledNll === "function") {
-  const rows = Int32Array.from({ length: 1000 }, (_, i) => i);
-  let total = 0;
-  for (let start = 0; start < 1000; start += 100) {
-    const b = makeBatch(test, { x: [784] }, ["x"], rows.subarray(start, start + 100));
-    total += (await model.importanceSampledNll(b, 100)) * 100;
-    for (const t of Object.values(b)) t.dispose();
-  }
-  figures.importanceSampledNll = { k: 100, examples: 1000, nats: total / 1000 };
-}
+const nll = await importanceSampledNll(model, test, 100);
+if (nll) figures.importanceSampledNll = nll;
 console.log(JSON.stringify(figures));
 writeFileSync(`bench/results/${spec}-quality.json`, `${JSON.stringify({ date: new Date().toISOString(), figures, log }, null, 2)}\n`);

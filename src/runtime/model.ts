@@ -34,6 +34,20 @@ export interface ModelDescription {
   readonly negativeElbo?: readonly string[];
 }
 
+/** Every data variable's name, in declaration order. */
+export function dataVariables(description: ModelDescription): string[] {
+  return Object.entries(description.variables).filter(([, v]) => v.role === "data").map(([name]) => name);
+}
+
+export function variableShapes(description: ModelDescription): Record<string, readonly number[]> {
+  return Object.fromEntries(Object.entries(description.variables).map(([name, v]) => [name, v.shape]));
+}
+
+/** A batch of the given rows holding every data variable (labelled ones included). */
+export function dataBatch(description: ModelDescription, data: Dataset, rows: ArrayLike<number>): Record<string, tf.Tensor> {
+  return makeBatch(data, variableShapes(description), dataVariables(description), rows);
+}
+
 export interface ModelOptions {
   /** Seeds initial weights, sampling, corruption and shuffling: a seed reproduces a run on one backend. */
   readonly seed?: number;
@@ -268,7 +282,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
   }
 
   protected shapes(): Record<string, readonly number[]> {
-    return Object.fromEntries(Object.entries(this.description.variables).map(([n, v]) => [n, v.shape]));
+    return variableShapes(this.description);
   }
 
   private savedInfo(): SavedModelInfo {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { makeBatch, type Dataset } from "../runtime/data.js";
+import type { Dataset } from "../runtime/data.js";
 import type { ModelIR } from "../ir/types.js";
-import type { ModelDescription } from "../runtime/model.js";
+import { dataBatch, type ModelDescription } from "../runtime/model.js";
 import type { EpochRecord } from "./checkpoint.js";
 import type { TrainableModel } from "./loadModule.js";
 import { type Curve, gridPng, lossSvg, scatterPng } from "./pictures.js";
@@ -66,11 +66,9 @@ export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dat
     files["samples.png"] = grid(await pixels(out[layout.variable]!), labels ? labels.length : 64, labels ? 10 : 8);
     tf.dispose(Object.values(out));
   }
-  const names = Object.entries(model.description.variables).filter(([, v]) => v.role === "data").map(([n]) => n);
-  const shapes = Object.fromEntries(Object.entries(model.description.variables).map(([n, v]) => [n, v.shape]));
   if (model.reconstruct) {
     const count = Math.min(16, test.size);
-    const batch = makeBatch(test, shapes, names, Int32Array.from({ length: count }, (_, i) => i));
+    const batch = dataBatch(model.description, test, Int32Array.from({ length: count }, (_, i) => i));
     const out = model.reconstruct(batch);
     const inputs = await pixels(batch[layout.variable]!);
     const outputs = await pixels(out[layout.variable]!);
@@ -83,7 +81,7 @@ export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dat
   const planar = planarLatent(ir);
   if (planar && model.encode && model.decode) {
     const count = Math.min(test.size, 5000);
-    const batch = makeBatch(test, shapes, names, Int32Array.from({ length: count }, (_, i) => i));
+    const batch = dataBatch(model.description, test, Int32Array.from({ length: count }, (_, i) => i));
     const codes = model.encode(batch);
     const points = await pixels(codes[planar.latent]!);
     const prior = model.priorSample(planar.latent, 5000);

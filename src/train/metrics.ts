@@ -1,7 +1,8 @@
 import { Ajv } from "ajv";
 import * as tf from "@tensorflow/tfjs";
 import type { ModelIR } from "../ir/types.js";
-import { makeBatch, type Dataset } from "../runtime/data.js";
+import type { Dataset } from "../runtime/data.js";
+import { dataBatch } from "../runtime/model.js";
 import type { TrainableModel } from "./loadModule.js";
 
 /** metrics.json: the final test figures of a run. */
@@ -49,14 +50,12 @@ export function validateMetrics(value: unknown): string[] {
 /** −log p(x) by k importance samples, over at most `limit` test examples. */
 export async function importanceSampledNll(model: TrainableModel, test: Dataset, k: number, limit = 1000): Promise<RunMetrics["importanceSampledNll"]> {
   if (!model.importanceSampledNll) return undefined;
-  const names = Object.entries(model.description.variables).filter(([, v]) => v.role === "data").map(([n]) => n);
-  const shapes = Object.fromEntries(Object.entries(model.description.variables).map(([n, v]) => [n, v.shape]));
   const count = Math.min(limit, test.size);
   const chunk = Math.max(1, Math.floor(5000 / k));
   let total = 0;
   for (let start = 0; start < count; start += chunk) {
     const rows = Int32Array.from({ length: Math.min(chunk, count - start) }, (_, i) => start + i);
-    const batch = makeBatch(test, shapes, names, rows);
+    const batch = dataBatch(model.description, test, rows);
     try {
       total += (await model.importanceSampledNll(batch, k)) * rows.length;
     } finally {
@@ -70,12 +69,10 @@ export async function importanceSampledNll(model: TrainableModel, test: Dataset,
 export async function classificationError(model: TrainableModel, ir: ModelIR, test: Dataset): Promise<RunMetrics["classificationError"]> {
   const term = ir.terms.find((t) => t.kind === "nll" && ir.networks.find((n) => n.name === t.network)?.role === "encoder");
   if (!term || term.kind !== "nll" || !model.encode) return undefined;
-  const names = Object.entries(model.description.variables).filter(([, v]) => v.role === "data").map(([n]) => n);
-  const shapes = Object.fromEntries(Object.entries(model.description.variables).map(([n, v]) => [n, v.shape]));
   let wrong = 0;
   for (let start = 0; start < test.size; start += 500) {
     const rows = Int32Array.from({ length: Math.min(500, test.size - start) }, (_, i) => start + i);
-    const batch = makeBatch(test, shapes, names, rows);
+    const batch = dataBatch(model.description, test, rows);
     const codes = model.encode(batch);
     const classes = tf.tidy(() => [tf.argMax(codes[term.variable]!, 1), tf.argMax(batch[term.target]!, 1)]);
     const [predicted, actual] = await Promise.all(classes.map((c) => c.data()));

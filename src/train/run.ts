@@ -81,7 +81,8 @@ function loadData(description: ModelDescription, options: { data: string; limit?
   }
 }
 
-const sizeOfRun = (folder: string) => existsSync(join(folder, "latest.json"));
+/** Whether a folder already holds a run (it has a checkpoint pointer). */
+const holdsRun = (folder: string) => existsSync(join(folder, "latest.json"));
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
@@ -94,12 +95,12 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
   const run = options.out ?? join("runs", basename(options.spec, ".aespec"));
   let checkpoint: Checkpoint | undefined;
   if (options.resume) {
-    if (!sizeOfRun(run)) throw new RunError("AE0904", `\`${run}\` holds no checkpoint to resume`, "run without --resume to start a new run");
+    if (!holdsRun(run)) throw new RunError("AE0904", `\`${run}\` holds no checkpoint to resume`, "run without --resume to start a new run");
     const saved = readFileSync(join(run, "spec.aespec"), "utf8");
     if (saved !== text) throw new RunError("AE0904", `\`${run}\` was trained from a different spec than \`${options.spec}\``, "resume with the spec the run started from, or start a new run with another --out");
     checkpoint = latestCheckpoint(run);
     if (!checkpoint) throw new RunError("AE0904", `\`${run}\` holds no complete checkpoint to resume`);
-  } else if (sizeOfRun(run)) {
+  } else if (holdsRun(run)) {
     throw new RunError("AE0904", `\`${run}\` already holds a run`, "pass --resume to continue it, or choose another --out; nothing was overwritten");
   }
   const previous: RunRecord | undefined = options.resume ? JSON.parse(readFileSync(join(run, "run.json"), "utf8")) : undefined;

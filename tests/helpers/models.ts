@@ -2,8 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadMnist, type Mnist } from "../../src/data/mnist.js";
 import { mnistForModel } from "../../src/data/forModel.js";
 import type { Dataset } from "../../src/runtime/data.js";
-import { makeBatch } from "../../src/runtime/data.js";
-import type { GeneratedModel, ModelDescription } from "../../src/runtime/model.js";
+import { dataBatch, type GeneratedModel, type ModelDescription } from "../../src/runtime/model.js";
 
 let mnist: Mnist | undefined;
 
@@ -19,8 +18,7 @@ export function datasetFor(description: ModelDescription, size = 256): Dataset {
 
 /** The first `rows` examples as a batch with every data variable. */
 export function firstBatch(description: ModelDescription, data: Dataset, rows: number): Record<string, tf.Tensor> {
-  const names = Object.entries(description.variables).filter(([, v]) => v.role === "data").map(([n]) => n);
-  return makeBatch(data, Object.fromEntries(Object.entries(description.variables).map(([n, v]) => [n, v.shape])), names, Int32Array.from({ length: rows }, (_, i) => i));
+  return dataBatch(description, data, Int32Array.from({ length: rows }, (_, i) => i));
 }
 
 export async function weightValues(model: GeneratedModel<any, any>): Promise<Map<string, Float32Array>> {
