@@ -1,7 +1,7 @@
 // Trains a generated model on full MNIST and records its test figures (issue 4's quality bar).
 // Not part of CI: `npx tsx bench/quality.ts vae [epochs]`; results go to bench/results/.
 import { writeFileSync } from "node:fs";
-import { loadMnist } from "../src/data/mnist.js";
+import { loadMnist } from "../src/data/mnistFiles.js";
 import { mnistForModel } from "../src/data/forModel.js";
 import { importanceSampledNll } from "../src/train/metrics.js";
 import { selectBackend } from "../src/runtime/backend.js";

@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { loadMnist } from "../src/data/mnist.js";
+import { loadMnist } from "../src/data/mnistFiles.js";
 import { wasmDirectory } from "../src/runtime/nodeIO.js";
 
 const steps = Number(process.env.BENCH_STEPS ?? 40);

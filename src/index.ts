@@ -7,3 +7,10 @@ export type { Source, Span } from "./syntax/span.js";
 export type { Diagnostic, Severity, Label, Fix } from "./diagnostics/diagnostic.js";
 export { renderDiagnostic, renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
 export { catalog, explain, type CatalogEntry } from "./diagnostics/catalog.js";
+export type { CheckedModel } from "./check/model.js";
+
+// Every stage below runs in a browser page as well as in Node (no Node-only imports).
+export { lowerModel } from "./ir/lower.js";
+export type { ModelIR } from "./ir/types.js";
+export { generateTfjsModule } from "./codegen/index.js";
+export { renderGraph, type GraphFormat } from "./graph/index.js";

@@ -15,8 +15,13 @@ describe("what runs in the browser has no Node-only imports", () => {
   });
 
   it("the front end, checker, IR and code generators import no Node module", () => {
-    const folders = ["src/syntax", "src/check", "src/ir", "src/codegen", "src/diagnostics", "src/grammar"];
+    const folders = ["src/syntax", "src/check", "src/ir", "src/codegen", "src/diagnostics", "src/grammar", "src/graph"];
     const offenders = folders.flatMap(sources).filter((f) => nodeImport.test(readFileSync(f, "utf8")));
     expect(offenders).toEqual([]);
+  });
+
+  it("what the playground takes from data/ and train/ (MNIST decoding, pictures) imports no Node module", () => {
+    const shared = ["src/data/idx.ts", "src/data/mnist.ts", "src/data/forModel.ts", "src/train/figures.ts", "src/train/pictures.ts", "src/compiler.ts", "src/index.ts"];
+    expect(shared.filter((f) => nodeImport.test(readFileSync(f, "utf8")))).toEqual([]);
   });
 });

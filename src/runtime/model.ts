@@ -309,7 +309,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
     let artifacts: tf.io.ModelArtifacts | undefined;
     if (typeof source === "string" && !source.includes("://")) artifacts = (await nodeIO()).loadArtifactsFromFolder(source);
     else {
-      const handler = typeof source === "string" ? tf.io.getLoadHandlers(source)[0] : source;
+      // http(s) by name: bundlers may drop TF.js's router registrations (seen with Vite 8).
+      const handler = typeof source !== "string" ? source : /^https?:\/\//.test(source) ? tf.io.http(source) : tf.io.getLoadHandlers(source)[0];
       if (!handler?.load) throw new Error(`cannot load from ${String(source)}`);
       artifacts = await handler.load();
     }

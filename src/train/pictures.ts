@@ -92,8 +92,14 @@ export interface Curve {
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Loss curves per epoch: one line per term, solid for training and dashed for test. */
-export function lossSvg(title: string, curves: readonly Curve[], epochs: number): string {
+/** How the x axis is named and numbered: epochs by default; the playground plots steps. */
+export interface Axis {
+  readonly label: string;
+  readonly tick: (index: number) => number;
+}
+
+/** Loss curves per epoch (or per `axis`): one line per term, solid for training and dashed for test. */
+export function lossSvg(title: string, curves: readonly Curve[], epochs: number, axis: Axis = { label: "epoch", tick: (e) => e }): string {
   const width = 720;
   const height = 420;
   const margin = { left: 70, right: 190, top: 40, bottom: 50 };
@@ -108,14 +114,14 @@ export function lossSvg(title: string, curves: readonly Curve[], epochs: number)
     `<text x="${margin.left}" y="24" font-size="15">${escapeXml(title)}</text>`,
     `<line x1="${margin.left}" y1="${y(low)}" x2="${width - margin.right}" y2="${y(low)}" stroke="black"/>`,
     `<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${y(low)}" stroke="black"/>`,
-    `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 12}" text-anchor="middle">epoch</text>`,
+    `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 12}" text-anchor="middle">${escapeXml(axis.label)}</text>`,
     `<text x="16" y="${(margin.top + height - margin.bottom) / 2}" transform="rotate(-90 16 ${(margin.top + height - margin.bottom) / 2})" text-anchor="middle">nats per example</text>`,
   ];
   for (let t = 0; t <= 4; t++) {
     const v = low + ((high - low) * t) / 4;
     lines.push(`<text x="${margin.left - 6}" y="${y(v) + 4}" text-anchor="end">${v.toPrecision(3)}</text>`);
   }
-  for (let e = 1; e <= epochs; e += Math.max(1, Math.ceil(epochs / 10))) lines.push(`<text x="${x(e)}" y="${y(low) + 18}" text-anchor="middle">${e}</text>`);
+  for (let e = 1; e <= epochs; e += Math.max(1, Math.ceil(epochs / 10))) lines.push(`<text x="${x(e)}" y="${y(low) + 18}" text-anchor="middle">${axis.tick(e)}</text>`);
   curves.forEach((curve, i) => {
     const colour = palette[curve.colour % palette.length]!;
     const stroke = `rgb(${colour.join(",")})`;

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { loadMnist, type Mnist } from "../../src/data/mnist.js";
+import type { Mnist } from "../../src/data/mnist.js";
+import { loadMnist } from "../../src/data/mnistFiles.js";
 import { mnistForModel } from "../../src/data/forModel.js";
 import type { Dataset } from "../../src/runtime/data.js";
 import { dataBatch, type GeneratedModel, type ModelDescription } from "../../src/runtime/model.js";

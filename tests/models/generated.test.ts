@@ -18,7 +18,7 @@ interface ModuleUnderTest {
   create: (options: { seed?: number; backend?: "wasm" | "cpu" }) => Promise<AnyModel>;
 }
 
-const specs = ["ae", "dae", "cae", "vae", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae"];
+const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae"];
 
 
 /** Static imports, so the bundler in vitest can see every module. */
@@ -27,6 +27,7 @@ const modules: Record<string, () => Promise<Record<string, unknown>>> = {
   dae: () => import("../../generated/dae.js"),
   cae: () => import("../../generated/cae.js"),
   vae: () => import("../../generated/vae.js"),
+  "vae-2d": () => import("../../generated/vae-2d.js"),
   "conv-vae": () => import("../../generated/conv-vae.js"),
   "beta-vae": () => import("../../generated/beta-vae.js"),
   iwae: () => import("../../generated/iwae.js"),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decode } from "fast-png";
 import { describe, expect, it } from "vitest";
-import { mnistFolder } from "../../src/data/mnist.js";
+import { mnistFolder } from "../../src/data/mnistFiles.js";
 import { validateMetrics } from "../../src/train/metrics.js";
 
 /**
