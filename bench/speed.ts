@@ -63,6 +63,31 @@ const idiomatic = await rate(idiomaticVae());
 const { createVAE } = await import("../generated/vae.js");
 const vae = await createVAE({ seed: 1, backend: "wasm" }); // installs aespec's wasm fast paths
 const generated = await rate((x) => vae.trainStep({ x }));
+// (c) The same generated VAE trained data-parallel (aec train --workers 2): this thread and
+// one worker thread, each computing half of every batch, gradients averaged.
+const { loadModelModule } = await import("../dist/train/loadModule.js");
+const { DataParallelTrainer } = await import("../dist/train/parallel.js");
+const { checkSource: check } = await import("../dist/compiler.js");
+const { lowerModel: lower } = await import("../dist/ir/lower.js");
+const { mkdtempSync } = await import("node:fs");
+const { tmpdir } = await import("node:os");
+const { join } = await import("node:path");
+const vaeIr = lower(check({ name: "specs/vae.aespec", text: (await import("node:fs")).readFileSync("specs/vae.aespec", "utf8") }).models[0]!, "specs/vae.aespec");
+const compiled = await loadModelModule(vaeIr, mkdtempSync(join(tmpdir(), "aespec-bench-")));
+async function parallelRate(workers: number): Promise<number> {
+  const model = await compiled.create({ seed: 1, backend: "wasm" });
+  const data = { size: batchSize * 8, columns: { x: mnist.images.subarray(0, batchSize * 8 * 784) } };
+  const trainer = await DataParallelTrainer.start(model, data, { workers, moduleUrl: compiled.url!, factory: "createVAE", seed: 1, backend: "wasm" });
+  const rows = Array.from({ length: 8 }, (_, i) => Int32Array.from({ length: batchSize }, (_, j) => i * batchSize + j));
+  for (let i = 0; i < 3; i++) await trainer.step(rows[i % 8]!, undefined);
+  const started = performance.now();
+  for (let i = 0; i < steps; i++) await trainer.step(rows[i % 8]!, undefined);
+  const perSecond = (steps * batchSize) / ((performance.now() - started) / 1000);
+  await trainer.close();
+  model.dispose();
+  return perSecond;
+}
+const twoWorkers = await parallelRate(2);
 const flopsPerExample = 6 * (784 * 500 + 500 * 500 + 2 * 500 * 20 + 20 * 500 + 500 * 500 + 500 * 784);
 
 // The convolutional VAE (specs/conv-vae.aespec) on wasm (with aespec's conv gradient kernel) and on cpu.
@@ -108,6 +133,8 @@ console.log(JSON.stringify({
   idiomaticExamplesPerSecond: Math.round(idiomatic),
   generatedExamplesPerSecond: Math.round(generated),
   ratio: Number((generated / idiomatic).toFixed(2)),
+  twoWorkersExamplesPerSecond: Math.round(twoWorkers),
+  twoWorkersSpeedup: Number((twoWorkers / generated).toFixed(2)),
   generatedGflops: Number(((generated * flopsPerExample) / 1e9).toFixed(1)),
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   convVaeWasmExamplesPerSecond: Math.round(convWasm),

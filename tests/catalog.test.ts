@@ -23,6 +23,7 @@ const coveredElsewhere: Record<string, string> = {
   AE0905: "tests/train/train.test.ts (a spec with errors)",
   AE0906: "tests/train/train.test.ts (a loss that explodes)",
   AE0907: "tests/train/train.test.ts (sampling a model without a prior)",
+  AE0909: "tests/train/parallel.test.ts (--workers larger than the batch)",
 };
 
 describe("the diagnostics catalogue", () => {

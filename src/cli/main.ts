@@ -78,6 +78,7 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .option("--seed <s>", "seed for weights, sampling and shuffling", positiveInteger("--seed"), 1)
     .addOption(backendOption())
     .option("--resume", "continue the run in --out from its last checkpoint")
+    .option("--workers <n>", "data-parallel replicas, each on its own thread and backend (default 1)", positiveInteger("--workers"), 1)
     .option("--k <k>", "importance samples for the final −log p(x) of VAE-family models", positiveInteger("--k"), 100)
     .action((spec: string, flags: TrainFlags) => act(() => trainCommand(spec, flags, io))());
 

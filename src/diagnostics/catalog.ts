@@ -460,6 +460,11 @@ const entries: CatalogEntry[] = [
     explanation: "`aec graph --phase NAME` names a phase the model does not have; the message lists the phases it has (a preset objective's phases are named after it: `elbo`, `reconstruct`, `discriminate`, …).",
   },
   {
+    code: "AE0909",
+    title: "cannot train on several workers",
+    explanation: "`aec train --workers N` splits every batch into N shards, one per replica. It needs a batch of at least N examples, and a model without moving statistics (`batchNorm`): each replica would keep its own, and the replicas' weights would drift apart. Train such a model with one worker.",
+  },
+  {
     code: "AE0999",
     title: "internal compiler error",
     explanation: "The compiler itself failed. This is always a bug in aespec, never in your spec: please file an issue with the spec that triggered it and the output of the command run with AEC_DEBUG=1.",

@@ -5,7 +5,8 @@ import { nodeIO } from "./environment.js";
 import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
 import { Random } from "./random.js";
-import { checkFinite, type Phase, readScalars, runPhase, type TermValues } from "./trainer.js";
+import { FusedAdam } from "./fusedAdam.js";
+import { applyPhaseGradients, checkFinite, type Phase, phaseGradients, readScalars, type TermValues } from "./trainer.js";
 import { assignFromArtifacts, layoutFingerprint, type SavedModelInfo, type WeightSpec, Weights, weightsToArtifacts } from "./weights.js";
 
 export interface VariableDescription {
@@ -41,6 +42,16 @@ export function dataVariables(description: ModelDescription): string[] {
 
 export function variableShapes(description: ModelDescription): Record<string, readonly number[]> {
   return Object.fromEntries(Object.entries(description.variables).map(([name, v]) => [name, v.shape]));
+}
+
+/**
+ * The data variables a training batch carries: every one for batches of labelled rows,
+ * and for other batches those not declared `labelled(N)` (their values are unknown there).
+ */
+export function batchVariableNames(description: ModelDescription, subset: "all" | "labelled"): string[] {
+  return Object.entries(description.variables)
+    .filter(([, v]) => v.role === "data" && (subset === "labelled" || v.labelled === undefined))
+    .map(([name]) => name);
 }
 
 /** A batch of the given rows holding every data variable (labelled ones included). */
@@ -97,6 +108,11 @@ export interface FitOptions {
   readonly onStep?: (step: number, terms: Record<string, number>) => void | Promise<void>;
   /** Called after every epoch with the mean of each term over the epoch. */
   readonly onEpochEnd?: (epoch: number, terms: Record<string, number>) => void | Promise<void>;
+  /**
+   * Replaces the training step on each batch's rows (`labelledRows` for phases `on
+   * labelled`); data-parallel training hands the rows to its replicas this way.
+   */
+  readonly step?: (rows: Int32Array, labelledRows: Int32Array | undefined) => Promise<Record<string, number>>;
   /** The first epoch to run (for resuming); epochs are counted from 0. */
   readonly initialEpoch?: number;
   /** Asked after every step; returning true ends training there (e.g. on Ctrl-C). */
@@ -106,7 +122,7 @@ export interface FitOptions {
 function createOptimizer(spec: ModelDescription["phases"][number]["optimizer"]): tf.Optimizer {
   const p = spec.parameters;
   switch (spec.kind) {
-    case "adam": return tf.train.adam(p.lr, p.beta1, p.beta2, p.epsilon);
+    case "adam": return new FusedAdam(p.lr ?? 0.001, p.beta1 ?? 0.9, p.beta2 ?? 0.999, p.epsilon); // tf.train.adam's defaults
     case "sgd": return (p.momentum ?? 0) > 0 ? tf.train.momentum(p.lr!, p.momentum!) : tf.train.sgd(p.lr!);
     case "rmsprop": return tf.train.rmsprop(p.lr!, p.decay, p.momentum, p.epsilon);
   }
@@ -141,9 +157,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
 
   /** Data variables a training batch carries, and those only labelled batches carry. */
   protected batchVariables(subset: "all" | "labelled"): string[] {
-    return Object.entries(this.description.variables)
-      .filter(([, v]) => v.role === "data" && (subset === "labelled" || v.labelled === undefined))
-      .map(([name]) => name);
+    return batchVariableNames(this.description, subset);
   }
 
   /** Runs one phase by name on a batch (for custom schedules, e.g. several discriminator steps per generator step). */
@@ -154,30 +168,53 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
   }
 
   private runPhaseAt(index: number, input: B): TermValues {
-    const spec = this.description.phases[index]!;
-    let updates: MovingUpdate[] = [];
-    const kept = runPhase(
-      this.phases[index]!,
-      () => {
-        const f = this.forward(input, true);
-        const terms: TermValues = {};
-        let total: tf.Scalar | undefined;
-        for (const { term, weight } of spec.terms) {
-          const value = this.termFunctions[term]!(f);
-          terms[term] = value;
-          const weighted: tf.Scalar = weight === 1 ? value : tf.mul(value, weight);
-          total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
-        }
-        updates = f.movingUpdates;
-        return { total: total as tf.Scalar, terms };
-      },
-      this.description.train.clipNorm,
-    );
+    const { grads, terms, updates } = this.phaseGradientsByVariable(index, input);
+    applyPhaseGradients(this.phases[index]!, grads, this.description.train.clipNorm);
     for (const { target, value } of updates) {
       target.assign(value);
       value.dispose();
     }
-    return kept;
+    return terms;
+  }
+
+  private phaseGradientsByVariable(index: number, input: B): { grads: tf.NamedTensorMap; terms: TermValues; updates: MovingUpdate[] } {
+    const spec = this.description.phases[index]!;
+    let updates: MovingUpdate[] = [];
+    const { grads, terms } = phaseGradients(this.phases[index]!, () => {
+      const f = this.forward(input, true);
+      const terms: TermValues = {};
+      let total: tf.Scalar | undefined;
+      for (const { term, weight } of spec.terms) {
+        const value = this.termFunctions[term]!(f);
+        terms[term] = value;
+        const weighted: tf.Scalar = weight === 1 ? value : tf.mul(value, weight);
+        total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
+      }
+      updates = f.movingUpdates;
+      return { total: total as tf.Scalar, terms };
+    });
+    return { grads, terms, updates };
+  }
+
+  /**
+   * Data-parallel training, part one: phase `index`'s gradients on a batch, in the order of
+   * its weights (`description.phases[index].parameters`), and its term values; nothing is
+   * updated. The caller averages them across replicas and calls `applyGradients`.
+   */
+  phaseGradients(index: number, input: B): { grads: tf.Tensor[]; terms: TermValues } {
+    const { grads, terms, updates } = this.phaseGradientsByVariable(index, input);
+    if (updates.length > 0) {
+      tf.dispose([...Object.values(grads), ...Object.values(terms), ...updates.map((u) => u.value)]);
+      throw new Error("data-parallel training does not support layers with moving statistics (batchNorm): each replica would keep its own");
+    }
+    return { grads: this.phases[index]!.variables.map((v) => grads[v.name]!), terms };
+  }
+
+  /** Data-parallel training, part two: one update of phase `index` from (averaged) gradients in `phaseGradients` order; disposes them. */
+  applyGradients(index: number, grads: readonly tf.Tensor[]): void {
+    const phase = this.phases[index]!;
+    if (grads.length !== phase.variables.length) throw new Error(`phase ${phase.name} has ${phase.variables.length} weights, but ${grads.length} gradients were given`);
+    applyPhaseGradients(phase, Object.fromEntries(phase.variables.map((v, i) => [v.name, grads[i]!])), this.description.train.clipNorm);
   }
 
   /**
@@ -234,15 +271,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
       let seen = 0;
       for (const rows of epochBatches(data.size, batchSize, this.random)) {
         if (options.shouldStop?.()) return history;
-        const batch = makeBatch(data, this.shapes(), names, rows) as B;
-        const labelled = sampler ? (makeBatch(data, this.shapes(), labelledNames, sampler.next(batchSize)) as B) : undefined;
-        let terms: Record<string, number>;
-        try {
-          terms = await this.trainStep(batch, labelled);
-        } finally {
-          tf.dispose(Object.values(batch));
-          if (labelled) tf.dispose(Object.values(labelled));
-        }
+        const labelledRows = sampler?.next(batchSize);
+        const terms = options.step ? await options.step(rows, labelledRows) : await this.stepOnRows(data, rows, labelledRows);
         checkFinite(terms, this.steps);
         for (const [id, v] of Object.entries(terms)) sums[id] = (sums[id] ?? 0) + v * rows.length;
         seen += rows.length;
@@ -256,6 +286,17 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
       await options.onEpochEnd?.(epoch, means);
     }
     return history;
+  }
+
+  private async stepOnRows(data: Dataset, rows: Int32Array, labelledRows: Int32Array | undefined): Promise<Record<string, number>> {
+    const batch = makeBatch(data, this.shapes(), this.batchVariables("all"), rows) as B;
+    const labelled = labelledRows ? (makeBatch(data, this.shapes(), this.batchVariables("labelled"), labelledRows) as B) : undefined;
+    try {
+      return await this.trainStep(batch, labelled);
+    } finally {
+      tf.dispose(Object.values(batch));
+      if (labelled) tf.dispose(Object.values(labelled));
+    }
   }
 
   /** The mean of every term over a data set (and −ELBO where the model has one), without training. */

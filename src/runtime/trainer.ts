@@ -16,6 +16,13 @@ export type TermValues = Record<string, tf.Scalar>;
  * Returns the phase's term values, kept for the caller to read and dispose.
  */
 export function runPhase(phase: Phase, loss: () => { total: tf.Scalar; terms: TermValues }, clipNorm?: number): TermValues {
+  const { grads, terms } = phaseGradients(phase, loss);
+  applyPhaseGradients(phase, grads, clipNorm);
+  return terms;
+}
+
+/** The gradients of a phase's loss with respect to its variables, and its term values (kept). */
+export function phaseGradients(phase: Phase, loss: () => { total: tf.Scalar; terms: TermValues }): { grads: tf.NamedTensorMap; terms: TermValues } {
   const kept: TermValues = {};
   const { value, grads } = tf.variableGrads(() => {
     const { total, terms } = loss();
@@ -23,11 +30,15 @@ export function runPhase(phase: Phase, loss: () => { total: tf.Scalar; terms: Te
     return total;
   }, phase.variables as tf.Variable[]);
   value.dispose();
+  return { grads, terms: kept };
+}
+
+/** One optimizer update of a phase from gradients (clipped to a global norm if asked); disposes them. */
+export function applyPhaseGradients(phase: Phase, grads: tf.NamedTensorMap, clipNorm?: number): void {
   const applied = clipNorm === undefined ? grads : clipByGlobalNorm(grads, clipNorm);
   phase.optimizer.applyGradients(applied);
   tf.dispose(grads);
   if (applied !== grads) tf.dispose(applied);
-  return kept;
 }
 
 /** Scales all gradients together so their global L2 norm is at most maxNorm. */

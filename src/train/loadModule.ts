@@ -19,6 +19,8 @@ export type TrainableModel = GeneratedModel<any, any> & {
 
 export interface LoadedModule {
   readonly ir: ModelIR;
+  /** Where the module's JavaScript is, for worker threads to import (absent for modules evaluated in a page). */
+  readonly url?: string;
   readonly description: ModelDescription;
   readonly create: (options: { seed?: number; backend?: BackendChoice }) => Promise<TrainableModel>;
 }
@@ -49,5 +51,5 @@ export async function loadModelModule(ir: ModelIR, runFolder: string): Promise<L
   writeFileAtomic(path, linked);
   const module = (await import(`${pathToFileURL(path).href}?v=${Date.now()}`)) as Record<string, unknown>;
   const create = module[`create${ir.model}`] as LoadedModule["create"];
-  return { ir, description: module.description as ModelDescription, create };
+  return { ir, url: pathToFileURL(path).href, description: module.description as ModelDescription, create };
 }

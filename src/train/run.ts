@@ -17,6 +17,7 @@ import { type Checkpoint, type EpochRecord, latestCheckpoint, restoreCheckpoint,
 import { DataError, loadTrainingData, type TrainingData } from "./datasets.js";
 import { drawLoss, drawPictures } from "./figures.js";
 import { loadModelModule, type LoadedModule, type TrainableModel } from "./loadModule.js";
+import { DataParallelTrainer } from "./parallel.js";
 import { classificationError, importanceSampledNll, type RunMetrics, validateMetrics } from "./metrics.js";
 import { EpochProgress, formatTerms } from "./progress.js";
 
@@ -40,6 +41,8 @@ export interface TrainOptions {
   readonly resume: boolean;
   /** Importance samples for the final NLL (VAE family). */
   readonly k: number;
+  /** Data-parallel replicas (1: train on this thread only). */
+  readonly workers?: number;
 }
 
 /** What a run folder records about how it was started, so eval, sample and resume can repeat it. */
@@ -109,6 +112,14 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
   const ir = lowerModel(model, options.spec);
   const description = modelDescription(ir);
   const data = loadData(description, { data: previous?.data ?? options.data, ...optional("limit", options.limit ?? previous?.limit), ...optional("labels", options.labels ?? previous?.labels) });
+  const workers = options.workers ?? 1;
+  if (workers > 1) {
+    const batch = options.batch ?? previous?.batch ?? description.train.batch;
+    if (batch < workers) throw new RunError("AE0909", `--workers ${workers} needs a batch of at least ${workers} examples; the batch is ${batch}`);
+    if (description.weights.some((w) => !w.trainable)) {
+      throw new RunError("AE0909", `model ${model.name} has layers with moving statistics (batchNorm), which data-parallel training does not support yet`, "train it with one worker");
+    }
+  }
   await selectBackend(options.backend);
   mkdirSync(run, { recursive: true });
   const module = await loadModelModule(ir, run);
@@ -129,9 +140,13 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
 
   const trainable = await module.create({ seed: record.seed, ...(options.backend ? { backend: options.backend } : {}) });
   if (checkpoint) await restoreCheckpoint(trainable, checkpoint);
+  let parallel: DataParallelTrainer | undefined;
+  if (workers > 1) {
+    parallel = await DataParallelTrainer.start(trainable, data.train, { workers, moduleUrl: module.url!, factory: `create${model.name}`, seed: record.seed, ...(options.backend ? { backend: options.backend } : {}) });
+  }
   const history: EpochRecord[] = [...(checkpoint?.state.history ?? [])];
   const first = checkpoint?.state.epoch ?? 0;
-  io.stdout(`training ${model.name} from ${options.spec} on ${data.source}: ${data.train.size} training and ${data.test.size} test examples, batch ${record.batch}, ${record.epochs} epochs, backend ${tf.getBackend()}\n`);
+  io.stdout(`training ${model.name} from ${options.spec} on ${data.source}: ${data.train.size} training and ${data.test.size} test examples, batch ${record.batch}, ${record.epochs} epochs, backend ${tf.getBackend()}${workers > 1 ? `, ${workers} workers` : ""}\n`);
   if (checkpoint) io.stdout(`resuming from ${checkpoint.folder} at epoch ${first + 1}\n`);
   io.stdout(`run folder: ${run}\n`);
 
@@ -157,6 +172,7 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
           batchSize: record.batch,
           shouldStop: () => interrupted,
           onStep: (_, terms) => progress.step(++done, terms),
+          ...(parallel ? { step: (rows: Int32Array, labelled: Int32Array | undefined) => parallel!.step(rows, labelled) } : {}),
         });
         means = epochs[0];
       } catch (error) {
@@ -187,6 +203,7 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
+    await parallel?.close();
   }
   const metrics = await finalMetrics(trainable, module, data, record, history, options.k);
   writeFileAtomic(join(run, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);

@@ -22,6 +22,11 @@ function expectClose(a: number[][], b: number[][], tolerance = 1e-4): void {
 }
 
 describe("the wasm transposed-matMul fast path", () => {
+  it.each([[[3, 50], [40, 50]], [[1, 3, 50], [1, 40, 50]], [[5, 30], [30, 30]]])("A·Bᵀ with a short A, computed as (B·Aᵀ)ᵀ, equals cpu: A %j, B %j", async (aShape, bShape) => {
+    const compute = () => [tf.matMul(random(aShape, 7), random(bShape, 8), false, true), tf.fused.matMul({ a: random(aShape, 7) as tf.Tensor2D, b: random(bShape, 8) as tf.Tensor2D, transposeB: true })];
+    expectClose(await on("wasm", compute), await on("cpu", compute));
+  });
+
   it.each([[false, false], [true, false], [false, true], [true, true]])("matMul with transposeA=%s, transposeB=%s equals cpu", async (ta, tb) => {
     const compute = () => {
       const a = random(ta ? [37, 19] : [19, 37], 1);

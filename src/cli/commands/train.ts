@@ -25,6 +25,7 @@ export interface TrainFlags {
   backend?: BackendChoice;
   resume?: boolean;
   k: number;
+  workers: number;
 }
 
 export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promise<number> {
@@ -35,6 +36,7 @@ export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promis
       seed: flags.seed,
       resume: flags.resume ?? false,
       k: flags.k,
+      workers: flags.workers,
       ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
       ...(flags.batch !== undefined ? { batch: flags.batch } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
