@@ -1,27 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import type { PreviewServer } from "vite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactFolder, buildAndServe, launchChromium } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { artifactFolder, servedExample } from "./harness.js";
 
-let folder: string;
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "aespec-app-"));
-  ({ server, url } = await buildAndServe("examples/app/vite.config.ts", join(folder, "dist")));
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const example = servedExample("examples/app/vite.config.ts");
 
 /** How much of a canvas is lit and how much it varies: a drawn grid of digits, not an empty frame. Runs in the page. */
 function canvasStatistics(id: string) {
@@ -43,10 +24,10 @@ function canvasStatistics(id: string) {
 
 describe("the example app in Chromium", () => {
   it("loads the weights `aec train` saved and draws samples and the 2-D manifold", async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await example.browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(url);
+    await page.goto(example.url);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
     expect(await page.getAttribute("body", "data-ready")).toBe("true");
     expect(await page.textContent("#status")).toMatch(/weights from .*weights\/model\.json, backend (webgl|wasm|cpu)/);
@@ -66,8 +47,8 @@ describe("the example app in Chromium", () => {
   }, 120_000);
 
   it("says which weights it could not load, instead of drawing noise", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}?weights=${encodeURIComponent("missing/model.json")}`);
+    const page = await example.browser.newPage();
+    await page.goto(`${example.url}?weights=${encodeURIComponent("missing/model.json")}`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
     expect(await page.getAttribute("body", "data-ready")).toBe("error");
     expect(await page.textContent("#status")).toMatch(/could not show the model: .*missing\/model\.json/);

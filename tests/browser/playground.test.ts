@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import type { PreviewServer } from "vite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { artifactFolder, buildAndServe, launchChromium } from "./harness.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { artifactFolder, servedExample } from "./harness.js";
 
 // A small VAE so a few steps take seconds; line 11 names an activation that does not exist.
 const specWithError = `// typed by the browser test
@@ -36,28 +34,13 @@ model SmallVAE {
 `;
 const fixedSpec = specWithError.replace("dense(8, reluu)", "dense(8)");
 
-let folder: string;
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "aespec-playground-"));
-  ({ server, url } = await buildAndServe("examples/playground/vite.config.ts", join(folder, "dist")));
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const example = servedExample("examples/playground/vite.config.ts");
 
 async function openPlayground(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await example.browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(url);
+  await page.goto(example.url);
   await page.waitForSelector("#graph svg");
   return { page, errors };
 }
