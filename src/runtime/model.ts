@@ -177,7 +177,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
     return terms;
   }
 
-  private phaseGradientsByVariable(index: number, input: B): { grads: tf.NamedTensorMap; terms: TermValues; updates: MovingUpdate[] } {
+  private phaseGradientsByVariable(index: number, input: B, scale = 1): { grads: tf.NamedTensorMap; terms: TermValues; updates: MovingUpdate[] } {
     const spec = this.description.phases[index]!;
     let updates: MovingUpdate[] = [];
     const { grads, terms } = phaseGradients(this.phases[index]!, () => {
@@ -191,7 +191,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
         total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
       }
       updates = f.movingUpdates;
-      return { total: total as tf.Scalar, terms };
+      return { total: (scale === 1 ? total : tf.mul(total!, scale)) as tf.Scalar, terms };
     });
     return { grads, terms, updates };
   }
@@ -199,10 +199,12 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
   /**
    * Data-parallel training, part one: phase `index`'s gradients on a batch, in the order of
    * its weights (`description.phases[index].parameters`), and its term values; nothing is
-   * updated. The caller averages them across replicas and calls `applyGradients`.
+   * updated. `scale` multiplies the loss (not the terms): a replica passes its share of
+   * the batch, so the replicas' gradients sum to the full batch's. The caller sums them
+   * across replicas and calls `applyGradients`.
    */
-  phaseGradients(index: number, input: B): { grads: tf.Tensor[]; terms: TermValues } {
-    const { grads, terms, updates } = this.phaseGradientsByVariable(index, input);
+  phaseGradients(index: number, input: B, scale = 1): { grads: tf.Tensor[]; terms: TermValues } {
+    const { grads, terms, updates } = this.phaseGradientsByVariable(index, input, scale);
     if (updates.length > 0) {
       tf.dispose([...Object.values(grads), ...Object.values(terms), ...updates.map((u) => u.value)]);
       throw new Error("data-parallel training does not support layers with moving statistics (batchNorm): each replica would keep its own");

@@ -27,10 +27,10 @@ function wrap(kernelName: string, transpose: KernelFunc): void {
   const original = tf.getKernel(kernelName, "wasm");
   if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[wrapped]) return;
   const kernelFunc: KernelFunc = (args) => {
-    const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean; activation?: string };
-    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+    const attrs = args.attrs as ProductAttrs;
     const inputs = args.inputs as Record<string, tf.TensorInfo>;
     if (preferSwapped(inputs, attrs)) return swapped(args, original.kernelFunc, transpose);
+    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     const temporaries: tf.TensorInfo[] = [];
     const a = attrs.transposeA ? transposeLastTwo(inputs.a!, args.backend, transpose) : inputs.a!;
     const b = attrs.transposeB ? transposeLastTwo(inputs.b!, args.backend, transpose) : inputs.b!;
@@ -48,34 +48,67 @@ function wrap(kernelName: string, transpose: KernelFunc): void {
 }
 
 /**
- * XNNPACK packs a matMul's second operand (its "weights") whenever that tensor is new, and
- * a transposed copy is always new. For A·Bᵀ with a short A (a batch of gradients) and a
- * large B (a weight matrix: every dense layer's input gradient), (B·Aᵀ)ᵀ packs only the
- * small Aᵀ: two cheap transposes instead of transposing and packing the whole matrix.
- * Only for plain products (no bias, activation or broadcast batch) and single-batch inputs.
+ * XNNPACK packs a matMul's second operand (its "weights") whenever that tensor is new: a
+ * weight just updated by the optimizer, or a transposed copy. For a short A (a batch) and
+ * a large B (a weight matrix) the transposed product packs only the small one:
+ *   A·B  = (Bᵀ·Aᵀ)ᵀ   (every dense layer's forward pass)
+ *   A·Bᵀ = (B·Aᵀ)ᵀ    (every dense layer's input gradient)
+ * Three cheap transposes instead of packing the whole matrix: about 2–3× faster per
+ * product at batch 64–128 (bench notes in docs/benchmarks.md). A fused bias and activation
+ * are applied after the product with the backend's own kernels.
  */
-function preferSwapped(inputs: Record<string, tf.TensorInfo>, attrs: { transposeA?: boolean; transposeB?: boolean; activation?: string }): boolean {
-  if (attrs.transposeA || !attrs.transposeB || inputs.bias || inputs.preluActivationWeights || (attrs.activation && attrs.activation !== "linear")) return false;
+interface ProductAttrs {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  activation?: string;
+  leakyreluAlpha?: number;
+}
+
+/** The activations _FusedMatMul fuses, by the kernel that applies each one alone. */
+const activationKernels: Record<string, string> = { relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu", prelu: "Prelu" };
+
+function preferSwapped(inputs: Record<string, tf.TensorInfo>, attrs: ProductAttrs): boolean {
+  if (attrs.transposeA) return false;
+  if (attrs.activation && attrs.activation !== "linear" && !activationKernels[attrs.activation]) return false;
   const [a, b] = [inputs.a!.shape, inputs.b!.shape];
   if (a.length !== b.length || a.slice(0, -2).some((d) => d !== 1) || b.slice(0, -2).some((d) => d !== 1)) return false;
   const [m, k] = a.slice(-2) as [number, number];
-  const n = b[b.length - 2]!;
+  const n = attrs.transposeB ? b[b.length - 2]! : b[b.length - 1]!;
   return m * k + m * n < n * k;
 }
 
 function swapped(args: Parameters<KernelFunc>[0], kernel: KernelFunc, transpose: KernelFunc): tf.TensorInfo {
   const inputs = args.inputs as Record<string, tf.TensorInfo>;
+  const attrs = args.attrs as ProductAttrs;
   const backend = args.backend as unknown as WasmBackend;
-  const aT = transposeLastTwo(inputs.a!, args.backend, transpose);
+  const temporaries: tf.TensorInfo[] = [];
+  const run = (name: string, kernelInputs: Record<string, tf.TensorInfo>, kernelAttrs: object = {}) => {
+    const out = tf.getKernel(name, "wasm")!.kernelFunc({ inputs: kernelInputs as never, backend: args.backend, attrs: kernelAttrs as never }) as tf.TensorInfo;
+    temporaries.push(out);
+    return out;
+  };
   try {
-    const product = kernel({ ...args, inputs: { ...inputs, a: inputs.b!, b: aT }, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
-    try {
-      return transposeLastTwo(product, args.backend, transpose);
-    } finally {
-      backend.disposeData(product.dataId);
+    const aT = transposeLastTwo(inputs.a!, args.backend, transpose);
+    temporaries.push(aT);
+    // Bᵀ·Aᵀ needs Bᵀ; B·Aᵀ (for a transposed B) takes B as it is.
+    const left = attrs.transposeB ? inputs.b! : transposeLastTwo(inputs.b!, args.backend, transpose);
+    if (!attrs.transposeB) temporaries.push(left);
+    const product = kernel({ ...args, inputs: { a: left, b: aT }, attrs: { ...attrs, transposeA: false, transposeB: false, activation: "linear" } }) as tf.TensorInfo;
+    temporaries.push(product);
+    let out = transposeLastTwo(product, args.backend, transpose);
+    if (inputs.bias) {
+      temporaries.push(out);
+      out = run("Add", { a: out, b: inputs.bias });
     }
+    const activation = attrs.activation && attrs.activation !== "linear" ? activationKernels[attrs.activation]! : undefined;
+    if (activation) {
+      temporaries.push(out);
+      out = activation === "Prelu" ? run("Prelu", { x: out, alpha: inputs.preluActivationWeights! }) : run(activation, { x: out }, activation === "LeakyRelu" ? { alpha: attrs.leakyreluAlpha ?? 0.2 } : {});
+    }
+    temporaries.splice(temporaries.indexOf(out), 1);
+    return out;
   } finally {
-    backend.disposeData(aT.dataId);
+    for (const t of temporaries) backend.disposeData(t.dataId);
   }
 }
 

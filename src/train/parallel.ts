@@ -31,15 +31,28 @@ export function shards(rows: Int32Array, parts: number): Int32Array[] {
   return out;
 }
 
-/** Reads gradients (and term values) into one flat array, in order. */
+/** Reads tensors into one flat array, in order (term values; gradients go through `GradientSlots`). */
 export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
   const flat = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
+  copyInto(tensors, flat);
+  return flat;
+}
+
+interface WasmHeap {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  wasm: { HEAPF32: Float32Array };
+}
+
+/** Copies tensors' values into `target` back to back: straight from the wasm heap where it can, else through dataSync. */
+function copyInto(tensors: readonly tf.Tensor[], target: Float32Array): void {
+  const backend = tf.getBackend() === "wasm" ? (tf.backend() as unknown as WasmHeap) : undefined;
   let offset = 0;
   for (const t of tensors) {
-    flat.set(t.dataSync() as Float32Array, offset);
+    const stored = backend?.dataIdMap.get(t.dataId);
+    const values = stored && t.dtype === "float32" ? backend!.wasm.HEAPF32.subarray(stored.memoryOffset / 4, stored.memoryOffset / 4 + t.size) : (t.dataSync() as Float32Array);
+    target.set(values, offset);
     offset += t.size;
   }
-  return flat;
 }
 
 /** Tensors of the given shapes cut from a flat array (the inverse of `flatten`). */
@@ -51,6 +64,34 @@ export function unflatten(flat: Float32Array, shapes: readonly (readonly number[
     offset += size;
     return t;
   });
+}
+
+/**
+ * Shared memory for the gradient exchange: for each step parity and phase, one slot per
+ * replica holding its flat gradients. Replicas write their own slot and read the others'
+ * without copies through messages or garbage; alternating buffers by step parity means a
+ * replica never writes a slot another may still be reading from the step before.
+ */
+export class GradientSlots {
+  constructor(
+    readonly buffers: readonly (readonly SharedArrayBuffer[])[],
+    readonly sizes: readonly number[],
+  ) {}
+
+  static allocate(description: Model["description"], replicas: number): GradientSlots {
+    const sizes = description.phases.map((p) => p.parameters.reduce((n, name) => n + shapeOf(description, name).reduce((a, b) => a * b, 1), 0));
+    const buffers = [0, 1].map(() => sizes.map((size) => new SharedArrayBuffer(size * replicas * 4)));
+    return new GradientSlots(buffers, sizes);
+  }
+
+  slot(parity: number, phase: number, rank: number): Float32Array {
+    const size = this.sizes[phase]!;
+    return new Float32Array(this.buffers[parity]![phase]!, rank * size * 4, size);
+  }
+
+  write(parity: number, phase: number, rank: number, gradients: readonly tf.Tensor[]): void {
+    copyInto(gradients, this.slot(parity, phase, rank));
+  }
 }
 
 class Replica {
@@ -103,16 +144,19 @@ export interface ParallelOptions {
  * Synchronous data-parallel training over worker_threads. This thread is replica 0 and
  * keeps the model that is checkpointed and evaluated; each worker holds a replica on its
  * own backend. Every phase of a step: the batch's rows are split into shards, each
- * replica computes its shard's gradients, this thread averages them weighted by shard
- * size (the full batch's gradient, since losses are batch means) and every replica
- * applies the average with its own optimizer, so the weights stay identical.
+ * replica computes the gradients of its shard's loss scaled by its share of the batch
+ * and writes them into shared memory; every replica sums all of them in rank order (the
+ * full batch's gradient, since losses are batch means) and applies the sum with its own
+ * optimizer, so the weights stay identical.
  */
 export class DataParallelTrainer {
   private constructor(
     private readonly model: Model,
     private readonly replicas: Replica[],
     private readonly data: Dataset,
+    private readonly slots: GradientSlots,
   ) {}
+  private steps = 0;
 
   static async start(model: Model, data: Dataset, options: ParallelOptions): Promise<DataParallelTrainer> {
     if (!Number.isInteger(options.workers) || options.workers < 2) throw new Error("data-parallel training needs at least 2 workers");
@@ -120,16 +164,17 @@ export class DataParallelTrainer {
       throw new Error("--workers does not support layers with moving statistics (batchNorm) yet: each replica would keep its own");
     }
     const shared = sharedDataset(data);
+    const slots = GradientSlots.allocate(model.description, options.workers);
     const replicas: Replica[] = [];
     try {
       for (let rank = 1; rank < options.workers; rank++) {
         const worker = new Worker(new URL("./parallelWorker.js", import.meta.url), {
-          workerData: { moduleUrl: options.moduleUrl, factory: options.factory, seed: options.seed, rank, backend: options.backend, data: shared },
+          workerData: { moduleUrl: options.moduleUrl, factory: options.factory, seed: options.seed, rank, backend: options.backend, data: shared, slots: { buffers: slots.buffers, sizes: slots.sizes, replicas: options.workers } },
         });
         replicas.push(new Replica(worker));
       }
       await Promise.all(replicas.map(async (r) => expect(await r.next(), "ready")));
-      const trainer = new DataParallelTrainer(model, replicas, shared);
+      const trainer = new DataParallelTrainer(model, replicas, shared, slots);
       await trainer.synchronise();
       return trainer;
     } catch (error) {
@@ -155,7 +200,13 @@ export class DataParallelTrainer {
     const parts = this.replicas.length + 1;
     const rowShards = shards(rows, parts);
     const labelledShards = labelledRows ? shards(labelledRows, parts) : undefined;
-    this.replicas.forEach((r, i) => r.send({ type: "step", rows: rowShards[i + 1]!, ...(labelledShards ? { labelledRows: labelledShards[i + 1]! } : {}) }));
+    const parity = this.steps++ % 2;
+    const shares = (shards: Int32Array[]) => shards.map((s) => s.length / shards.reduce((n, x) => n + x.length, 0));
+    const share = shares(rowShards);
+    const labelledShare = labelledShards ? shares(labelledShards) : undefined;
+    this.replicas.forEach((r, i) =>
+      r.send({ type: "step", parity, rows: rowShards[i + 1]!, share: share[i + 1]!, ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: labelledShare![i + 1]! } : {}) }),
+    );
     const shapes = variableShapes(description);
     const batch = makeBatch(this.data, shapes, batchVariableNames(description, "all"), rowShards[0]!);
     const labelled = labelledShards ? makeBatch(this.data, shapes, batchVariableNames(description, "labelled"), labelledShards[0]!) : undefined;
@@ -167,18 +218,17 @@ export class DataParallelTrainer {
         const sizes = (phase.subset === "labelled" ? labelledShards! : rowShards).map((s) => s.length);
         const total = sizes.reduce((a, b) => a + b, 0);
         const replies = this.replicas.map((r) => r.next());
-        const { grads, terms } = this.model.phaseGradients(index, own);
+        const weights = sizes.map((n) => n / total);
+        const { grads, terms } = this.model.phaseGradients(index, own, weights[0]);
         const termNames = Object.keys(terms);
-        const ownValues = flatten(grads);
+        this.slots.write(parity, index, 0, grads);
         const ownTerms = flatten(termNames.map((t) => terms[t]!));
         tf.dispose(Object.values(terms));
-        const weights = sizes.map((n) => n / total);
         const received = (await Promise.all(replies)).map((reply) => expect(reply, "gradients"));
-        const all = [{ rank: 0, values: ownValues }, ...received.map((m, i) => ({ rank: i + 1, values: m.gradients }))];
-        this.replicas.forEach((r, i) => r.send({ type: "apply", index, gradients: all.filter((g) => g.rank !== i + 1), weights }));
+        for (const r of this.replicas) r.send({ type: "apply", index });
         termNames.forEach((t, k) => (sums[t] = weights.reduce((s, w, r) => s + w * (r === 0 ? ownTerms[k]! : received[r - 1]!.terms[k]!), 0)));
         const shapes = phase.parameters.map((name) => shapeOf(description, name));
-        this.model.applyGradients(index, averageGradients(grads, 0, all.slice(1), weights, shapes));
+        this.model.applyGradients(index, sumGradients(grads, 0, weights.length, (r) => this.slots.slot(parity, index, r), shapes));
       }
     } finally {
       tf.dispose([...Object.values(batch), ...(labelled ? Object.values(labelled) : [])]);
@@ -199,25 +249,16 @@ function shapeOf(description: Model["description"], weight: string): readonly nu
 }
 
 /**
- * The weighted mean of every replica's gradients, computed by TF.js on the backend (SIMD on
- * wasm) in rank order, so every replica gets bitwise the same result. `own` are this
- * replica's gradient tensors (disposed here); `others` the rest, as flat arrays.
+ * The full batch's gradient: the sum of every replica's share-scaled gradients, computed
+ * by TF.js on the backend (SIMD on wasm) in rank order, so every replica gets bitwise the
+ * same result. `own` are this replica's gradient tensors (disposed here); the others are
+ * read from their slots.
  */
-export function averageGradients(own: tf.Tensor[], rank: number, others: readonly { rank: number; values: Float32Array }[], weights: readonly number[], shapes: readonly (readonly number[])[]): tf.Tensor[] {
-  const byRank = new Map(others.map((o) => [o.rank, unflatten(o.values, shapes)]));
-  byRank.set(rank, own);
-  const average = tf.tidy(() =>
-    shapes.map((_, j) => {
-      let sum: tf.Tensor | undefined;
-      for (let r = 0; r < weights.length; r++) {
-        const term = tf.mul(byRank.get(r)![j]!, weights[r]!);
-        sum = sum ? tf.add(sum, term) : term;
-      }
-      return sum!;
-    }),
-  );
-  for (const tensors of byRank.values()) tf.dispose(tensors);
-  return average;
+export function sumGradients(own: tf.Tensor[], rank: number, replicas: number, slot: (rank: number) => Float32Array, shapes: readonly (readonly number[])[]): tf.Tensor[] {
+  const byRank = Array.from({ length: replicas }, (_, r) => (r === rank ? own : unflatten(slot(r), shapes)));
+  const sum = tf.tidy(() => shapes.map((_, j) => byRank.slice(1).reduce((total, g) => tf.add(total, g[j]!), byRank[0]![j]!)));
+  for (const tensors of byRank) tf.dispose(tensors);
+  return sum;
 }
 
 function expect<T extends ToMain["type"]>(message: ToMain, type: T): Extract<ToMain, { type: T }> {

@@ -9,13 +9,15 @@ export interface EncodedTensors {
 /** What the training thread tells a worker. */
 export type ToWorker =
   | { type: "sync"; weights: EncodedTensors; optimizer: EncodedTensors; steps: number }
-  | { type: "step"; rows: Int32Array; labelledRows?: Int32Array }
-  /** Every other replica's gradients for phase `index`, by rank; the worker averages them with its own. */
-  | { type: "apply"; index: number; gradients: { rank: number; values: Float32Array }[]; weights: number[] };
+  /** The replica's rows of the next step, and its share of the batch (rows / batch) to scale its loss by. */
+  | { type: "step"; rows: Int32Array; share: number; labelledRows?: Int32Array; labelledShare?: number; parity: number }
+  /** Every replica's share-scaled gradients for phase `index` are in the shared slots: sum them and apply. */
+  | { type: "apply"; index: number };
 
 /** What a worker answers. */
 export type ToMain =
   | { type: "ready" }
   | { type: "synced" }
-  | { type: "gradients"; gradients: Float32Array; terms: Float32Array }
+  /** This replica's gradients are in its shared slot; its term values travel here. */
+  | { type: "gradients"; terms: Float32Array }
   | { type: "error"; message: string };

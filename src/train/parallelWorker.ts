@@ -1,11 +1,11 @@
 // One replica of data-parallel training (see parallel.ts): its own TF.js backend and a copy
-// of the model; it computes its shard's gradients and applies the averages it is sent.
+// of the model; it computes its shard's gradients, shares them, and applies the sum of all.
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, type BackendChoice } from "../runtime/backend.js";
 import { type Dataset, makeBatch } from "../runtime/data.js";
 import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
-import { averageGradients, flatten } from "./parallel.js";
+import { flatten, GradientSlots, sumGradients } from "./parallel.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 interface Setup {
@@ -15,6 +15,7 @@ interface Setup {
   readonly rank: number;
   readonly backend?: BackendChoice;
   readonly data: Dataset;
+  readonly slots: { buffers: SharedArrayBuffer[][]; sizes: number[]; replicas: number };
 }
 
 const setup = workerData as Setup;
@@ -31,18 +32,23 @@ async function main(): Promise<void> {
   let batch: Record<string, tf.Tensor> | undefined;
   let labelled: Record<string, tf.Tensor> | undefined;
   let phase = 0;
+  let parity = 0;
+  let share = 1;
+  let labelledShare = 1;
+  const slots = new GradientSlots(setup.slots.buffers, setup.slots.sizes);
 
   let grads: tf.Tensor[] = [];
   /** Gradients and terms of phase `phase` on this replica's shard, sent to the training thread. */
   const sendGradients = () => {
-    const input = description.phases[phase]!.subset === "labelled" ? labelled : batch;
+    const onLabelled = description.phases[phase]!.subset === "labelled";
+    const input = onLabelled ? labelled : batch;
     if (!input) throw new Error(`phase ${description.phases[phase]!.name} needs labelled rows`);
-    const result = model.phaseGradients(phase, input);
+    const result = model.phaseGradients(phase, input, onLabelled ? labelledShare : share);
     grads = result.grads;
-    const gradients = flatten(grads);
+    slots.write(parity, phase, setup.rank, grads);
     const values = flatten(Object.values(result.terms));
     tf.dispose(Object.values(result.terms));
-    send({ type: "gradients", gradients, terms: values }, [gradients.buffer as ArrayBuffer, values.buffer as ArrayBuffer]);
+    send({ type: "gradients", terms: values }, [values.buffer as ArrayBuffer]);
   };
   const endStep = () => {
     tf.dispose([...Object.values(batch ?? {}), ...Object.values(labelled ?? {})]);
@@ -65,10 +71,13 @@ async function main(): Promise<void> {
         batch = makeBatch(setup.data, shapes, batchVariableNames(description, "all"), message.rows);
         labelled = message.labelledRows ? makeBatch(setup.data, shapes, batchVariableNames(description, "labelled"), message.labelledRows) : undefined;
         phase = 0;
+        parity = message.parity;
+        share = message.share;
+        labelledShare = message.labelledShare ?? 1;
         sendGradients();
       } else {
         const shapes = description.phases[message.index]!.parameters.map((name) => description.weights.find((w) => w.name === name)!.shape);
-        model.applyGradients(message.index, averageGradients(grads, setup.rank, message.gradients, message.weights, shapes));
+        model.applyGradients(message.index, sumGradients(grads, setup.rank, setup.slots.replicas, (r) => slots.slot(parity, message.index, r), shapes));
         phase = message.index + 1;
         if (phase < description.phases.length) sendGradients();
         else {

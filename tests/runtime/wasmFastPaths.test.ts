@@ -22,6 +22,22 @@ function expectClose(a: number[][], b: number[][], tolerance = 1e-4): void {
 }
 
 describe("the wasm transposed-matMul fast path", () => {
+  it.each(["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"] as const)("A·B with a short A and a large B, computed as (Bᵀ·Aᵀ)ᵀ, equals cpu, fused with bias and %s", async (activation) => {
+    const compute = () => [
+      tf.matMul(random([3, 60], 9), random([60, 50], 10)),
+      tf.matMul(random([1, 3, 60], 9), random([1, 60, 50], 10)),
+      tf.fused.matMul({
+        a: random([3, 60], 9) as tf.Tensor2D,
+        b: random([60, 50], 10) as tf.Tensor2D,
+        bias: random([50], 11),
+        activation,
+        ...(activation === "prelu" ? { preluActivationWeights: random([50], 12) } : {}),
+        ...(activation === "leakyrelu" ? { leakyreluAlpha: 0.3 } : {}),
+      }),
+    ];
+    expectClose(await on("wasm", compute), await on("cpu", compute));
+  });
+
   it.each([[[3, 50], [40, 50]], [[1, 3, 50], [1, 40, 50]], [[5, 30], [30, 30]]])("A·Bᵀ with a short A, computed as (B·Aᵀ)ᵀ, equals cpu: A %j, B %j", async (aShape, bShape) => {
     const compute = () => [tf.matMul(random(aShape, 7), random(bShape, 8), false, true), tf.fused.matMul({ a: random(aShape, 7) as tf.Tensor2D, b: random(bShape, 8) as tf.Tensor2D, transposeB: true })];
     expectClose(await on("wasm", compute), await on("cpu", compute));
