@@ -365,12 +365,17 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
     return this.priors[variable]?.sample(n, this.random);
   }
 
-  /** Each phase's optimizer state (moments, step counts), keyed by phase and weight name, for checkpoints. */
+  /**
+   * Each phase's optimizer state (moments, step counts), keyed by phase and weight name,
+   * for checkpoints. Every tensor returned is the caller's to dispose (the step counts are
+   * new tensors each time; the moments are cheap clones).
+   */
   async optimizerState(): Promise<tf.NamedTensorMap> {
     const state: tf.NamedTensorMap = {};
     for (const [index, phase] of this.phases.entries()) {
       for (const { name, tensor } of await phase.optimizer.getWeights()) {
-        state[`${this.description.phases[index]!.name}:${name.startsWith(this.weights.prefix) ? name.slice(this.weights.prefix.length) : name}`] = tensor;
+        const owned = name === "iter" ? tensor : tensor.clone();
+        state[`${this.description.phases[index]!.name}:${name.startsWith(this.weights.prefix) ? name.slice(this.weights.prefix.length) : name}`] = owned;
       }
     }
     return state;

@@ -27,6 +27,9 @@ export interface EpochRecord {
   readonly seconds: number;
   readonly train: Record<string, number>;
   readonly test: Record<string, number>;
+  /** TF.js tensors alive and the process's resident memory (MB) after the epoch's evaluation: flat over a healthy run. */
+  readonly tensors?: number;
+  readonly rssMb?: number;
 }
 
 export interface Checkpoint {
@@ -46,6 +49,7 @@ export async function saveCheckpoint(run: string, model: TrainableModel, state: 
   await model.save(partial);
   const optimizer = await model.optimizerState();
   const { data, specs } = await tf.io.encodeWeights(optimizer);
+  tf.dispose(Object.values(optimizer));
   saveArtifactsToFolder(join(partial, "optimizer"), { weightSpecs: specs, weightData: data, format: "aespec-optimizer" });
   writeFileAtomic(join(partial, "state.json"), `${JSON.stringify(state, null, 2)}\n`);
   const target = join(folders, name);

@@ -187,7 +187,9 @@ export class DataParallelTrainer {
   async synchronise(): Promise<void> {
     const named: tf.NamedTensorMap = Object.fromEntries(this.model.weights.entries());
     const weights = await tf.io.encodeWeights(named);
-    const optimizer = await tf.io.encodeWeights(await this.model.optimizerState());
+    const state = await this.model.optimizerState();
+    const optimizer = await tf.io.encodeWeights(state);
+    tf.dispose(Object.values(state));
     for (const r of this.replicas) {
       r.send({ type: "sync", weights: { data: weights.data as ArrayBuffer, specs: weights.specs }, optimizer: { data: optimizer.data as ArrayBuffer, specs: optimizer.specs }, steps: this.model.stepCount });
     }
