@@ -96,16 +96,15 @@ function swapped(args: Parameters<KernelFunc>[0], kernel: KernelFunc, transpose:
     const product = kernel({ ...args, inputs: { a: left, b: aT }, attrs: { ...attrs, transposeA: false, transposeB: false, activation: "linear" } }) as tf.TensorInfo;
     temporaries.push(product);
     let out = transposeLastTwo(product, args.backend, transpose);
-    if (inputs.bias) {
-      temporaries.push(out);
-      out = run("Add", { a: out, b: inputs.bias });
-    }
+    temporaries.push(out);
+    if (inputs.bias) out = run("Add", { a: out, b: inputs.bias });
     const activation = attrs.activation && attrs.activation !== "linear" ? activationKernels[attrs.activation]! : undefined;
     if (activation) {
-      temporaries.push(out);
       out = activation === "Prelu" ? run("Prelu", { x: out, alpha: inputs.preluActivationWeights! }) : run(activation, { x: out }, activation === "LeakyRelu" ? { alpha: attrs.leakyreluAlpha ?? 0.2 } : {});
     }
-    temporaries.splice(temporaries.indexOf(out), 1);
+    // Everything made here is freed but the result (which may be the bare transposed product).
+    const kept = temporaries.indexOf(out);
+    if (kept >= 0) temporaries.splice(kept, 1);
     return out;
   } finally {
     for (const t of temporaries) backend.disposeData(t.dataId);

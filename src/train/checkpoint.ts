@@ -27,8 +27,13 @@ export interface EpochRecord {
   readonly seconds: number;
   readonly train: Record<string, number>;
   readonly test: Record<string, number>;
-  /** TF.js tensors alive and the process's resident memory (MB) after the epoch's evaluation: flat over a healthy run. */
+  /**
+   * TF.js tensors alive, buffers the backend holds (a kernel can leak those without any
+   * tensor), and the process's resident memory (MB) after the epoch's evaluation: flat
+   * over a healthy run.
+   */
   readonly tensors?: number;
+  readonly buffers?: number;
   readonly rssMb?: number;
 }
 

@@ -194,7 +194,7 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
         return 130;
       }
       const test = await trainable.evaluate(data.test);
-      const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test, tensors: tf.memory().numTensors, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) };
+      const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test, tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds(), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) };
       history.push(entry);
       await saveCheckpoint(run, trainable, { epoch: epoch + 1, interrupted: false, random: trainable.random.position, steps: trainable.stepCount, history });
       await writeFigures(run, trainable, module, data, history, record.epochs);

@@ -46,9 +46,10 @@ describe("aec train", { timeout: 300_000 }, () => {
     expect(metrics).toMatchObject({ model: "TinyVAE", epochs: 2, trainExamples: 300, testExamples: 300 });
     expect(metrics.test.negativeElbo).toBeCloseTo(metrics.test.nll_x + metrics.test.kl_z, 3);
     // No tensor leaks across epochs (training, evaluation, pictures, checkpoints).
-    const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { tensors: number; rssMb: number }[];
+    const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8")) as { tensors: number; buffers: number; rssMb: number }[];
     expect(history).toHaveLength(2);
     expect(history[1]!.tensors).toBe(history[0]!.tensors);
+    expect(history[1]!.buffers).toBe(history[0]!.buffers);
     expect(history[0]!.rssMb).toBeGreaterThan(0);
     expect(metrics.importanceSampledNll.k).toBe(100);
     // IWAE's bound is tighter than the ELBO.
