@@ -1,14 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { adamWasm } from "./kernels/adamWasm.js";
-
-/** The parts of the wasm backend this optimizer reads: its memory and where each tensor's floats live in it. */
-interface WasmBackendInternals {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; refCount: number; dtype: string } | undefined };
-  wasm: {
-    asm: { memory: WebAssembly.Memory };
-    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
-  };
-}
+import { wasmBackend } from "./wasmInternals.js";
 
 type AdamKernel = (w: number, m: number, v: number, g: number, n: number, beta1: number, beta2: number, step: number, scale2: number, epsilon: number) => void;
 
@@ -53,13 +45,14 @@ type VariableGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
-    if (tf.getBackend() !== "wasm" || Array.isArray(variableGradients) || !this.fuse(variableGradients)) super.applyGradients(variableGradients);
+    if (Array.isArray(variableGradients) || !this.fuse(variableGradients)) super.applyGradients(variableGradients);
   }
 
   /** The fused update; false (having changed nothing) when some buffer cannot be updated in place. */
   private fuse(gradients: Exclude<VariableGradients, unknown[]>): boolean {
     const state = this as unknown as AdamState;
-    const backend = tf.backend() as unknown as WasmBackendInternals;
+    const backend = wasmBackend();
+    if (!backend) return false;
     const kernel = adamKernel(backend.wasm.asm.memory);
     if (!kernel) return false;
     const names = Object.keys(gradients);

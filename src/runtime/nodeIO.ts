@@ -4,6 +4,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, un
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
+import { artifactsManifest } from "./weights.js";
 
 /** Where the wasm backend's .wasm binaries are, inside the installed package. */
 export function wasmDirectory(): string {
@@ -49,13 +50,7 @@ function concatenated(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
 export function saveArtifactsToFolder(folder: string, artifacts: tf.io.ModelArtifacts): void {
   mkdirSync(folder, { recursive: true });
   writeFileAtomic(join(folder, "weights.bin"), concatenated(artifacts.weightData!));
-  const manifest = {
-    modelTopology: artifacts.modelTopology,
-    format: artifacts.format,
-    generatedBy: artifacts.generatedBy,
-    weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
-  };
-  writeFileAtomic(join(folder, "model.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(join(folder, "model.json"), `${JSON.stringify(artifactsManifest(artifacts, "weights.bin"), null, 2)}\n`);
 }
 
 export function loadArtifactsFromFolder(folder: string): tf.io.ModelArtifacts {

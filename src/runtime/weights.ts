@@ -86,6 +86,16 @@ export async function weightsToArtifacts(weights: Weights, info: SavedModelInfo)
   };
 }
 
+/** The model.json of saved weights: TF.js's layout, the binary at `weightsPath` beside it. */
+export function artifactsManifest(artifacts: tf.io.ModelArtifacts, weightsPath: string): object {
+  return {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    weightsManifest: [{ paths: [weightsPath], weights: artifacts.weightSpecs }],
+  };
+}
+
 /** Assigns saved weights, refusing any mismatch of model, names or shapes with a clear message. */
 export function assignFromArtifacts(weights: Weights, info: SavedModelInfo, artifacts: tf.io.ModelArtifacts): void {
   const saved = artifacts.modelTopology as Partial<SavedModelInfo> | undefined;

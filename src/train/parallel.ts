@@ -4,6 +4,7 @@ import type { BackendChoice } from "../runtime/backend.js";
 import type { Dataset } from "../runtime/data.js";
 import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
 import { makeBatch } from "../runtime/data.js";
+import { wasmBackend } from "../runtime/wasmInternals.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 type Model = GeneratedModel<any, any>;
@@ -38,14 +39,9 @@ export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
   return flat;
 }
 
-interface WasmHeap {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPF32: Float32Array };
-}
-
 /** Copies tensors' values into `target` back to back: straight from the wasm heap where it can, else through dataSync. */
 function copyInto(tensors: readonly tf.Tensor[], target: Float32Array): void {
-  const backend = tf.getBackend() === "wasm" ? (tf.backend() as unknown as WasmHeap) : undefined;
+  const backend = wasmBackend();
   let offset = 0;
   for (const t of tensors) {
     const stored = backend?.dataIdMap.get(t.dataId);
@@ -73,15 +69,24 @@ export function unflatten(flat: Float32Array, shapes: readonly (readonly number[
  * replica never writes a slot another may still be reading from the step before.
  */
 export class GradientSlots {
+  /** Each phase's weight shapes, in its parameter order, and their total size. */
+  private readonly shapes: (readonly number[])[][];
+  private readonly sizes: number[];
+
   constructor(
+    description: Model["description"],
     readonly buffers: readonly (readonly SharedArrayBuffer[])[],
-    readonly sizes: readonly number[],
-  ) {}
+    readonly replicas: number,
+  ) {
+    const shapeOf = new Map(description.weights.map((w) => [w.name, w.shape]));
+    this.shapes = description.phases.map((p) => p.parameters.map((name) => shapeOf.get(name)!));
+    this.sizes = this.shapes.map((list) => list.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0));
+  }
 
   static allocate(description: Model["description"], replicas: number): GradientSlots {
-    const sizes = description.phases.map((p) => p.parameters.reduce((n, name) => n + shapeOf(description, name).reduce((a, b) => a * b, 1), 0));
+    const sizes = new GradientSlots(description, [], replicas).sizes;
     const buffers = [0, 1].map(() => sizes.map((size) => new SharedArrayBuffer(size * replicas * 4)));
-    return new GradientSlots(buffers, sizes);
+    return new GradientSlots(description, buffers, replicas);
   }
 
   slot(parity: number, phase: number, rank: number): Float32Array {
@@ -91,6 +96,20 @@ export class GradientSlots {
 
   write(parity: number, phase: number, rank: number, gradients: readonly tf.Tensor[]): void {
     copyInto(gradients, this.slot(parity, phase, rank));
+  }
+
+  /**
+   * The full batch's gradient: the sum of every replica's share-scaled gradients, computed
+   * by TF.js on the backend (SIMD on wasm) in rank order, so every replica gets bitwise the
+   * same result. `own` are this replica's gradient tensors (disposed here); the others are
+   * read from their slots.
+   */
+  sum(parity: number, phase: number, rank: number, own: tf.Tensor[]): tf.Tensor[] {
+    const shapes = this.shapes[phase]!;
+    const byRank = Array.from({ length: this.replicas }, (_, r) => (r === rank ? own : unflatten(this.slot(parity, phase, r), shapes)));
+    const sum = tf.tidy(() => shapes.map((_, j) => byRank.slice(1).reduce((total, g) => tf.add(total, g[j]!), byRank[0]![j]!)));
+    for (const tensors of byRank) tf.dispose(tensors);
+    return sum;
   }
 }
 
@@ -169,7 +188,7 @@ export class DataParallelTrainer {
     try {
       for (let rank = 1; rank < options.workers; rank++) {
         const worker = new Worker(new URL("./parallelWorker.js", import.meta.url), {
-          workerData: { moduleUrl: options.moduleUrl, factory: options.factory, seed: options.seed, rank, backend: options.backend, data: shared, slots: { buffers: slots.buffers, sizes: slots.sizes, replicas: options.workers } },
+          workerData: { moduleUrl: options.moduleUrl, factory: options.factory, seed: options.seed, rank, backend: options.backend, data: shared, slots: { buffers: slots.buffers, replicas: options.workers } },
         });
         replicas.push(new Replica(worker));
       }
@@ -203,7 +222,8 @@ export class DataParallelTrainer {
     const rowShards = shards(rows, parts);
     const labelledShards = labelledRows ? shards(labelledRows, parts) : undefined;
     const parity = this.steps++ % 2;
-    const shares = (shards: Int32Array[]) => shards.map((s) => s.length / shards.reduce((n, x) => n + x.length, 0));
+    // Each replica's share of the batch scales its loss, so the replicas' gradients sum to the batch's.
+    const shares = (parts: Int32Array[]) => parts.map((part) => part.length / (parts === rowShards ? rows : labelledRows!).length);
     const share = shares(rowShards);
     const labelledShare = labelledShards ? shares(labelledShards) : undefined;
     this.replicas.forEach((r, i) =>
@@ -217,10 +237,8 @@ export class DataParallelTrainer {
       for (const [index, phase] of description.phases.entries()) {
         const own = phase.subset === "labelled" ? labelled : batch;
         if (!own) throw new Error(`phase ${phase.name} runs on labelled examples, but no labelled rows were given`);
-        const sizes = (phase.subset === "labelled" ? labelledShards! : rowShards).map((s) => s.length);
-        const total = sizes.reduce((a, b) => a + b, 0);
+        const weights = phase.subset === "labelled" ? labelledShare! : share;
         const replies = this.replicas.map((r) => r.next());
-        const weights = sizes.map((n) => n / total);
         const { grads, terms } = this.model.phaseGradients(index, own, weights[0]);
         const termNames = Object.keys(terms);
         this.slots.write(parity, index, 0, grads);
@@ -229,8 +247,7 @@ export class DataParallelTrainer {
         const received = (await Promise.all(replies)).map((reply) => expect(reply, "gradients"));
         for (const r of this.replicas) r.send({ type: "apply", index });
         termNames.forEach((t, k) => (sums[t] = weights.reduce((s, w, r) => s + w * (r === 0 ? ownTerms[k]! : received[r - 1]!.terms[k]!), 0)));
-        const shapes = phase.parameters.map((name) => shapeOf(description, name));
-        this.model.applyGradients(index, sumGradients(grads, 0, weights.length, (r) => this.slots.slot(parity, index, r), shapes));
+        this.model.applyGradients(index, this.slots.sum(parity, index, 0, grads));
       }
     } finally {
       tf.dispose([...Object.values(batch), ...(labelled ? Object.values(labelled) : [])]);
@@ -242,25 +259,6 @@ export class DataParallelTrainer {
   async close(): Promise<void> {
     await Promise.all(this.replicas.map((r) => r.worker.terminate()));
   }
-}
-
-function shapeOf(description: Model["description"], weight: string): readonly number[] {
-  const spec = description.weights.find((w) => w.name === weight);
-  if (!spec) throw new Error(`no weight named ${weight}`);
-  return spec.shape;
-}
-
-/**
- * The full batch's gradient: the sum of every replica's share-scaled gradients, computed
- * by TF.js on the backend (SIMD on wasm) in rank order, so every replica gets bitwise the
- * same result. `own` are this replica's gradient tensors (disposed here); the others are
- * read from their slots.
- */
-export function sumGradients(own: tf.Tensor[], rank: number, replicas: number, slot: (rank: number) => Float32Array, shapes: readonly (readonly number[])[]): tf.Tensor[] {
-  const byRank = Array.from({ length: replicas }, (_, r) => (r === rank ? own : unflatten(slot(r), shapes)));
-  const sum = tf.tidy(() => shapes.map((_, j) => byRank.slice(1).reduce((total, g) => tf.add(total, g[j]!), byRank[0]![j]!)));
-  for (const tensors of byRank) tf.dispose(tensors);
-  return sum;
 }
 
 function expect<T extends ToMain["type"]>(message: ToMain, type: T): Extract<ToMain, { type: T }> {

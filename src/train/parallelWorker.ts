@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend, type BackendChoice } from "../runtime/backend.js";
 import { type Dataset, makeBatch } from "../runtime/data.js";
 import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
-import { flatten, GradientSlots, sumGradients } from "./parallel.js";
+import { flatten, GradientSlots } from "./parallel.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 interface Setup {
@@ -15,7 +15,7 @@ interface Setup {
   readonly rank: number;
   readonly backend?: BackendChoice;
   readonly data: Dataset;
-  readonly slots: { buffers: SharedArrayBuffer[][]; sizes: number[]; replicas: number };
+  readonly slots: { buffers: SharedArrayBuffer[][]; replicas: number };
 }
 
 const setup = workerData as Setup;
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   let parity = 0;
   let share = 1;
   let labelledShare = 1;
-  const slots = new GradientSlots(setup.slots.buffers, setup.slots.sizes);
+  const slots = new GradientSlots(description, setup.slots.buffers, setup.slots.replicas);
 
   let grads: tf.Tensor[] = [];
   /** Gradients and terms of phase `phase` on this replica's shard, sent to the training thread. */
@@ -76,8 +76,7 @@ async function main(): Promise<void> {
         labelledShare = message.labelledShare ?? 1;
         sendGradients();
       } else {
-        const shapes = description.phases[message.index]!.parameters.map((name) => description.weights.find((w) => w.name === name)!.shape);
-        model.applyGradients(message.index, sumGradients(grads, setup.rank, setup.slots.replicas, (r) => slots.slot(parity, message.index, r), shapes));
+        model.applyGradients(message.index, slots.sum(parity, message.index, setup.rank, grads));
         phase = message.index + 1;
         if (phase < description.phases.length) sendGradients();
         else {

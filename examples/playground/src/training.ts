@@ -6,6 +6,7 @@ import type { BackendChoice } from "../../../src/runtime/index.js";
 import { drawPictures } from "../../../src/train/figures.js";
 import type { TrainableModel } from "../../../src/train/loadModule.js";
 import { type Curve, lossSvg } from "../../../src/train/pictures.js";
+import { artifactsManifest } from "../../../src/runtime/weights.js";
 import { loadInPage } from "./compile.js";
 
 const downloads = new Map<string, Promise<Uint8Array>>();
@@ -53,12 +54,7 @@ export interface TrainingView {
 function downloadHandler(name: string): tf.io.IOHandler {
   return tf.io.withSaveHandler(async (artifacts) => {
     const weights = `${name}.weights.bin`;
-    const manifest = {
-      modelTopology: artifacts.modelTopology,
-      format: artifacts.format,
-      generatedBy: artifacts.generatedBy,
-      weightsManifest: [{ paths: [`./${weights}`], weights: artifacts.weightSpecs }],
-    };
+    const manifest = artifactsManifest(artifacts, `./${weights}`);
     const parts = Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData!];
     save(new Blob([JSON.stringify(manifest)], { type: "application/json" }), `${name}.json`);
     save(new Blob(parts, { type: "application/octet-stream" }), weights);
