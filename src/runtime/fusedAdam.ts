@@ -1,28 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { adamWasm } from "./kernels/adamWasm.js";
-import { wasmBackend } from "./wasmInternals.js";
+import { heapKernels, wasmBackend } from "./wasmInternals.js";
 
 type AdamKernel = (w: number, m: number, v: number, g: number, n: number, beta1: number, beta2: number, step: number, scale2: number, epsilon: number) => void;
 
-const kernels = new WeakMap<WebAssembly.Memory, AdamKernel | null>();
-
-/**
- * kernels/adam.wat instantiated over the backend's own memory, once per memory; null
- * where it cannot be (no WebAssembly SIMD), and then the stock update runs.
- */
+/** kernels/adam.wat over the backend's memory, or null (then the stock update runs). */
 function adamKernel(memory: WebAssembly.Memory): AdamKernel | null {
-  let kernel = kernels.get(memory);
-  if (kernel === undefined) {
-    try {
-      const bytes = Uint8Array.from(atob(adamWasm), (c) => c.charCodeAt(0));
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      kernel = instance.exports.adam as AdamKernel;
-    } catch {
-      kernel = null;
-    }
-    kernels.set(memory, kernel);
-  }
-  return kernel;
+  return (heapKernels(memory, adamWasm)?.adam as AdamKernel | undefined) ?? null;
 }
 
 /** The AdamOptimizer fields TF.js declares private; the same objects its own update uses. */

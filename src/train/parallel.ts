@@ -4,7 +4,7 @@ import type { BackendChoice } from "../runtime/backend.js";
 import type { Dataset } from "../runtime/data.js";
 import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
 import { makeBatch } from "../runtime/data.js";
-import { wasmBackend } from "../runtime/wasmInternals.js";
+import { GradientExchange, ReplicaFailed } from "./exchange.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 type Model = GeneratedModel<any, any>;
@@ -32,108 +32,35 @@ export function shards(rows: Int32Array, parts: number): Int32Array[] {
   return out;
 }
 
-/** Reads tensors into one flat array, in order (term values; gradients go through `GradientSlots`). */
-export function flatten(tensors: readonly tf.Tensor[]): Float32Array {
-  const flat = new Float32Array(tensors.reduce((n, t) => n + t.size, 0));
-  copyInto(tensors, flat);
-  return flat;
-}
-
-/** Copies tensors' values into `target` back to back: straight from the wasm heap where it can, else through dataSync. */
-function copyInto(tensors: readonly tf.Tensor[], target: Float32Array): void {
-  const backend = wasmBackend();
-  let offset = 0;
-  for (const t of tensors) {
-    const stored = backend?.dataIdMap.get(t.dataId);
-    const values = stored && t.dtype === "float32" ? backend!.wasm.HEAPF32.subarray(stored.memoryOffset / 4, stored.memoryOffset / 4 + t.size) : (t.dataSync() as Float32Array);
-    target.set(values, offset);
-    offset += t.size;
-  }
-}
-
-/** Tensors of the given shapes cut from a flat array (the inverse of `flatten`). */
-export function unflatten(flat: Float32Array, shapes: readonly (readonly number[])[]): tf.Tensor[] {
-  let offset = 0;
-  return shapes.map((shape) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const t = tf.tensor(flat.subarray(offset, offset + size), [...shape]);
-    offset += size;
-    return t;
-  });
-}
-
-/**
- * Shared memory for the gradient exchange: for each step parity and phase, one slot per
- * replica holding its flat gradients. Replicas write their own slot and read the others'
- * without copies through messages or garbage; alternating buffers by step parity means a
- * replica never writes a slot another may still be reading from the step before.
- */
-export class GradientSlots {
-  /** Each phase's weight shapes, in its parameter order, and their total size. */
-  private readonly shapes: (readonly number[])[][];
-  private readonly sizes: number[];
-
-  constructor(
-    description: Model["description"],
-    readonly buffers: readonly (readonly SharedArrayBuffer[])[],
-    readonly replicas: number,
-  ) {
-    const shapeOf = new Map(description.weights.map((w) => [w.name, w.shape]));
-    this.shapes = description.phases.map((p) => p.parameters.map((name) => shapeOf.get(name)!));
-    this.sizes = this.shapes.map((list) => list.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0));
-  }
-
-  static allocate(description: Model["description"], replicas: number): GradientSlots {
-    const sizes = new GradientSlots(description, [], replicas).sizes;
-    const buffers = [0, 1].map(() => sizes.map((size) => new SharedArrayBuffer(size * replicas * 4)));
-    return new GradientSlots(description, buffers, replicas);
-  }
-
-  slot(parity: number, phase: number, rank: number): Float32Array {
-    const size = this.sizes[phase]!;
-    return new Float32Array(this.buffers[parity]![phase]!, rank * size * 4, size);
-  }
-
-  write(parity: number, phase: number, rank: number, gradients: readonly tf.Tensor[]): void {
-    copyInto(gradients, this.slot(parity, phase, rank));
-  }
-
-  /**
-   * The full batch's gradient: the sum of every replica's share-scaled gradients, computed
-   * by TF.js on the backend (SIMD on wasm) in rank order, so every replica gets bitwise the
-   * same result. `own` are this replica's gradient tensors (disposed here); the others are
-   * read from their slots.
-   */
-  sum(parity: number, phase: number, rank: number, own: tf.Tensor[]): tf.Tensor[] {
-    const shapes = this.shapes[phase]!;
-    const byRank = Array.from({ length: this.replicas }, (_, r) => (r === rank ? own : unflatten(this.slot(parity, phase, r), shapes)));
-    const sum = tf.tidy(() => shapes.map((_, j) => byRank.slice(1).reduce((total, g) => tf.add(total, g[j]!), byRank[0]![j]!)));
-    for (const tensors of byRank) tf.dispose(tensors);
-    return sum;
-  }
-}
-
 class Replica {
   private pending: { resolve: (m: ToMain) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
+  private onFailure: ((error: Error) => void) | undefined;
 
-  constructor(readonly worker: Worker) {
+  constructor(
+    readonly worker: Worker,
+    exchange: GradientExchange,
+  ) {
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      this.pending?.reject(this.failure);
+      this.pending = undefined;
+      this.onFailure?.(this.failure);
+      exchange.fail(); // wakes the other replicas waiting in an exchange
+    };
     worker.on("message", (message: ToMain) => {
+      if (message.type === "error") return fail(new Error(`training worker: ${message.message}`));
       const waiting = this.pending;
       this.pending = undefined;
-      if (message.type === "error") waiting?.reject(new Error(`training worker: ${message.message}`)) ?? (this.failure = new Error(message.message));
-      else waiting?.resolve(message);
+      waiting?.resolve(message);
     });
-    worker.on("error", (error) => {
-      this.failure = error;
-      this.pending?.reject(error);
-      this.pending = undefined;
-    });
-    worker.on("exit", (code) => {
-      if (code !== 0 && !this.failure) this.failure = new Error(`a training worker exited with code ${code}`);
-      this.pending?.reject(this.failure ?? new Error("a training worker exited"));
-      this.pending = undefined;
-    });
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(code === 0 ? "a training worker exited" : `a training worker exited with code ${code}`)));
+  }
+
+  /** Resolves with this worker's failure, when it fails. */
+  failed(): Promise<Error> {
+    return this.failure ? Promise.resolve(this.failure) : new Promise((resolve) => (this.onFailure = resolve));
   }
 
   /** The worker's next message. */
@@ -164,16 +91,17 @@ export interface ParallelOptions {
  * keeps the model that is checkpointed and evaluated; each worker holds a replica on its
  * own backend. Every phase of a step: the batch's rows are split into shards, each
  * replica computes the gradients of its shard's loss scaled by its share of the batch
- * and writes them into shared memory; every replica sums all of them in rank order (the
- * full batch's gradient, since losses are batch means) and applies the sum with its own
- * optimizer, so the weights stay identical.
+ * and writes them into shared memory (exchange.ts); every replica sums all of them in
+ * rank order (the full batch's gradient, since losses are batch means) and applies the
+ * sum with its own optimizer, so the weights stay identical. One message per step tells
+ * the workers their rows; the rest of the step is shared memory and Atomics.
  */
 export class DataParallelTrainer {
   private constructor(
     private readonly model: Model,
     private readonly replicas: Replica[],
     private readonly data: Dataset,
-    private readonly slots: GradientSlots,
+    private readonly exchange: GradientExchange,
   ) {}
   private steps = 0;
 
@@ -183,17 +111,17 @@ export class DataParallelTrainer {
       throw new Error("--workers does not support layers with moving statistics (batchNorm) yet: each replica would keep its own");
     }
     const shared = sharedDataset(data);
-    const slots = GradientSlots.allocate(model.description, options.workers);
+    const exchange = GradientExchange.allocate(model.description, options.workers);
     const replicas: Replica[] = [];
     try {
       for (let rank = 1; rank < options.workers; rank++) {
         const worker = new Worker(new URL("./parallelWorker.js", import.meta.url), {
-          workerData: { moduleUrl: options.moduleUrl, factory: options.factory, seed: options.seed, rank, backend: options.backend, data: shared, slots: { buffers: slots.buffers, replicas: options.workers } },
+          workerData: { moduleUrl: options.moduleUrl, factory: options.factory, seed: options.seed, rank, backend: options.backend, data: shared, exchange: exchange.buffers },
         });
-        replicas.push(new Replica(worker));
+        replicas.push(new Replica(worker, exchange));
       }
       await Promise.all(replicas.map(async (r) => expect(await r.next(), "ready")));
-      const trainer = new DataParallelTrainer(model, replicas, shared, slots);
+      const trainer = new DataParallelTrainer(model, replicas, shared, exchange);
       await trainer.synchronise();
       return trainer;
     } catch (error) {
@@ -215,6 +143,13 @@ export class DataParallelTrainer {
     await Promise.all(this.replicas.map(async (r) => expect(await r.next(), "synced")));
   }
 
+  /** Every worker's weights, by name (to check that the replicas agree). */
+  async replicaWeights(): Promise<tf.NamedTensorMap[]> {
+    for (const r of this.replicas) r.send({ type: "weights" });
+    const replies = await Promise.all(this.replicas.map(async (r) => expect(await r.next(), "weights")));
+    return replies.map((w) => tf.io.decodeWeights(w.weights.data, w.weights.specs));
+  }
+
   /** One training step over all replicas; resolves to each term's value over the whole batch. */
   async step(rows: Int32Array, labelledRows: Int32Array | undefined): Promise<Record<string, number>> {
     const description = this.model.description;
@@ -223,9 +158,9 @@ export class DataParallelTrainer {
     const labelledShards = labelledRows ? shards(labelledRows, parts) : undefined;
     const parity = this.steps++ % 2;
     // Each replica's share of the batch scales its loss, so the replicas' gradients sum to the batch's.
-    const shares = (parts: Int32Array[]) => parts.map((part) => part.length / (parts === rowShards ? rows : labelledRows!).length);
-    const share = shares(rowShards);
-    const labelledShare = labelledShards ? shares(labelledShards) : undefined;
+    const shares = (parts: Int32Array[], all: Int32Array) => parts.map((part) => part.length / all.length);
+    const share = shares(rowShards, rows);
+    const labelledShare = labelledShards ? shares(labelledShards, labelledRows!) : undefined;
     this.replicas.forEach((r, i) =>
       r.send({ type: "step", parity, rows: rowShards[i + 1]!, share: share[i + 1]!, ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: labelledShare![i + 1]! } : {}) }),
     );
@@ -238,17 +173,16 @@ export class DataParallelTrainer {
         const own = phase.subset === "labelled" ? labelled : batch;
         if (!own) throw new Error(`phase ${phase.name} runs on labelled examples, but no labelled rows were given`);
         const weights = phase.subset === "labelled" ? labelledShare! : share;
-        const replies = this.replicas.map((r) => r.next());
         const { grads, terms } = this.model.phaseGradients(index, own, weights[0]);
-        const termNames = Object.keys(terms);
-        this.slots.write(parity, index, 0, grads);
-        const ownTerms = flatten(termNames.map((t) => terms[t]!));
+        this.exchange.arrive(parity, index, 0, grads, terms);
         tf.dispose(Object.values(terms));
-        const received = (await Promise.all(replies)).map((reply) => expect(reply, "gradients"));
-        for (const r of this.replicas) r.send({ type: "apply", index });
-        termNames.forEach((t, k) => (sums[t] = weights.reduce((s, w, r) => s + w * (r === 0 ? ownTerms[k]! : received[r - 1]!.terms[k]!), 0)));
-        this.model.applyGradients(index, this.slots.sum(parity, index, 0, grads));
+        await this.waitForReplicas();
+        this.exchange.termNames[index]!.forEach((t, k) => (sums[t] = weights.reduce((s, w, r) => s + w * this.exchange.terms(parity, index, r)[k]!, 0)));
+        this.model.applyGradients(index, this.exchange.sum(parity, index, 0, grads));
       }
+    } catch (error) {
+      this.exchange.fail();
+      throw error;
     } finally {
       tf.dispose([...Object.values(batch), ...(labelled ? Object.values(labelled) : [])]);
     }
@@ -256,8 +190,22 @@ export class DataParallelTrainer {
     return sums;
   }
 
+  /** Waits for every replica's gradients; a worker's failure is reported as its own error. */
+  private async waitForReplicas(): Promise<void> {
+    try {
+      await this.exchange.wait();
+    } catch (error) {
+      if (!(error instanceof ReplicaFailed)) throw error;
+      // The failing worker's message (or exit) arrives through the event loop.
+      const failure = await Promise.race([...this.replicas.map((r) => r.failed()), new Promise<undefined>((resolve) => setTimeout(resolve, 1000))]);
+      throw failure ?? error;
+    }
+  }
+
   async close(): Promise<void> {
+    this.exchange.fail(); // wakes any worker still waiting in an exchange
     await Promise.all(this.replicas.map((r) => r.worker.terminate()));
+    this.exchange.release();
   }
 }
 

@@ -6,18 +6,17 @@ export interface EncodedTensors {
   readonly specs: tf.io.WeightsManifestEntry[];
 }
 
-/** What the training thread tells a worker. */
+/** What the training thread tells a worker. Gradients and term values go through shared memory (exchange.ts). */
 export type ToWorker =
   | { type: "sync"; weights: EncodedTensors; optimizer: EncodedTensors; steps: number }
   /** The replica's rows of the next step, and its share of the batch (rows / batch) to scale its loss by. */
   | { type: "step"; rows: Int32Array; share: number; labelledRows?: Int32Array; labelledShare?: number; parity: number }
-  /** Every replica's share-scaled gradients for phase `index` are in the shared slots: sum them and apply. */
-  | { type: "apply"; index: number };
+  /** Send back the replica's weights (to check that replicas agree). */
+  | { type: "weights" };
 
 /** What a worker answers. */
 export type ToMain =
   | { type: "ready" }
   | { type: "synced" }
-  /** This replica's gradients are in its shared slot; its term values travel here. */
-  | { type: "gradients"; terms: Float32Array }
+  | { type: "weights"; weights: EncodedTensors }
   | { type: "error"; message: string };

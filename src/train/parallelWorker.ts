@@ -1,11 +1,12 @@
 // One replica of data-parallel training (see parallel.ts): its own TF.js backend and a copy
-// of the model; it computes its shard's gradients, shares them, and applies the sum of all.
+// of the model. A step runs start to end inside one message handler: every phase computes
+// its shard's gradients, exchanges them through shared memory and applies the sum of all.
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, type BackendChoice } from "../runtime/backend.js";
 import { type Dataset, makeBatch } from "../runtime/data.js";
 import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
-import { flatten, GradientSlots } from "./parallel.js";
+import { type ExchangeBuffers, GradientExchange } from "./exchange.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 interface Setup {
@@ -15,7 +16,7 @@ interface Setup {
   readonly rank: number;
   readonly backend?: BackendChoice;
   readonly data: Dataset;
-  readonly slots: { buffers: SharedArrayBuffer[][]; replicas: number };
+  readonly exchange: ExchangeBuffers;
 }
 
 const setup = workerData as Setup;
@@ -29,30 +30,26 @@ async function main(): Promise<void> {
   const model = await module[setup.factory]!({ seed: setup.seed + 7919 * setup.rank, ...(setup.backend ? { backend: setup.backend } : {}) });
   const description = model.description;
   const shapes = variableShapes(description);
-  let batch: Record<string, tf.Tensor> | undefined;
-  let labelled: Record<string, tf.Tensor> | undefined;
-  let phase = 0;
-  let parity = 0;
-  let share = 1;
-  let labelledShare = 1;
-  const slots = new GradientSlots(description, setup.slots.buffers, setup.slots.replicas);
+  const exchange = new GradientExchange(description, setup.exchange);
 
-  let grads: tf.Tensor[] = [];
-  /** Gradients and terms of phase `phase` on this replica's shard, sent to the training thread. */
-  const sendGradients = () => {
-    const onLabelled = description.phases[phase]!.subset === "labelled";
-    const input = onLabelled ? labelled : batch;
-    if (!input) throw new Error(`phase ${description.phases[phase]!.name} needs labelled rows`);
-    const result = model.phaseGradients(phase, input, onLabelled ? labelledShare : share);
-    grads = result.grads;
-    slots.write(parity, phase, setup.rank, grads);
-    const values = flatten(Object.values(result.terms));
-    tf.dispose(Object.values(result.terms));
-    send({ type: "gradients", terms: values }, [values.buffer as ArrayBuffer]);
-  };
-  const endStep = () => {
-    tf.dispose([...Object.values(batch ?? {}), ...Object.values(labelled ?? {})]);
-    batch = labelled = undefined;
+  const step = (message: Extract<ToWorker, { type: "step" }>) => {
+    const batch = makeBatch(setup.data, shapes, batchVariableNames(description, "all"), message.rows);
+    const labelled = message.labelledRows ? makeBatch(setup.data, shapes, batchVariableNames(description, "labelled"), message.labelledRows) : undefined;
+    try {
+      for (const [index, phase] of description.phases.entries()) {
+        const onLabelled = phase.subset === "labelled";
+        const input = onLabelled ? labelled : batch;
+        if (!input) throw new Error(`phase ${phase.name} needs labelled rows`);
+        const { grads, terms } = model.phaseGradients(index, input, onLabelled ? message.labelledShare! : message.share);
+        exchange.arrive(message.parity, index, setup.rank, grads, terms);
+        tf.dispose(Object.values(terms));
+        exchange.waitBlocking();
+        model.applyGradients(index, exchange.sum(message.parity, index, setup.rank, grads));
+      }
+      model.stepCount = model.stepCount + 1;
+    } finally {
+      tf.dispose([...Object.values(batch), ...(labelled ? Object.values(labelled) : [])]);
+    }
   };
 
   port.on("message", (message: ToWorker) => {
@@ -68,23 +65,12 @@ async function main(): Promise<void> {
           send({ type: "synced" });
         });
       } else if (message.type === "step") {
-        batch = makeBatch(setup.data, shapes, batchVariableNames(description, "all"), message.rows);
-        labelled = message.labelledRows ? makeBatch(setup.data, shapes, batchVariableNames(description, "labelled"), message.labelledRows) : undefined;
-        phase = 0;
-        parity = message.parity;
-        share = message.share;
-        labelledShare = message.labelledShare ?? 1;
-        sendGradients();
+        step(message);
       } else {
-        model.applyGradients(message.index, slots.sum(parity, message.index, setup.rank, grads));
-        phase = message.index + 1;
-        if (phase < description.phases.length) sendGradients();
-        else {
-          model.stepCount = model.stepCount + 1;
-          endStep();
-        }
+        void tf.io.encodeWeights(Object.fromEntries(model.weights.entries())).then(({ data, specs }) => send({ type: "weights", weights: { data: data as ArrayBuffer, specs } }, [data as ArrayBuffer]));
       }
     } catch (error) {
+      exchange.fail();
       send({ type: "error", message: error instanceof Error ? error.message : String(error) });
     }
   });

@@ -99,7 +99,7 @@ describe("FusedAdam: Adam fused into one SIMD loop on the wasm heap", () => {
     await selectBackend("wasm");
   });
 
-  it("kernels/adamWasm.ts is what scripts/kernels.ts assembles from adam.wat (run `npm run kernels`)", async () => {
+  it("every kernels/*Wasm.ts is what scripts/kernels.ts assembles from its .wat (run `npm run kernels`)", async () => {
     for (const [path, text] of Object.entries(await assembleKernels())) expect(readFileSync(path, "utf8"), path).toBe(text);
   });
 });

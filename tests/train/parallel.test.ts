@@ -56,6 +56,12 @@ describe("data-parallel training over worker threads", () => {
           const terms = await trainer.step(rows, undefined);
           expect(terms.nll_x).toBeCloseTo(reference[i]!.nll_x!, 2);
         }
+        // Every replica summed the same gradients in the same order: identical weights, bit for bit.
+        const mine = await weightValues(model);
+        for (const [rank, replica] of (await trainer.replicaWeights()).entries()) {
+          for (const [name, values] of Object.entries(mine)) expect(Array.from(replica[name]!.dataSync()), `${name} of worker ${rank + 1} of ${workers}`).toEqual(values);
+          Object.values(replica).forEach((t) => t.dispose());
+        }
       } finally {
         await trainer.close();
       }
@@ -71,6 +77,22 @@ describe("data-parallel training over worker threads", () => {
       }
     }
   }, 120_000);
+
+  it("a worker that dies fails the step with its reason instead of leaving the trainer waiting", async () => {
+    const module = await compiled();
+    const mnist = loadMnist("train", 32);
+    const data = { size: mnist.size, columns: { x: mnist.images } };
+    const model = await module.create({ seed: 3, backend: "wasm" });
+    const trainer = await DataParallelTrainer.start(model, data, { workers: 2, moduleUrl: module.url!, factory: "createTinyAE", seed: 3, backend: "wasm" });
+    const rows = Int32Array.from({ length: 16 }, (_, i) => i);
+    try {
+      await trainer.step(rows, undefined);
+      await (trainer as unknown as { replicas: { worker: { terminate(): Promise<number> } }[] }).replicas[0]!.worker.terminate();
+      await expect(trainer.step(rows, undefined)).rejects.toThrow(/a training worker exited/);
+    } finally {
+      await trainer.close();
+    }
+  }, 60_000);
 
   it("aec train --workers refuses more workers than the batch has examples (AE0909), writing nothing", () => {
     const out = join(mkdtempSync(join(tmpdir(), "aec-parallel-")), "run");
