@@ -64,12 +64,13 @@ const { createVAE } = await import("../generated/vae.js");
 const vae = await createVAE({ seed: 1, backend: "wasm" }); // installs aespec's wasm fast paths
 const generated = await rate((x) => vae.trainStep({ x }));
 // (c) Two cores, in interleaved rounds (this machine's speed drifts by ±15 % within a
-// minute, so each round times one core and two back to back): one round is
-//   one:  the generated VAE above, 128-row steps, on this thread;
+// minute, so each round times one core and two back to back), at the VAE's batch of 128
+// and at 256. One round at batch B is
+//   one:  the generated VAE above, B-row steps, on this thread;
 //   two:  the same model trained data-parallel (aec train --workers 2): this thread and one
-//         worker thread each computing 64 rows of every batch, gradients summed;
+//         worker thread each computing B/2 rows of every batch, gradients summed;
 //   free: two replicas that share nothing (this thread and a worker, each its own model
-//         training on its own 64 rows at the same time): the ceiling of any synchronous
+//         training on its own B/2 rows at the same time): the ceiling of any synchronous
 //         data-parallel trainer here, since "two" does the same work plus an exchange.
 const { loadModelModule } = await import("../dist/train/loadModule.js");
 const { DataParallelTrainer } = await import("../dist/train/parallel.js");
@@ -82,45 +83,59 @@ const { Worker } = await import("node:worker_threads");
 const vaeIr = lower(check({ name: "specs/vae.aespec", text: (await import("node:fs")).readFileSync("specs/vae.aespec", "utf8") }).models[0]!, "specs/vae.aespec");
 const compiled = await loadModelModule(vaeIr, mkdtempSync(join(tmpdir(), "aespec-bench-")));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const half = batchSize / 2;
-
-const parallelModel = await compiled.create({ seed: 1, backend: "wasm" });
-const trainer = await DataParallelTrainer.start(parallelModel, { size: batchSize * 8, columns: { x: mnist.images.subarray(0, batchSize * 8 * 784) } }, { workers: 2, moduleUrl: compiled.url!, factory: "createVAE", seed: 1, backend: "wasm" });
-const rows = Array.from({ length: 8 }, (_, i) => Int32Array.from({ length: batchSize }, (_, j) => i * batchSize + j));
-for (let i = 0; i < 10; i++) await trainer.step(rows[i % 8]!, undefined);
-
-const freeModel = await compiled.create({ seed: 1, backend: "wasm" });
-const freeBatch = tf.tensor2d(batches[0]!.subarray(0, half * 784), [half, 784]);
-const freeWorker = new Worker(new URL("./independentReplica.mjs", import.meta.url), { workerData: { moduleUrl: compiled.url, factory: "createVAE", images: batches[1]!.slice(0, half * 784), rows: half } });
-const fromWorker = () => new Promise<unknown>((resolve) => freeWorker.once("message", resolve));
-await fromWorker(); // ready
-for (let i = 0; i < 3; i++) await freeModel.trainStep({ x: freeBatch });
-
+const twoCoreBatches = [batchSize, 2 * batchSize];
+const twoCoreImages = loadMnist("train", Math.max(...twoCoreBatches) * 8).images;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const timed = async (run: () => Promise<unknown>): Promise<number> => {
   const started = performance.now();
   for (let i = 0; i < steps; i++) await run();
   return performance.now() - started;
 };
-const oneBatches = batches.map((b) => tf.tensor2d(b, [batchSize, 784]));
-const twoCoreRounds: { one: number; two: number; free: number }[] = [];
-for (let round = 0; round < rounds; round++) {
-  let i = 0;
-  const one = (steps * batchSize) / ((await timed(() => vae.trainStep({ x: oneBatches[i++ % 8]! }))) / 1000);
-  i = 0;
-  const two = (steps * batchSize) / ((await timed(() => trainer.step(rows[i++ % 8]!, undefined))) / 1000);
-  const workerMs = fromWorker();
-  freeWorker.postMessage({ steps });
-  const mineMs = await timed(() => freeModel.trainStep({ x: freeBatch }));
-  const free = (steps * batchSize) / (Math.max(mineMs, (await workerMs) as number) / 1000);
-  twoCoreRounds.push({ one: Math.round(one), two: Math.round(two), free: Math.round(free) });
+
+async function twoCores(batch: number) {
+  const half = batch / 2;
+  const images = twoCoreImages.subarray(0, batch * 8 * 784);
+  const rows = Array.from({ length: 8 }, (_, i) => Int32Array.from({ length: batch }, (_, j) => i * batch + j));
+  const oneBatches = rows.map((_, i) => tf.tensor2d(images.subarray(i * batch * 784, (i + 1) * batch * 784), [batch, 784]));
+  const parallelModel = await compiled.create({ seed: 1, backend: "wasm" });
+  const trainer = await DataParallelTrainer.start(parallelModel, { size: batch * 8, columns: { x: images } }, { workers: 2, moduleUrl: compiled.url!, factory: "createVAE", seed: 1, backend: "wasm" });
+  const freeModel = await compiled.create({ seed: 1, backend: "wasm" });
+  const freeBatch = tf.tensor2d(images.subarray(0, half * 784), [half, 784]);
+  const freeWorker = new Worker(new URL("./independentReplica.mjs", import.meta.url), { workerData: { moduleUrl: compiled.url, factory: "createVAE", images: images.slice(half * 784, batch * 784), rows: half } });
+  const fromWorker = () => new Promise<unknown>((resolve) => freeWorker.once("message", resolve));
+  await fromWorker(); // ready
+  for (let i = 0; i < 10; i++) await trainer.step(rows[i % 8]!, undefined);
+  for (let i = 0; i < 3; i++) {
+    await vae.trainStep({ x: oneBatches[i]! });
+    await freeModel.trainStep({ x: freeBatch });
+  }
+  const perRound: { one: number; two: number; free: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let i = 0;
+    const one = (steps * batch) / ((await timed(() => vae.trainStep({ x: oneBatches[i++ % 8]! }))) / 1000);
+    i = 0;
+    const two = (steps * batch) / ((await timed(() => trainer.step(rows[i++ % 8]!, undefined))) / 1000);
+    const workerMs = fromWorker();
+    freeWorker.postMessage({ steps });
+    const mineMs = await timed(() => freeModel.trainStep({ x: freeBatch }));
+    const free = (steps * batch) / (Math.max(mineMs, (await workerMs) as number) / 1000);
+    perRound.push({ one: Math.round(one), two: Math.round(two), free: Math.round(free) });
+  }
+  await trainer.close();
+  await freeWorker.terminate();
+  tf.dispose([freeBatch, ...oneBatches]);
+  freeModel.dispose();
+  parallelModel.dispose();
+  return {
+    batch,
+    twoWorkersExamplesPerSecond: median(perRound.map((r) => r.two)),
+    twoWorkersSpeedup: Number(median(perRound.map((r) => r.two / r.one)).toFixed(2)),
+    independentReplicasSpeedup: Number(median(perRound.map((r) => r.free / r.one)).toFixed(2)),
+    rounds: perRound,
+  };
 }
-await trainer.close();
-await freeWorker.terminate();
-tf.dispose([freeBatch, ...oneBatches]);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const twoWorkers = median(twoCoreRounds.map((r) => r.two));
-const twoWorkersSpeedup = median(twoCoreRounds.map((r) => r.two / r.one));
-const independentSpeedup = median(twoCoreRounds.map((r) => r.free / r.one));
+const twoCoreResults = [];
+for (const batch of twoCoreBatches) twoCoreResults.push(await twoCores(batch));
 const flopsPerExample = 6 * (784 * 500 + 500 * 500 + 2 * 500 * 20 + 20 * 500 + 500 * 500 + 500 * 784);
 
 // The convolutional VAE (specs/conv-vae.aespec) on wasm (with aespec's conv gradient kernel) and on cpu.
@@ -166,10 +181,10 @@ console.log(JSON.stringify({
   idiomaticExamplesPerSecond: Math.round(idiomatic),
   generatedExamplesPerSecond: Math.round(generated),
   ratio: Number((generated / idiomatic).toFixed(2)),
-  twoWorkersExamplesPerSecond: Math.round(twoWorkers),
-  twoWorkersSpeedup: Number(twoWorkersSpeedup.toFixed(2)),
-  independentReplicasSpeedup: Number(independentSpeedup.toFixed(2)),
-  twoCoreRounds,
+  twoWorkersExamplesPerSecond: twoCoreResults[0]!.twoWorkersExamplesPerSecond,
+  twoWorkersSpeedup: twoCoreResults[0]!.twoWorkersSpeedup,
+  independentReplicasSpeedup: twoCoreResults[0]!.independentReplicasSpeedup,
+  twoCores: twoCoreResults,
   generatedGflops: Number(((generated * flopsPerExample) / 1e9).toFixed(1)),
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   convVaeWasmExamplesPerSecond: Math.round(convWasm),
