@@ -15,14 +15,19 @@ const batchSize = 128;
 const mnist = loadMnist("train", batchSize * 8);
 const batches = Array.from({ length: 8 }, (_, i) => mnist.images.subarray(i * batchSize * 784, (i + 1) * batchSize * 784));
 
+/** Milliseconds for `count` calls of `run` (called with 0, 1, …), one after another. */
+async function timed(run: (i: number) => unknown, count = steps): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await run(i);
+  return performance.now() - started;
+}
+
 async function rate(run: (batch: tf.Tensor2D) => unknown): Promise<number> {
   const tensors = batches.map((b) => tf.tensor2d(b, [batchSize, 784]));
-  for (let i = 0; i < 3; i++) await run(tensors[i % tensors.length]!); // warm-up
-  const started = performance.now();
-  for (let i = 0; i < steps; i++) await run(tensors[i % tensors.length]!);
-  const seconds = (performance.now() - started) / 1000;
+  await timed((i) => run(tensors[i % tensors.length]!), 3); // warm-up
+  const ms = await timed((i) => run(tensors[i % tensors.length]!));
   tf.dispose(tensors);
-  return (steps * batchSize) / seconds;
+  return (steps * batchSize) / (ms / 1000);
 }
 
 /** The tfjs-examples way: layers models, a sampling step, a loss closure for optimizer.minimize. */
@@ -86,11 +91,6 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const twoCoreBatches = [batchSize, 2 * batchSize];
 const twoCoreImages = loadMnist("train", Math.max(...twoCoreBatches) * 8).images;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const timed = async (run: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now();
-  for (let i = 0; i < steps; i++) await run();
-  return performance.now() - started;
-};
 
 async function twoCores(batch: number) {
   const half = batch / 2;
@@ -111,10 +111,8 @@ async function twoCores(batch: number) {
   }
   const perRound: { one: number; two: number; free: number }[] = [];
   for (let round = 0; round < rounds; round++) {
-    let i = 0;
-    const one = (steps * batch) / ((await timed(() => vae.trainStep({ x: oneBatches[i++ % 8]! }))) / 1000);
-    i = 0;
-    const two = (steps * batch) / ((await timed(() => trainer.step(rows[i++ % 8]!, undefined))) / 1000);
+    const one = (steps * batch) / ((await timed((i) => vae.trainStep({ x: oneBatches[i % 8]! }))) / 1000);
+    const two = (steps * batch) / ((await timed((i) => trainer.step(rows[i % 8]!, undefined))) / 1000);
     const workerMs = fromWorker();
     freeWorker.postMessage({ steps });
     const mineMs = await timed(() => freeModel.trainStep({ x: freeBatch }));
@@ -147,9 +145,8 @@ async function convRate(backend: "wasm" | "cpu"): Promise<number> {
   const model = await createConvVAE({ seed: 1, backend });
   const tensors = batches.map((b) => tf.tensor4d(b.subarray(0, convBatch * 784), [convBatch, 28, 28, 1]));
   await model.trainStep({ x: tensors[0]! });
-  const started = performance.now();
-  for (let i = 0; i < convSteps; i++) await model.trainStep({ x: tensors[i % tensors.length]! });
-  const perSecond = (convSteps * convBatch) / ((performance.now() - started) / 1000);
+  const ms = await timed((i) => model.trainStep({ x: tensors[i % tensors.length]! }), convSteps);
+  const perSecond = (convSteps * convBatch) / (ms / 1000);
   tf.dispose(tensors);
   model.dispose();
   return perSecond;

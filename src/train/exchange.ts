@@ -52,19 +52,14 @@ export class GradientExchange {
     description: Description,
     readonly buffers: ExchangeBuffers,
   ) {
-    const shapeOf = new Map(description.weights.map((w) => [w.name, w.shape]));
-    this.shapes = description.phases.map((p) => p.parameters.map((name) => shapeOf.get(name)!));
-    this.sizes = this.shapes.map((list) => list.reduce((n, shape) => n + size(shape), 0));
-    this.termNames = termNamesByPhase(description);
+    ({ shapes: this.shapes, sizes: this.sizes, termNames: this.termNames } = phaseLayout(description));
     this.control = new Int32Array(buffers.control);
   }
 
   static allocate(description: Description, replicas: number): GradientExchange {
-    const shapeOf = new Map(description.weights.map((w) => [w.name, w.shape]));
-    const gradientFloats = description.phases.map((p) => p.parameters.reduce((n, name) => n + size(shapeOf.get(name)!), 0));
-    const termFloats = termNamesByPhase(description).map((names) => names.length);
+    const { sizes, termNames } = phaseLayout(description);
     const perParity = (floats: number[]) => [0, 1].map(() => floats.map((n) => new SharedArrayBuffer(Math.max(1, n) * replicas * 4)));
-    return new GradientExchange(description, { gradients: perParity(gradientFloats), terms: perParity(termFloats), control: new SharedArrayBuffer(8), replicas });
+    return new GradientExchange(description, { gradients: perParity(sizes), terms: perParity(termNames.map((names) => names.length)), control: new SharedArrayBuffer(8), replicas });
   }
 
   get replicas(): number {
@@ -173,9 +168,18 @@ export class GradientExchange {
   }
 }
 
-/** Each phase's term names, once each, in the phase's order (the order of the term slots). */
-function termNamesByPhase(description: Description): string[][] {
-  return description.phases.map((p) => [...new Set(p.terms.map((t) => t.term))]);
+/**
+ * What each phase exchanges: its weights' shapes in parameter order, their total size in
+ * floats, and its term names once each in the phase's order (the order of the term slots).
+ */
+function phaseLayout(description: Description): { shapes: (readonly number[])[][]; sizes: number[]; termNames: string[][] } {
+  const shapeOf = new Map(description.weights.map((w) => [w.name, w.shape]));
+  const shapes = description.phases.map((p) => p.parameters.map((name) => shapeOf.get(name)!));
+  return {
+    shapes,
+    sizes: shapes.map((list) => list.reduce((n, shape) => n + size(shape), 0)),
+    termNames: description.phases.map((p) => [...new Set(p.terms.map((t) => t.term))]),
+  };
 }
 
 function size(shape: readonly number[]): number {
