@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { loadMnist } from "../src/data/mnistFiles.js";
 import { mnistForModel } from "../src/data/forModel.js";
-import { importanceSampledNll } from "../src/train/metrics.js";
+import { importanceSampledNll } from "../src/training/metrics.js";
 import { selectBackend } from "../src/runtime/backend.js";
 import type { GeneratedModel, ModelDescription } from "../src/runtime/model.js";
 

@@ -77,8 +77,8 @@ const generated = await rate((x) => vae.trainStep({ x }));
 //   free: two replicas that share nothing (this thread and a worker, each its own model
 //         training on its own B/2 rows at the same time): the ceiling of any synchronous
 //         data-parallel trainer here, since "two" does the same work plus an exchange.
-const { loadModelModule } = await import("../dist/train/loadModule.js");
-const { DataParallelTrainer } = await import("../dist/train/parallel.js");
+const { loadModelModule } = await import("../dist/runner/loadModule.js");
+const { DataParallelTrainer } = await import("../dist/runner/parallel.js");
 const { checkSource: check } = await import("../dist/compiler.js");
 const { lowerModel: lower } = await import("../dist/ir/lower.js");
 const { mkdtempSync } = await import("node:fs");

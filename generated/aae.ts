@@ -10,77 +10,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "AAE",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    z: { role: "latent", type: "real", shape: [2], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "q/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
-    { name: "q/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "q/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "q/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "q/t2/kernel", shape: [1000, 2], init: "glorotUniform", trainable: true },
-    { name: "q/t2/bias", shape: [2], init: "zeros", trainable: true },
-    { name: "p/t0/kernel", shape: [2, 1000], init: "glorotUniform", trainable: true },
-    { name: "p/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "p/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "p/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-    { name: "d/t0/kernel", shape: [2, 1000], init: "glorotUniform", trainable: true },
-    { name: "d/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "d/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "d/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "d/t2/kernel", shape: [1000, 1], init: "glorotUniform", trainable: true },
-    { name: "d/t2/bias", shape: [1], init: "zeros", trainable: true },
-  ],
-  terms: {
-    nll_x: { formula: "−log p(x | z), z ~ q(z | x)", estimator: "exact" },
-    gan_d_d: { formula: "−log d(z ~ p(z)) − log(1 − d(z ~ q(z | x)))", estimator: "adversarial" },
-    gan_g_d: { formula: "−log d(z ~ q(z | x))", estimator: "adversarial" },
-  },
-  phases: [
-    {
-      name: "reconstruct",
-      terms: [{ term: "nll_x", weight: 1 }],
-      parameters: [
-        "q/t0/kernel",
-        "q/t0/bias",
-        "q/t1/kernel",
-        "q/t1/bias",
-        "q/t2/kernel",
-        "q/t2/bias",
-        "p/t0/kernel",
-        "p/t0/bias",
-        "p/t1/kernel",
-        "p/t1/bias",
-        "p/h_logits/kernel",
-        "p/h_logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-    {
-      name: "discriminate",
-      terms: [{ term: "gan_d_d", weight: 1 }],
-      parameters: ["d/t0/kernel", "d/t0/bias", "d/t1/kernel", "d/t1/bias", "d/t2/kernel", "d/t2/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-    {
-      name: "regularize",
-      terms: [{ term: "gan_g_d", weight: 1 }],
-      parameters: ["q/t0/kernel", "q/t0/bias", "q/t1/kernel", "q/t1/bias", "q/t2/kernel", "q/t2/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 100, epochs: 50 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface AAEBatch extends rt.Batch {
   /** real[784] */
@@ -105,7 +34,7 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.ValueParameters } {
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(t1, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
@@ -121,7 +50,7 @@ function discriminator_d(f: rt.Forward, input: tf.Tensor): tf.Tensor {
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<AAEBatch> {
+class Forward extends rt.Forward<Partial<AAEBatch>> {
   /** q(z | x) */
   out_q(): { z: rt.ValueParameters } {
     return this.memo("out_q", () => encoder_q(this, this.batch["x"]!));
@@ -175,27 +104,33 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
     return { z: rt.mixtureOfGaussiansPrior(10, 4, 0.5, 0.1) };
   }
 
-  protected forward(batch: AAEBatch, training: boolean): Forward {
+  protected forward(batch: Partial<AAEBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the value of q(z | x) (Deterministic)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as AAEBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].value };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as AAEBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -206,7 +141,7 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
   }
 
   /**
-   * Draws n examples: each latent from its prior, then the decoders' means.
+   * Draws n examples: z ~ p(z), then the means of x.
    */
   sample(n: number): { x: tf.Tensor } {
     const inputs = tf.tidy(() => {
@@ -227,3 +162,67 @@ export async function createAAE(
   await rt.selectBackend(options.backend);
   return new AAEModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "AAE",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    z: { role: "latent", type: "real", shape: [2], support: { kind: "real" } },
+  },
+  networks: {
+    q: [
+      { name: "q/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
+      { name: "q/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "q/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "q/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "q/t2/kernel", shape: [1000, 2], init: "glorotUniform", trainable: true },
+      { name: "q/t2/bias", shape: [2], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/t0/kernel", shape: [2, 1000], init: "glorotUniform", trainable: true },
+      { name: "p/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "p/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "p/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "p/x.logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+    d: [
+      { name: "d/t0/kernel", shape: [2, 1000], init: "glorotUniform", trainable: true },
+      { name: "d/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "d/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "d/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "d/t2/kernel", shape: [1000, 1], init: "glorotUniform", trainable: true },
+      { name: "d/t2/bias", shape: [1], init: "zeros", trainable: true },
+    ],
+  },
+  terms: {
+    nll_x: { formula: "−log p(x | z), z ~ q(z | x)", estimator: "exact" },
+    gan_d_d: { formula: "−log d(z ~ p(z)) − log(1 − d(z ~ q(z | x)))", estimator: "adversarial" },
+    gan_g_d: { formula: "−log d(z ~ q(z | x))", estimator: "adversarial" },
+  },
+  phases: [
+    {
+      name: "reconstruct",
+      terms: [{ term: "nll_x", weight: 1 }],
+      updates: ["q", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+    {
+      name: "discriminate",
+      terms: [{ term: "gan_d_d", weight: 1 }],
+      updates: ["d"],
+      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+    {
+      name: "regularize",
+      terms: [{ term: "gan_g_d", weight: 1 }],
+      updates: ["q"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 100, epochs: 50 },
+};

@@ -8,61 +8,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "Autoencoder",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    z: { role: "latent", type: "real", shape: [2], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "f/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
-    { name: "f/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "f/t1/kernel", shape: [1000, 500], init: "glorotUniform", trainable: true },
-    { name: "f/t1/bias", shape: [500], init: "zeros", trainable: true },
-    { name: "f/t2/kernel", shape: [500, 250], init: "glorotUniform", trainable: true },
-    { name: "f/t2/bias", shape: [250], init: "zeros", trainable: true },
-    { name: "f/t3/kernel", shape: [250, 2], init: "glorotUniform", trainable: true },
-    { name: "f/t3/bias", shape: [2], init: "zeros", trainable: true },
-    { name: "p/t0/kernel", shape: [2, 250], init: "glorotUniform", trainable: true },
-    { name: "p/t0/bias", shape: [250], init: "zeros", trainable: true },
-    { name: "p/t1/kernel", shape: [250, 500], init: "glorotUniform", trainable: true },
-    { name: "p/t1/bias", shape: [500], init: "zeros", trainable: true },
-    { name: "p/t2/kernel", shape: [500, 1000], init: "glorotUniform", trainable: true },
-    { name: "p/t2/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-  ],
-  terms: { nll_x: { formula: "−log p(x | z), z ~ f(z | x)", estimator: "exact" } },
-  phases: [
-    {
-      name: "reconstruct",
-      terms: [{ term: "nll_x", weight: 1 }],
-      parameters: [
-        "f/t0/kernel",
-        "f/t0/bias",
-        "f/t1/kernel",
-        "f/t1/bias",
-        "f/t2/kernel",
-        "f/t2/bias",
-        "f/t3/kernel",
-        "f/t3/bias",
-        "p/t0/kernel",
-        "p/t0/bias",
-        "p/t1/kernel",
-        "p/t1/bias",
-        "p/t2/kernel",
-        "p/t2/bias",
-        "p/h_logits/kernel",
-        "p/h_logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 128, epochs: 10 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface AutoencoderBatch extends rt.Batch {
   /** real[784] */
@@ -89,12 +34,12 @@ function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "relu");
   const t2 = rt.dense(t1, f.w("p/t2/kernel"), f.w("p/t2/bias"), "relu");
-  const h0 = rt.dense(t2, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(t2, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<AutoencoderBatch> {
+class Forward extends rt.Forward<Partial<AutoencoderBatch>> {
   /** f(z | x) */
   out_f(): { z: rt.ValueParameters } {
     return this.memo("out_f", () => encoder_f(this, this.batch["x"]!));
@@ -126,27 +71,33 @@ export class AutoencoderModel extends rt.GeneratedModel<AutoencoderBatch, Forwar
     return {};
   }
 
-  protected forward(batch: AutoencoderBatch, training: boolean): Forward {
+  protected forward(batch: Partial<AutoencoderBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the value of f(z | x) (Deterministic)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as AutoencoderBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_f()["z"].value };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as AutoencoderBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -164,3 +115,45 @@ export async function createAutoencoder(
   await rt.selectBackend(options.backend);
   return new AutoencoderModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "Autoencoder",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    z: { role: "latent", type: "real", shape: [2], support: { kind: "real" } },
+  },
+  networks: {
+    f: [
+      { name: "f/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
+      { name: "f/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "f/t1/kernel", shape: [1000, 500], init: "glorotUniform", trainable: true },
+      { name: "f/t1/bias", shape: [500], init: "zeros", trainable: true },
+      { name: "f/t2/kernel", shape: [500, 250], init: "glorotUniform", trainable: true },
+      { name: "f/t2/bias", shape: [250], init: "zeros", trainable: true },
+      { name: "f/t3/kernel", shape: [250, 2], init: "glorotUniform", trainable: true },
+      { name: "f/t3/bias", shape: [2], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/t0/kernel", shape: [2, 250], init: "glorotUniform", trainable: true },
+      { name: "p/t0/bias", shape: [250], init: "zeros", trainable: true },
+      { name: "p/t1/kernel", shape: [250, 500], init: "glorotUniform", trainable: true },
+      { name: "p/t1/bias", shape: [500], init: "zeros", trainable: true },
+      { name: "p/t2/kernel", shape: [500, 1000], init: "glorotUniform", trainable: true },
+      { name: "p/t2/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "p/x.logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+  },
+  terms: { nll_x: { formula: "−log p(x | z), z ~ f(z | x)", estimator: "exact" } },
+  phases: [
+    {
+      name: "reconstruct",
+      terms: [{ term: "nll_x", weight: 1 }],
+      updates: ["f", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 128, epochs: 10 },
+};

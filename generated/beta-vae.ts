@@ -8,64 +8,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "BetaVAE",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    z: { role: "latent", type: "real", shape: [10], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "q/t0/kernel", shape: [784, 1200], init: "glorotUniform", trainable: true },
-    { name: "q/t0/bias", shape: [1200], init: "zeros", trainable: true },
-    { name: "q/t1/kernel", shape: [1200, 1200], init: "glorotUniform", trainable: true },
-    { name: "q/t1/bias", shape: [1200], init: "zeros", trainable: true },
-    { name: "q/h_mu/kernel", shape: [1200, 10], init: "glorotUniform", trainable: true },
-    { name: "q/h_mu/bias", shape: [10], init: "zeros", trainable: true },
-    { name: "q/h_logvar/kernel", shape: [1200, 10], init: "glorotUniform", trainable: true },
-    { name: "q/h_logvar/bias", shape: [10], init: "zeros", trainable: true },
-    { name: "p/t0/kernel", shape: [10, 1200], init: "glorotUniform", trainable: true },
-    { name: "p/t0/bias", shape: [1200], init: "zeros", trainable: true },
-    { name: "p/t1/kernel", shape: [1200, 1200], init: "glorotUniform", trainable: true },
-    { name: "p/t1/bias", shape: [1200], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [1200, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-  ],
-  terms: {
-    nll_x: { formula: "−log p(x | z), z ~ q(z | x)", estimator: "monte-carlo" },
-    kl_z: { formula: "KL(q(z | x) ‖ p(z))", estimator: "analytic" },
-  },
-  phases: [
-    {
-      name: "elbo",
-      terms: [
-        { term: "nll_x", weight: 1 },
-        { term: "kl_z", weight: 4 },
-      ],
-      parameters: [
-        "q/t0/kernel",
-        "q/t0/bias",
-        "q/t1/kernel",
-        "q/t1/bias",
-        "q/h_mu/kernel",
-        "q/h_mu/bias",
-        "q/h_logvar/kernel",
-        "q/h_logvar/bias",
-        "p/t0/kernel",
-        "p/t0/bias",
-        "p/t1/kernel",
-        "p/t1/bias",
-        "p/h_logits/kernel",
-        "p/h_logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.0001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 64, epochs: 20 },
-  negativeElbo: ["nll_x", "kl_z"],
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface BetaVAEBatch extends rt.Batch {
   /** real[784] */
@@ -79,8 +21,8 @@ export interface BetaVAEBatch extends rt.Batch {
 function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } {
   const t0 = rt.dense(input, f.w("q/t0/kernel"), f.w("q/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("q/h_mu/kernel"), f.w("q/h_mu/bias"), "linear"); // head mu
-  const h1 = rt.dense(t1, f.w("q/h_logvar/kernel"), f.w("q/h_logvar/bias"), "linear"); // head logvar
+  const h0 = rt.dense(t1, f.w("q/z.mu/kernel"), f.w("q/z.mu/bias"), "linear"); // head mu
+  const h1 = rt.dense(t1, f.w("q/z.logvar/kernel"), f.w("q/z.logvar/bias"), "linear"); // head logvar
   return { z: { mu: h0, logvar: h1 } };
 }
 
@@ -91,12 +33,12 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } 
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(t1, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<BetaVAEBatch> {
+class Forward extends rt.Forward<Partial<BetaVAEBatch>> {
   /** q(z | x) */
   out_q(): { z: rt.NormalParameters } {
     return this.memo("out_q", () => encoder_q(this, this.batch["x"]!));
@@ -147,27 +89,33 @@ export class BetaVAEModel extends rt.GeneratedModel<BetaVAEBatch, Forward> {
     return { z: rt.normalPrior([10], 0, 1) };
   }
 
-  protected forward(batch: BetaVAEBatch, training: boolean): Forward {
+  protected forward(batch: Partial<BetaVAEBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the mean μ of q(z | x) (Normal)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as BetaVAEBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].mu };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as BetaVAEBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -178,7 +126,7 @@ export class BetaVAEModel extends rt.GeneratedModel<BetaVAEBatch, Forward> {
   }
 
   /**
-   * Draws n examples: each latent from its prior, then the decoders' means.
+   * Draws n examples: z ~ p(z), then the means of x.
    */
   sample(n: number): { x: tf.Tensor } {
     const inputs = tf.tidy(() => {
@@ -209,3 +157,50 @@ export async function createBetaVAE(
   await rt.selectBackend(options.backend);
   return new BetaVAEModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "BetaVAE",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    z: { role: "latent", type: "real", shape: [10], support: { kind: "real" } },
+  },
+  networks: {
+    q: [
+      { name: "q/t0/kernel", shape: [784, 1200], init: "glorotUniform", trainable: true },
+      { name: "q/t0/bias", shape: [1200], init: "zeros", trainable: true },
+      { name: "q/t1/kernel", shape: [1200, 1200], init: "glorotUniform", trainable: true },
+      { name: "q/t1/bias", shape: [1200], init: "zeros", trainable: true },
+      { name: "q/z.mu/kernel", shape: [1200, 10], init: "glorotUniform", trainable: true },
+      { name: "q/z.mu/bias", shape: [10], init: "zeros", trainable: true },
+      { name: "q/z.logvar/kernel", shape: [1200, 10], init: "glorotUniform", trainable: true },
+      { name: "q/z.logvar/bias", shape: [10], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/t0/kernel", shape: [10, 1200], init: "glorotUniform", trainable: true },
+      { name: "p/t0/bias", shape: [1200], init: "zeros", trainable: true },
+      { name: "p/t1/kernel", shape: [1200, 1200], init: "glorotUniform", trainable: true },
+      { name: "p/t1/bias", shape: [1200], init: "zeros", trainable: true },
+      { name: "p/x.logits/kernel", shape: [1200, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+  },
+  terms: {
+    nll_x: { formula: "−log p(x | z), z ~ q(z | x)", estimator: "monte-carlo" },
+    kl_z: { formula: "KL(q(z | x) ‖ p(z))", estimator: "analytic" },
+  },
+  phases: [
+    {
+      name: "elbo",
+      terms: [
+        { term: "nll_x", weight: 1 },
+        { term: "kl_z", weight: 4 },
+      ],
+      updates: ["q", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.0001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 64, epochs: 20 },
+  negativeElbo: ["nll_x", "kl_z"],
+};

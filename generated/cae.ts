@@ -8,38 +8,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "ContractiveAE",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    z: { role: "latent", type: "real", shape: [1000], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "f/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
-    { name: "f/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-  ],
-  terms: {
-    nll_x: { formula: "−log p(x | z), z ~ f(z | x)", estimator: "exact" },
-    contractive_z: { formula: "‖∂z/∂x‖²_F of f", estimator: "exact" },
-  },
-  phases: [
-    {
-      name: "reconstruct",
-      terms: [
-        { term: "nll_x", weight: 1 },
-        { term: "contractive_z", weight: 0.1 },
-      ],
-      parameters: ["f/t0/kernel", "f/t0/bias", "p/h_logits/kernel", "p/h_logits/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 128, epochs: 10 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface ContractiveAEBatch extends rt.Batch {
   /** real[784] */
@@ -60,12 +28,12 @@ function encoder_f(f: rt.Forward, input: tf.Tensor): { z: rt.ValueParameters } {
  * [1000] → heads logits [784]; 784,784 parameters.
  */
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
-  const h0 = rt.dense(input, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(input, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<ContractiveAEBatch> {
+class Forward extends rt.Forward<Partial<ContractiveAEBatch>> {
   /** f(z | x) */
   out_f(): { z: rt.ValueParameters } {
     return this.memo("out_f", () => encoder_f(this, this.batch["x"]!));
@@ -115,27 +83,33 @@ export class ContractiveAEModel extends rt.GeneratedModel<ContractiveAEBatch, Fo
     return {};
   }
 
-  protected forward(batch: ContractiveAEBatch, training: boolean): Forward {
+  protected forward(batch: Partial<ContractiveAEBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the value of f(z | x) (Deterministic)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as ContractiveAEBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_f()["z"].value };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as ContractiveAEBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -153,3 +127,39 @@ export async function createContractiveAE(
   await rt.selectBackend(options.backend);
   return new ContractiveAEModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "ContractiveAE",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    z: { role: "latent", type: "real", shape: [1000], support: { kind: "real" } },
+  },
+  networks: {
+    f: [
+      { name: "f/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
+      { name: "f/t0/bias", shape: [1000], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/x.logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+  },
+  terms: {
+    nll_x: { formula: "−log p(x | z), z ~ f(z | x)", estimator: "exact" },
+    contractive_z: { formula: "‖∂z/∂x‖²_F of f", estimator: "exact" },
+  },
+  phases: [
+    {
+      name: "reconstruct",
+      terms: [
+        { term: "nll_x", weight: 1 },
+        { term: "contractive_z", weight: 0.1 },
+      ],
+      updates: ["f", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 128, epochs: 10 },
+};

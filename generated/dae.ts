@@ -8,32 +8,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "DenoisingAE",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    z: { role: "latent", type: "real", shape: [500], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "f/t0/kernel", shape: [784, 500], init: "glorotUniform", trainable: true },
-    { name: "f/t0/bias", shape: [500], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [500, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-  ],
-  terms: { nll_x: { formula: "−log p(x | z), z ~ f(z | x)", estimator: "exact" } },
-  phases: [
-    {
-      name: "reconstruct",
-      terms: [{ term: "nll_x", weight: 1 }],
-      parameters: ["f/t0/kernel", "f/t0/bias", "p/h_logits/kernel", "p/h_logits/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 128, epochs: 10 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface DenoisingAEBatch extends rt.Batch {
   /** real[784] */
@@ -54,12 +28,12 @@ function encoder_f(f: rt.Forward, input: tf.Tensor): { z: rt.ValueParameters } {
  * [500] → heads logits [784]; 392,784 parameters.
  */
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
-  const h0 = rt.dense(input, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(input, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<DenoisingAEBatch> {
+class Forward extends rt.Forward<Partial<DenoisingAEBatch>> {
   /** x as the encoders see it: masking(p = 0.25) while training. */
   seen_x(): tf.Tensor {
     return this.memo("seen_x", () => {
@@ -98,27 +72,33 @@ export class DenoisingAEModel extends rt.GeneratedModel<DenoisingAEBatch, Forwar
     return {};
   }
 
-  protected forward(batch: DenoisingAEBatch, training: boolean): Forward {
+  protected forward(batch: Partial<DenoisingAEBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the value of f(z | x) (Deterministic)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as DenoisingAEBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_f()["z"].value };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as DenoisingAEBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -136,3 +116,33 @@ export async function createDenoisingAE(
   await rt.selectBackend(options.backend);
   return new DenoisingAEModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "DenoisingAE",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    z: { role: "latent", type: "real", shape: [500], support: { kind: "real" } },
+  },
+  networks: {
+    f: [
+      { name: "f/t0/kernel", shape: [784, 500], init: "glorotUniform", trainable: true },
+      { name: "f/t0/bias", shape: [500], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/x.logits/kernel", shape: [500, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+  },
+  terms: { nll_x: { formula: "−log p(x | z), z ~ f(z | x)", estimator: "exact" } },
+  phases: [
+    {
+      name: "reconstruct",
+      terms: [{ term: "nll_x", weight: 1 }],
+      updates: ["f", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 128, epochs: 10 },
+};

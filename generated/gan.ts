@@ -9,50 +9,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "GAN",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    z: { role: "latent", type: "real", shape: [100], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "g/t0/kernel", shape: [100, 256], init: "glorotUniform", trainable: true },
-    { name: "g/t0/bias", shape: [256], init: "zeros", trainable: true },
-    { name: "g/t1/kernel", shape: [256, 512], init: "glorotUniform", trainable: true },
-    { name: "g/t1/bias", shape: [512], init: "zeros", trainable: true },
-    { name: "g/t2/kernel", shape: [512, 784], init: "glorotUniform", trainable: true },
-    { name: "g/t2/bias", shape: [784], init: "zeros", trainable: true },
-    { name: "d/t0/kernel", shape: [784, 512], init: "glorotUniform", trainable: true },
-    { name: "d/t0/bias", shape: [512], init: "zeros", trainable: true },
-    { name: "d/t1/kernel", shape: [512, 256], init: "glorotUniform", trainable: true },
-    { name: "d/t1/bias", shape: [256], init: "zeros", trainable: true },
-    { name: "d/t2/kernel", shape: [256, 1], init: "glorotUniform", trainable: true },
-    { name: "d/t2/bias", shape: [1], init: "zeros", trainable: true },
-  ],
-  terms: {
-    gan_d_d: { formula: "−log d(x ~ data) − log(1 − d(x ~ g(x | z)))", estimator: "adversarial" },
-    gan_g_d: { formula: "−log d(x ~ g(x | z))", estimator: "adversarial" },
-  },
-  phases: [
-    {
-      name: "discriminate",
-      terms: [{ term: "gan_d_d", weight: 1 }],
-      parameters: ["d/t0/kernel", "d/t0/bias", "d/t1/kernel", "d/t1/bias", "d/t2/kernel", "d/t2/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-    {
-      name: "generate",
-      terms: [{ term: "gan_g_d", weight: 1 }],
-      parameters: ["g/t0/kernel", "g/t0/bias", "g/t1/kernel", "g/t1/bias", "g/t2/kernel", "g/t2/bias"],
-      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 64, epochs: 30 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface GANBatch extends rt.Batch {
   /** real[784] */
@@ -82,7 +38,7 @@ function discriminator_d(f: rt.Forward, input: tf.Tensor): tf.Tensor {
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<GANBatch> {
+class Forward extends rt.Forward<Partial<GANBatch>> {
   /** g(x | z) */
   out_g(): { x: rt.ValueParameters } {
     return this.memo("out_g", () => generator_g(this, this.latent_z()));
@@ -123,20 +79,23 @@ export class GANModel extends rt.GeneratedModel<GANBatch, Forward> {
     return { z: rt.normalPrior([100], 0, 1) };
   }
 
-  protected forward(batch: GANBatch, training: boolean): Forward {
+  protected forward(batch: Partial<GANBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the value of g(x | z) (Deterministic)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as GANBatch, false);
+      const f = this.forward({}, false);
       return { x: generator_g(f, inputs["z"])["x"].value };
     });
   }
 
   /**
-   * Draws n examples: each latent from its prior, then the decoders' means.
+   * Draws n examples: z ~ p(z), then the means of x.
    */
   sample(n: number): { x: tf.Tensor } {
     const inputs = tf.tidy(() => {
@@ -157,3 +116,51 @@ export async function createGAN(
   await rt.selectBackend(options.backend);
   return new GANModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "GAN",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    z: { role: "latent", type: "real", shape: [100], support: { kind: "real" } },
+  },
+  networks: {
+    g: [
+      { name: "g/t0/kernel", shape: [100, 256], init: "glorotUniform", trainable: true },
+      { name: "g/t0/bias", shape: [256], init: "zeros", trainable: true },
+      { name: "g/t1/kernel", shape: [256, 512], init: "glorotUniform", trainable: true },
+      { name: "g/t1/bias", shape: [512], init: "zeros", trainable: true },
+      { name: "g/t2/kernel", shape: [512, 784], init: "glorotUniform", trainable: true },
+      { name: "g/t2/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+    d: [
+      { name: "d/t0/kernel", shape: [784, 512], init: "glorotUniform", trainable: true },
+      { name: "d/t0/bias", shape: [512], init: "zeros", trainable: true },
+      { name: "d/t1/kernel", shape: [512, 256], init: "glorotUniform", trainable: true },
+      { name: "d/t1/bias", shape: [256], init: "zeros", trainable: true },
+      { name: "d/t2/kernel", shape: [256, 1], init: "glorotUniform", trainable: true },
+      { name: "d/t2/bias", shape: [1], init: "zeros", trainable: true },
+    ],
+  },
+  terms: {
+    gan_d_d: { formula: "−log d(x ~ data) − log(1 − d(x ~ g(x | z)))", estimator: "adversarial" },
+    gan_g_d: { formula: "−log d(x ~ g(x | z))", estimator: "adversarial" },
+  },
+  phases: [
+    {
+      name: "discriminate",
+      terms: [{ term: "gan_d_d", weight: 1 }],
+      updates: ["d"],
+      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+    {
+      name: "generate",
+      terms: [{ term: "gan_g_d", weight: 1 }],
+      updates: ["g"],
+      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 64, epochs: 30 },
+};

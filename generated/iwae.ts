@@ -8,57 +8,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "IWAE",
-  variables: {
-    x: { role: "data", type: "binary", shape: [784], support: { kind: "binary" } },
-    z: { role: "latent", type: "real", shape: [50], support: { kind: "real" } },
-  },
-  weights: [
-    { name: "q/t0/kernel", shape: [784, 200], init: "glorotUniform", trainable: true },
-    { name: "q/t0/bias", shape: [200], init: "zeros", trainable: true },
-    { name: "q/t1/kernel", shape: [200, 200], init: "glorotUniform", trainable: true },
-    { name: "q/t1/bias", shape: [200], init: "zeros", trainable: true },
-    { name: "q/h_mu/kernel", shape: [200, 50], init: "glorotUniform", trainable: true },
-    { name: "q/h_mu/bias", shape: [50], init: "zeros", trainable: true },
-    { name: "q/h_logvar/kernel", shape: [200, 50], init: "glorotUniform", trainable: true },
-    { name: "q/h_logvar/bias", shape: [50], init: "zeros", trainable: true },
-    { name: "p/t0/kernel", shape: [50, 200], init: "glorotUniform", trainable: true },
-    { name: "p/t0/bias", shape: [200], init: "zeros", trainable: true },
-    { name: "p/t1/kernel", shape: [200, 200], init: "glorotUniform", trainable: true },
-    { name: "p/t1/bias", shape: [200], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [200, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-  ],
-  terms: { iwae_x: { formula: "−log (1/50) Σᵢ p(x, zᵢ) / q(zᵢ | x)", estimator: "importance-weighted" } },
-  phases: [
-    {
-      name: "iwae",
-      terms: [{ term: "iwae_x", weight: 1 }],
-      parameters: [
-        "q/t0/kernel",
-        "q/t0/bias",
-        "q/t1/kernel",
-        "q/t1/bias",
-        "q/h_mu/kernel",
-        "q/h_mu/bias",
-        "q/h_logvar/kernel",
-        "q/h_logvar/bias",
-        "p/t0/kernel",
-        "p/t0/bias",
-        "p/t1/kernel",
-        "p/t1/bias",
-        "p/h_logits/kernel",
-        "p/h_logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 0.0001 } },
-      subset: "all",
-    },
-  ],
-  train: { batch: 20, epochs: 100 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface IWAEBatch extends rt.Batch {
   /** binary[784] */
@@ -72,8 +21,8 @@ export interface IWAEBatch extends rt.Batch {
 function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } {
   const t0 = rt.dense(input, f.w("q/t0/kernel"), f.w("q/t0/bias"), "tanh");
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "tanh");
-  const h0 = rt.dense(t1, f.w("q/h_mu/kernel"), f.w("q/h_mu/bias"), "linear"); // head mu
-  const h1 = rt.dense(t1, f.w("q/h_logvar/kernel"), f.w("q/h_logvar/bias"), "linear"); // head logvar
+  const h0 = rt.dense(t1, f.w("q/z.mu/kernel"), f.w("q/z.mu/bias"), "linear"); // head mu
+  const h1 = rt.dense(t1, f.w("q/z.logvar/kernel"), f.w("q/z.logvar/bias"), "linear"); // head logvar
   return { z: { mu: h0, logvar: h1 } };
 }
 
@@ -84,12 +33,12 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } 
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "tanh");
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "tanh");
-  const h0 = rt.dense(t1, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(t1, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<IWAEBatch> {
+class Forward extends rt.Forward<Partial<IWAEBatch>> {
   /** q(z | x) */
   out_q(): { z: rt.NormalParameters } {
     return this.memo("out_q", () => encoder_q(this, this.batch["x"]!));
@@ -135,27 +84,33 @@ export class IWAEModel extends rt.GeneratedModel<IWAEBatch, Forward> {
     return { z: rt.normalPrior([50], 0, 1) };
   }
 
-  protected forward(batch: IWAEBatch, training: boolean): Forward {
+  protected forward(batch: Partial<IWAEBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the mean μ of q(z | x) (Normal)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as IWAEBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].mu };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as IWAEBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -166,7 +121,7 @@ export class IWAEModel extends rt.GeneratedModel<IWAEBatch, Forward> {
   }
 
   /**
-   * Draws n examples: each latent from its prior, then the decoders' means.
+   * Draws n examples: z ~ p(z), then the means of x.
    */
   sample(n: number): { x: tf.Tensor } {
     const inputs = tf.tidy(() => {
@@ -197,3 +152,43 @@ export async function createIWAE(
   await rt.selectBackend(options.backend);
   return new IWAEModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "IWAE",
+  variables: {
+    x: { role: "data", type: "binary", shape: [784], support: { kind: "binary" } },
+    z: { role: "latent", type: "real", shape: [50], support: { kind: "real" } },
+  },
+  networks: {
+    q: [
+      { name: "q/t0/kernel", shape: [784, 200], init: "glorotUniform", trainable: true },
+      { name: "q/t0/bias", shape: [200], init: "zeros", trainable: true },
+      { name: "q/t1/kernel", shape: [200, 200], init: "glorotUniform", trainable: true },
+      { name: "q/t1/bias", shape: [200], init: "zeros", trainable: true },
+      { name: "q/z.mu/kernel", shape: [200, 50], init: "glorotUniform", trainable: true },
+      { name: "q/z.mu/bias", shape: [50], init: "zeros", trainable: true },
+      { name: "q/z.logvar/kernel", shape: [200, 50], init: "glorotUniform", trainable: true },
+      { name: "q/z.logvar/bias", shape: [50], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/t0/kernel", shape: [50, 200], init: "glorotUniform", trainable: true },
+      { name: "p/t0/bias", shape: [200], init: "zeros", trainable: true },
+      { name: "p/t1/kernel", shape: [200, 200], init: "glorotUniform", trainable: true },
+      { name: "p/t1/bias", shape: [200], init: "zeros", trainable: true },
+      { name: "p/x.logits/kernel", shape: [200, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+  },
+  terms: { iwae_x: { formula: "−log (1/50) Σᵢ p(x, zᵢ) / q(zᵢ | x)", estimator: "importance-weighted" } },
+  phases: [
+    {
+      name: "iwae",
+      terms: [{ term: "iwae_x", weight: 1 }],
+      updates: ["q", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 0.0001 } },
+      subset: "all",
+    },
+  ],
+  train: { batch: 20, epochs: 100 },
+};

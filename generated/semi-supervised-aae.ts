@@ -11,136 +11,6 @@
 import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
 
-/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */
-export const description: rt.ModelDescription = {
-  name: "SemiSupervisedAAE",
-  variables: {
-    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
-    y: { role: "data", type: "onehot", shape: [10], support: { kind: "onehot" }, labelled: 1000 },
-    z: { role: "latent", type: "real", shape: [10], support: { kind: "real" } },
-    c: { role: "latent", type: "onehot", shape: [10], support: { kind: "onehot" } },
-  },
-  weights: [
-    { name: "q/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
-    { name: "q/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "q/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "q/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "q/h_z.value/kernel", shape: [1000, 10], init: "glorotUniform", trainable: true },
-    { name: "q/h_z.value/bias", shape: [10], init: "zeros", trainable: true },
-    { name: "q/h_c.logits/kernel", shape: [1000, 10], init: "glorotUniform", trainable: true },
-    { name: "q/h_c.logits/bias", shape: [10], init: "zeros", trainable: true },
-    { name: "p/t0/kernel", shape: [20, 1000], init: "glorotUniform", trainable: true },
-    { name: "p/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "p/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "p/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "p/h_logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
-    { name: "p/h_logits/bias", shape: [784], init: "zeros", trainable: true },
-    { name: "d_z/t0/kernel", shape: [10, 1000], init: "glorotUniform", trainable: true },
-    { name: "d_z/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "d_z/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "d_z/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "d_z/t2/kernel", shape: [1000, 1], init: "glorotUniform", trainable: true },
-    { name: "d_z/t2/bias", shape: [1], init: "zeros", trainable: true },
-    { name: "d_c/t0/kernel", shape: [10, 1000], init: "glorotUniform", trainable: true },
-    { name: "d_c/t0/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "d_c/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
-    { name: "d_c/t1/bias", shape: [1000], init: "zeros", trainable: true },
-    { name: "d_c/t2/kernel", shape: [1000, 1], init: "glorotUniform", trainable: true },
-    { name: "d_c/t2/bias", shape: [1], init: "zeros", trainable: true },
-  ],
-  terms: {
-    nll_x: { formula: "−log p(x | z, c), z ~ q(z | x), c ~ q(c | x)", estimator: "exact" },
-    gan_d_d_z: { formula: "−log d_z(z ~ p(z)) − log(1 − d_z(z ~ q(z | x)))", estimator: "adversarial" },
-    gan_d_d_c: { formula: "−log d_c(c ~ p(c)) − log(1 − d_c(c ~ q(c | x)))", estimator: "adversarial" },
-    gan_g_d_z: { formula: "−log d_z(z ~ q(z | x))", estimator: "adversarial" },
-    gan_g_d_c: { formula: "−log d_c(c ~ q(c | x))", estimator: "adversarial" },
-    nll_y: { formula: "−log q(c = y | x)", estimator: "exact" },
-  },
-  phases: [
-    {
-      name: "reconstruct",
-      terms: [{ term: "nll_x", weight: 1 }],
-      parameters: [
-        "q/t0/kernel",
-        "q/t0/bias",
-        "q/t1/kernel",
-        "q/t1/bias",
-        "q/h_z.value/kernel",
-        "q/h_z.value/bias",
-        "q/h_c.logits/kernel",
-        "q/h_c.logits/bias",
-        "p/t0/kernel",
-        "p/t0/bias",
-        "p/t1/kernel",
-        "p/t1/bias",
-        "p/h_logits/kernel",
-        "p/h_logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-    {
-      name: "discriminate",
-      terms: [
-        { term: "gan_d_d_z", weight: 1 },
-        { term: "gan_d_d_c", weight: 1 },
-      ],
-      parameters: [
-        "d_z/t0/kernel",
-        "d_z/t0/bias",
-        "d_z/t1/kernel",
-        "d_z/t1/bias",
-        "d_z/t2/kernel",
-        "d_z/t2/bias",
-        "d_c/t0/kernel",
-        "d_c/t0/bias",
-        "d_c/t1/kernel",
-        "d_c/t1/bias",
-        "d_c/t2/kernel",
-        "d_c/t2/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-    {
-      name: "regularize",
-      terms: [
-        { term: "gan_g_d_z", weight: 1 },
-        { term: "gan_g_d_c", weight: 1 },
-      ],
-      parameters: [
-        "q/t0/kernel",
-        "q/t0/bias",
-        "q/t1/kernel",
-        "q/t1/bias",
-        "q/h_z.value/kernel",
-        "q/h_z.value/bias",
-        "q/h_c.logits/kernel",
-        "q/h_c.logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
-    },
-    {
-      name: "classify",
-      terms: [{ term: "nll_y", weight: 1 }],
-      parameters: [
-        "q/t0/kernel",
-        "q/t0/bias",
-        "q/t1/kernel",
-        "q/t1/bias",
-        "q/h_z.value/kernel",
-        "q/h_z.value/bias",
-        "q/h_c.logits/kernel",
-        "q/h_c.logits/bias",
-      ],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "labelled",
-    },
-  ],
-  train: { batch: 100, epochs: 100 },
-};
-
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface SemiSupervisedAAEBatch extends rt.Batch {
   /** real[784] */
@@ -156,8 +26,8 @@ export interface SemiSupervisedAAEBatch extends rt.Batch {
 function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.ValueParameters; c: rt.LogitParameters } {
   const t0 = rt.dense(input, f.w("q/t0/kernel"), f.w("q/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("q/h_z.value/kernel"), f.w("q/h_z.value/bias"), "linear"); // head z.value
-  const h1 = rt.dense(t1, f.w("q/h_c.logits/kernel"), f.w("q/h_c.logits/bias"), "linear"); // head c.logits
+  const h0 = rt.dense(t1, f.w("q/z.value/kernel"), f.w("q/z.value/bias"), "linear"); // head z.value
+  const h1 = rt.dense(t1, f.w("q/c.logits/kernel"), f.w("q/c.logits/bias"), "linear"); // head c.logits
   return { z: { value: h0 }, c: { logits: h1 } };
 }
 
@@ -168,7 +38,7 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.ValueParameters; c:
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("p/h_logits/kernel"), f.w("p/h_logits/bias"), "linear"); // head logits
+  const h0 = rt.dense(t1, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
@@ -195,7 +65,7 @@ function discriminator_d_c(f: rt.Forward, input: tf.Tensor): tf.Tensor {
 }
 
 /** The values of one step, each computed once, on first use. */
-class Forward extends rt.Forward<SemiSupervisedAAEBatch> {
+class Forward extends rt.Forward<Partial<SemiSupervisedAAEBatch>> {
   /** q(z, c | x) */
   out_q(): { z: rt.ValueParameters; c: rt.LogitParameters } {
     return this.memo("out_q", () => encoder_q(this, this.batch["x"]!));
@@ -287,27 +157,34 @@ export class SemiSupervisedAAEModel extends rt.GeneratedModel<SemiSupervisedAAEB
     return { z: rt.normalPrior([10], 0, 1), c: rt.categoricalPrior(10) };
   }
 
-  protected forward(batch: SemiSupervisedAAEBatch, training: boolean): Forward {
+  protected forward(batch: Partial<SemiSupervisedAAEBatch>, training: boolean): Forward {
     return new Forward(this.weights, batch, this.priors, this.random, training);
   }
 
-  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */
+  /**
+   * The code of each latent, without sampling:
+   * - z: the value of q(z | x) (Deterministic)
+   * - c: the probabilities of q(c | x) (Categorical)
+   */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor; c: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as SemiSupervisedAAEBatch, false);
+      const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].value, c: tf.softmax(f.out_q()["c"].logits) };
     });
   }
 
-  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */
+  /**
+   * The mean of each likelihood given its inputs, without sampling:
+   * - x: the probabilities of p(x | z, c) (Bernoulli)
+   */
   decode(inputs: { z: tf.Tensor; c: tf.Tensor }): { x: tf.Tensor } {
     return tf.tidy(() => {
-      const f = this.forward(inputs as unknown as SemiSupervisedAAEBatch, false);
+      const f = this.forward({}, false);
       return { x: tf.sigmoid(decoder_p(f, rt.concatInputs([inputs["z"], inputs["c"]]))["x"].logits) };
     });
   }
 
-  /** Encodes, then decodes the codes (with the same conditioning data). */
+  /** Encodes x, then decodes the codes (with the same conditioning data). */
   reconstruct(inputs: { x: tf.Tensor }): { x: tf.Tensor } {
     const codes = this.encode(inputs);
     try {
@@ -318,7 +195,7 @@ export class SemiSupervisedAAEModel extends rt.GeneratedModel<SemiSupervisedAAEB
   }
 
   /**
-   * Draws n examples: each latent from its prior, then the decoders' means.
+   * Draws n examples: z ~ p(z), then the means of x.
    * `label` fixes the class of c (one index for all, or one per example); by default classes are uniform.
    */
   sample(n: number, options: { label?: number | readonly number[] } = {}): { x: tf.Tensor } {
@@ -341,3 +218,95 @@ export async function createSemiSupervisedAAE(
   await rt.selectBackend(options.backend);
   return new SemiSupervisedAAEModel(options);
 }
+
+/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */
+export const description: rt.ModelDescription = {
+  name: "SemiSupervisedAAE",
+  variables: {
+    x: { role: "data", type: "real", shape: [784], support: { kind: "interval", low: 0, high: 1 } },
+    y: { role: "data", type: "onehot", shape: [10], support: { kind: "onehot" }, labelled: 1000 },
+    z: { role: "latent", type: "real", shape: [10], support: { kind: "real" } },
+    c: { role: "latent", type: "onehot", shape: [10], support: { kind: "onehot" } },
+  },
+  networks: {
+    q: [
+      { name: "q/t0/kernel", shape: [784, 1000], init: "glorotUniform", trainable: true },
+      { name: "q/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "q/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "q/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "q/z.value/kernel", shape: [1000, 10], init: "glorotUniform", trainable: true },
+      { name: "q/z.value/bias", shape: [10], init: "zeros", trainable: true },
+      { name: "q/c.logits/kernel", shape: [1000, 10], init: "glorotUniform", trainable: true },
+      { name: "q/c.logits/bias", shape: [10], init: "zeros", trainable: true },
+    ],
+    p: [
+      { name: "p/t0/kernel", shape: [20, 1000], init: "glorotUniform", trainable: true },
+      { name: "p/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "p/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "p/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "p/x.logits/kernel", shape: [1000, 784], init: "glorotUniform", trainable: true },
+      { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
+    ],
+    d_z: [
+      { name: "d_z/t0/kernel", shape: [10, 1000], init: "glorotUniform", trainable: true },
+      { name: "d_z/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "d_z/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "d_z/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "d_z/t2/kernel", shape: [1000, 1], init: "glorotUniform", trainable: true },
+      { name: "d_z/t2/bias", shape: [1], init: "zeros", trainable: true },
+    ],
+    d_c: [
+      { name: "d_c/t0/kernel", shape: [10, 1000], init: "glorotUniform", trainable: true },
+      { name: "d_c/t0/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "d_c/t1/kernel", shape: [1000, 1000], init: "glorotUniform", trainable: true },
+      { name: "d_c/t1/bias", shape: [1000], init: "zeros", trainable: true },
+      { name: "d_c/t2/kernel", shape: [1000, 1], init: "glorotUniform", trainable: true },
+      { name: "d_c/t2/bias", shape: [1], init: "zeros", trainable: true },
+    ],
+  },
+  terms: {
+    nll_x: { formula: "−log p(x | z, c), z ~ q(z | x), c ~ q(c | x)", estimator: "exact" },
+    gan_d_d_z: { formula: "−log d_z(z ~ p(z)) − log(1 − d_z(z ~ q(z | x)))", estimator: "adversarial" },
+    gan_d_d_c: { formula: "−log d_c(c ~ p(c)) − log(1 − d_c(c ~ q(c | x)))", estimator: "adversarial" },
+    gan_g_d_z: { formula: "−log d_z(z ~ q(z | x))", estimator: "adversarial" },
+    gan_g_d_c: { formula: "−log d_c(c ~ q(c | x))", estimator: "adversarial" },
+    nll_y: { formula: "−log q(c = y | x)", estimator: "exact" },
+  },
+  phases: [
+    {
+      name: "reconstruct",
+      terms: [{ term: "nll_x", weight: 1 }],
+      updates: ["q", "p"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+    {
+      name: "discriminate",
+      terms: [
+        { term: "gan_d_d_z", weight: 1 },
+        { term: "gan_d_d_c", weight: 1 },
+      ],
+      updates: ["d_z", "d_c"],
+      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+    {
+      name: "regularize",
+      terms: [
+        { term: "gan_g_d_z", weight: 1 },
+        { term: "gan_g_d_c", weight: 1 },
+      ],
+      updates: ["q"],
+      optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "all",
+    },
+    {
+      name: "classify",
+      terms: [{ term: "nll_y", weight: 1 }],
+      updates: ["q"],
+      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
+      subset: "labelled",
+    },
+  ],
+  train: { batch: 100, epochs: 100 },
+};

@@ -1,6 +1,6 @@
-import type { IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import type { ModelDescription } from "../runtime/model.js";
+import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { describeLayer } from "../ir/describe.js";
+import { layersOf, runtimeDescription } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
 
 /**
@@ -43,21 +43,21 @@ class ModuleEmitter {
     }
     out.push(` * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.`, ` */`);
     out.push(`import * as tf from "@tensorflow/tfjs";`, `import * as rt from "aespec/runtime";`, "");
-    this.emitDescription(out);
     this.emitTypes(out);
     for (const network of this.ir.networks) this.emitNetwork(out, network);
     this.emitForward(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
-    if (this.importanceSampling()) this.emitImportanceWeights(out);
+    if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
     this.emitModel(out);
+    this.emitDescription(out);
     return `${out.join("\n")}\n`;
   }
 
   // ── description and types ──
 
   private emitDescription(out: Out): void {
-    out.push(`/** What the runtime needs to know: variables, weights, terms, phases and training defaults. */`);
-    out.push(`export const description: rt.ModelDescription = ${valueLiteral(modelDescription(this.ir))};`, "");
+    out.push("", `/** What the runtime needs to know: variables, each network's weights, terms, phases and training defaults. */`);
+    out.push(`export const description: rt.ModelDescription = ${valueLiteral(runtimeDescription(this.ir))};`);
   }
 
   private dataVariables(): IrVariable[] {
@@ -202,7 +202,7 @@ class ModuleEmitter {
 
   private emitForward(out: Out): void {
     out.push(`/** The values of one step, each computed once, on first use. */`);
-    out.push(`class Forward extends rt.Forward<${this.name}Batch> {`);
+    out.push(`class Forward extends rt.Forward<Partial<${this.name}Batch>> {`);
     for (const c of this.ir.corruptions) {
       const v = this.variable(c.variable);
       const bounds = v.support.kind === "interval" ? `{ low: ${v.support.low}, high: ${v.support.high} }` : v.support.kind === "binary" ? "{ low: 0, high: 1 }" : "undefined";
@@ -314,22 +314,10 @@ class ModuleEmitter {
     return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}]` : "";
   }
 
-  /** The VAE family (one Normal encoder of one latent with a prior density, one decoder) can be importance-sampled. */
-  private importanceSampling(): { encoder: IrNetwork; decoder: IrNetwork; latent: string; data: string } | undefined {
-    const encoders = this.ir.networks.filter((n) => n.role === "encoder");
-    const decoders = this.ir.networks.filter((n) => n.role === "decoder");
-    if (encoders.length !== 1 || decoders.length !== 1) return undefined;
-    const [encoder, decoder] = [encoders[0]!, decoders[0]!];
-    if (encoder.outputs.length !== 1 || decoder.outputs.length !== 1) return undefined;
-    const latent = encoder.outputs[0]!;
-    const prior = this.prior(latent);
-    if (encoder.distributions[0]!.distribution !== "Normal" || !prior?.density || decoder.distributions[0]!.distribution === "Deterministic") return undefined;
-    if (!decoder.inputs.includes(latent)) return undefined;
-    return { encoder, decoder, latent, data: decoder.outputs[0]! };
-  }
-
   private emitImportanceWeights(out: Out): void {
-    const { encoder, decoder, latent, data } = this.importanceSampling()!;
+    const parts = this.ir.roles.importanceSampling!;
+    const [encoder, decoder] = [this.network(parts.encoder), this.network(parts.decoder)];
+    const { latent, data } = parts;
     const d = decoder.distributions[0]!;
     const tile = (expr: string, rank: number) => `tf.tile(${expr}, [k${", 1".repeat(rank)}])`;
     const rankOf = (v: string) => this.variable(v).shape.length;
@@ -356,11 +344,11 @@ class ModuleEmitter {
     out.push(`  protected readonly termFunctions = { ${this.ir.terms.map((t) => `${literal(t.id)}: ${this.termFunction(t)}`).join(", ")} };`, "");
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
     out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, this.variable(p.variable))}`).join(", ")} };`, `  }`, "");
-    out.push(`  protected forward(batch: ${batch}, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
+    out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
-    if (this.importanceSampling()) {
+    if (this.ir.roles.importanceSampling) {
       out.push(`  /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */`);
       out.push(`  async importanceSampledNll(batch: ${batch}, k = 100): Promise<number> {`);
       out.push(`    const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))));`);
@@ -372,85 +360,76 @@ class ModuleEmitter {
     out.push(`  await rt.selectBackend(options.backend);`, `  return new ${model}(options);`, `}`);
   }
 
-  private encoders(): IrNetwork[] {
-    return this.ir.networks.filter((n) => n.role === "encoder");
-  }
-
-  private decoders(): IrNetwork[] {
-    return this.ir.networks.filter((n) => n.role === "decoder" || n.role === "generator");
+  private network(name: string): IrNetwork {
+    return this.ir.networks.find((n) => n.name === name)!;
   }
 
   private tensorRecord(names: readonly string[]): string {
     return `{ ${names.map((n) => `${literal(n)}: tf.Tensor`).join("; ")} }`;
   }
 
-  private emitEncode(out: Out): void {
-    const encoders = this.encoders();
-    if (encoders.length === 0) return;
-    const inputs = [...new Set(encoders.flatMap((e) => e.inputs))];
-    const latents = encoders.flatMap((e) => e.outputs);
-    out.push(`  /** The code of each latent: the posterior mean (Normal), the value (Deterministic) or the class probabilities (Categorical). */`);
-    out.push(`  encode(inputs: ${this.tensorRecord(inputs)}): ${this.tensorRecord(latents)} {`);
-    out.push(`    return tf.tidy(() => {`, `      const f = this.forward(inputs as ${this.name}Batch, false);`);
-    const fields = encoders.flatMap((e) => e.distributions.map((d) => {
-      const params = `f.${prefixed("out_", e.name)}()[${literal(d.variable)}]`;
-      const code = d.distribution === "Normal" ? `${params}.mu` : d.distribution === "Deterministic" ? `${params}.value` : d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
-      return `${literal(d.variable)}: ${code}`;
-    }));
-    out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
+  /** What a method returns for one output: μ of a Normal, the value, or the probabilities. */
+  private summary(code: IrCode, params: string): string {
+    const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
+    switch (code.summary) {
+      case "mean": return `${params}.mu`;
+      case "value": return `${params}.value`;
+      case "probabilities": return d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
+    }
   }
 
-  private decoderInputs(): string[] {
-    return [...new Set(this.decoders().flatMap((d) => d.inputs))];
+  /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
+  private summaryDoc(codes: readonly IrCode[]): string[] {
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of" } as const;
+    return codes.map((c) => {
+      const n = this.network(c.network);
+      const d = n.distributions.find((o) => o.variable === c.variable)!;
+      return `   * - ${commentText(c.variable)}: ${words[c.summary]} ${commentText(`${n.name}(${c.variable} | ${n.inputs.join(", ")})`)} (${d.distribution})`;
+    });
+  }
+
+  private emitEncode(out: Out): void {
+    const encode = this.ir.roles.methods.encode;
+    if (!encode) return;
+    out.push(`  /**`, `   * The code of each latent, without sampling:`, ...this.summaryDoc(encode.outputs), `   */`);
+    out.push(`  encode(inputs: ${this.tensorRecord(encode.inputs)}): ${this.tensorRecord(encode.outputs.map((c) => c.variable))} {`);
+    out.push(`    return tf.tidy(() => {`, `      const f = this.forward(inputs, false);`);
+    const fields = encode.outputs.map((c) => `${literal(c.variable)}: ${this.summary(c, `f.${prefixed("out_", c.network)}()[${literal(c.variable)}]`)}`);
+    out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
   }
 
   private emitDecode(out: Out): void {
-    const decoders = this.decoders();
-    if (decoders.length === 0) return;
-    const inputs = this.decoderInputs();
-    const outputs = decoders.flatMap((d) => d.outputs);
-    out.push(`  /** The mean of each likelihood given its inputs: probabilities for Bernoulli, μ for Normal, the output itself for a generator. */`);
-    out.push(`  decode(inputs: ${this.tensorRecord(inputs)}): ${this.tensorRecord(outputs)} {`);
-    out.push(`    return tf.tidy(() => {`, `      const f = this.forward(inputs as unknown as ${this.name}Batch, false);`);
-    const fields = decoders.flatMap((n) => {
+    const { decode, reconstruct } = this.ir.roles.methods;
+    if (!decode) return;
+    const outputs = decode.outputs.map((c) => c.variable);
+    out.push(`  /**`, `   * The mean of each likelihood given its inputs, without sampling:`, ...this.summaryDoc(decode.outputs), `   */`);
+    out.push(`  decode(inputs: ${this.tensorRecord(decode.inputs)}): ${this.tensorRecord(outputs)} {`);
+    out.push(`    return tf.tidy(() => {`, `      const f = this.forward({}, false);`);
+    const fields = decode.outputs.map((c) => {
+      const n = this.network(c.network);
       const input = n.inputs.length === 1 ? `inputs[${literal(n.inputs[0]!)}]` : `rt.concatInputs([${n.inputs.map((v) => `inputs[${literal(v)}]`).join(", ")}])`;
-      return n.distributions.map((d) => {
-        const params = `${this.networkFunction(n)}(f, ${input})[${literal(d.variable)}]`;
-        const mean = d.distribution === "Normal" ? `${params}.mu` : d.distribution === "Deterministic" ? `${params}.value` : d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
-        return `${literal(d.variable)}: ${mean}`;
-      });
+      return `${literal(c.variable)}: ${this.summary(c, `${this.networkFunction(n)}(f, ${input})[${literal(c.variable)}]`)}`;
     });
     out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
-    const encoders = this.encoders();
-    const encodable = encoders.length > 0 && inputs.every((v) => this.variable(v).role === "data" || encoders.some((e) => e.outputs.includes(v)));
-    if (!encodable) return;
-    const encoderInputs = [...new Set(encoders.flatMap((e) => e.inputs))];
-    const all = [...new Set([...encoderInputs, ...inputs.filter((v) => this.variable(v).role === "data")])];
-    out.push(`  /** Encodes, then decodes the codes (with the same conditioning data). */`);
-    out.push(`  reconstruct(inputs: ${this.tensorRecord(all)}): ${this.tensorRecord(outputs)} {`);
+    if (!reconstruct) return;
+    out.push(`  /** Encodes ${commentText(this.ir.roles.methods.encode!.inputs.join(", "))}, then decodes the codes (with the same conditioning data). */`);
+    out.push(`  reconstruct(inputs: ${this.tensorRecord(reconstruct.inputs)}): ${this.tensorRecord(outputs)} {`);
     out.push(`    const codes = this.encode(inputs);`, `    try {`, `      return this.decode({ ...inputs, ...codes });`, `    } finally {`, `      tf.dispose(Object.values(codes));`, `    }`, `  }`, "");
   }
 
-  /** The onehot variable a `label` fixes when sampling: a decoder's onehot data input, or a onehot latent. */
-  private labelVariable(): IrVariable | undefined {
-    return this.decoderInputs().map((v) => this.variable(v)).find((v) => v.type === "onehot");
-  }
-
   private emitSample(out: Out): void {
-    const decoders = this.decoders();
-    if (decoders.length === 0) return;
-    const inputs = this.decoderInputs();
-    const label = this.labelVariable();
-    const missing = inputs.filter((v) => v !== label?.name && !this.prior(v));
-    if (missing.length > 0) return; // e.g. an autoencoder without a prior cannot sample
-    const outputs = decoders.flatMap((d) => d.outputs);
-    out.push(`  /**`, `   * Draws n examples: each latent from its prior, then the decoders' means.`);
+    const { decode, sample } = this.ir.roles.methods;
+    if (!decode || !sample) return;
+    const label = this.ir.roles.label ? this.variable(this.ir.roles.label) : undefined;
+    const outputs = decode.outputs.map((c) => c.variable);
+    const priors = sample.latents.map((v) => `${v} ~ ${this.prior(v)!.name}(${v}${this.prior(v)!.given.length > 0 ? ` | ${this.prior(v)!.given.join(", ")}` : ""})`);
+    out.push(`  /**`, `   * Draws n examples: ${commentText(priors.join(", "))}, then the means of ${commentText(outputs.join(", "))}.`);
     if (label) out.push(`   * \`label\` fixes the class of ${commentText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
     out.push(`   */`);
     out.push(`  sample(n: number${label ? ", options: { label?: number | readonly number[] } = {}" : ""}): ${this.tensorRecord(outputs)} {`);
     out.push(`    const inputs = tf.tidy(() => {`);
     if (label) out.push(`      const label = rt.oneHotLabels(options.label, n, ${label.size}, this.random);`);
-    const fields = inputs.map((v) => {
+    const fields = decode.inputs.map((v) => {
       if (label && v === label.name) return `${literal(v)}: label`;
       const prior = this.prior(v)!;
       return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
@@ -458,29 +437,6 @@ class ModuleEmitter {
     out.push(`      return { ${fields.join(", ")} };`, `    });`);
     out.push(`    try {`, `      return this.decode(inputs);`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
   }
-}
-
-/** The runtime's view of a model (rt.ModelDescription): what the generated module exports as `description`. */
-export function modelDescription(ir: ModelIR): ModelDescription {
-  const negativeElbo = ir.objective.kind === "elbo" ? ir.terms.filter((t) => t.kind === "nll" || t.kind === "kl").map((t) => t.id) : undefined;
-  return {
-    name: ir.model,
-    variables: Object.fromEntries(ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
-    weights: ir.networks.flatMap((n) => layersOf(n).flatMap((l) => l.weights.map((w) => ({
-      name: w.name,
-      shape: w.shape,
-      init: w.name.endsWith("/kernel") ? ("glorotUniform" as const) : w.name.endsWith("/gamma") || w.name.endsWith("/movingVariance") ? ("ones" as const) : ("zeros" as const),
-      trainable: w.trainable,
-    })))),
-    terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
-    phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, parameters: p.parameters, optimizer: p.optimizer, subset: p.subset })),
-    train: ir.train,
-    ...(negativeElbo ? { negativeElbo } : {}),
-  };
-}
-
-function layersOf(network: IrNetwork): IrLayer[] {
-  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
 }
 
 function capitalize(s: string): string {

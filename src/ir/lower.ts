@@ -1,11 +1,17 @@
-import { activations } from "../check/builtins.js";
+import { isActivation } from "../language/vocabulary.js";
 import { termDependencies, upstream } from "../check/dependencies.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } from "../check/model.js";
 import type { IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { irVersion } from "./types.js";
+import { type IrParts, modelRoles } from "./roles.js";
 
 /** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
 export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
+  const parts = lowerParts(model, sourceName);
+  return { ...parts, roles: modelRoles(parts) };
+}
+
+function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   const networks = model.networks.map(lowerNetwork);
   const weightsOf = (name: string) => {
     const network = networks.find((n) => n.name === name)!;
@@ -28,12 +34,12 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
       name: p.declaration.signature.name.name,
       variable: p.variable,
       given: [...p.given],
-      distribution: p.distribution as ModelIR["priors"][number]["distribution"],
+      distribution: p.distribution,
       parameters: { ...p.parameters },
       density: p.density,
     })),
     networks,
-    corruptions: model.corruptions.map((c) => ({ variable: c.variable, kind: c.kind as "masking", parameters: { ...(c.parameters as Record<string, number>) } })),
+    corruptions: model.corruptions.map((c) => ({ variable: c.variable, kind: c.kind, parameters: { ...c.parameters } })),
     objective: { kind: model.objective.kind, parameters: { ...model.objective.parameters } },
     terms: model.terms.map((t) => lowerTerm(model, t)),
     phases: model.phases.map((p) => ({
@@ -41,7 +47,7 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
       terms: p.terms.map((t) => ({ ...t })),
       updates: [...p.updates],
       parameters: p.updates.flatMap(weightsOf),
-      optimizer: { kind: p.optimizer.kind as "adam", parameters: { ...p.optimizer.parameters } },
+      optimizer: { kind: p.optimizer.kind, parameters: { ...p.optimizer.parameters } },
       subset: p.subset,
     })),
     train: { ...model.train },
@@ -58,12 +64,12 @@ function lowerNetwork(network: NetworkInfo): IrNetwork {
     trunk: network.trunk.map((l, i) => lowerLayer(network.name, `t${i}`, l)),
     heads: network.heads.map((h) => ({
       name: h.name,
-      layers: h.layers.map((l, i) => lowerLayer(network.name, h.layers.length === 1 ? `h_${h.name}` : `h_${h.name}_${i}`, l)),
+      layers: h.layers.map((l, i) => lowerLayer(network.name, h.layers.length === 1 ? headId(network, h.name) : `${headId(network, h.name)}.${i}`, l)),
       outputShape: [...h.outputShape],
     })),
     distributions: network.distributions.map((o) => ({
       variable: o.variable,
-      distribution: o.distribution as "Normal",
+      distribution: o.distribution,
       parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, "head" in v ? { head: v.head } : { trunk: true as const }])),
       reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic",
       feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
@@ -72,12 +78,23 @@ function lowerNetwork(network: NetworkInfo): IrNetwork {
   };
 }
 
+/**
+ * Head layers are named by what they compute, `variable.parameter` (`z.mu`, `c.logits`),
+ * whether the head was written as `mu: dense(20)` or inline as `c: Categorical(logits = ...)`.
+ */
+function headId(network: NetworkInfo, head: string): string {
+  for (const d of network.distributions) {
+    const parameter = Object.entries(d.parameters).find(([, source]) => "head" in source && source.head === head)?.[0];
+    if (parameter) return `${d.variable}.${parameter}`;
+  }
+  return head.includes(".") ? head : `head.${head}`;
+}
+
 function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
-  const isActivation = (activations as readonly string[]).includes(layer.kind);
   const args = Object.fromEntries(Object.entries(layer.arguments).filter(([k]) => k !== "activation").map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IrLayer["arguments"];
   return {
     id,
-    kind: isActivation ? "activation" : (layer.kind as IrLayer["kind"]),
+    kind: isActivation(layer.kind) ? "activation" : layer.kind,
     activation: layer.activation,
     arguments: args,
     inputShape: [...layer.inputShape],
@@ -87,8 +104,11 @@ function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
   };
 }
 
+/** Keras's defaults: Glorot-uniform kernels, zero biases and shifts, unit scales; moving statistics start at N(0, 1). */
+const initialiser: Record<string, IrWeight["init"]> = { kernel: "glorotUniform", bias: "zeros", gamma: "ones", beta: "zeros", movingMean: "zeros", movingVariance: "ones" };
+
 function layerWeights(prefix: string, layer: LayerInfo): IrWeight[] {
-  const w = (name: string, shape: number[], trainable = true): IrWeight => ({ name: `${prefix}/${name}`, shape, trainable });
+  const w = (name: string, shape: number[], trainable = true): IrWeight => ({ name: `${prefix}/${name}`, shape, trainable, init: initialiser[name]! });
   const inChannels = layer.inputShape[layer.inputShape.length - 1]!;
   const out = layer.outputShape[layer.outputShape.length - 1]!;
   const k = layer.arguments.kernel as number;

@@ -28,7 +28,7 @@ const support = {
   ],
 };
 
-const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" } });
+const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones"] } });
 
 const layer = closed({
   id: { type: "string", pattern: "^[A-Za-z0-9_.]+$" },
@@ -92,11 +92,35 @@ const term = {
   ],
 };
 
+const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities"] } });
+const codes = { type: "array", items: code, minItems: 1 };
+
+const roles = closed(
+  {
+    negativeElbo: { type: "array", items: { type: "string" }, minItems: 1 },
+    importanceSampling: closed({ encoder: name, decoder: name, latent: name, data: name }),
+    label: name,
+    classifier: closed({ term: { type: "string" }, network: name, variable: name, target: name }),
+    planarLatent: closed({ latent: name, decoder: name, encoder: name }),
+    image: closed({ variable: name, height: size, width: size }),
+    methods: closed(
+      {
+        encode: closed({ inputs: names, outputs: codes }),
+        decode: closed({ inputs: names, outputs: codes }),
+        reconstruct: closed({ inputs: names }),
+        sample: closed({ latents: names }),
+      },
+      [],
+    ),
+  },
+  ["methods"],
+);
+
 export const irSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "aespec model IR",
   ...closed({
-    irVersion: { const: 1 },
+    irVersion: { const: 2 },
     model: name,
     source: { type: "string" },
     variables: {
@@ -134,5 +158,6 @@ export const irSchema = {
       }),
     },
     train: closed({ batch: size, epochs: size, clipNorm: { type: "number", exclusiveMinimum: 0 } }, ["batch", "epochs"]),
+    roles,
   }),
 } as const;

@@ -5,7 +5,9 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
-export const irVersion = 1;
+import type { Activation, CorruptionKind, DistributionName, LayerKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
+
+export const irVersion = 2;
 
 export type IrSupport =
   | { kind: "real" }
@@ -16,7 +18,7 @@ export type IrSupport =
 export interface IrVariable {
   name: string;
   role: "data" | "latent";
-  type: "real" | "binary" | "onehot";
+  type: VariableType;
   shape: number[];
   size: number;
   support: IrSupport;
@@ -28,7 +30,7 @@ export interface IrPrior {
   name: string;
   variable: string;
   given: string[];
-  distribution: "Normal" | "Uniform" | "Categorical" | "MixtureOfGaussians" | "SwissRoll";
+  distribution: PriorName;
   parameters: Record<string, number | string>;
   /** log p(z) can be evaluated (ELBO, IWAE); every prior can be sampled. */
   density: boolean;
@@ -40,13 +42,16 @@ export interface IrWeight {
   shape: number[];
   /** False for state that is saved but not optimised (batch-norm moving statistics). */
   trainable: boolean;
+  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances. */
+  init: "glorotUniform" | "zeros" | "ones";
 }
 
 export interface IrLayer {
   /** Unique within its network: `t0`, `t1`… for the trunk, `h_mu`, `h_c.logits` for heads. */
   id: string;
-  kind: "dense" | "conv2d" | "conv2dTranspose" | "reshape" | "flatten" | "dropout" | "batchNorm" | "activation";
-  activation: "linear" | "relu" | "leakyRelu" | "elu" | "sigmoid" | "tanh" | "softplus";
+  /** Activation layers (`relu` written as a layer) are all of kind `activation`. */
+  kind: Exclude<LayerKind, Activation> | "activation";
+  activation: Activation;
   arguments: Record<string, number | string | number[]>;
   inputShape: number[];
   outputShape: number[];
@@ -64,7 +69,7 @@ export type IrParameterSource = { head: string } | { trunk: true };
 
 export interface IrNetworkOutput {
   variable: string;
-  distribution: "Normal" | "Bernoulli" | "Categorical" | "Deterministic";
+  distribution: DistributionName;
   parameters: Record<string, IrParameterSource>;
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
@@ -91,7 +96,7 @@ export interface IrNetwork {
 
 export interface IrCorruption {
   variable: string;
-  kind: "gaussianNoise" | "saltPepper" | "masking";
+  kind: CorruptionKind;
   parameters: Record<string, number>;
 }
 
@@ -121,7 +126,7 @@ export type IrTerm = IrTermBase &
   );
 
 export interface IrOptimizer {
-  kind: "adam" | "sgd" | "rmsprop";
+  kind: OptimizerKind;
   parameters: Record<string, number>;
 }
 
@@ -143,8 +148,53 @@ export interface ModelIR {
   priors: IrPrior[];
   networks: IrNetwork[];
   corruptions: IrCorruption[];
-  objective: { kind: "reconstruction" | "elbo" | "iwae" | "gan" | "aae" | "phases"; parameters: Record<string, number | string> };
+  objective: { kind: ObjectiveName | "phases"; parameters: Record<string, number | string> };
   terms: IrTerm[];
   phases: IrPhase[];
   train: { batch: number; epochs: number; clipNorm?: number };
+  roles: IrRoles;
+}
+
+/**
+ * The parts a tool asks about by role, decided once in lowering so that no backend,
+ * trainer, figure or metric has to recognise a model's shape again. Absent when the
+ * model has no such part.
+ */
+export interface IrRoles {
+  /** The terms whose sum is −ELBO (β = 1), for a model trained on a variational bound. */
+  negativeElbo?: string[];
+  /**
+   * log p(x) can be importance-sampled: one Normal encoder of one latent with a prior
+   * density, and one decoder of the data reading that latent (the VAE family).
+   */
+  importanceSampling?: { encoder: string; decoder: string; latent: string; data: string };
+  /** The onehot variable that `sample(n, { label })` fixes: a decoder's onehot input without a prior of its own. */
+  label?: string;
+  /** An encoder's Categorical output scored against onehot data: its test error is a metric. */
+  classifier?: { term: string; network: string; variable: string; target: string };
+  /** A 2-D real latent that an encoder produces and a decoder reads alone: its plane can be drawn. */
+  planarLatent?: { latent: string; decoder: string; encoder: string };
+  /** The data variable drawn as greyscale pictures (its size is height × width). */
+  image?: { variable: string; height: number; width: number };
+  /** The model's public methods and what each reads and returns (what every backend emits). */
+  methods: IrMethods;
+}
+
+export interface IrMethods {
+  /** Each latent's code from the encoders' inputs. */
+  encode?: { inputs: string[]; outputs: IrCode[] };
+  /** Each decoder's mean from its inputs. */
+  decode?: { inputs: string[]; outputs: IrCode[] };
+  /** encode, then decode the codes; reads the encoders' inputs and the decoders' data inputs. */
+  reconstruct?: { inputs: string[] };
+  /** n draws: the decoders' latent inputs from their priors, the label (if any) fixed or uniform. */
+  sample?: { latents: string[] };
+}
+
+/** What a method returns for one variable, and from which network. */
+export interface IrCode {
+  variable: string;
+  network: string;
+  /** The posterior mean (Normal), the value (Deterministic), or the probabilities (Categorical, Bernoulli). */
+  summary: "mean" | "value" | "probabilities";
 }

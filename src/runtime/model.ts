@@ -17,22 +17,37 @@ export interface VariableDescription {
   readonly labelled?: number;
 }
 
-/** What a generated module tells the runtime about its model (a subset of the IR). */
+/** One training phase as the runtime sees it: weighted terms, the networks it updates, its optimizer. */
+export interface PhaseDescription {
+  readonly name: string;
+  readonly terms: readonly { readonly term: string; readonly weight: number }[];
+  /** The networks whose trainable weights this phase's optimizer updates, and only those. */
+  readonly updates: readonly string[];
+  readonly optimizer: { readonly kind: "adam" | "sgd" | "rmsprop"; readonly parameters: Readonly<Record<string, number>> };
+  readonly subset: "all" | "labelled";
+}
+
+/** What a generated module tells the runtime about its model: the IR's projection (`runtimeDescription`). */
 export interface ModelDescription {
   readonly name: string;
   readonly variables: Readonly<Record<string, VariableDescription>>;
-  readonly weights: readonly WeightSpec[];
+  /** Each network's weights in order, by network name: the names checkpoints use. */
+  readonly networks: Readonly<Record<string, readonly WeightSpec[]>>;
   readonly terms: Readonly<Record<string, { readonly formula: string; readonly estimator: string }>>;
-  readonly phases: readonly {
-    readonly name: string;
-    readonly terms: readonly { readonly term: string; readonly weight: number }[];
-    readonly parameters: readonly string[];
-    readonly optimizer: { readonly kind: "adam" | "sgd" | "rmsprop"; readonly parameters: Readonly<Record<string, number>> };
-    readonly subset: "all" | "labelled";
-  }[];
+  readonly phases: readonly PhaseDescription[];
   readonly train: { readonly batch: number; readonly epochs: number; readonly clipNorm?: number };
   /** The terms whose sum is −ELBO (β = 1), for models with a variational bound. */
   readonly negativeElbo?: readonly string[];
+}
+
+/** Every weight of the model, network by network. */
+export function modelWeights(description: ModelDescription): WeightSpec[] {
+  return Object.values(description.networks).flat();
+}
+
+/** The weights a phase updates, in order: its networks' trainable weights. */
+export function phaseParameters(description: ModelDescription, phase: PhaseDescription): string[] {
+  return phase.updates.flatMap((n) => description.networks[n]!.filter((w) => w.trainable).map((w) => w.name));
 }
 
 /** Every data variable's name, in declaration order. */
@@ -101,6 +116,30 @@ export class Forward<B extends Batch = Batch> {
 
 export type TermFunction<F> = (f: F) => tf.Scalar;
 
+/** The rows one replica trains on in a step, and their share of the whole batch (1 on one thread). */
+export interface StepRows {
+  readonly rows: Int32Array;
+  readonly share: number;
+  /** Rows for the phases `on labelled`, when the model has such phases. */
+  readonly labelledRows?: Int32Array;
+  readonly labelledShare?: number;
+}
+
+/**
+ * Where a step's gradients go before they are applied. On one thread there is no exchange;
+ * data-parallel training (src/node/parallel.ts) plugs one in that hands the other replicas
+ * their rows and sums every replica's gradients, so the phase loop itself exists once.
+ */
+export interface GradientExchange {
+  /** Called once per step with the batch's rows: starts the other replicas, returns this replica's part. */
+  begin(rows: Int32Array, labelledRows: Int32Array | undefined): StepRows;
+  /**
+   * Phase `index`'s gradients of this replica's share-scaled loss (in the phase's weight
+   * order) and its term values; returns the batch's gradients and term values.
+   */
+  reduce(index: number, grads: tf.Tensor[], terms: TermValues): Promise<{ grads: tf.Tensor[]; terms: Record<string, number> }>;
+}
+
 export interface FitOptions {
   readonly epochs?: number;
   readonly batchSize?: number;
@@ -108,18 +147,15 @@ export interface FitOptions {
   readonly onStep?: (step: number, terms: Record<string, number>) => void | Promise<void>;
   /** Called after every epoch with the mean of each term over the epoch. */
   readonly onEpochEnd?: (epoch: number, terms: Record<string, number>) => void | Promise<void>;
-  /**
-   * Replaces the training step on each batch's rows (`labelledRows` for phases `on
-   * labelled`); data-parallel training hands the rows to its replicas this way.
-   */
-  readonly step?: (rows: Int32Array, labelledRows: Int32Array | undefined) => Promise<Record<string, number>>;
+  /** Data-parallel training: how gradients are exchanged between replicas. */
+  readonly exchange?: GradientExchange;
   /** The first epoch to run (for resuming); epochs are counted from 0. */
   readonly initialEpoch?: number;
   /** Asked after every step; returning true ends training there (e.g. on Ctrl-C). */
   readonly shouldStop?: () => boolean;
 }
 
-function createOptimizer(spec: ModelDescription["phases"][number]["optimizer"]): tf.Optimizer {
+function createOptimizer(spec: PhaseDescription["optimizer"]): tf.Optimizer {
   const p = spec.parameters;
   switch (spec.kind) {
     case "adam": return new FusedAdam(p.lr ?? 0.001, p.beta1 ?? 0.9, p.beta2 ?? 0.999, p.epsilon); // tf.train.adam's defaults
@@ -132,7 +168,7 @@ function createOptimizer(spec: ModelDescription["phases"][number]["optimizer"]):
  * The part of every generated model that does not depend on its maths: weights,
  * optimizers (one per phase), the phase loop, fitting, evaluation, save and load.
  */
-export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
+export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<B>>> {
   readonly random: Random;
   readonly weights: Weights;
   protected readonly priors: Readonly<Record<string, Prior>>;
@@ -141,18 +177,18 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
 
   protected constructor(readonly description: ModelDescription, options: ModelOptions = {}) {
     this.random = new Random(options.seed ?? 1);
-    this.weights = new Weights(description.weights, this.random);
+    this.weights = new Weights(modelWeights(description), this.random);
     this.priors = this.createPriors();
     this.phases = description.phases.map((p) => ({
       name: p.name,
-      variables: this.weights.select(p.parameters),
+      variables: this.weights.select(phaseParameters(description, p)),
       optimizer: createOptimizer(p.optimizer),
       subset: p.subset,
     }));
   }
 
   protected abstract createPriors(): Record<string, Prior>;
-  protected abstract forward(batch: B, training: boolean): F;
+  protected abstract forward(batch: Partial<B>, training: boolean): F;
   protected abstract readonly termFunctions: Readonly<Record<string, TermFunction<F>>>;
 
   /** Data variables a training batch carries, and those only labelled batches carry. */
@@ -164,23 +200,21 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
   async trainPhase(name: string, batch: B): Promise<Record<string, number>> {
     const index = this.description.phases.findIndex((p) => p.name === name);
     if (index < 0) throw new Error(`model ${this.description.name} has no phase ${JSON.stringify(name)}`);
-    return readScalars(this.runPhaseAt(index, batch));
+    const { grads, terms, updates } = this.phaseGradients(index, batch, 1);
+    this.applyPhase(index, grads, updates);
+    return readScalars(terms);
   }
 
-  private runPhaseAt(index: number, input: B): TermValues {
-    const { grads, terms, updates } = this.phaseGradientsByVariable(index, input);
-    applyPhaseGradients(this.phases[index]!, grads, this.description.train.clipNorm);
-    for (const { target, value } of updates) {
-      target.assign(value);
-      value.dispose();
-    }
-    return terms;
-  }
-
-  private phaseGradientsByVariable(index: number, input: B, scale = 1): { grads: tf.NamedTensorMap; terms: TermValues; updates: MovingUpdate[] } {
+  /**
+   * Phase `index`'s gradients on a batch, in the order of its weights, and its term values;
+   * nothing is updated. `scale` multiplies the loss (not the terms): a replica passes its
+   * share of the batch, so the replicas' gradients sum to the full batch's.
+   */
+  private phaseGradients(index: number, input: Partial<B>, scale: number): { grads: tf.Tensor[]; terms: TermValues; updates: MovingUpdate[] } {
     const spec = this.description.phases[index]!;
+    const phase = this.phases[index]!;
     let updates: MovingUpdate[] = [];
-    const { grads, terms } = phaseGradients(this.phases[index]!, () => {
+    const { grads, terms } = phaseGradients(phase, () => {
       const f = this.forward(input, true);
       const terms: TermValues = {};
       let total: tf.Scalar | undefined;
@@ -193,50 +227,65 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
       updates = f.movingUpdates;
       return { total: (scale === 1 ? total : tf.mul(total!, scale)) as tf.Scalar, terms };
     });
-    return { grads, terms, updates };
+    return { grads: phase.variables.map((v) => grads[v.name]!), terms, updates };
   }
 
-  /**
-   * Data-parallel training, part one: phase `index`'s gradients on a batch, in the order of
-   * its weights (`description.phases[index].parameters`), and its term values; nothing is
-   * updated. `scale` multiplies the loss (not the terms): a replica passes its share of
-   * the batch, so the replicas' gradients sum to the full batch's. The caller sums them
-   * across replicas and calls `applyGradients`.
-   */
-  phaseGradients(index: number, input: B, scale = 1): { grads: tf.Tensor[]; terms: TermValues } {
-    const { grads, terms, updates } = this.phaseGradientsByVariable(index, input, scale);
-    if (updates.length > 0) {
-      tf.dispose([...Object.values(grads), ...Object.values(terms), ...updates.map((u) => u.value)]);
-      throw new Error("data-parallel training does not support layers with moving statistics (batchNorm): each replica would keep its own");
-    }
-    return { grads: this.phases[index]!.variables.map((v) => grads[v.name]!), terms };
-  }
-
-  /** Data-parallel training, part two: one update of phase `index` from (averaged) gradients in `phaseGradients` order; disposes them. */
-  applyGradients(index: number, grads: readonly tf.Tensor[]): void {
+  /** One optimizer update of phase `index` from gradients in its weight order (disposed), then its batch-norm moving averages. */
+  private applyPhase(index: number, grads: readonly tf.Tensor[], updates: readonly MovingUpdate[]): void {
     const phase = this.phases[index]!;
     if (grads.length !== phase.variables.length) throw new Error(`phase ${phase.name} has ${phase.variables.length} weights, but ${grads.length} gradients were given`);
     applyPhaseGradients(phase, Object.fromEntries(phase.variables.map((v, i) => [v.name, grads[i]!])), this.description.train.clipNorm);
+    for (const { target, value } of updates) {
+      target.assign(value);
+      value.dispose();
+    }
   }
 
   /**
    * One training step: every phase in order, each minimising its weighted terms over
    * exactly its own weights with its own optimizer. `labelled` feeds the phases that run
-   * `on labelled`. Resolves to each term's value (nats per example).
+   * `on labelled`. With an exchange, this replica's loss is scaled by its share and the
+   * gradients applied are the sum over replicas. Resolves to each term's value (nats per example).
    */
-  async trainStep(batch: B, labelled?: B): Promise<Record<string, number>> {
-    const values: TermValues = {};
+  async trainStep(batch: B, labelled?: B, replica?: { exchange: GradientExchange; share: number; labelledShare?: number }): Promise<Record<string, number>> {
+    const kept: TermValues = {};
+    const exchanged: Record<string, number> = {};
     this.steps++;
     for (const [index, spec] of this.description.phases.entries()) {
-      const input = spec.subset === "labelled" ? labelled : batch;
+      const onLabelled = spec.subset === "labelled";
+      const input = onLabelled ? labelled : batch;
       if (!input) throw new Error(`phase ${spec.name} runs on labelled examples: pass a labelled batch to trainStep`);
-      const kept = this.runPhaseAt(index, input);
-      for (const [id, value] of Object.entries(kept)) {
-        if (values[id]) value.dispose();
-        else values[id] = value;
+      const share = replica ? (onLabelled ? replica.labelledShare! : replica.share) : 1;
+      const { grads, terms, updates } = this.phaseGradients(index, input, share);
+      if (!replica) {
+        this.applyPhase(index, grads, updates);
+        for (const [id, value] of Object.entries(terms)) {
+          if (kept[id]) value.dispose();
+          else kept[id] = value;
+        }
+        continue;
       }
+      if (updates.length > 0) {
+        tf.dispose([...grads, ...Object.values(terms), ...updates.map((u) => u.value)]);
+        throw new Error("data-parallel training does not support layers with moving statistics (batchNorm): each replica would keep its own");
+      }
+      const reduced = await replica.exchange.reduce(index, grads, terms);
+      this.applyPhase(index, reduced.grads, []);
+      for (const [id, value] of Object.entries(reduced.terms)) exchanged[id] ??= value;
     }
-    return readScalars(values);
+    return replica ? exchanged : readScalars(kept);
+  }
+
+  /** One step on rows of a data set: their batches (labelled rows too, for phases `on labelled`), then `trainStep`. */
+  async trainOnRows(data: Dataset, part: StepRows, exchange?: GradientExchange): Promise<Record<string, number>> {
+    const batch = makeBatch(data, this.shapes(), this.batchVariables("all"), part.rows) as B;
+    const labelled = part.labelledRows ? (makeBatch(data, this.shapes(), this.batchVariables("labelled"), part.labelledRows) as B) : undefined;
+    try {
+      return await this.trainStep(batch, labelled, exchange ? { exchange, share: part.share, ...(part.labelledShare !== undefined ? { labelledShare: part.labelledShare } : {}) } : undefined);
+    } finally {
+      tf.dispose(Object.values(batch));
+      if (labelled) tf.dispose(Object.values(labelled));
+    }
   }
 
   /** Every named term of the loss graph on one batch, without updating anything. */
@@ -258,7 +307,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
     return numbers;
   }
 
-  /** Trains on an in-memory data set; resolves to the mean of each term per epoch. */
+  /** Trains on an in-memory data set, epoch by epoch; resolves to the mean of each term per epoch. */
   async fit(data: Dataset, options: FitOptions = {}): Promise<Record<string, number>[]> {
     const epochs = options.epochs ?? this.description.train.epochs;
     const batchSize = options.batchSize ?? this.description.train.batch;
@@ -266,15 +315,17 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
     const labelledNames = this.batchVariables("labelled");
     const needsLabelled = this.description.phases.some((p) => p.subset === "labelled");
     validateDataset(data, this.shapes(), needsLabelled ? labelledNames : names);
-    const sampler = needsLabelled ? new SubsetSampler(data.labelled ?? new Int32Array(0), this.random) : undefined;
     const history: Record<string, number>[] = [];
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
+      // A fresh sampler each epoch: an epoch's batches depend only on the random stream at its start (exact resume).
+      const sampler = needsLabelled ? new SubsetSampler(data.labelled ?? new Int32Array(0), this.random) : undefined;
       const sums: Record<string, number> = {};
       let seen = 0;
       for (const rows of epochBatches(data.size, batchSize, this.random)) {
         if (options.shouldStop?.()) return history;
         const labelledRows = sampler?.next(batchSize);
-        const terms = options.step ? await options.step(rows, labelledRows) : await this.stepOnRows(data, rows, labelledRows);
+        const part = options.exchange ? options.exchange.begin(rows, labelledRows) : { rows, share: 1, ...(labelledRows ? { labelledRows, labelledShare: 1 } : {}) };
+        const terms = await this.trainOnRows(data, part, options.exchange);
         checkFinite(terms, this.steps);
         for (const [id, v] of Object.entries(terms)) sums[id] = (sums[id] ?? 0) + v * rows.length;
         seen += rows.length;
@@ -288,17 +339,6 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
       await options.onEpochEnd?.(epoch, means);
     }
     return history;
-  }
-
-  private async stepOnRows(data: Dataset, rows: Int32Array, labelledRows: Int32Array | undefined): Promise<Record<string, number>> {
-    const batch = makeBatch(data, this.shapes(), this.batchVariables("all"), rows) as B;
-    const labelled = labelledRows ? (makeBatch(data, this.shapes(), this.batchVariables("labelled"), labelledRows) as B) : undefined;
-    try {
-      return await this.trainStep(batch, labelled);
-    } finally {
-      tf.dispose(Object.values(batch));
-      if (labelled) tf.dispose(Object.values(labelled));
-    }
   }
 
   /** The mean of every term over a data set (and −ELBO where the model has one), without training. */
@@ -329,7 +369,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<B>> {
   }
 
   private savedInfo(): SavedModelInfo {
-    return { format: "aespec", model: this.description.name, layout: layoutFingerprint(this.description.weights) };
+    return { format: "aespec", model: this.description.name, layout: layoutFingerprint(modelWeights(this.description)) };
   }
 
   /**

@@ -10,17 +10,6 @@ export interface Phase {
 
 export type TermValues = Record<string, tf.Scalar>;
 
-/**
- * Runs one phase: gradients of its loss with respect to its own variables only (so no
- * other network moves), optionally clipped to a global norm, then one optimizer update.
- * Returns the phase's term values, kept for the caller to read and dispose.
- */
-export function runPhase(phase: Phase, loss: () => { total: tf.Scalar; terms: TermValues }, clipNorm?: number): TermValues {
-  const { grads, terms } = phaseGradients(phase, loss);
-  applyPhaseGradients(phase, grads, clipNorm);
-  return terms;
-}
-
 /** The gradients of a phase's loss with respect to its variables, and its term values (kept). */
 export function phaseGradients(phase: Phase, loss: () => { total: tf.Scalar; terms: TermValues }): { grads: tf.NamedTensorMap; terms: TermValues } {
   const kept: TermValues = {};

@@ -96,10 +96,19 @@ export function artifactsManifest(artifacts: tf.io.ModelArtifacts, weightsPath: 
   };
 }
 
+/** aec 0.1's name for a head layer's weights: `network/h_head/kind`. */
+const legacyHeadName = /^[^/]+\/h_[^/]+\/(kernel|bias|gamma|beta|movingMean|movingVariance)$/;
+
 /** Assigns saved weights, refusing any mismatch of model, names or shapes with a clear message. */
 export function assignFromArtifacts(weights: Weights, info: SavedModelInfo, artifacts: tf.io.ModelArtifacts): void {
   const saved = artifacts.modelTopology as Partial<SavedModelInfo> | undefined;
   if (!saved || saved.format !== "aespec") throw new Error("these are not aespec weights (model.json has no aespec header)");
+  if (saved.model === info.model && saved.layout !== info.layout && artifacts.weightSpecs?.some((w) => legacyHeadName.test(w.name))) {
+    throw new Error(
+      `these weights of model ${JSON.stringify(info.model)} were saved by aec 0.1, which named head weights after the head (\`q/h_mu/kernel\`); ` +
+        "this module names them after what they compute (`q/z.mu/kernel`), so they are refused rather than guessed: train the model again with this version",
+    );
+  }
   if (saved.model !== info.model || saved.layout !== info.layout) {
     throw new Error(`these weights belong to model ${JSON.stringify(saved.model)} (layout ${saved.layout}), not ${JSON.stringify(info.model)} (layout ${info.layout})`);
   }

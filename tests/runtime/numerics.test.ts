@@ -177,10 +177,11 @@ describe("the phase trainer", () => {
   it("clips a phase's gradients to clipNorm before the optimizer step", async () => {
     const w = tf.variable(tf.tensor1d([0, 0]));
     const phase = { name: "p", variables: [w], optimizer: tf.train.sgd(1), subset: "all" as const };
-    const kept = rt.runPhase(phase, () => {
+    const { grads, terms: kept } = rt.phaseGradients(phase, () => {
       const total = tf.sum(tf.mul(w, tf.tensor1d([300, 400]))) as tf.Scalar;
       return { total, terms: { t: total } };
-    }, 1);
+    });
+    rt.applyPhaseGradients(phase, grads, 1);
     // The gradient (300, 400) has norm 500; clipped to norm 1, one SGD step of lr 1 moves w by (−0.6, −0.8).
     expect(await values(w.clone())).toEqual([expect.closeTo(-0.6, 5), expect.closeTo(-0.8, 5)]);
     tf.dispose(Object.values(kept));

@@ -1,17 +1,17 @@
-// The gradient sum of data-parallel training (src/train/exchange.ts), with every replica's
+// The gradient sum of data-parallel training (src/runner/exchange.ts), with every replica's
 // slot written in this one thread: the sum must be the float32 sum in rank order for every
 // rank, on the wasm heap (SIMD kernel) and with TF.js ops (cpu) alike.
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { selectBackend } from "../../src/runtime/index.js";
-import { GradientExchange } from "../../src/train/exchange.js";
+import { SharedGradients } from "../../src/runner/exchange.js";
 
 // Sizes that are not multiples of 4, so the kernel's scalar tail runs too.
 const shapes = [[37, 19], [19], [3]];
 const description = {
-  weights: shapes.map((shape, i) => ({ name: `w${i}`, shape, trainable: true })),
-  phases: [{ name: "all", parameters: shapes.map((_, i) => `w${i}`), terms: [{ term: "nll", weight: 1 }] }],
-} as unknown as ConstructorParameters<typeof GradientExchange>[0];
+  networks: { n: shapes.map((shape, i) => ({ name: `w${i}`, shape, trainable: true })) },
+  phases: [{ name: "all", updates: ["n"], terms: [{ term: "nll", weight: 1 }] }],
+} as unknown as ConstructorParameters<typeof SharedGradients>[0];
 const replicas = 3;
 
 /** Replica r's gradient of weight j: values whose float32 sums depend on the order of adding. */
@@ -28,7 +28,7 @@ function expected(j: number): number[] {
 }
 
 async function sumAs(rank: number): Promise<number[][]> {
-  const exchange = GradientExchange.allocate(description, replicas);
+  const exchange = SharedGradients.allocate(description, replicas);
   const terms = { nll: tf.scalar(1) };
   try {
     for (let r = 0; r < replicas; r++) {
@@ -69,7 +69,7 @@ describe("the gradient exchange's sum", () => {
 
   it("makes the term values of every replica readable to all", async () => {
     await selectBackend("wasm");
-    const exchange = GradientExchange.allocate(description, 2);
+    const exchange = SharedGradients.allocate(description, 2);
     const own = shapes.map((shape) => tf.zeros(shape));
     const terms = { nll: tf.scalar(2.5) };
     exchange.arrive(1, 0, 1, own, terms);

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 const dist = (path: string) => new URL(`../../dist/${path}`, import.meta.url).href;
 const { checkSource } = (await import(dist("compiler.js"))) as typeof import("../../src/compiler.js");
 const { lowerModel } = (await import(dist("ir/lower.js"))) as typeof import("../../src/ir/lower.js");
-const { loadModelModule } = (await import(dist("train/loadModule.js"))) as typeof import("../../src/train/loadModule.js");
-const { DataParallelTrainer, shards } = (await import(dist("train/parallel.js"))) as typeof import("../../src/train/parallel.js");
+const { loadModelModule } = (await import(dist("runner/loadModule.js"))) as typeof import("../../src/runner/loadModule.js");
+const { DataParallelTrainer, shards } = (await import(dist("runner/parallel.js"))) as typeof import("../../src/runner/parallel.js");
 const { loadMnist } = (await import(dist("data/mnistFiles.js"))) as typeof import("../../src/data/mnistFiles.js");
 
 /** A deterministic model (no sampling, no corruption): one step on the full batch has one right answer. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { decode } from "fast-png";
 import { describe, expect, it } from "vitest";
 import { mnistFolder } from "../../src/data/mnistFiles.js";
-import { validateMetrics } from "../../src/train/metrics.js";
+import { validateMetrics } from "../../src/training/metrics.js";
 
 /**
  * `aec train`, `aec eval` and `aec sample` as users run them: the built binary, on a few

@@ -6,7 +6,7 @@ import { renderGraph } from "../../../src/graph/index.js";
 import { lowerModel } from "../../../src/ir/lower.js";
 import type { ModelIR } from "../../../src/ir/types.js";
 import * as runtime from "../../../src/runtime/index.js";
-import type { LoadedModule } from "../../../src/train/loadModule.js";
+import type { LoadedModule } from "../../../src/training/model.js";
 
 export const sourceName = "playground.aespec";
 

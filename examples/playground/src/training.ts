@@ -3,9 +3,9 @@ import { mnistForModel } from "../../../src/data/forModel.js";
 import { decodeMnist, type Mnist } from "../../../src/data/mnist.js";
 import type { ModelIR } from "../../../src/ir/types.js";
 import type { BackendChoice } from "../../../src/runtime/index.js";
-import { drawPictures } from "../../../src/train/figures.js";
-import type { TrainableModel } from "../../../src/train/loadModule.js";
-import { type Curve, lossSvg } from "../../../src/train/pictures.js";
+import { drawPictures } from "../../../src/training/figures.js";
+import type { TrainableModel } from "../../../src/training/model.js";
+import { type Curve, lossSvg } from "../../../src/training/pictures.js";
 import { artifactsManifest } from "../../../src/runtime/weights.js";
 import { loadInPage } from "./compile.js";
 

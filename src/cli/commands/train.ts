@@ -1,5 +1,5 @@
 import type { BackendChoice } from "../../runtime/backend.js";
-import { evalRun, RunError, sampleRun, trainRun } from "../../train/run.js";
+import { evalRun, RunError, sampleRun, trainRun } from "../../runner/run.js";
 import { ExitCode, type CliIO } from "../io.js";
 
 /** Reports a RunError as one line (plus its detail), exit code 1; anything else is left to the internal-error handler. */

@@ -4,9 +4,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, type BackendChoice } from "../runtime/backend.js";
-import { type Dataset, makeBatch } from "../runtime/data.js";
-import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
-import { type ExchangeBuffers, GradientExchange } from "./exchange.js";
+import type { Dataset } from "../runtime/data.js";
+import type { GeneratedModel, GradientExchange } from "../runtime/model.js";
+import { type ExchangeBuffers, SharedGradients } from "./exchange.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 interface Setup {
@@ -28,28 +28,33 @@ async function main(): Promise<void> {
   const module = (await import(setup.moduleUrl)) as Record<string, (options: { seed: number; backend?: BackendChoice }) => Promise<GeneratedModel<any, any>>>;
   // Its own random stream: replicas must not draw the same noise for different examples.
   const model = await module[setup.factory]!({ seed: setup.seed + 7919 * setup.rank, ...(setup.backend ? { backend: setup.backend } : {}) });
-  const description = model.description;
-  const shapes = variableShapes(description);
-  const exchange = new GradientExchange(description, setup.exchange);
+  const exchange = new SharedGradients(model.description, setup.exchange);
 
+  // This replica's side of the exchange: its rows come in the step message, and it waits for the others blocking (it has nothing else to do).
+  let parity = 0;
+  const replica: GradientExchange = {
+    begin: () => {
+      throw new Error("a worker's steps are started by the training thread");
+    },
+    reduce: async (index, grads, terms) => {
+      exchange.arrive(parity, index, setup.rank, grads, terms);
+      tf.dispose(Object.values(terms));
+      exchange.waitBlocking();
+      return { grads: exchange.sum(parity, index, setup.rank, grads), terms: {} };
+    },
+  };
+  // Steps run one after another, even if a message arrives while one is still finishing.
+  let queue = Promise.resolve();
   const step = (message: Extract<ToWorker, { type: "step" }>) => {
-    const batch = makeBatch(setup.data, shapes, batchVariableNames(description, "all"), message.rows);
-    const labelled = message.labelledRows ? makeBatch(setup.data, shapes, batchVariableNames(description, "labelled"), message.labelledRows) : undefined;
-    try {
-      for (const [index, phase] of description.phases.entries()) {
-        const onLabelled = phase.subset === "labelled";
-        const input = onLabelled ? labelled : batch;
-        if (!input) throw new Error(`phase ${phase.name} needs labelled rows`);
-        const { grads, terms } = model.phaseGradients(index, input, onLabelled ? message.labelledShare! : message.share);
-        exchange.arrive(message.parity, index, setup.rank, grads, terms);
-        tf.dispose(Object.values(terms));
-        exchange.waitBlocking();
-        model.applyGradients(index, exchange.sum(message.parity, index, setup.rank, grads));
-      }
-      model.stepCount = model.stepCount + 1;
-    } finally {
-      tf.dispose([...Object.values(batch), ...(labelled ? Object.values(labelled) : [])]);
-    }
+    queue = queue.then(async () => {
+      parity = message.parity;
+      const { rows, share, labelledRows, labelledShare } = message;
+      await model.trainOnRows(setup.data, { rows, share, ...(labelledRows ? { labelledRows, labelledShare: labelledShare! } : {}) }, replica);
+    }).catch(fail);
+  };
+  const fail = (error: unknown) => {
+    exchange.fail();
+    send({ type: "error", message: error instanceof Error ? error.message : String(error) });
   };
 
   port.on("message", (message: ToWorker) => {
@@ -70,8 +75,7 @@ async function main(): Promise<void> {
         void tf.io.encodeWeights(Object.fromEntries(model.weights.entries())).then(({ data, specs }) => send({ type: "weights", weights: { data: data as ArrayBuffer, specs } }, [data as ArrayBuffer]));
       }
     } catch (error) {
-      exchange.fail();
-      send({ type: "error", message: error instanceof Error ? error.message : String(error) });
+      fail(error);
     }
   });
   send({ type: "ready" });

@@ -2,9 +2,9 @@ import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendChoice } from "../runtime/backend.js";
 import type { Dataset } from "../runtime/data.js";
-import { batchVariableNames, type GeneratedModel, variableShapes } from "../runtime/model.js";
-import { makeBatch } from "../runtime/data.js";
-import { GradientExchange, ReplicaFailed } from "./exchange.js";
+import { type GeneratedModel, type GradientExchange, modelWeights, type StepRows } from "../runtime/model.js";
+import type { TermValues } from "../runtime/trainer.js";
+import { ReplicaFailed, SharedGradients } from "./exchange.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
 
 type Model = GeneratedModel<any, any>;
@@ -39,7 +39,7 @@ class Replica {
 
   constructor(
     readonly worker: Worker,
-    exchange: GradientExchange,
+    exchange: SharedGradients,
   ) {
     const fail = (error: Error) => {
       this.failure ??= error;
@@ -96,22 +96,26 @@ export interface ParallelOptions {
  * sum with its own optimizer, so the weights stay identical. One message per step tells
  * the workers their rows; the rest of the step is shared memory and Atomics.
  */
-export class DataParallelTrainer {
+export class DataParallelTrainer implements GradientExchange {
   private constructor(
     private readonly model: Model,
     private readonly replicas: Replica[],
     private readonly data: Dataset,
-    private readonly exchange: GradientExchange,
+    private readonly exchange: SharedGradients,
   ) {}
   private steps = 0;
+  // The step under way: its exchange slots' parity and each replica's share of the batch.
+  private parity = 0;
+  private share: number[] = [];
+  private labelledShare: number[] | undefined;
 
   static async start(model: Model, data: Dataset, options: ParallelOptions): Promise<DataParallelTrainer> {
     if (!Number.isInteger(options.workers) || options.workers < 2) throw new Error("data-parallel training needs at least 2 workers");
-    if (model.description.weights.some((w) => !w.trainable)) {
+    if (modelWeights(model.description).some((w) => !w.trainable)) {
       throw new Error("--workers does not support layers with moving statistics (batchNorm) yet: each replica would keep its own");
     }
     const shared = sharedDataset(data);
-    const exchange = GradientExchange.allocate(model.description, options.workers);
+    const exchange = SharedGradients.allocate(model.description, options.workers);
     const replicas: Replica[] = [];
     try {
       for (let rank = 1; rank < options.workers; rank++) {
@@ -150,44 +154,40 @@ export class DataParallelTrainer {
     return replies.map((w) => tf.io.decodeWeights(w.weights.data, w.weights.specs));
   }
 
-  /** One training step over all replicas; resolves to each term's value over the whole batch. */
-  async step(rows: Int32Array, labelledRows: Int32Array | undefined): Promise<Record<string, number>> {
-    const description = this.model.description;
+  /** One training step over all replicas (the model's own step, with this exchange); resolves to each term's value over the whole batch. */
+  step(rows: Int32Array, labelledRows: Int32Array | undefined): Promise<Record<string, number>> {
+    return this.model.trainOnRows(this.data, this.begin(rows, labelledRows), this);
+  }
+
+  /** Starts a step: sends each worker its shard of the rows; this replica trains on the first shard. */
+  begin(rows: Int32Array, labelledRows: Int32Array | undefined): StepRows {
     const parts = this.replicas.length + 1;
     const rowShards = shards(rows, parts);
     const labelledShards = labelledRows ? shards(labelledRows, parts) : undefined;
-    const parity = this.steps++ % 2;
+    this.parity = this.steps++ % 2;
     // Each replica's share of the batch scales its loss, so the replicas' gradients sum to the batch's.
     const shares = (parts: Int32Array[], all: Int32Array) => parts.map((part) => part.length / all.length);
-    const share = shares(rowShards, rows);
-    const labelledShare = labelledShards ? shares(labelledShards, labelledRows!) : undefined;
+    this.share = shares(rowShards, rows);
+    this.labelledShare = labelledShards ? shares(labelledShards, labelledRows!) : undefined;
     this.replicas.forEach((r, i) =>
-      r.send({ type: "step", parity, rows: rowShards[i + 1]!, share: share[i + 1]!, ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: labelledShare![i + 1]! } : {}) }),
+      r.send({ type: "step", parity: this.parity, rows: rowShards[i + 1]!, share: this.share[i + 1]!, ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: this.labelledShare![i + 1]! } : {}) }),
     );
-    const shapes = variableShapes(description);
-    const batch = makeBatch(this.data, shapes, batchVariableNames(description, "all"), rowShards[0]!);
-    const labelled = labelledShards ? makeBatch(this.data, shapes, batchVariableNames(description, "labelled"), labelledShards[0]!) : undefined;
-    const sums: Record<string, number> = {};
+    return { rows: rowShards[0]!, share: this.share[0]!, ...(labelledShards ? { labelledRows: labelledShards[0]!, labelledShare: this.labelledShare![0]! } : {}) };
+  }
+
+  /** Phase `index` of the step: every replica's gradients summed, and each term's value over the whole batch. */
+  async reduce(index: number, grads: tf.Tensor[], terms: TermValues): Promise<{ grads: tf.Tensor[]; terms: Record<string, number> }> {
     try {
-      for (const [index, phase] of description.phases.entries()) {
-        const own = phase.subset === "labelled" ? labelled : batch;
-        if (!own) throw new Error(`phase ${phase.name} runs on labelled examples, but no labelled rows were given`);
-        const weights = phase.subset === "labelled" ? labelledShare! : share;
-        const { grads, terms } = this.model.phaseGradients(index, own, weights[0]);
-        this.exchange.arrive(parity, index, 0, grads, terms);
-        tf.dispose(Object.values(terms));
-        await this.waitForReplicas();
-        this.exchange.termNames[index]!.forEach((t, k) => (sums[t] = weights.reduce((s, w, r) => s + w * this.exchange.terms(parity, index, r)[k]!, 0)));
-        this.model.applyGradients(index, this.exchange.sum(parity, index, 0, grads));
-      }
+      this.exchange.arrive(this.parity, index, 0, grads, terms);
+      tf.dispose(Object.values(terms));
+      await this.waitForReplicas();
+      const weights = this.model.description.phases[index]!.subset === "labelled" ? this.labelledShare! : this.share;
+      const values = Object.fromEntries(this.exchange.termNames[index]!.map((t, k) => [t, weights.reduce((s, w, r) => s + w * this.exchange.terms(this.parity, index, r)[k]!, 0)]));
+      return { grads: this.exchange.sum(this.parity, index, 0, grads), terms: values };
     } catch (error) {
       this.exchange.fail();
       throw error;
-    } finally {
-      tf.dispose([...Object.values(batch), ...(labelled ? Object.values(labelled) : [])]);
     }
-    this.model.stepCount = this.model.stepCount + 1;
-    return sums;
   }
 
   /** Waits for every replica's gradients; a worker's failure is reported as its own error. */

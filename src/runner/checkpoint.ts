@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { writeFileAtomic } from "../cli/files.js";
-import { loadArtifactsFromFolder, saveArtifactsToFolder } from "../runtime/nodeIO.js";
-import type { TrainableModel } from "./loadModule.js";
+import { loadArtifactsFromFolder, saveArtifactsToFolder, writeFileAtomic } from "../runtime/nodeIO.js";
+import type { EpochRecord, TrainableModel } from "../training/model.js";
 
 /**
  * Checkpoints of a run. Each is a complete folder (weights, optimizer state, and the
@@ -22,20 +21,6 @@ export interface RunState {
   readonly history: readonly EpochRecord[];
 }
 
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly seconds: number;
-  readonly train: Record<string, number>;
-  readonly test: Record<string, number>;
-  /**
-   * TF.js tensors alive, buffers the backend holds (a kernel can leak those without any
-   * tensor), and the process's resident memory (MB) after the epoch's evaluation: flat
-   * over a healthy run.
-   */
-  readonly tensors?: number;
-  readonly buffers?: number;
-  readonly rssMb?: number;
-}
 
 export interface Checkpoint {
   readonly folder: string;

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelIR } from "../ir/types.js";
 import type { Dataset } from "../runtime/data.js";
 import { dataBatch } from "../runtime/model.js";
-import type { TrainableModel } from "./loadModule.js";
+import type { TrainableModel } from "./model.js";
 
 /** metrics.json: the final test figures of a run. */
 export interface RunMetrics {
@@ -65,10 +65,10 @@ export async function importanceSampledNll(model: TrainableModel, test: Dataset,
   return { k, examples: count, nats: total / count };
 }
 
-/** For models that predict a label (an encoder's Categorical head scored on onehot data): the test error rate. */
+/** For models that predict a label (the IR's classifier role): the test error rate. */
 export async function classificationError(model: TrainableModel, ir: ModelIR, test: Dataset): Promise<RunMetrics["classificationError"]> {
-  const term = ir.terms.find((t) => t.kind === "nll" && ir.networks.find((n) => n.name === t.network)?.role === "encoder");
-  if (!term || term.kind !== "nll" || !model.encode) return undefined;
+  const term = ir.roles.classifier;
+  if (!term || !model.encode) return undefined;
   let wrong = 0;
   for (let start = 0; start < test.size; start += 500) {
     const rows = Int32Array.from({ length: Math.min(500, test.size - start) }, (_, i) => start + i);

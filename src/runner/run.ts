@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { writeFileAtomic } from "../cli/files.js";
-import type { CliIO } from "../cli/io.js";
 import { checkSource } from "../compiler.js";
 import type { CheckedModel } from "../check/model.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -10,15 +8,19 @@ import { renderDiagnostics } from "../diagnostics/render.js";
 import type { BackendChoice } from "../runtime/backend.js";
 import { selectBackend } from "../runtime/backend.js";
 import { NonFiniteLossError } from "../runtime/trainer.js";
-import type { ModelDescription } from "../runtime/model.js";
+import { modelWeights, type ModelDescription } from "../runtime/model.js";
+import { writeFileAtomic } from "../runtime/nodeIO.js";
 import { lowerModel } from "../ir/lower.js";
-import { modelDescription } from "../codegen/tfjsModule.js";
-import { type Checkpoint, type EpochRecord, latestCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import type { ModelIR } from "../ir/types.js";
+import { runtimeDescription } from "../codegen/description.js";
+import { drawLoss, drawPictures } from "../training/figures.js";
+import { classificationError, importanceSampledNll, type RunMetrics, validateMetrics } from "../training/metrics.js";
+import type { EpochRecord, LoadedModule, Reporter, TrainableModel } from "../training/model.js";
+import { gridPng } from "../training/pictures.js";
+import { type Checkpoint, latestCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { DataError, loadTrainingData, type TrainingData } from "./datasets.js";
-import { drawLoss, drawPictures } from "./figures.js";
-import { loadModelModule, type LoadedModule, type TrainableModel } from "./loadModule.js";
+import { loadModelModule } from "./loadModule.js";
 import { DataParallelTrainer } from "./parallel.js";
-import { classificationError, importanceSampledNll, type RunMetrics, validateMetrics } from "./metrics.js";
 import { EpochProgress, formatTerms } from "./progress.js";
 
 /** A problem with the command's inputs, reported as one line with its code and exit code 1. */
@@ -92,7 +94,7 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
 }
 
 /** `aec train`: compile, load data, train epoch by epoch with checkpoints, pictures and figures. */
-export async function trainRun(options: TrainOptions, io: CliIO): Promise<number> {
+export async function trainRun(options: TrainOptions, io: Reporter): Promise<number> {
   const text = readSpec(options.spec);
   const model = checkedModel(options.spec, text);
   const run = options.out ?? join("runs", basename(options.spec, ".aespec"));
@@ -110,13 +112,14 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
 
   // Everything that can fail on the user's inputs is checked before the run folder is touched.
   const ir = lowerModel(model, options.spec);
-  const description = modelDescription(ir);
+  // The run's one view of the model: the same projection the generated module exports.
+  const description = runtimeDescription(ir);
   const data = loadData(description, { data: previous?.data ?? options.data, ...optional("limit", options.limit ?? previous?.limit), ...optional("labels", options.labels ?? previous?.labels) });
   const workers = options.workers ?? 1;
   if (workers > 1) {
     const batch = options.batch ?? previous?.batch ?? description.train.batch;
     if (batch < workers) throw new RunError("AE0909", `--workers ${workers} needs a batch of at least ${workers} examples; the batch is ${batch}`);
-    if (description.weights.some((w) => !w.trainable)) {
+    if (modelWeights(description).some((w) => !w.trainable)) {
       throw new RunError("AE0909", `model ${model.name} has layers with moving statistics (batchNorm), which data-parallel training does not support yet`, "train it with one worker");
     }
   }
@@ -130,8 +133,8 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
     ...(options.limit !== undefined ? { limit: options.limit } : previous?.limit !== undefined ? { limit: previous.limit } : {}),
     ...(options.labels !== undefined ? { labels: options.labels } : previous?.labels !== undefined ? { labels: previous.labels } : {}),
     seed: previous?.seed ?? options.seed,
-    batch: options.batch ?? previous?.batch ?? module.description.train.batch,
-    epochs: options.epochs ?? previous?.epochs ?? module.description.train.epochs,
+    batch: options.batch ?? previous?.batch ?? description.train.batch,
+    epochs: options.epochs ?? previous?.epochs ?? description.train.epochs,
   };
   if (!options.resume) {
     writeFileAtomic(join(run, "spec.aespec"), text);
@@ -159,51 +162,55 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
   const started = Date.now() - (history.at(-1)?.seconds ?? 0) * 1000;
+  const stepsPerEpoch = Math.ceil(data.train.size / record.batch);
+  // The epoch under way, and its progress bar (made at its first step).
+  let epoch = first;
+  let progress: EpochProgress | undefined;
+  let done = 0;
   try {
-    for (let epoch = first; epoch < record.epochs; epoch++) {
-      const stepsPerEpoch = Math.ceil(data.train.size / record.batch);
-      const progress = new EpochProgress(io, epoch + 1, record.epochs, stepsPerEpoch, record.batch);
-      let done = 0;
-      let means: Record<string, number> | undefined;
-      try {
-        const epochs = await trainable.fit(data.train, {
-          epochs: epoch + 1,
-          initialEpoch: epoch,
-          batchSize: record.batch,
-          shouldStop: () => interrupted,
-          onStep: (_, terms) => progress.step(++done, terms),
-          ...(parallel ? { step: (rows: Int32Array, labelled: Int32Array | undefined) => parallel!.step(rows, labelled) } : {}),
-        });
-        means = epochs[0];
-      } catch (error) {
-        progress.finish();
-        if (error instanceof NonFiniteLossError) {
-          const last = latestCheckpoint(run);
-          throw new RunError(
-            "AE0906",
-            `loss term ${error.term} became ${error.value} at step ${error.step} (epoch ${epoch + 1}); training stopped${last ? `, and the last good checkpoint (${last.folder}) is kept` : ""}`,
-            "try a lower learning rate, clip gradients with `clipNorm 5` in the train block, or bound the encoder's log-variance",
-          );
-        }
-        throw error;
-      }
-      progress.finish();
-      if (interrupted || !means) {
-        await saveCheckpoint(run, trainable, { epoch, interrupted: true, random: trainable.random.position, steps: trainable.stepCount, history });
-        io.stdout(`interrupted during epoch ${epoch + 1}: saved a checkpoint; continue with \`aec train ${options.spec} --out ${run} --resume\`\n`);
-        return 130;
-      }
-      const test = await trainable.evaluate(data.test);
-      const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test, tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds(), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) };
-      history.push(entry);
-      await saveCheckpoint(run, trainable, { epoch: epoch + 1, interrupted: false, random: trainable.random.position, steps: trainable.stepCount, history });
-      await writeFigures(run, trainable, module, data, history, record.epochs);
-      io.stdout(`epoch ${epoch + 1}/${record.epochs}: train ${formatTerms(means)} | test ${formatTerms(test)} | ${entry.seconds.toFixed(0)}s\n`);
+    await trainable.fit(data.train, {
+      epochs: record.epochs,
+      initialEpoch: first,
+      batchSize: record.batch,
+      shouldStop: () => interrupted,
+      ...(parallel ? { exchange: parallel } : {}),
+      onStep: (_, terms) => {
+        progress ??= new EpochProgress(io, epoch + 1, record.epochs, stepsPerEpoch, record.batch);
+        progress.step(++done, terms);
+      },
+      onEpochEnd: async (_, means) => {
+        progress?.finish();
+        [progress, done] = [undefined, 0];
+        const test = await trainable.evaluate(data.test);
+        const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test, tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds(), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) };
+        history.push(entry);
+        await saveCheckpoint(run, trainable, { epoch: epoch + 1, interrupted: false, random: trainable.random.position, steps: trainable.stepCount, history });
+        await writeFigures(run, trainable, ir, data, history, record.epochs);
+        io.stdout(`epoch ${epoch + 1}/${record.epochs}: train ${formatTerms(means)} | test ${formatTerms(test)} | ${entry.seconds.toFixed(0)}s\n`);
+        epoch++;
+      },
+    });
+  } catch (error) {
+    progress?.finish();
+    if (error instanceof NonFiniteLossError) {
+      const last = latestCheckpoint(run);
+      throw new RunError(
+        "AE0906",
+        `loss term ${error.term} became ${error.value} at step ${error.step} (epoch ${epoch + 1}); training stopped${last ? `, and the last good checkpoint (${last.folder}) is kept` : ""}`,
+        "try a lower learning rate, clip gradients with `clipNorm 5` in the train block, or bound the encoder's log-variance",
+      );
     }
+    throw error;
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
     await parallel?.close();
+  }
+  if (epoch < record.epochs) {
+    progress?.finish();
+    await saveCheckpoint(run, trainable, { epoch, interrupted: true, random: trainable.random.position, steps: trainable.stepCount, history });
+    io.stdout(`interrupted during epoch ${epoch + 1}: saved a checkpoint; continue with \`aec train ${options.spec} --out ${run} --resume\`\n`);
+    return 130;
   }
   const metrics = await finalMetrics(trainable, module, data, record, history, options.k);
   writeFileAtomic(join(run, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
@@ -213,13 +220,13 @@ export async function trainRun(options: TrainOptions, io: CliIO): Promise<number
   return 0;
 }
 
-async function writeFigures(run: string, model: TrainableModel, module: LoadedModule, data: TrainingData, history: readonly EpochRecord[], epochs: number): Promise<void> {
+async function writeFigures(run: string, model: TrainableModel, ir: ModelIR, data: TrainingData, history: readonly EpochRecord[], epochs: number): Promise<void> {
   // Drawing samples must not move the training's random stream: a resumed run draws the same numbers.
   const position = model.random.position;
-  const pictures = await drawPictures(model, module.ir, data.test, data.testLabels);
+  const pictures = await drawPictures(model, ir, data.test, data.testLabels);
   model.random.position = position;
   for (const [name, bytes] of Object.entries(pictures)) writeFileAtomic(join(run, name), bytes);
-  writeFileAtomic(join(run, "loss.svg"), drawLoss(module.ir.model, history, epochs));
+  writeFileAtomic(join(run, "loss.svg"), drawLoss(ir.model, history, epochs));
   writeFileAtomic(join(run, "history.json"), `${JSON.stringify(history, null, 2)}\n`);
 }
 
@@ -258,7 +265,7 @@ export async function openRun(run: string, backend?: BackendChoice): Promise<{ m
 }
 
 /** `aec eval RUN`: the test figures of a saved run, with k importance samples. */
-export async function evalRun(run: string, k: number, io: CliIO, backend?: BackendChoice): Promise<number> {
+export async function evalRun(run: string, k: number, io: Reporter, backend?: BackendChoice): Promise<number> {
   const { model, module, record } = await openRun(run, backend);
   const data = loadData(module.description, record);
   const test = await model.evaluate(data.test);
@@ -271,12 +278,10 @@ export async function evalRun(run: string, k: number, io: CliIO, backend?: Backe
 }
 
 /** `aec sample RUN`: a grid of samples from the prior, as a PNG. */
-export async function sampleRun(run: string, options: { n: number; label?: number; output?: string }, io: CliIO, backend?: BackendChoice): Promise<number> {
+export async function sampleRun(run: string, options: { n: number; label?: number; output?: string }, io: Reporter, backend?: BackendChoice): Promise<number> {
   const { model, module } = await openRun(run, backend);
   if (!model.sample) throw new RunError("AE0907", `model ${module.ir.model} cannot sample: a latent its decoder reads has no prior`, "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode");
-  const { imageLayout } = await import("./figures.js");
-  const { gridPng } = await import("./pictures.js");
-  const layout = imageLayout(model.description);
+  const layout = module.ir.roles.image;
   if (!layout) throw new RunError("AE0907", `model ${module.ir.model}'s data is not an image`);
   const out = model.sample(options.n, options.label !== undefined ? { label: options.label } : {});
   const images = (await out[layout.variable]!.data()) as Float32Array;

@@ -1,66 +1,23 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../runtime/data.js";
 import type { ModelIR } from "../ir/types.js";
-import { dataBatch, type ModelDescription } from "../runtime/model.js";
-import type { EpochRecord } from "./checkpoint.js";
-import type { TrainableModel } from "./loadModule.js";
+import { dataBatch } from "../runtime/model.js";
+import type { EpochRecord, TrainableModel } from "./model.js";
 import { type Curve, gridPng, lossSvg, scatterPng } from "./pictures.js";
-
-/** The model's image variable and how to draw it. */
-export interface ImageLayout {
-  readonly variable: string;
-  readonly height: number;
-  readonly width: number;
-}
-
-export function imageLayout(description: ModelDescription): ImageLayout | undefined {
-  const feature = Object.entries(description.variables).find(([, v]) => v.role === "data" && v.type !== "onehot");
-  if (!feature) return undefined;
-  const [name, v] = feature;
-  const size = v.shape.reduce((a, b) => a * b, 1);
-  const [height, width] = v.shape.length >= 2 ? [v.shape[0]!, v.shape[1]!] : [Math.round(Math.sqrt(size)), Math.round(Math.sqrt(size))];
-  return height * width === size ? { variable: name, height, width } : undefined;
-}
-
-/** The onehot data variable that labels the examples, if the model has one. */
-export function labelVariable(description: ModelDescription): string | undefined {
-  return Object.entries(description.variables).find(([, v]) => v.role === "data" && v.type === "onehot")?.[0];
-}
-
-/** A 2-D real latent that an encoder produces and a decoder reads alone: its plane can be drawn. */
-export function planarLatent(ir: ModelIR): { latent: string; decoder: string } | undefined {
-  for (const encoder of ir.networks.filter((n) => n.role === "encoder")) {
-    for (const d of encoder.distributions) {
-      const v = ir.variables.find((x) => x.name === d.variable)!;
-      if (v.type !== "real" || v.size !== 2) continue;
-      const decoder = ir.networks.find((n) => n.role === "decoder" && n.inputs.length === 1 && n.inputs[0] === v.name);
-      if (decoder) return { latent: v.name, decoder: decoder.name };
-    }
-  }
-  return undefined;
-}
 
 async function pixels(t: tf.Tensor): Promise<Float32Array> {
   return (await t.data()) as Float32Array;
 }
 
-export interface Pictures {
-  readonly files: Record<string, Uint8Array | string>;
-}
-
 /** samples.png, reconstructions.png, and for a 2-D latent manifold.png and latent.png. */
 export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dataset, testLabels?: Uint8Array): Promise<Record<string, Uint8Array>> {
-  const layout = imageLayout(model.description);
+  const { image: layout, label: labelName, planarLatent: planar } = ir.roles;
   const files: Record<string, Uint8Array> = {};
   if (!layout) return files;
   const grid = (images: Float32Array, count: number, columns: number) => gridPng({ images, count, height: layout.height, width: layout.width, columns });
   if (model.sample) {
     // Conditional models: one row per class; others an 8×8 grid.
-    const label = ir.networks
-      .filter((n) => n.role === "decoder" || n.role === "generator")
-      .flatMap((n) => n.inputs)
-      .map((v) => ir.variables.find((x) => x.name === v)!)
-      .find((v) => v.type === "onehot");
+    const label = labelName ? ir.variables.find((v) => v.name === labelName)! : undefined;
     const labels = label ? Array.from({ length: label.size * 10 }, (_, i) => Math.floor(i / 10)) : undefined;
     const out = model.sample(labels ? labels.length : 64, labels ? { label: labels } : {});
     files["samples.png"] = grid(await pixels(out[layout.variable]!), labels ? labels.length : 64, labels ? 10 : 8);
@@ -78,7 +35,6 @@ export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dat
     files["reconstructions.png"] = grid(both, count * 2, count);
     tf.dispose([...Object.values(out), ...Object.values(batch).filter((t): t is tf.Tensor => t !== undefined)]);
   }
-  const planar = planarLatent(ir);
   if (planar && model.encode && model.decode) {
     const count = Math.min(test.size, 5000);
     const batch = dataBatch(model.description, test, Int32Array.from({ length: count }, (_, i) => i));

@@ -4,11 +4,9 @@
 // No messages and no event-loop turns inside a step: a replica that arrives last finds
 // the others' gradients ready, and one that arrives first blocks on Atomics.wait.
 import * as tf from "@tensorflow/tfjs";
-import type { GeneratedModel } from "../runtime/model.js";
+import { type ModelDescription as Description, modelWeights, phaseParameters } from "../runtime/model.js";
 import { accumulateWasm } from "../runtime/kernels/accumulateWasm.js";
 import { heapKernels, wasmBackend, type WasmBackendInternals } from "../runtime/wasmInternals.js";
-
-type Description = GeneratedModel<any, any>["description"];
 
 /** The shared buffers, as they travel to a worker. */
 export interface ExchangeBuffers {
@@ -38,7 +36,7 @@ export class ReplicaFailed extends Error {
  * writes a slot another may still be reading: nobody passes an exchange's barrier before
  * everyone has finished reading the one before.
  */
-export class GradientExchange {
+export class SharedGradients {
   /** Each phase's weight shapes (in its parameter order), their total size, and its term names. */
   private readonly shapes: (readonly number[])[][];
   private readonly sizes: number[];
@@ -56,10 +54,10 @@ export class GradientExchange {
     this.control = new Int32Array(buffers.control);
   }
 
-  static allocate(description: Description, replicas: number): GradientExchange {
+  static allocate(description: Description, replicas: number): SharedGradients {
     const { sizes, termNames } = phaseLayout(description);
     const perParity = (floats: number[]) => [0, 1].map(() => floats.map((n) => new SharedArrayBuffer(Math.max(1, n) * replicas * 4)));
-    return new GradientExchange(description, { gradients: perParity(sizes), terms: perParity(termNames.map((names) => names.length)), control: new SharedArrayBuffer(8), replicas });
+    return new SharedGradients(description, { gradients: perParity(sizes), terms: perParity(termNames.map((names) => names.length)), control: new SharedArrayBuffer(8), replicas });
   }
 
   get replicas(): number {
@@ -173,8 +171,8 @@ export class GradientExchange {
  * floats, and its term names once each in the phase's order (the order of the term slots).
  */
 function phaseLayout(description: Description): { shapes: (readonly number[])[][]; sizes: number[]; termNames: string[][] } {
-  const shapeOf = new Map(description.weights.map((w) => [w.name, w.shape]));
-  const shapes = description.phases.map((p) => p.parameters.map((name) => shapeOf.get(name)!));
+  const shapeOf = new Map(modelWeights(description).map((w) => [w.name, w.shape]));
+  const shapes = description.phases.map((p) => phaseParameters(description, p).map((name) => shapeOf.get(name)!));
   return {
     shapes,
     sizes: shapes.map((list) => list.reduce((n, shape) => n + size(shape), 0)),

@@ -1,5 +1,5 @@
 import { SingleBar } from "cli-progress";
-import type { CliIO } from "../cli/io.js";
+import type { Reporter } from "../training/model.js";
 
 /** Terms as `nll_x 102.31 · kl_z 25.10`. */
 export function formatTerms(terms: Record<string, number>): string {
@@ -22,7 +22,7 @@ export class EpochProgress {
   private nextLine = 0.1;
   private examples = 0;
 
-  constructor(private readonly io: CliIO, private readonly epoch: number, private readonly epochs: number, private readonly steps: number, private readonly batchSize: number) {
+  constructor(private readonly io: Reporter, private readonly epoch: number, private readonly epochs: number, private readonly steps: number, private readonly batchSize: number) {
     if (io.isTTY) {
       this.bar = new SingleBar({
         format: `epoch ${epoch}/${epochs} {bar} {percentage}% | {value}/{total} | {terms} | {rate} ex/s | ETA {eta_formatted}`,

@@ -3,27 +3,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { generateTfjsModule } from "../codegen/index.js";
-import { writeFileAtomic } from "../cli/files.js";
+import { writeFileAtomic } from "../runtime/nodeIO.js";
 import type { ModelIR } from "../ir/types.js";
-import type { GeneratedModel, ModelDescription } from "../runtime/model.js";
-import type { BackendChoice } from "../runtime/backend.js";
-
-/** A generated model class as `aec train` drives it. */
-export type TrainableModel = GeneratedModel<any, any> & {
-  encode?: (inputs: Record<string, unknown>) => Record<string, import("@tensorflow/tfjs").Tensor>;
-  decode?: (inputs: Record<string, unknown>) => Record<string, import("@tensorflow/tfjs").Tensor>;
-  reconstruct?: (inputs: Record<string, unknown>) => Record<string, import("@tensorflow/tfjs").Tensor>;
-  sample?: (n: number, options?: { label?: number | readonly number[] }) => Record<string, import("@tensorflow/tfjs").Tensor>;
-  importanceSampledNll?: (batch: Record<string, unknown>, k?: number) => Promise<number>;
-};
-
-export interface LoadedModule {
-  readonly ir: ModelIR;
-  /** Where the module's JavaScript is, for worker threads to import (absent for modules evaluated in a page). */
-  readonly url?: string;
-  readonly description: ModelDescription;
-  readonly create: (options: { seed?: number; backend?: BackendChoice }) => Promise<TrainableModel>;
-}
+import type { ModelDescription } from "../runtime/model.js";
+import type { LoadedModule } from "../training/model.js";
 
 /** Where this package's runtime and TF.js live, so a module written anywhere imports exactly them. */
 function dependencyUrls(): Record<string, string> {

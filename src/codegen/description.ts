@@ -1,0 +1,25 @@
+import type { IrLayer, ModelIR } from "../ir/types.js";
+import type { ModelDescription } from "../runtime/model.js";
+
+/**
+ * The runtime's view of a model (rt.ModelDescription), projected from the IR: what the
+ * generated module exports as `description` and what `aec train` reads. Every fact in it
+ * comes from the IR as lowering decided it; nothing is worked out again here.
+ */
+export function runtimeDescription(ir: ModelIR): ModelDescription {
+  const { negativeElbo } = ir.roles;
+  return {
+    name: ir.model,
+    variables: Object.fromEntries(ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
+    networks: Object.fromEntries(ir.networks.map((n) => [n.name, layersOf(n).flatMap((l) => l.weights.map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable })))])),
+    terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
+    phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer, subset: p.subset })),
+    train: ir.train,
+    ...(negativeElbo ? { negativeElbo } : {}),
+  };
+}
+
+/** A network's layers in weight order: the trunk, then each head. */
+export function layersOf(network: ModelIR["networks"][number]): IrLayer[] {
+  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
+}

@@ -1,0 +1,108 @@
+import type { IrCode, IrMethods, IrNetwork, IrNetworkOutput, IrRoles, ModelIR } from "./types.js";
+
+/** The IR without its roles: what lowering has built when it decides them. */
+export type IrParts = Omit<ModelIR, "roles">;
+
+/** Decides, once, the parts of a model that tools ask about by role (see `IrRoles`). */
+export function modelRoles(ir: IrParts): IrRoles {
+  const label = labelVariable(ir);
+  const importanceSampling = importanceSamplingParts(ir);
+  const classifier = classifierTerm(ir);
+  const planarLatent = planar(ir);
+  const image = imageVariable(ir);
+  const negativeElbo = ir.objective.kind === "elbo" ? ir.terms.filter((t) => t.kind === "nll" || t.kind === "kl").map((t) => t.id) : undefined;
+  return {
+    ...(negativeElbo ? { negativeElbo } : {}),
+    ...(importanceSampling ? { importanceSampling } : {}),
+    ...(label ? { label } : {}),
+    ...(classifier ? { classifier } : {}),
+    ...(planarLatent ? { planarLatent } : {}),
+    ...(image ? { image } : {}),
+    methods: methods(ir, label),
+  };
+}
+
+const encoders = (ir: IrParts) => ir.networks.filter((n) => n.role === "encoder");
+const decoders = (ir: IrParts) => ir.networks.filter((n) => n.role === "decoder" || n.role === "generator");
+const unique = (names: string[]) => [...new Set(names)];
+const variable = (ir: IrParts, name: string) => ir.variables.find((v) => v.name === name)!;
+const priorOf = (ir: IrParts, name: string) => ir.priors.find((p) => p.variable === name);
+
+/** The decoders' inputs, in order of first use. */
+function decoderInputs(ir: IrParts): string[] {
+  return unique(decoders(ir).flatMap((d) => d.inputs));
+}
+
+function labelVariable(ir: IrParts): string | undefined {
+  return decoderInputs(ir).find((v) => variable(ir, v).type === "onehot");
+}
+
+function importanceSamplingParts(ir: IrParts): IrRoles["importanceSampling"] {
+  const [es, ds] = [encoders(ir), ir.networks.filter((n) => n.role === "decoder")];
+  if (es.length !== 1 || ds.length !== 1) return undefined;
+  const [encoder, decoder] = [es[0]!, ds[0]!];
+  if (encoder.outputs.length !== 1 || decoder.outputs.length !== 1) return undefined;
+  const latent = encoder.outputs[0]!;
+  if (encoder.distributions[0]!.distribution !== "Normal" || !priorOf(ir, latent)?.density) return undefined;
+  if (decoder.distributions[0]!.distribution === "Deterministic" || !decoder.inputs.includes(latent)) return undefined;
+  return { encoder: encoder.name, decoder: decoder.name, latent, data: decoder.outputs[0]! };
+}
+
+function classifierTerm(ir: IrParts): IrRoles["classifier"] {
+  for (const t of ir.terms) {
+    if (t.kind !== "nll") continue;
+    const network = ir.networks.find((n) => n.name === t.network)!;
+    if (network.role !== "encoder") continue;
+    const output = network.distributions.find((d) => d.variable === t.variable)!;
+    if (output.distribution === "Categorical" && variable(ir, t.target).type === "onehot") return { term: t.id, network: network.name, variable: t.variable, target: t.target };
+  }
+  return undefined;
+}
+
+function planar(ir: IrParts): IrRoles["planarLatent"] {
+  for (const encoder of encoders(ir)) {
+    for (const d of encoder.distributions) {
+      const v = variable(ir, d.variable);
+      if (v.type !== "real" || v.size !== 2) continue;
+      const decoder = ir.networks.find((n) => n.role === "decoder" && n.inputs.length === 1 && n.inputs[0] === v.name);
+      if (decoder) return { latent: v.name, decoder: decoder.name, encoder: encoder.name };
+    }
+  }
+  return undefined;
+}
+
+/** The first non-label data variable whose size is a rectangle (its first two dimensions) or a square. */
+function imageVariable(ir: IrParts): IrRoles["image"] {
+  const v = ir.variables.find((x) => x.role === "data" && x.type !== "onehot");
+  if (!v) return undefined;
+  const side = Math.round(Math.sqrt(v.size));
+  const [height, width] = v.shape.length >= 2 ? [v.shape[0]!, v.shape[1]!] : [side, side];
+  return height * width === v.size ? { variable: v.name, height, width } : undefined;
+}
+
+const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
+  Normal: "mean",
+  Deterministic: "value",
+  Categorical: "probabilities",
+  Bernoulli: "probabilities",
+};
+
+function codes(networks: IrNetwork[]): IrCode[] {
+  return networks.flatMap((n) => n.distributions.map((d) => ({ variable: d.variable, network: n.name, summary: summaryOf[d.distribution] })));
+}
+
+function methods(ir: IrParts, label: string | undefined): IrMethods {
+  const [es, ds] = [encoders(ir), decoders(ir)];
+  const out: IrMethods = {};
+  if (es.length > 0) out.encode = { inputs: unique(es.flatMap((e) => e.inputs)), outputs: codes(es) };
+  if (ds.length === 0) return out;
+  const inputs = decoderInputs(ir);
+  out.decode = { inputs, outputs: codes(ds) };
+  const isData = (v: string) => variable(ir, v).role === "data";
+  if (es.length > 0 && inputs.every((v) => isData(v) || es.some((e) => e.outputs.includes(v)))) {
+    out.reconstruct = { inputs: unique([...out.encode!.inputs, ...inputs.filter(isData)]) };
+  }
+  // Every decoder input must come from a prior or be the label; an autoencoder without a prior cannot sample.
+  if (inputs.every((v) => v === label || priorOf(ir, v))) out.sample = { latents: inputs.filter((v) => v !== label) };
+  return out;
+}
