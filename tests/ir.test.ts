@@ -4,6 +4,8 @@ import { checkSource } from "../src/compiler.js";
 import { lowerModel } from "../src/ir/lower.js";
 import { irErrors } from "../src/ir/validate.js";
 import type { ModelIR } from "../src/ir/types.js";
+import { runtimeDescription } from "../src/codegen/description.js";
+import { modelWeights, phaseParameters } from "../src/runtime/model.js";
 
 const update = process.env.AEC_UPDATE_GOLDEN === "1";
 const specs = readdirSync("specs").filter((f) => f.endsWith(".aespec")).sort();
@@ -24,6 +26,16 @@ describe("the model IR of every spec", () => {
     if (update) writeFileSync(golden, text);
     if (!existsSync(golden)) throw new Error(`${golden} is missing: run npm run golden:update and review it`);
     expect(text).toBe(readFileSync(golden, "utf8"));
+  });
+});
+
+describe("the runtime's description, projected from the IR", () => {
+  it.each(specs)("%s: the runtime expands each phase to exactly the IR's weight list, and every weight keeps its initialiser", (file) => {
+    const ir = irOf(file);
+    const description = runtimeDescription(ir);
+    for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
+    const weights = ir.networks.flatMap((n) => [...n.trunk, ...n.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights));
+    expect(modelWeights(description)).toEqual(weights);
   });
 });
 
@@ -54,6 +66,40 @@ describe("what the IR states", () => {
   it("weights β on the KL term", () => {
     const phase = irOf("beta-vae.aespec").phases[0]!;
     expect(phase.terms).toEqual([{ term: "nll_x", weight: 1 }, { term: "kl_z", weight: 4 }]);
+  });
+
+  it("gives every weight its initialiser: Glorot-uniform kernels, zero biases, unit batch-norm scales and variances", () => {
+    const inits = (file: string) => Object.fromEntries(irOf(file).networks.flatMap((n) => [...n.trunk, ...n.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights)).map((w) => [w.name.split("/").at(-1)!, w.init]));
+    expect(inits("vae.aespec")).toEqual({ kernel: "glorotUniform", bias: "zeros" });
+    expect(inits("conv-vae.aespec")).toMatchObject({ kernel: "glorotUniform", bias: "zeros" });
+  });
+
+  it("names head weights by what they compute, written as a named head or inline", () => {
+    const names = (file: string, network: string) => irOf(file).networks.find((n) => n.name === network)!.heads.flatMap((h) => h.layers.map((l) => l.id));
+    expect(names("vae.aespec", "q")).toEqual(["z.mu", "z.logvar"]);
+    expect(names("vae.aespec", "p")).toEqual(["x.logits"]);
+  });
+
+  it("states the roles tools ask about, decided once in lowering", () => {
+    const vae = irOf("vae.aespec").roles;
+    expect(vae.negativeElbo).toEqual(["nll_x", "kl_z"]);
+    expect(vae.importanceSampling).toEqual({ encoder: "q", decoder: "p", latent: "z", data: "x" });
+    expect(vae.image).toEqual({ variable: "x", height: 28, width: 28 });
+    expect(vae.label).toBeUndefined();
+    expect(vae.classifier).toBeUndefined();
+    expect(vae.methods.sample).toEqual({ latents: ["z"] });
+    expect(vae.methods.encode!.outputs).toEqual([{ variable: "z", network: "q", summary: "mean" }]);
+    expect(vae.methods.decode!.outputs).toEqual([{ variable: "x", network: "p", summary: "probabilities" }]);
+
+    expect(irOf("vae-2d.aespec").roles.planarLatent).toEqual({ latent: "z", decoder: "p", encoder: "q" });
+    expect(irOf("cvae.aespec").roles.label).toBe("y");
+    const ae = irOf("ae.aespec").roles;
+    expect(ae.methods.sample).toBeUndefined(); // no prior: an autoencoder cannot sample
+    expect(ae.negativeElbo).toBeUndefined();
+    expect(ae.importanceSampling).toBeUndefined();
+    const semi = irOf("semi-supervised-aae.aespec").roles;
+    expect(semi.classifier).toMatchObject({ variable: expect.any(String), target: "y" });
+    expect(irOf("gan.aespec").roles.methods.encode).toBeUndefined();
   });
 
   it("rejects an IR that breaks the schema", () => {

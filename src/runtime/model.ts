@@ -210,7 +210,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
    * nothing is updated. `scale` multiplies the loss (not the terms): a replica passes its
    * share of the batch, so the replicas' gradients sum to the full batch's.
    */
-  private phaseGradients(index: number, input: Partial<B>, scale: number): { grads: tf.Tensor[]; terms: TermValues; updates: MovingUpdate[] } {
+  private phaseGradients(index: number, input: Partial<B>, scale: number): { grads: (tf.Tensor | undefined)[]; terms: TermValues; updates: MovingUpdate[] } {
     const spec = this.description.phases[index]!;
     const phase = this.phases[index]!;
     let updates: MovingUpdate[] = [];
@@ -227,14 +227,19 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       updates = f.movingUpdates;
       return { total: (scale === 1 ? total : tf.mul(total!, scale)) as tf.Scalar, terms };
     });
-    return { grads: phase.variables.map((v) => grads[v.name]!), terms, updates };
+    // A weight the phase's loss does not reach (the classifier phase and the decoder's code head) has no gradient.
+    return { grads: phase.variables.map((v) => grads[v.name]), terms, updates };
   }
 
-  /** One optimizer update of phase `index` from gradients in its weight order (disposed), then its batch-norm moving averages. */
-  private applyPhase(index: number, grads: readonly tf.Tensor[], updates: readonly MovingUpdate[]): void {
+  /**
+   * One optimizer update of phase `index` from gradients in its weight order (disposed; a
+   * weight without one is left alone, as TF.js optimizers do), then its batch-norm moving averages.
+   */
+  private applyPhase(index: number, grads: readonly (tf.Tensor | undefined)[], updates: readonly MovingUpdate[]): void {
     const phase = this.phases[index]!;
     if (grads.length !== phase.variables.length) throw new Error(`phase ${phase.name} has ${phase.variables.length} weights, but ${grads.length} gradients were given`);
-    applyPhaseGradients(phase, Object.fromEntries(phase.variables.map((v, i) => [v.name, grads[i]!])), this.description.train.clipNorm);
+    const named = phase.variables.flatMap((v, i) => (grads[i] ? [[v.name, grads[i]] as const] : []));
+    applyPhaseGradients(phase, Object.fromEntries(named), this.description.train.clipNorm);
     for (const { target, value } of updates) {
       target.assign(value);
       value.dispose();
@@ -266,11 +271,13 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
         continue;
       }
       if (updates.length > 0) {
-        tf.dispose([...grads, ...Object.values(terms), ...updates.map((u) => u.value)]);
+        tf.dispose([...grads.filter((g) => g !== undefined), ...Object.values(terms), ...updates.map((u) => u.value)]);
         throw new Error("data-parallel training does not support layers with moving statistics (batchNorm): each replica would keep its own");
       }
-      const reduced = await replica.exchange.reduce(index, grads, terms);
-      this.applyPhase(index, reduced.grads, []);
+      // Replicas exchange zeros for weights the loss does not reach, then leave those weights alone, as one thread does.
+      const reached = grads.map((g) => g !== undefined);
+      const reduced = await replica.exchange.reduce(index, grads.map((g, i) => g ?? tf.zeros(this.phases[index]!.variables[i]!.shape)), terms);
+      this.applyPhase(index, reduced.grads.map((g, i) => (reached[i] ? g : void g.dispose())), []);
       for (const [id, value] of Object.entries(reduced.terms)) exchanged[id] ??= value;
     }
     return replica ? exchanged : readScalars(kept);
