@@ -1,6 +1,6 @@
 // The Node-only part of the runtime: file system access and package paths.
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
@@ -12,21 +12,39 @@ export function wasmDirectory(): string {
   return `${dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"))}/dist/`;
 }
 
-/** Writes through a temporary file and a rename: readers see the old file or the new one, never half. */
-export function writeFileAtomic(path: string, content: Uint8Array | string): void {
+/** How bytes reach a file descriptor: `fs.writeSync`, replaceable in tests to act out a full disk. */
+export type WriteBytes = (fd: number, bytes: Uint8Array, offset: number, length: number) => number;
+
+/**
+ * Writes through a temporary file and a rename: readers see the old file or the new one,
+ * never half. A write that cannot finish (a full disk writes fewer bytes than asked, or
+ * throws ENOSPC) removes the temporary file and throws, so the old file stays as it was.
+ */
+export function writeFileAtomic(path: string, content: Uint8Array | string, write: WriteBytes = writeSync): void {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(temporary, "wx");
   try {
-    writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      writeAll(fd, bytes, write);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, path);
   } catch (error) {
-    unlinkSync(temporary);
+    rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Writes every byte, resuming after partial writes; a write that makes no progress means the disk is full. */
+function writeAll(fd: number, bytes: Uint8Array, write: WriteBytes): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = write(fd, bytes, offset, bytes.length - offset);
+    if (!(written > 0)) throw Object.assign(new Error(`no space left to write (${offset} of ${bytes.length} bytes written)`), { code: "ENOSPC" });
+    offset += written;
   }
 }
 
