@@ -1,8 +1,9 @@
 import { checkModel } from "./check/check.js";
 import type { CheckedModel } from "./check/model.js";
-import { type Diagnostic, hasErrors, sortDiagnostics } from "./diagnostics/diagnostic.js";
+import { diagnose } from "./diagnostics/catalog.js";
+import { at, type Diagnostic, hasErrors, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import { type ParseResult, parseSpec } from "./syntax/parse.js";
-import type { Source } from "./syntax/span.js";
+import type { Source, Span } from "./language/span.js";
 
 export interface CheckOptions {
   /** Also report modelling advice (AE07xx). */
@@ -23,17 +24,11 @@ export function checkSource(source: Source, options: CheckOptions = {}): CheckRe
   if (hasErrors(parse.diagnostics)) return { source, parse, diagnostics: sortDiagnostics(parse.diagnostics), models: [] };
   const diagnostics: Diagnostic[] = [...parse.diagnostics];
   const models: CheckedModel[] = [];
-  const names = new Map<string, import("./syntax/span.js").Span>();
+  const names = new Map<string, Span>();
   for (const declaration of parse.ast.models) {
     const first = names.get(declaration.name.name);
     if (first) {
-      diagnostics.push({
-        code: "AE0201",
-        severity: "error",
-        message: `model \`${declaration.name.name}\` is declared twice in this file`,
-        span: declaration.name.span,
-        labels: [{ span: first, message: "first declared here" }],
-      });
+      diagnostics.push(at(diagnose.AE0201.modelTwice(declaration.name.name), declaration.name.span, { labels: [{ span: first, message: "first declared here" }] }));
       continue;
     }
     names.set(declaration.name.name, declaration.name.span);

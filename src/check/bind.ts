@@ -1,6 +1,7 @@
+import { diagnose } from "../diagnostics/catalog.js";
 import { andList, didYouMean, orList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
-import { activations, type BuiltinSpec, type ParameterKind, type ParameterSpec } from "./builtins.js";
+import { activations, type BuiltinSpec, type ParameterKind, type ParameterSpec } from "../language/vocabulary.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue, describeExpression } from "./evaluate.js";
 import type { ArgumentValue } from "./model.js";
@@ -28,7 +29,7 @@ export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, wha
   const label = `${what} \`${spec.name}\``;
 
   if (call.given.length > 0) {
-    ctx.error("AE0208", `${label} takes no conditioning part after \`|\``, call.given[0]!.span);
+    ctx.report(diagnose.AE0208.conditioning(label), call.given[0]!.span);
   }
 
   const given = new Map<string, A.Argument>();
@@ -40,20 +41,20 @@ export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, wha
       const parameter = spec.parameters.find((p) => p.name === arg.name!.name);
       if (!parameter) {
         const names = spec.parameters.map((p) => `\`${p.name}\``);
-        ctx.error("AE0207", `${label} has no parameter \`${arg.name.name}\``, arg.name.span, {
+        ctx.report(diagnose.AE0207.unknownParameter({ call: label, name: arg.name.name }), arg.name.span, {
           help: didYouMean(arg.name.name, spec.parameters.map((p) => p.name)) ?? (names.length > 0 ? `its parameters are ${andList(names)}` : `it takes no arguments`),
         });
         return;
       }
       if (given.has(parameter.name)) {
-        ctx.error("AE0208", `${label}: \`${parameter.name}\` is given twice`, arg.span);
+        ctx.report(diagnose.AE0208.givenTwice({ call: label, parameter: parameter.name }), arg.span);
         return;
       }
       given.set(parameter.name, arg);
       return;
     }
     if (seenNamed) {
-      ctx.error("AE0208", `${label}: a positional argument cannot follow named ones`, arg.span, { help: "write positional arguments first, or name this one" });
+      ctx.report(diagnose.AE0208.positionalAfterNamed(label), arg.span);
       return;
     }
     const parameter = spec.parameters[index];
@@ -61,7 +62,7 @@ export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, wha
     else if (spec.variadic) variadic.push(arg);
     else {
       const count = spec.parameters.length;
-      ctx.error("AE0208", `${label} takes ${count === 0 ? "no arguments" : `at most ${count} argument${count === 1 ? "" : "s"}`}, but ${call.args.length} are given`, arg.span, {
+      ctx.report(diagnose.AE0208.tooMany({ call: label, most: count, given: call.args.length }), arg.span, {
         help: count === 0 ? `write \`${spec.name}\` without parentheses` : `its parameters are ${andList(spec.parameters.map((p) => `\`${p.name}\``))}`,
       });
     }
@@ -73,7 +74,7 @@ export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, wha
     const arg = given.get(parameter.name);
     if (!arg) {
       if (parameter.required && !misspelt) {
-        ctx.error("AE0208", `${label} needs \`${parameter.name}\` (${parameter.doc})`, call.span, { help: `for example \`${example(spec, parameter)}\`` });
+        ctx.report(diagnose.AE0208.missing({ call: label, parameter: parameter.name, doc: parameter.doc }), call.span, { help: `for example \`${example(spec, parameter)}\`` });
       } else if (parameter.default !== undefined) {
         values[parameter.name] = parameter.default;
       }
@@ -82,7 +83,7 @@ export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, wha
     spans[parameter.name] = arg.span;
     if (parameter.kind === "layer") {
       if (arg.value.kind === "Call") calls[parameter.name] = arg.value;
-      else ctx.error("AE0606", `${label}: \`${parameter.name}\` must be a layer such as \`dense(10)\`, found ${describeExpression(arg.value)}`, arg.value.span);
+      else ctx.report(diagnose.AE0606.layer({ call: label, parameter: parameter.name, found: describeExpression(arg.value) }), arg.value.span);
       continue;
     }
     const value = checkValue(ctx, arg.value, parameter, label);
@@ -120,11 +121,11 @@ export function checkValue(ctx: CheckContext, e: A.Expression, parameter: Pick<P
       const options = parameter.kind === "activation" ? activations : parameter.kind === "choice" ? (parameter.choices ?? []) : undefined;
       if (name === undefined) {
         const expected = options ? orList(options.map((o) => `\`${o}\``)) : "a name";
-        ctx.error("AE0606", `${where} must be ${expected}, found ${describeExpression(e)}`, e.span);
+        ctx.report(diagnose.AE0606.name({ what: where, expected, found: describeExpression(e) }), e.span);
         return undefined;
       }
       if (options && !options.includes(name)) {
-        ctx.error("AE0204", `unknown ${parameter.kind === "activation" ? "activation" : parameter.name} \`${name}\` in ${label}`, e.span, {
+        ctx.report(diagnose.AE0204.unknownChoice({ what: parameter.kind === "activation" ? "activation" : parameter.name, name, call: label }), e.span, {
           help: didYouMean(name, options) ?? `expected ${orList(options.map((o) => `\`${o}\``))}`,
         });
         return undefined;
@@ -139,39 +140,39 @@ export function checkValue(ctx: CheckContext, e: A.Expression, parameter: Pick<P
 export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterKind, where: string): number | undefined {
   const value = constantValue(e);
   if (value === undefined) {
-    ctx.error("AE0606", `${where} must be a number, found ${describeExpression(e)}`, e.span);
+    ctx.report(diagnose.AE0606.number({ what: where, found: describeExpression(e) }), e.span);
     return undefined;
   }
   if (!Number.isFinite(value)) {
-    ctx.error("AE0605", `${where} must be a finite number, but it evaluates to ${value}`, e.span);
+    ctx.report(diagnose.AE0605.notFinite({ what: where, value }), e.span);
     return undefined;
   }
   switch (kind) {
     case "size":
       if (!Number.isInteger(value) || value < 1) {
-        ctx.error("AE0601", `${where} must be a positive integer, found ${value}`, e.span);
+        ctx.report(diagnose.AE0601.size({ what: where, value }), e.span);
         return undefined;
       }
       if (value > maxSize) {
-        ctx.error("AE0607", `${where} is ${value}, more than the largest size aespec accepts (${maxSize})`, e.span, { help: "sizes this large cannot be trained here; check the number" });
+        ctx.report(diagnose.AE0607.size({ what: where, value, limit: maxSize }), e.span);
         return undefined;
       }
       return value;
     case "positive":
       if (value <= 0) {
-        ctx.error("AE0602", `${where} must be greater than 0, found ${value}`, e.span);
+        ctx.report(diagnose.AE0602.positive({ what: where, value }), e.span);
         return undefined;
       }
       return value;
     case "nonnegative":
       if (value < 0) {
-        ctx.error("AE0603", `${where} must be at least 0, found ${value}`, e.span);
+        ctx.report(diagnose.AE0603.nonnegative({ what: where, value }), e.span);
         return undefined;
       }
       return value;
     case "probability":
       if (value < 0 || value > 1) {
-        ctx.error("AE0604", `${where} must be a probability in [0, 1], found ${value}`, e.span);
+        ctx.report(diagnose.AE0604.probability({ what: where, value }), e.span);
         return undefined;
       }
       return value;

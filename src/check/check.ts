@@ -1,6 +1,7 @@
+import { diagnose } from "../diagnostics/catalog.js";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import type * as A from "../syntax/ast.js";
-import type { Source } from "../syntax/span.js";
+import type { Source } from "../language/span.js";
 import { CheckContext, maxDiagnosticsPerModel } from "./context.js";
 import type { CheckedModel } from "./model.js";
 import { lintRules, specifiedRules } from "./rules/index.js";
@@ -18,7 +19,7 @@ export function checkModel(source: Source, declaration: A.ModelDeclaration, opti
   if (options.lint && !hasErrors(ctx.diagnostics)) for (const rule of lintRules) rule(ctx);
   const diagnostics = [...ctx.diagnostics];
   if (diagnostics.length >= maxDiagnosticsPerModel) {
-    diagnostics.push({ code: "AE0108", severity: "note", message: `further diagnostics for model \`${declaration.name.name}\` are not shown (only the first ${maxDiagnosticsPerModel})` });
+    diagnostics.push(diagnose.AE0108.modelDiagnostics({ model: declaration.name.name, shown: maxDiagnosticsPerModel }));
   }
   if (hasErrors(diagnostics)) return { diagnostics };
   const model: CheckedModel = {

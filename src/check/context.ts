@@ -1,6 +1,7 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { at, type Details, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type * as A from "../syntax/ast.js";
-import type { Source } from "../syntax/span.js";
+import type { Source, Span } from "../language/span.js";
+import type { DistributionName } from "../language/vocabulary.js";
 import type {
   CorruptionInfo, HeadInfo, LayerInfo, LossTerm, NetworkInfo, ObjectiveInfo, OptimizerInfo, PhaseInfo, PriorInfo, TrainInfo, VariableInfo,
 } from "./model.js";
@@ -19,7 +20,7 @@ export interface NetworkSignature {
 /** A head written as a distribution of layers (`c: Categorical(logits = dense(10))`). */
 export interface InlineDistribution {
   readonly variable: string;
-  readonly distribution: string;
+  readonly distribution: DistributionName;
   readonly parameters: Readonly<Record<string, string>>;
   readonly span: A.Call["span"];
 }
@@ -68,16 +69,9 @@ export class CheckContext {
     readonly options: { readonly lint: boolean },
   ) {}
 
-  report(diagnostic: Diagnostic): void {
-    if (this.diagnostics.length < maxDiagnosticsPerModel) this.diagnostics.push(diagnostic);
-  }
-
-  error(code: string, message: string, span: A.Identifier["span"], extra: Partial<Diagnostic> = {}): void {
-    this.report({ code, severity: "error", message, span, ...extra });
-  }
-
-  warning(code: string, message: string, span: A.Identifier["span"], extra: Partial<Diagnostic> = {}): void {
-    this.report({ code, severity: "warning", message, span, ...extra });
+  /** Reports a catalogued diagnostic (`diagnose.AE0402.…`) at a place in the model. */
+  report(diagnostic: Diagnostic, span: Span, details?: Details): void {
+    if (this.diagnostics.length < maxDiagnosticsPerModel) this.diagnostics.push(at(diagnostic, span, details));
   }
 
   poison(name: string): void {

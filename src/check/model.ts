@@ -1,5 +1,7 @@
 import type * as A from "../syntax/ast.js";
-import type { Activation, LossTermKind, VariableType } from "./builtins.js";
+import type {
+  Activation, CorruptionKind, DistributionName, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, PriorName, VariableType,
+} from "../language/vocabulary.js";
 
 /**
  * The checked model: what the checker has proved about a spec, with every name resolved
@@ -29,14 +31,14 @@ export type ArgumentValue = number | string;
 export interface PriorInfo {
   readonly variable: string;
   readonly given: readonly string[];
-  readonly distribution: string;
+  readonly distribution: PriorName;
   readonly parameters: Readonly<Record<string, ArgumentValue>>;
   readonly density: boolean;
   readonly declaration: A.PriorDeclaration;
 }
 
 export interface LayerInfo {
-  readonly kind: string;
+  readonly kind: LayerKind;
   readonly arguments: Readonly<Record<string, ArgumentValue | readonly number[]>>;
   readonly activation: Activation;
   readonly inputShape: readonly number[];
@@ -57,7 +59,7 @@ export type ParameterSource = { readonly head: string } | { readonly trunk: true
 
 export interface NetworkOutput {
   readonly variable: string;
-  readonly distribution: string;
+  readonly distribution: DistributionName;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
 }
 
@@ -76,13 +78,14 @@ export interface NetworkInfo {
 
 export interface CorruptionInfo {
   readonly variable: string;
-  readonly kind: string;
-  readonly parameters: Readonly<Record<string, ArgumentValue>>;
+  readonly kind: CorruptionKind;
+  /** Every corruption parameter is a number (a rate, a noise level, a value). */
+  readonly parameters: Readonly<Record<string, number>>;
   readonly declaration: A.CorruptionDeclaration;
 }
 
 export interface OptimizerInfo {
-  readonly kind: string;
+  readonly kind: OptimizerKind;
   readonly parameters: Readonly<Record<string, number>>;
 }
 
@@ -124,7 +127,8 @@ export interface TrainInfo {
 }
 
 export interface ObjectiveInfo {
-  readonly kind: "reconstruction" | "elbo" | "iwae" | "gan" | "aae" | "phases";
+  /** A preset, or `phases` for a model whose train block spells its phases out. */
+  readonly kind: ObjectiveName | "phases";
   readonly parameters: Readonly<Record<string, ArgumentValue>>;
 }
 

@@ -1,3 +1,4 @@
+import { diagnose } from "../diagnostics/catalog.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import type { CheckContext } from "./context.js";
@@ -8,7 +9,7 @@ export function resolveVariable(ctx: CheckContext, name: A.Identifier): Variable
   const found = ctx.variables.get(name.name);
   if (found || ctx.isPoisoned(name.name) || name.name === "") return found;
   const declared = ctx.items("VariableDeclaration").map((v) => v.name.name);
-  ctx.error("AE0202", `unknown variable \`${name.name}\``, name.span, {
+  ctx.report(diagnose.AE0202.unknownVariable(name.name), name.span, {
     help: didYouMean(name.name, declared) ?? `declare it, e.g. \`latent ${name.name}: real[2]\` or \`data ${name.name}: real[784]\``,
   });
   ctx.poison(name.name);
@@ -33,13 +34,11 @@ export function resolveNetwork(ctx: CheckContext, name: A.Identifier): NetworkIn
   if (ctx.isPoisoned(name.name)) return "broken";
   if (byRole.length > 1 && byRole.some((n) => !ctx.networks.has(n.signature.name.name))) return "broken";
   if (byRole.length > 1) {
-    ctx.error("AE0203", `the model has ${byRole.length} ${name.name}s; name the one you mean`, name.span, {
-      help: `its ${name.name}s are ${byRole.map((n) => `\`${n.signature.name.name}\``).join(", ")}`,
-    });
+    ctx.report(diagnose.AE0203.ambiguousRole({ role: name.name, networks: byRole.map((n) => n.signature.name.name) }), name.span);
     return undefined;
   }
   const candidates = [...declarations.map((n) => n.signature.name.name), ...new Set(declarations.map((n) => n.role))];
-  ctx.error("AE0203", `unknown network \`${name.name}\``, name.span, {
+  ctx.report(diagnose.AE0203.unknownNetwork(name.name), name.span, {
     help: didYouMean(name.name, candidates) ?? (candidates.length > 0 ? `the model's networks are ${candidates.map((c) => `\`${c}\``).join(", ")}` : "the model declares no network"),
   });
   return undefined;

@@ -1,9 +1,12 @@
+import { diagnose } from "../diagnostics/catalog.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { LayerKind } from "../language/vocabulary.js";
 import type { ArgumentValue } from "./model.js";
 
-/** How a layer changes a shape, and how many trainable parameters it has. */
+/** How a layer changes a shape, and how many trainable parameters it has; or why it cannot take its input (AE0303). */
 export type ShapeResult =
   | { readonly shape: readonly number[]; readonly parameters: number }
-  | { readonly error: string; readonly help?: string };
+  | { readonly problem: Diagnostic };
 
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
@@ -23,16 +26,16 @@ function imageSuggestion(input: readonly number[]): string {
 
 type Arguments = Readonly<Record<string, ArgumentValue | readonly number[]>>;
 
-export function layerShape(kind: string, args: Arguments, input: readonly number[]): ShapeResult {
+export function layerShape(kind: LayerKind, args: Arguments, input: readonly number[]): ShapeResult {
   const num = (name: string) => args[name] as number;
   switch (kind) {
     case "dense": {
-      if (input.length !== 1) return { error: `dense needs a flat input, but gets ${formatShape(input)}`, help: "add `flatten` before it" };
+      if (input.length !== 1) return { problem: diagnose.AE0303.denseNeedsFlat(formatShape(input)) };
       return { shape: [num("units")], parameters: input[0]! * num("units") + num("units") };
     }
     case "conv2d":
     case "conv2dTranspose": {
-      if (input.length !== 3) return { error: `${kind} needs an image input [height, width, channels], but gets ${formatShape(input)}`, help: imageSuggestion(input) };
+      if (input.length !== 3) return { problem: { ...diagnose.AE0303.convNeedsImage({ layer: kind, input: formatShape(input) }), help: imageSuggestion(input) } };
       const [h, w, c] = input as [number, number, number];
       const k = num("kernel");
       const s = num("stride");
@@ -40,14 +43,14 @@ export function layerShape(kind: string, args: Arguments, input: readonly number
       const side = (n: number) =>
         kind === "conv2d" ? (valid ? Math.floor((n - k) / s) + 1 : Math.ceil(n / s)) : valid ? (n - 1) * s + k : n * s;
       const [oh, ow] = [side(h), side(w)];
-      if (oh < 1 || ow < 1) return { error: `${kind} with kernel ${k} and \`valid\` padding does not fit the ${h}×${w} input`, help: "use a smaller kernel or `padding = same`" };
+      if (oh < 1 || ow < 1) return { problem: diagnose.AE0303.kernelTooLarge({ layer: kind, kernel: k, height: h, width: w }) };
       return { shape: [oh, ow, num("filters")], parameters: k * k * c * num("filters") + num("filters") };
     }
     case "reshape": {
       const dims = (args.dimensions as readonly number[] | undefined) ?? [];
-      if (dims.length === 0) return { error: "reshape needs the dimensions to reshape to", help: "for example `reshape(28, 28, 1)`" };
+      if (dims.length === 0) return { problem: diagnose.AE0303.reshapeWithoutDimensions() };
       if (sizeOf(dims) !== sizeOf(input)) {
-        return { error: `reshape to ${formatShape(dims)} needs ${sizeOf(dims)} values, but its input ${formatShape(input)} has ${sizeOf(input)}` };
+        return { problem: diagnose.AE0303.reshapeSize({ to: formatShape(dims), needs: sizeOf(dims), input: formatShape(input), has: sizeOf(input) }) };
       }
       return { shape: dims, parameters: 0 };
     }

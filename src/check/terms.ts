@@ -1,9 +1,10 @@
+import { diagnose } from "../diagnostics/catalog.js";
 import { didYouMean, orList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { printExpression } from "../syntax/format.js";
 import { checkValue } from "./bind.js";
 import { upstream } from "./dependencies.js";
-import { lossTerms } from "./builtins.js";
+import { lossTerms } from "../language/vocabulary.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { KlEstimator, NetworkInfo, PriorInfo, SampleSource, UnidentifiedTerm } from "./model.js";
@@ -26,7 +27,7 @@ export function flattenLoss(ctx: CheckContext, e: A.Expression, weight = 1): { c
     case "UnaryExpression":
       return flattenLoss(ctx, e.operand, -weight);
     case "NumberLiteral":
-      ctx.error("AE0512", "a constant in a loss changes no gradient", e.span, { help: "remove it" });
+      ctx.report(diagnose.AE0512.constant(), e.span);
       return undefined;
     case "BinaryExpression": {
       if (e.operator === "+" || e.operator === "-") {
@@ -39,9 +40,7 @@ export function flattenLoss(ctx: CheckContext, e: A.Expression, weight = 1): { c
       if (e.operator === "*" && leftValue !== undefined) return flattenLoss(ctx, e.right, weight * leftValue);
       if (e.operator === "*" && rightValue !== undefined) return flattenLoss(ctx, e.left, weight * rightValue);
       if (e.operator === "/" && rightValue !== undefined && rightValue !== 0) return flattenLoss(ctx, e.left, weight / rightValue);
-      ctx.error("AE0512", `a loss is a weighted sum of terms; \`${printExpression(e)}\` ${e.operator === "/" ? "divides by something that is not a non-zero number" : "multiplies two terms"}`, e.span, {
-        help: "write e.g. `nll(p(x | z), x) + 4 * kl(q(z | x), p(z))`",
-      });
+      ctx.report(diagnose.AE0512.product({ expression: printExpression(e), divides: e.operator === "/" }), e.span);
       return undefined;
     }
   }
@@ -59,7 +58,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
   const kind = call.callee.name;
   if (!(lossTerms as readonly string[]).includes(kind)) {
     const presets = ["elbo", "iwae", "gan", "aae", "reconstruction"];
-    ctx.error("AE0204", `unknown loss term \`${kind}\``, call.callee.span, {
+    ctx.report(diagnose.AE0204.unknown({ kind: "loss term", name: kind }), call.callee.span, {
       help: presets.includes(kind)
         ? `\`${kind}\` is an objective: write \`objective ${kind}\` instead of phases, or spell it out from terms (${lossTerms.join(", ")})`
         : (didYouMean(kind, lossTerms) ?? `the loss terms are ${lossTerms.map((t) => `\`${t}\``).join(", ")}`),
@@ -67,7 +66,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
     return undefined;
   }
   if (call.given.length > 0) {
-    ctx.error("AE0510", `\`${kind}\` takes no conditioning part`, call.given[0]!.span);
+    ctx.report(diagnose.AE0510.conditioning(kind), call.given[0]!.span);
     return undefined;
   }
   switch (kind) {
@@ -81,7 +80,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
 
 function positional(ctx: CheckContext, call: A.Call, count: number, usage: string): A.Expression[] | undefined {
   if (call.args.length !== count || call.args.some((a) => a.name)) {
-    ctx.error("AE0510", `\`${call.callee.name}\` takes ${count} arguments: \`${usage}\``, call.span);
+    ctx.report(diagnose.AE0510.arguments({ term: call.callee.name, count, usage }), call.span);
     return undefined;
   }
   return call.args.map((a) => a.value);
@@ -94,7 +93,7 @@ export type DensityRef =
 
 export function resolveDensity(ctx: CheckContext, e: A.Expression, allowPrior: boolean): DensityRef | "broken" | undefined {
   if (e.kind !== "Call" || !e.hasParens) {
-    ctx.error("AE0511", `expected a density such as \`p(x | z)\`, found \`${printExpression(e)}\``, e.span);
+    ctx.report(diagnose.AE0511.notADensity(printExpression(e)), e.span);
     return undefined;
   }
   const name = e.callee.name;
@@ -104,7 +103,7 @@ export function resolveDensity(ctx: CheckContext, e: A.Expression, allowPrior: b
     for (const arg of list) {
       const variable = bareName(arg.value);
       if (arg.name || variable === undefined) {
-        ctx.error("AE0511", `a density lists variables, as in \`${name}(z | x)\``, arg.span);
+        ctx.report(diagnose.AE0511.notVariables(name), arg.span);
         return undefined;
       }
       into.push(variable);
@@ -119,7 +118,7 @@ export function resolveDensity(ctx: CheckContext, e: A.Expression, allowPrior: b
   }
   const written = `${name}(${outputs.join(", ")}${given.length ? ` | ${given.join(", ")}` : ""})`;
   if (outputs.length !== 1) {
-    ctx.error("AE0511", `\`${written}\`: a loss term scores one variable at a time`, e.span, { help: `write \`${name}(${outputs[0] ?? "z"}${given.length ? ` | ${given.join(", ")}` : ""})\`` });
+    ctx.report(diagnose.AE0511.severalVariables(written), e.span, { help: `write \`${name}(${outputs[0] ?? "z"}${given.length ? ` | ${given.join(", ")}` : ""})\`` });
     return undefined;
   }
   const variable = outputs[0]!;
@@ -132,7 +131,7 @@ export function resolveDensity(ctx: CheckContext, e: A.Expression, allowPrior: b
   const producedByName = ctx.items("NetworkDeclaration").some((n) => n.signature.name.name === name && n.signature.outputs.some((o) => o.name === variable));
   if (latentWithoutPrior && !producedByName) {
     if (ctx.brokenPriors.has(variable)) return "broken";
-    ctx.error("AE0505", `\`${written}\` is the prior of \`${variable}\`, but \`${variable}\` has no prior`, e.span, { help: `add \`prior ${name}(${variable}) = ...\`` });
+    ctx.report(diagnose.AE0505.density({ density: written, variable }), e.span, { help: `add \`prior ${name}(${variable}) = ...\`` });
     ctx.brokenPriors.add(variable);
     return "broken";
   }
@@ -146,7 +145,7 @@ export function resolveDensity(ctx: CheckContext, e: A.Expression, allowPrior: b
     ...ctx.items("NetworkDeclaration").filter((n) => n.role !== "discriminator").map((n) => printSignatureOf(n.signature)),
     ...(allowPrior ? ctx.items("PriorDeclaration").map((p) => printSignatureOf(p.signature)) : []),
   ];
-  ctx.error("AE0511", `the model has no density \`${written}\``, e.span, {
+  ctx.report(diagnose.AE0511.unknown(written), e.span, {
     help: known.length > 0 ? `its densities are ${orList(known.map((k) => `\`${k}\``))}` : "declare the network that produces it",
   });
   return undefined;
@@ -166,16 +165,14 @@ function nllTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   const density = resolveDensity(ctx, args[0]!, false);
   const target = bareName(args[1]!);
   if (target === undefined) {
-    ctx.error("AE0510", "the second argument of `nll` is the observed variable it scores", args[1]!.span);
+    ctx.report(diagnose.AE0510.nllTarget(), args[1]!.span);
     return undefined;
   }
   if (!density || density === "broken" || density.kind !== "network") return undefined;
   const { network, variable } = density;
   const output = network.distributions.find((o) => o.variable === variable)!;
   if (output.distribution === "Deterministic") {
-    ctx.error("AE0510", `\`${variable}\` from \`${network.name}\` is deterministic, so it has no likelihood to score`, args[0]!.span, {
-      help: "give the network a distribution, e.g. `= Bernoulli(logits)`",
-    });
+    ctx.report(diagnose.AE0510.deterministic({ variable, network: network.name }), args[0]!.span);
     return undefined;
   }
   const targetVariable = ctx.variables.get(target);
@@ -186,11 +183,11 @@ function nllTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   if (network.role === "encoder") {
     // Classification: the encoder's categorical head scored on an observed label.
     if (output.distribution !== "Categorical" || targetVariable.role !== "data" || targetVariable.type !== "onehot" || targetVariable.size !== ctx.variables.get(variable)!.size) {
-      ctx.error("AE0510", `\`nll(${network.name}(${variable} | …), ${target})\` scores a class prediction, so \`${variable}\` needs a Categorical head and \`${target}\` must be onehot data with as many classes`, call.span);
+      ctx.report(diagnose.AE0510.classPrediction({ network: network.name, variable, target }), call.span);
       return undefined;
     }
   } else if (target !== variable) {
-    ctx.error("AE0510", `the likelihood \`${network.name}(${variable} | …)\` scores \`${variable}\`, not \`${target}\``, args[1]!.span, { help: `write \`nll(…, ${variable})\`` });
+    ctx.report(diagnose.AE0510.likelihoodTarget({ network: network.name, variable, target }), args[1]!.span);
     return undefined;
   }
   const dependsOn = upstream([...ctx.networks.values()], network);
@@ -206,28 +203,22 @@ export function klEstimator(network: NetworkInfo, variable: string, prior: Prior
 export function checkKlPair(ctx: CheckContext, network: NetworkInfo, variable: string, prior: PriorInfo | undefined, span: A.Call["span"]): boolean {
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
   if (posterior !== "Normal") {
-    ctx.error("AE0502", `the KL term needs a reparameterisable Normal posterior, but \`${network.name}\` gives \`${variable}\` a ${posterior} distribution`, span, {
+    ctx.report(diagnose.AE0502.posterior({ network: network.name, variable, distribution: posterior }), span, {
       help: posterior === "Deterministic" ? "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`, or use an adversarial objective" : "use Normal(mu, logvar) for the posterior",
     });
     return false;
   }
   if (!prior) {
     if (ctx.brokenPriors.has(variable)) return false;
-    ctx.error("AE0505", `the KL term needs a prior on \`${variable}\`, and there is none`, span, { help: `add \`prior p(${variable}) = Normal(0, 1)\`` });
+    ctx.report(diagnose.AE0505.kl(variable), span);
     return false;
   }
   if (!prior.density) {
-    ctx.error("AE0503", `a ${prior.distribution} prior can be sampled but has no density, so KL(q ‖ p) cannot be computed`, span, {
-      labels: [{ span: prior.declaration.distribution.span, message: "the prior" }],
-      help: "use an adversarial objective for this prior (AAE), or a prior with a density",
-    });
+    ctx.report(diagnose.AE0503.noDensity(prior.distribution), span, { labels: [{ span: prior.declaration.distribution.span, message: "the prior" }] });
     return false;
   }
   if (prior.distribution === "Uniform") {
-    ctx.error("AE0503", "KL from a Normal posterior to a Uniform prior is infinite: the Normal puts mass outside the Uniform's bounds", span, {
-      labels: [{ span: prior.declaration.distribution.span, message: "the prior" }],
-      help: "use a Normal prior, or regularise adversarially (AAE), which needs only samples",
-    });
+    ctx.report(diagnose.AE0503.uniform(), span, { labels: [{ span: prior.declaration.distribution.span, message: "the prior" }] });
     return false;
   }
   return true;
@@ -240,11 +231,11 @@ function klTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   const prior = resolveDensity(ctx, args[1]!, true);
   if (!posterior || posterior === "broken" || !prior || prior === "broken") return undefined;
   if (posterior.kind !== "network" || posterior.network.role !== "encoder") {
-    ctx.error("AE0510", "the first argument of `kl` is the encoder's posterior, e.g. `q(z | x)`", args[0]!.span);
+    ctx.report(diagnose.AE0510.klPosterior(), args[0]!.span);
     return undefined;
   }
   if (prior.kind !== "prior" || prior.prior.variable !== posterior.variable) {
-    ctx.error("AE0510", `the second argument of \`kl\` is the prior of \`${posterior.variable}\`, e.g. \`p(${posterior.variable})\``, args[1]!.span);
+    ctx.report(diagnose.AE0510.klPrior(posterior.variable), args[1]!.span);
     return undefined;
   }
   if (!checkKlPair(ctx, posterior.network, posterior.variable, prior.prior, call.span)) return undefined;
@@ -259,7 +250,7 @@ function resolveSource(ctx: CheckContext, e: A.Expression): SampleSource | "brok
     const variable = resolveVariable(ctx, { kind: "Identifier", name, span: e.span });
     if (!variable) return "broken";
     if (variable.role !== "data") {
-      ctx.error("AE0504", `\`${name}\` is a latent: say where its samples come from, e.g. \`p(${name})\` (the prior) or \`q(${name} | x)\` (the encoder)`, e.span);
+      ctx.report(diagnose.AE0504.latent(name), e.span);
       return undefined;
     }
     return { kind: "data", variable: name };
@@ -276,18 +267,18 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
   const named = new Map(rest.map((a) => [a.name?.name ?? "", a]));
   const allowed = kind === "gan_d" ? ["real", "fake"] : ["fake", "loss"];
   if (!first || first.name || rest.some((a) => !a.name || !allowed.includes(a.name.name)) || !named.has("fake") || (kind === "gan_d" && !named.has("real"))) {
-    ctx.error("AE0510", `\`${kind}\` takes a discriminator and named samples: \`${usage}\``, call.span);
+    ctx.report(diagnose.AE0510.ganArguments({ term: kind, usage }), call.span);
     return undefined;
   }
   const discriminatorName = bareName(first.value);
   if (discriminatorName === undefined) {
-    ctx.error("AE0510", `the first argument of \`${kind}\` is a discriminator's name`, first.span);
+    ctx.report(diagnose.AE0510.ganDiscriminator(kind), first.span);
     return undefined;
   }
   const discriminator = resolveNetwork(ctx, { kind: "Identifier", name: discriminatorName, span: first.span });
   if (!discriminator || discriminator === "broken") return undefined;
   if (discriminator.role !== "discriminator") {
-    ctx.error("AE0510", `\`${discriminatorName}\` is ${discriminator.role === "encoder" ? "an" : "a"} ${discriminator.role}, not a discriminator`, first.span);
+    ctx.report(diagnose.AE0510.notDiscriminator({ name: discriminatorName, role: discriminator.role }), first.span);
     return undefined;
   }
   const judged = discriminator.inputs[0]!;
@@ -297,16 +288,14 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
     const source = resolveSource(ctx, arg.value);
     if (!source || source === "broken") return undefined;
     if (source.variable !== judged) {
-      ctx.error("AE0504", `\`${discriminator.name}\` judges \`${judged}\`, but the ${which} samples are \`${source.variable}\``, arg.span, {
-        help: `pass samples of \`${judged}\`, or declare a discriminator on \`${source.variable}\``,
-      });
+      ctx.report(diagnose.AE0504.variable({ discriminator: discriminator.name, judged, which, variable: source.variable }), arg.span);
       return undefined;
     }
     sources[which] = source;
   }
   if (kind === "gan_d") {
     if (sources.fake!.kind !== "network") {
-      ctx.error("AE0504", "the fake samples of `gan_d` come from a network (an encoder's codes or a generator's outputs)", named.get("fake")!.span);
+      ctx.report(diagnose.AE0504.discriminatorFake(), named.get("fake")!.span);
       return undefined;
     }
     // The discriminator's loss holds the samples fixed: it trains the discriminator only.
@@ -314,7 +303,7 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
   }
   const fake = sources.fake!;
   if (fake.kind !== "network") {
-    ctx.error("AE0504", "the generator loss `gan_g` needs samples produced by a network, which it then trains to fool the discriminator", named.get("fake")!.span);
+    ctx.report(diagnose.AE0504.generatorFake(), named.get("fake")!.span);
     return undefined;
   }
   const lossArg = named.get("loss");
@@ -336,15 +325,13 @@ function contractiveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefi
   const input = bareName(args[1]!);
   if (!density || density === "broken" || density.kind !== "network") return undefined;
   if (density.network.role !== "encoder" || input === undefined || !density.network.inputs.includes(input)) {
-    ctx.error("AE0510", "`contractive` penalises the encoder's Jacobian with respect to one of its inputs, as in `contractive(f(z | x), x)`", call.span);
+    ctx.report(diagnose.AE0510.contractiveInput(), call.span);
     return undefined;
   }
   const network = density.network;
   const denseOnly = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].every((l) => l.kind === "dense");
   if (network.inputs.length !== 1 || network.heads.length > 1 || network.distributions[0]?.distribution !== "Deterministic" || !denseOnly) {
-    ctx.error("AE0510", `\`contractive\` needs a deterministic encoder of dense layers reading one variable; \`${network.name}\` is not one`, call.span, {
-      help: "write it as `dense(…, activation)` layers; the penalty is computed through their Jacobian (exactly for one layer, by a random projection for more)",
-    });
+    ctx.report(diagnose.AE0510.contractiveEncoder(network.name), call.span);
     return undefined;
   }
   return { term: { kind: "contractive", network: density.network.name, variable: density.variable, input }, dependsOn: [density.network.name], reads: [input] };

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { diagnose } from "../diagnostics/catalog.js";
+import { DiagnosticError } from "../diagnostics/error.js";
 
-/** A path the user named that could not be used, with the reason in words. */
-export class InputError extends Error {}
-
-/** Expands files and folders into the sorted list of .aespec files they name. */
+/** Expands files and folders into the sorted list of .aespec files they name; a path that cannot be used throws AE0901. */
 export function collectSpecFiles(paths: readonly string[]): string[] {
   const found: string[] = [];
   for (const path of paths) {
@@ -12,11 +11,11 @@ export function collectSpecFiles(paths: readonly string[]): string[] {
     try {
       stats = statSync(path);
     } catch {
-      throw new InputError(`cannot read \`${path}\`: no such file or folder`);
+      throw new DiagnosticError(diagnose.AE0901.noSuchPath(path));
     }
     if (stats.isDirectory()) {
       const inFolder = walk(path);
-      if (inFolder.length === 0) throw new InputError(`\`${path}\` holds no .aespec files`);
+      if (inFolder.length === 0) throw new DiagnosticError(diagnose.AE0901.emptyFolder(path));
       found.push(...inFolder);
     } else {
       found.push(path);
@@ -41,7 +40,7 @@ export function readText(path: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : String(code ?? error);
-    throw new InputError(`cannot read \`${path}\`: ${reason}`);
+    throw new DiagnosticError(diagnose.AE0901.unreadable({ path, reason }));
   }
 }
 

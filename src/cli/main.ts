@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { BackendChoice } from "../runtime/backend.js";
 import { evalCommand, sampleCommand, trainCommand, type TrainFlags } from "./commands/train.js";
-import { explain } from "../diagnostics/catalog.js";
+import { diagnose, explain } from "../diagnostics/catalog.js";
+import { DiagnosticError } from "../diagnostics/error.js";
+import { renderDiagnostic, renderError } from "../diagnostics/render.js";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand, type DumpStage, dumpStage } from "./commands/compile.js";
 import { graphCommand } from "./commands/graph.js";
@@ -121,7 +123,7 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
       act(() => {
         const text = explain(code);
         if (!text) {
-          io.stderr(`error: unknown diagnostic code \`${code}\`; codes look like AE0102\n`);
+          io.stderr(`${renderDiagnostic(diagnose.AE0910.unknownCode(code))}\n`);
           return ExitCode.usage;
         }
         io.stdout(`${text}\n`);
@@ -137,17 +139,19 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
       // Help and version are successes; everything else commander rejects is a usage error.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
+    // A command that cannot go on throws its diagnostic (a run folder in use, an unknown phase).
+    if (error instanceof DiagnosticError) {
+      io.stderr(`${renderError(error)}\n`);
+      return ExitCode.diagnostics;
+    }
     return reportInternalError(error, io);
   }
 }
 
 export function reportInternalError(error: unknown, io: CliIO): number {
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(
-    `error[AE0999]: internal compiler error: ${message}\n` +
-      "  = help: this is a bug in aespec, not in your spec; please file an issue with the spec and the command you ran\n" +
-      (process.env.AEC_DEBUG && error instanceof Error ? `${error.stack}\n` : "  = note: set AEC_DEBUG=1 to print the stack trace\n"),
-  );
+  const internal = diagnose.AE0999.internal(error instanceof Error ? error.message : String(error));
+  const stack = process.env.AEC_DEBUG && error instanceof Error ? error.stack : undefined;
+  io.stderr(stack ? `${renderDiagnostic(internal)}\n${stack}\n` : `${renderDiagnostic({ ...internal, note: "set AEC_DEBUG=1 to print the stack trace" })}\n`);
   return ExitCode.internal;
 }
 

@@ -1,477 +1,929 @@
+import type { Diagnostic, Severity } from "./diagnostic.js";
+import { withArticle } from "./suggest.js";
+
 /**
- * Every diagnostic code the compiler can report, with the longer explanation behind
- * `aec explain CODE`. Codes are stable: a code is never reused for another meaning.
+ * Every diagnostic code the compiler can report: its title, its severity, every message
+ * it is reported with, and the longer explanation behind `aec explain CODE`. Codes are
+ * stable: a code is never reused for another meaning.
  *   AE01xx syntax · AE02xx names · AE03xx shapes · AE04xx distributions and supports
  *   AE05xx objectives and phases · AE06xx numbers · AE07xx lints · AE09xx inputs and internal
+ *
+ * Diagnostics are made only through `diagnose` (below), derived from these entries, so a
+ * code, a message name or a message's arguments that the catalogue does not have is a
+ * compile error, and a code's severity is decided here, never where it is reported.
  */
-export interface CatalogEntry {
-  readonly code: string;
+
+/** What a message template gives: the message, with help (and a note) where they are fixed text. */
+export type Text = string | { readonly message: string; readonly help?: string; readonly note?: string };
+
+interface Definition {
   readonly title: string;
+  readonly severity: Severity;
   readonly explanation: string;
   /** A spec fragment with the mistake, and the same fragment fixed. */
   readonly wrong?: string;
   readonly fixed?: string;
+  /** Every message reported under the code, by name; the arguments are what differs between reports. */
+  readonly messages: Readonly<Record<string, (...args: never[]) => Text>>;
 }
 
-const entries: CatalogEntry[] = [
-  {
-    code: "AE0101",
+const definitions = {
+  AE0101: {
     title: "unexpected character",
+    severity: "error",
     explanation:
       "The lexer met a character that starts no token of the language. Names are ASCII letters, digits and `_` " +
       "(so look-alike letters from other scripts can never reach generated code); other characters may appear only inside comments.",
     wrong: "latent ζ: real[2]",
     fixed: "latent zeta: real[2]   // ζ",
+    messages: {
+      unexpectedCharacter: (shown: string) => `unexpected character ${shown}`,
+      unexpectedCharacters: (a: { shown: string; more: boolean }) => `unexpected characters ${a.shown}${a.more ? "…" : ""}`,
+    },
   },
-  {
-    code: "AE0102",
+  AE0102: {
     title: "unexpected token",
+    severity: "error",
     explanation:
       "The parser found a token where the grammar does not allow it. The message names the construct being read " +
       "and lists what may come next there. Reserved words (`model`, `data`, `latent`, `prior`, `encoder`, `decoder`, " +
       "`generator`, `discriminator`, `corrupt`, `with`, `objective`, `train`, `phase`, `minimize`, `over`, `using`, `on`, `in`, `labelled`) cannot be used as names.",
     wrong: "encodr q(z | x) = Normal(mu, logvar) { ... }",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }",
+    messages: {
+      unexpectedToken: (a: { found: string; construct: string; expected: string }) => `unexpected ${a.found} in ${a.construct}: expected ${a.expected}`,
+    },
   },
-  {
-    code: "AE0103",
+  AE0103: {
     title: "unexpected end of file",
+    severity: "error",
     explanation: "The file ended in the middle of a construct, most often because a `{`, `(` or `[` opened earlier is never closed.",
     wrong: "model VAE {\n  data x: real[784] in [0, 1]\n",
     fixed: "model VAE {\n  data x: real[784] in [0, 1]\n}",
+    messages: {
+      unexpectedEnd: (a: { construct: string; expected: string }) => `unexpected end of file in ${a.construct}: expected ${a.expected}`,
+    },
   },
-  {
-    code: "AE0104",
+  AE0104: {
     title: "unclosed block comment",
+    severity: "error",
     explanation: "A `/*` comment runs to the end of the file because its closing `*/` is missing; everything after it would be ignored.",
     wrong: "/* Kingma & Welling 2014\nmodel VAE { ... }",
     fixed: "/* Kingma & Welling 2014 */\nmodel VAE { ... }",
+    messages: {
+      unclosedComment: () => ({ message: "block comment is never closed", help: "close it with `*/`" }),
+    },
   },
-  {
-    code: "AE0105",
+  AE0105: {
     title: "no model in the file",
+    severity: "error",
     explanation: "A spec file holds one or more `model Name { ... }` blocks; this one holds none (it is empty or only comments).",
     wrong: "// TODO",
     fixed: "model AE {\n  ...\n}",
+    messages: {
+      noModel: () => ({ message: "the file declares no model", help: "a spec starts with `model Name { ... }`" }),
+    },
   },
-  {
-    code: "AE0106",
+  AE0106: {
     title: "input too large",
+    severity: "error",
     explanation: "Specs are limited to 1 MiB so that the compiler's work per input is bounded. A real model spec is a few kilobytes.",
+    messages: {
+      tooLarge: (a: { length: number; limit: number }) => ({
+        message: `the spec is ${a.length} characters long; specs are limited to ${a.limit} characters`,
+        help: "a model spec is a few dozen lines; check that this is the file you meant",
+      }),
+    },
   },
-  {
-    code: "AE0107",
+  AE0107: {
     title: "nesting too deep",
+    severity: "error",
     explanation: "Brackets (or chains of unary minus) are nested more than 64 deep. No model needs this; the limit keeps the parser's recursion bounded.",
     wrong: "objective elbo(beta = ((((((((1))))))))...)",
     fixed: "objective elbo(beta = 1)",
+    messages: {
+      tooDeep: (limit: number) => ({ message: `brackets are nested more than ${limit} deep`, help: "no model needs this much nesting; check for unbalanced brackets" }),
+    },
   },
-  {
-    code: "AE0108",
+  AE0108: {
     title: "further syntax errors not shown",
+    severity: "note",
     explanation: "Only the first 20 syntax errors of a file (and the first 50 diagnostics of a model) are reported; later ones are often consequences of the first. Fix these and run again.",
+    messages: {
+      syntaxErrors: (shown: number) => `further syntax errors are not shown (only the first ${shown} are reported)`,
+      modelDiagnostics: (a: { model: string; shown: number }) => `further diagnostics for model \`${a.model}\` are not shown (only the first ${a.shown})`,
+    },
   },
-  {
-    code: "AE0109",
+  AE0109: {
     title: "not a text file",
+    severity: "error",
     explanation: "The file holds control bytes or bytes that are not valid UTF-8, so it is not a spec (perhaps a binary file was named by mistake). Specs are UTF-8 text.",
+    messages: {
+      notText: () => ({ message: "this file is not a text spec: it holds control bytes or invalid UTF-8", help: "specs are UTF-8 text; check that this is the file you meant" }),
+    },
   },
   // ── names ──
-  {
-    code: "AE0201",
+  AE0201: {
     title: "declared twice",
+    severity: "error",
     explanation: "Every variable, network, phase, prior and train setting is declared once, and one name never means two things: a variable and a network both called `d` would make `gan_d(d, …)` ambiguous.",
     wrong: "latent z: real[20]\nlatent z: real[10]",
     fixed: "latent z: real[20]\nlatent style: real[10]",
+    messages: {
+      modelTwice: (model: string) => `model \`${model}\` is declared twice in this file`,
+      declaredTwice: (a: { what: string; name: string }) => `${a.what} \`${a.name}\` is declared twice`,
+      declaredAsTwoThings: (a: { name: string; first: string; second: string }) => `\`${a.name}\` is declared as a ${a.first} and as a ${a.second}`,
+      trainBlocks: () => ({ message: "the model has more than one train block", help: "merge them into one" }),
+      objectives: () => "the model has more than one objective",
+      corruptedTwice: (variable: string) => `\`${variable}\` is corrupted twice`,
+      twoPriors: (variable: string) => `\`${variable}\` has two priors`,
+      setTwice: (setting: string) => `\`${setting}\` is set twice`,
+      listedTwice: (network: string) => `\`${network}\` is listed twice`,
+    },
   },
-  {
-    code: "AE0202",
+  AE0202: {
     title: "unknown variable",
+    severity: "error",
     explanation: "A signature, prior, corruption or loss names a variable that is not declared with `data` or `latent`.",
     wrong: "decoder p(x | zz) = Bernoulli(logits) { ... }",
     fixed: "decoder p(x | z) = Bernoulli(logits) { ... }",
+    messages: {
+      unknownVariable: (name: string) => `unknown variable \`${name}\``,
+    },
   },
-  {
-    code: "AE0203",
+  AE0203: {
     title: "unknown or ambiguous network",
+    severity: "error",
     explanation: "A phase's `over` list or a discriminator argument names a network that does not exist, or names a role (`encoder`) that several networks share. Name networks by their signature's name (`d_z`) or by a role that only one network has.",
     wrong: "phase discriminate minimize gan_d(d, real = p(z), fake = q(z | x)) over dd",
     fixed: "phase discriminate minimize gan_d(d, real = p(z), fake = q(z | x)) over d",
+    messages: {
+      ambiguousRole: (a: { role: string; networks: readonly string[] }) => ({
+        message: `the model has ${a.networks.length} ${a.role}s; name the one you mean`,
+        help: `its ${a.role}s are ${a.networks.map((n) => `\`${n}\``).join(", ")}`,
+      }),
+      unknownNetwork: (name: string) => `unknown network \`${name}\``,
+    },
   },
-  {
-    code: "AE0204",
+  AE0204: {
     title: "unknown name",
+    severity: "error",
     explanation: "A type, layer, activation, distribution, prior, corruption, objective, optimizer, train setting or loss term that the language does not define. The message says which kind was expected and suggests the closest known name. `docs/language.md` lists them all.",
     wrong: "dense(500, rellu)",
     fixed: "dense(500, relu)",
+    messages: {
+      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
+      unknownChoice: (a: { what: string; name: string; call: string }) => `unknown ${a.what} \`${a.name}\` in ${a.call}`,
+    },
   },
-  {
-    code: "AE0205",
+  AE0205: {
     title: "distribution parameter never produced",
+    severity: "error",
     explanation: "A network's distribution reads its parameters from heads (`Normal(mu, logvar)` reads heads `mu` and `logvar`), and a network with several outputs needs a head per output variable. One of them is missing.",
     wrong: "encoder q(z | x) = Normal(mu, logvar) {\n  dense(500, relu)\n  mu: dense(20)\n}",
     fixed: "encoder q(z | x) = Normal(mu, logvar) {\n  dense(500, relu)\n  mu: dense(20)\n  logvar: dense(20)\n}",
+    messages: {
+      noHeads: (a: { network: string; outputs: readonly string[] }) => `\`${a.network}\` outputs ${a.outputs.map((o) => `\`${o}\``).join(" and ")}, but has no heads to produce them`,
+      neverProduced: (a: { variable: string; network: string }) => `\`${a.variable}\` is never produced: \`${a.network}\` has no head \`${a.variable}\``,
+      headMissing: (a: { parameter: string; distribution: string; head: string }) => `the ${a.parameter} of ${a.distribution} comes from head \`${a.head}\`, which the network never produces`,
+    },
   },
-  {
-    code: "AE0206",
+  AE0206: {
     title: "unused head (warning)",
+    severity: "warning",
     explanation: "A head that no distribution parameter reads: its weights are trained by nothing and it costs computation.",
     wrong: "encoder q(z | x) = Normal(mu, logvar) { mu: dense(20); logvar: dense(20); sigma: dense(20) }",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { mu: dense(20); logvar: dense(20) }",
+    messages: {
+      unusedHead: (a: { head: string; network: string }) => ({ message: `head \`${a.head}\` of \`${a.network}\` is never used`, help: "remove it, or name it in the network's distribution" }),
+    },
   },
-  {
-    code: "AE0207",
+  AE0207: {
     title: "unknown parameter",
+    severity: "error",
     explanation: "A named argument that the layer, distribution, optimizer or objective does not take.",
     wrong: "optimizer adam(lrate = 1e-3)",
     fixed: "optimizer adam(lr = 1e-3)",
+    messages: {
+      unknownParameter: (a: { call: string; name: string }) => `${a.call} has no parameter \`${a.name}\``,
+    },
   },
-  {
-    code: "AE0208",
+  AE0208: {
     title: "wrong arguments",
+    severity: "error",
     explanation: "Too many arguments, a required one missing, one given twice, or a positional argument after named ones. Positional arguments fill the parameters in the order `docs/language.md` lists them.",
     wrong: "conv2d(8, 3, stride = 2, relu)",
     fixed: "conv2d(8, 3, stride = 2, activation = relu)",
+    messages: {
+      conditioning: (call: string) => `${call} takes no conditioning part after \`|\``,
+      givenTwice: (a: { call: string; parameter: string }) => `${a.call}: \`${a.parameter}\` is given twice`,
+      positionalAfterNamed: (call: string) => ({ message: `${call}: a positional argument cannot follow named ones`, help: "write positional arguments first, or name this one" }),
+      tooMany: (a: { call: string; most: number; given: number }) =>
+        `${a.call} takes ${a.most === 0 ? "no arguments" : `at most ${a.most} argument${a.most === 1 ? "" : "s"}`}, but ${a.given} are given`,
+      missing: (a: { call: string; parameter: string; doc: string }) => `${a.call} needs \`${a.parameter}\` (${a.doc})`,
+    },
   },
-  {
-    code: "AE0209",
+  AE0209: {
     title: "reserved name",
+    severity: "error",
     explanation: "Variables, networks and phases become keys of the objects generated code and apps exchange (batches, outputs). Names every JavaScript object already has (`constructor`, `toString`, `__proto__`, …) and names starting with `__` could replace an object's members or its prototype, so they are refused.",
     wrong: "data constructor: real[784] in [0, 1]",
     fixed: "data image: real[784] in [0, 1]",
+    messages: {
+      reservedName: (name: string) => ({
+        message: `\`${name}\` cannot be used as a name: every JavaScript object already has a member of that name`,
+        help: "choose another name (names starting with `__` are reserved too)",
+      }),
+    },
   },
   // ── shapes ──
-  {
-    code: "AE0301",
+  AE0301: {
     title: "malformed variable shape",
+    severity: "error",
     explanation: "A onehot variable has exactly one dimension, its number of classes.",
     wrong: "latent c: onehot[10, 2]",
     fixed: "latent c: onehot[10]",
+    messages: {
+      onehotDimensions: (a: { variable: string; dimensions: number }) => ({
+        message: `a onehot variable has one dimension, its number of classes; \`${a.variable}\` has ${a.dimensions}`,
+        help: "write `onehot[10]` for ten classes",
+      }),
+    },
   },
-  {
-    code: "AE0302",
+  AE0302: {
     title: "head shape differs from its variable",
+    severity: "error",
     explanation: "Every head that gives a distribution parameter must have its variable's shape: the mean of a 20-dimensional latent has 20 values.",
     wrong: "latent z: real[20]\n...\n  mu: dense(10)",
     fixed: "latent z: real[20]\n...\n  mu: dense(20)",
+    messages: {
+      headShape: (a: { head: string; shape: string; variable: string; variableShape: string }) => `head \`${a.head}\` produces ${a.shape}, but \`${a.variable}\` is ${a.variableShape}`,
+    },
   },
-  {
-    code: "AE0303",
+  AE0303: {
     title: "layer cannot take its input",
+    severity: "error",
     explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d` and `conv2dTranspose` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
     wrong: "encoder q(z | x) {   // x: real[784]\n  conv2d(32, 3, activation = relu)\n  ...",
     fixed: "encoder q(z | x) {\n  reshape(28, 28, 1)\n  conv2d(32, 3, activation = relu)\n  ...",
+    messages: {
+      denseNeedsFlat: (input: string) => ({ message: `dense needs a flat input, but gets ${input}`, help: "add `flatten` before it" }),
+      convNeedsImage: (a: { layer: string; input: string }) => `${a.layer} needs an image input [height, width, channels], but gets ${a.input}`,
+      kernelTooLarge: (a: { layer: string; kernel: number; height: number; width: number }) => ({
+        message: `${a.layer} with kernel ${a.kernel} and \`valid\` padding does not fit the ${a.height}×${a.width} input`,
+        help: "use a smaller kernel or `padding = same`",
+      }),
+      reshapeWithoutDimensions: () => ({ message: "reshape needs the dimensions to reshape to", help: "for example `reshape(28, 28, 1)`" }),
+      reshapeSize: (a: { to: string; needs: number; input: string; has: number }) => `reshape to ${a.to} needs ${a.needs} values, but its input ${a.input} has ${a.has}`,
+    },
   },
-  {
-    code: "AE0304",
+  AE0304: {
     title: "layer after the heads",
+    severity: "error",
     explanation: "A network is a trunk of layers followed by its heads, which all read the trunk's output. A layer written after a head has no place in that structure.",
     wrong: "mu: dense(20)\nlogvar: dense(20)\ndense(20)",
     fixed: "dense(20)\nmu: dense(20)\nlogvar: dense(20)",
+    messages: {
+      layerAfterHeads: () => ({ message: "a layer after the heads", help: "layers form the trunk that every head reads; write them before the first head" }),
+    },
   },
-  {
-    code: "AE0305",
+  AE0305: {
     title: "discriminator must end in one logit",
+    severity: "error",
     explanation: "A discriminator outputs one unbounded logit per example (the GAN losses apply the sigmoid in a stable form), so it ends in `dense(1)` and has no heads.",
     wrong: "discriminator d(z) { dense(1000, relu); dense(2) }",
     fixed: "discriminator d(z) { dense(1000, relu); dense(1) }",
+    messages: {
+      heads: () => ({ message: "a discriminator outputs one logit and has no heads", help: "end it with `dense(1)`" }),
+      notOneLogit: (a: { network: string; shape: string }) => ({
+        message: `a discriminator must end in one logit, but \`${a.network}\` ends in ${a.shape}`,
+        help: "end it with `dense(1)` (no activation: the losses take logits)",
+      }),
+    },
   },
-  {
-    code: "AE0306",
+  AE0306: {
     title: "deterministic output has the wrong shape",
+    severity: "error",
     explanation: "A network without a distribution outputs its last layer, which must have its variable's shape.",
     wrong: "latent z: real[2]\nencoder f(z | x) { dense(1000, relu); dense(3) }",
     fixed: "latent z: real[2]\nencoder f(z | x) { dense(1000, relu); dense(2) }",
+    messages: {
+      outputShape: (a: { network: string; shape: string; variable: string; variableShape: string }) => `\`${a.network}\` ends in ${a.shape}, but \`${a.variable}\` is ${a.variableShape}`,
+    },
   },
   // ── distributions and supports ──
-  {
-    code: "AE0401",
+  AE0401: {
     title: "invalid distribution parameters",
+    severity: "error",
     explanation: "Each distribution is given by one of its parameter sets: Normal(mu, sigma) or Normal(mu, logvar); Bernoulli(logits) or Bernoulli(probs); Categorical(logits) or Categorical(probs); Deterministic(value). A network-level distribution (after `=`) describes a network with one output; give each output of a multi-output network its own head instead.",
     wrong: "encoder q(z | x) = Normal(mu, sigma, logvar) { ... }",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }",
+    messages: {
+      severalOutputs: (a: { network: string; outputs: number }) => `\`${a.network}\` outputs ${a.outputs} variables, so one distribution after \`=\` cannot describe them`,
+      givenTwice: () => "the distribution is given twice: after `=` and in a head",
+      parametersNameHeads: (a: { distribution: string; example: string }) => `the parameters of ${a.distribution} name heads of the network, e.g. \`${a.distribution}(${a.example})\``,
+      unknownParameter: (a: { distribution: string; parameter: string }) => `${a.distribution} has no parameter \`${a.parameter}\``,
+      parameterSet: (a: { distribution: string; sets: string; given: readonly string[] }) => `${a.distribution} takes ${a.sets}, not (${a.given.join(", ")})`,
+      headParameterSet: (a: { distribution: string; sets: string; head: string; given: readonly string[] }) =>
+        `${a.distribution} takes ${a.sets}, but \`${a.head}\` gives (${a.given.join(", ")})`,
+    },
   },
-  {
-    code: "AE0402",
+  AE0402: {
     title: "distribution does not fit the variable's support",
+    severity: "error",
     explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a Normal the squared error), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
     wrong: "data x: real[784]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
+    messages: {
+      bernoulliSupport: (a: { density: "posterior" | "likelihood"; variable: string; support: string }) =>
+        `Bernoulli ${a.density} needs data in [0, 1], but \`${a.variable}\` is declared ${a.support}`,
+      categoricalSupport: (a: { variable: string; support: string }) => `Categorical models a onehot variable, but \`${a.variable}\` is declared ${a.support}`,
+      normalSupport: (a: { variable: string; support: string }) => `Normal models real values, but \`${a.variable}\` is ${a.support}`,
+      noLikelihood: (decoder: string) => `the decoder \`${decoder}\` declares no likelihood, so its reconstruction loss is undefined`,
+      generatorRange: (a: { network: string; variable: string; activation: string; range: string; support: string }) =>
+        `\`${a.network}\` can produce values outside \`${a.variable}\`'s support: its last layer's ${a.activation} output ${a.range}, but \`${a.variable}\` is ${a.support}`,
+    },
   },
-  {
-    code: "AE0403",
+  AE0403: {
     title: "corruption leaves the data's support",
+    severity: "error",
     explanation: "A denoising autoencoder's corruption must produce inputs the model could see: salt-and-pepper values inside the support, no Gaussian noise on binary data, masking only where 0 is a valid value. A corruption no encoder reads has no effect and is an error too.",
     wrong: "data x: real[784] in [0, 1]\ncorrupt x with saltPepper(p = 0.2, high = 2)",
     fixed: "data x: real[784] in [0, 1]\ncorrupt x with saltPepper(p = 0.2)",
+    messages: {
+      latent: (variable: string) => `only data can be corrupted; \`${variable}\` is a latent`,
+      gaussianOnDiscrete: (a: { variable: string; support: string }) => ({
+        message: `Gaussian noise takes \`${a.variable}\` out of its support (${a.support})`,
+        help: "use `saltPepper(p = …)` or `masking(p = …)` for discrete data",
+      }),
+      saltPepperOnOnehot: () => "salt-and-pepper noise does not keep a onehot vector onehot",
+      saltPepperUnbounded: (variable: string) => ({
+        message: `\`${variable}\` is unbounded, so salt-and-pepper needs explicit \`low\` and \`high\` values`,
+        help: "e.g. `saltPepper(p = 0.1, low = -1, high = 1)`",
+      }),
+      saltPepperValue: (a: { which: "salt" | "pepper"; value: number; variable: string; support: string }) =>
+        `the ${a.which} value ${a.value} is outside \`${a.variable}\`'s support (${a.support})`,
+      maskingOutsideSupport: (a: { variable: string; support: string }) => `masking sets values to 0, which is outside \`${a.variable}\`'s support (${a.support})`,
+      unread: (variable: string) => `\`${variable}\` is corrupted, but no encoder reads it, so the corruption has no effect`,
+    },
   },
-  {
-    code: "AE0404",
+  AE0404: {
     title: "prior does not fit its variable",
+    severity: "error",
     explanation: "Priors belong to latents (data comes from the dataset), one per latent; Categorical fits onehot latents and the others real ones; MixtureOfGaussians and SwissRoll are 2-D; only a MixtureOfGaussians prior may be conditioned, on a onehot label with one class per component.",
     wrong: "latent z: real[20]\nprior p(z) = MixtureOfGaussians(components = 10)",
     fixed: "latent z: real[2]\nprior p(z) = MixtureOfGaussians(components = 10)",
+    messages: {
+      severalVariables: () => ({ message: "a prior is over one latent variable", help: "write one prior per latent, e.g. `prior p(z) = Normal(0, 1)`" }),
+      data: (variable: string) => ({ message: `\`${variable}\` is data, so it has no prior: its values come from the dataset`, help: "declare it `latent` if the model should infer it" }),
+      type: (a: { prior: string; variable: string; type: string }) => `a ${a.prior} prior does not fit \`${a.variable}\`, which is ${a.type}`,
+      notTwoDimensional: (a: { prior: string; variable: string; shape: readonly number[] }) => ({
+        message: `${a.prior} is a 2-D prior, but \`${a.variable}\` has shape [${a.shape.join(", ")}]`,
+        help: `declare \`latent ${a.variable}: real[2]\`, or use Normal(0, 1)`,
+      }),
+      conditioned: () => ({
+        message: "only a MixtureOfGaussians prior can be conditioned, on one onehot label with one class per component",
+        help: "e.g. `prior p(z | y) = MixtureOfGaussians(components = 10)` with `data y: onehot[10]`",
+      }),
+    },
   },
-  {
-    code: "AE0405",
+  AE0405: {
     title: "misplaced type modifier",
+    severity: "error",
     explanation: "Only real variables take a support interval `in [low, high]` (binary and onehot fix their values), and only data variables can be `labelled(N)`.",
     wrong: "data x: binary[784] in [0, 1]",
     fixed: "data x: binary[784]",
+    messages: {
+      supportOnDiscrete: (type: string) => ({ message: `only real variables take a support interval; \`${type}\` already fixes its values`, help: "remove `in [...]`" }),
+      labelledLatent: (variable: string) => `only data variables can be \`labelled\`; \`${variable}\` is a latent`,
+    },
   },
-  {
-    code: "AE0406",
+  AE0406: {
     title: "signature does not fit the network's role",
+    severity: "error",
     explanation: "An encoder infers latents from data (`encoder q(z | x)`), a decoder or generator produces data (`decoder p(x | z)`), and a discriminator judges one variable (`discriminator d(z)`). Encoders, decoders and generators need an input after `|`.",
     wrong: "encoder q(x | z) = Normal(mu, logvar) { ... }",
     fixed: "decoder p(x | z) = Normal(mu, logvar) { ... }",
+    messages: {
+      discriminator: () => ({ message: "a discriminator judges one variable and has no conditioning part", help: "write `discriminator d(z)`" }),
+      noInput: (role: string) => `${withArticle(role)} needs an input after \`|\``,
+      output: (a: { role: string; produces: string; variable: string; is: string }) => `${withArticle(a.role)} produces ${a.produces} variables, but \`${a.variable}\` is ${a.is}`,
+      outputAndInput: (a: { variable: string; network: string }) => `\`${a.variable}\` is both an output and an input of \`${a.network}\``,
+    },
   },
-  {
-    code: "AE0410",
+  AE0410: {
     title: "logits pass through an activation (warning)",
+    severity: "warning",
     explanation: "Logits are unbounded numbers that the likelihood turns into probabilities itself, in a numerically stable form. A sigmoid on them squashes them twice: the model can no longer express confident predictions and its gradients shrink.",
     wrong: "logits: dense(784, sigmoid)",
     fixed: "logits: dense(784)",
+    messages: {
+      squashedLogits: (a: { distribution: string; activation: string }) => ({
+        message: `the logits of ${a.distribution} pass through ${a.activation}`,
+        help: "logits are unbounded: drop the activation (the likelihood applies the sigmoid or softmax itself, in a numerically stable form)",
+      }),
+    },
   },
   // ── objectives and phases ──
-  {
-    code: "AE0501",
+  AE0501: {
     title: "objective does not fit the model",
+    severity: "error",
     explanation: "A preset objective combines networks the model must declare: `reconstruction`, `elbo` and `iwae` an encoder and a decoder with a likelihood; `gan` one generator and one discriminator on its output; `aae` also a discriminator on every latent.",
     wrong: "objective elbo   // and no decoder",
     fixed: "decoder p(x | z) = Bernoulli(logits) { ... }\nobjective elbo",
+    messages: {
+      needs: (a: { objective: string; what: string }) => `objective \`${a.objective}\` needs ${a.what}`,
+    },
   },
-  {
-    code: "AE0502",
+  AE0502: {
     title: "KL needs a reparameterisable posterior",
+    severity: "error",
     explanation: "ELBO and IWAE differentiate through samples z = mu + sigma * eps, which needs a Normal posterior. A deterministic encoder has no KL to a prior; regularise it adversarially instead (AAE).",
     wrong: "encoder q(z | x) { dense(500, relu); dense(20) }\nobjective elbo",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { dense(500, relu); mu: dense(20); logvar: dense(20) }\nobjective elbo",
+    messages: {
+      posterior: (a: { network: string; variable: string; distribution: string }) =>
+        `the KL term needs a reparameterisable Normal posterior, but \`${a.network}\` gives \`${a.variable}\` a ${a.distribution} distribution`,
+    },
   },
-  {
-    code: "AE0503",
+  AE0503: {
     title: "KL to this prior cannot be computed",
+    severity: "error",
     explanation: "ELBO and IWAE evaluate log p(z). SwissRoll can only be sampled, and the KL from a Normal posterior to a Uniform prior is infinite. Such priors suit adversarial regularisation, which needs only samples. (A mixture of Gaussians has a density: its KL is estimated by Monte Carlo.)",
     wrong: "prior p(z) = SwissRoll()\nobjective elbo",
     fixed: "prior p(z) = SwissRoll()\nobjective aae",
+    messages: {
+      noDensity: (prior: string) => ({
+        message: `a ${prior} prior can be sampled but has no density, so KL(q ‖ p) cannot be computed`,
+        help: "use an adversarial objective for this prior (AAE), or a prior with a density",
+      }),
+      uniform: () => ({
+        message: "KL from a Normal posterior to a Uniform prior is infinite: the Normal puts mass outside the Uniform's bounds",
+        help: "use a Normal prior, or regularise adversarially (AAE), which needs only samples",
+      }),
+    },
   },
-  {
-    code: "AE0504",
+  AE0504: {
     title: "adversarial samples do not match the discriminator",
+    severity: "error",
     explanation: "`gan_d(d, real = …, fake = …)` and `gan_g(d, fake = …)` compare samples of the variable `d` judges. Real samples come from a prior (`p(z)`) or the data (`x`); fake samples from a network (`q(z | x)`, `g(x | z)`).",
     wrong: "discriminator d(z) { ... }\nphase discriminate minimize gan_d(d, real = x, fake = q(z | x)) over d",
     fixed: "discriminator d(z) { ... }\nphase discriminate minimize gan_d(d, real = p(z), fake = q(z | x)) over d",
+    messages: {
+      latent: (name: string) => `\`${name}\` is a latent: say where its samples come from, e.g. \`p(${name})\` (the prior) or \`q(${name} | x)\` (the encoder)`,
+      variable: (a: { discriminator: string; judged: string; which: string; variable: string }) => ({
+        message: `\`${a.discriminator}\` judges \`${a.judged}\`, but the ${a.which} samples are \`${a.variable}\``,
+        help: `pass samples of \`${a.judged}\`, or declare a discriminator on \`${a.variable}\``,
+      }),
+      discriminatorFake: () => "the fake samples of `gan_d` come from a network (an encoder's codes or a generator's outputs)",
+      generatorFake: () => "the generator loss `gan_g` needs samples produced by a network, which it then trains to fool the discriminator",
+    },
   },
-  {
-    code: "AE0505",
+  AE0505: {
     title: "latent without a prior",
+    severity: "error",
     explanation: "A latent that no encoder produces needs a prior to be sampled from; in a generative model every latent needs one (or the model could not sample it); KL terms and adversarial regularisation compare against it.",
     wrong: "latent c: onehot[10]   // no prior, but judged by d_c",
     fixed: "latent c: onehot[10]\nprior p(c) = Categorical(uniform)",
+    messages: {
+      density: (a: { density: string; variable: string }) => `\`${a.density}\` is the prior of \`${a.variable}\`, but \`${a.variable}\` has no prior`,
+      kl: (variable: string) => ({ message: `the KL term needs a prior on \`${variable}\`, and there is none`, help: `add \`prior p(${variable}) = Normal(0, 1)\`` }),
+      undefined: (variable: string) => ({
+        message: `latent \`${variable}\` has neither a prior nor an encoder, so nothing defines its values`,
+        help: `add \`prior p(${variable}) = Normal(0, 1)\` or an encoder that produces it`,
+      }),
+      unsampleable: (variable: string) => ({
+        message: `latent \`${variable}\` has no prior, so the model cannot sample it (its other latents have priors)`,
+        help: `add \`prior p(${variable}) = ...\``,
+      }),
+      generatorInput: (variable: string) => ({ message: `the generator reads \`${variable}\`, which has no prior to sample it from`, help: `add \`prior p(${variable}) = Normal(0, 1)\`` }),
+      adversarial: (variable: string) => ({
+        message: `\`${variable}\` is regularised adversarially, so it needs a prior to sample the real codes from`,
+        help: `add \`prior p(${variable}) = Normal(0, 1)\``,
+      }),
+    },
   },
-  {
-    code: "AE0506",
+  AE0506: {
     title: "network never trained",
+    severity: "error",
     explanation: "No phase lists the network in `over`, so its weights would keep their random initial values.",
     wrong: "phase reconstruct minimize nll(p(x | z), x) over encoder\n// the decoder p is never updated",
     fixed: "phase reconstruct minimize nll(p(x | z), x) over encoder, decoder",
+    messages: {
+      neverTrained: (network: string) => `no phase updates \`${network}\`, so its weights would stay at their random initial values`,
+    },
   },
-  {
-    code: "AE0507",
+  AE0507: {
     title: "phase updates a network its loss does not reach",
+    severity: "error",
     explanation: "A phase updates exactly the networks in `over`, and each must be one the loss depends on. `gan_d` is the discriminator's loss (the samples it judges are held fixed) and `gan_g` the generator's (the discriminator is held fixed): the classic adversarial bug is an optimizer that also moves the other side.",
     wrong: "phase regularize minimize gan_g(d, fake = q(z | x)) over encoder, d",
     fixed: "phase regularize minimize gan_g(d, fake = q(z | x)) over encoder",
+    messages: {
+      unreached: (a: { phase: string; network: string; listed: string; loss?: "gan_d" | "gan_g" }) => ({
+        message: `phase \`${a.phase}\` updates \`${a.network}\`, but its loss does not depend on \`${a.network}\`${
+          a.loss === "gan_g"
+            ? " (gan_g is the generator's loss: updating the discriminator with it would train it to be fooled)"
+            : a.loss === "gan_d"
+              ? " (gan_d is the discriminator's loss: the samples it judges are held fixed)"
+              : ""
+        }`,
+        help: `remove \`${a.listed}\` from \`over\``,
+      }),
+    },
   },
-  {
-    code: "AE0508",
+  AE0508: {
     title: "no objective, or two",
+    severity: "error",
     explanation: "A model is trained either by a preset `objective` or by explicit phases in its train block, not both (the preset expands into phases of its own) and not neither.",
     wrong: "objective aae\ntrain { ...; phase reconstruct minimize ... }",
     fixed: "train { ...; phase reconstruct minimize ... }",
+    messages: {
+      both: () => ({ message: "the model has both an objective and explicit phases", help: "keep one: the objective expands into phases of its own" }),
+      neither: (model: string) => ({ message: `model \`${model}\` has no objective`, help: "declare one, e.g. `objective elbo`, or write training phases in the train block" }),
+    },
   },
-  {
-    code: "AE0509",
+  AE0509: {
     title: "labelled subset misuse",
+    severity: "error",
     explanation: "A data variable declared `labelled(N)` is known for N training examples only, so every phase that reads it runs `on labelled`; `on labelled` in turn needs such a variable.",
     wrong: "phase classify minimize nll(q(c | x), y) over encoder",
     fixed: "phase classify minimize nll(q(c | x), y) over encoder on labelled",
+    messages: {
+      unknownSubset: (name: string) => ({ message: `unknown subset \`${name}\``, help: "a phase runs on all examples, or `on labelled`" }),
+      noLabelledData: () => "`on labelled` needs a data variable whose labels are known for a subset, e.g. `data y: onehot[10] labelled(1000)`",
+      needsSubset: (a: { phase: string; variable: string; labelled: number }) => ({
+        message: `phase \`${a.phase}\` reads \`${a.variable}\`, which is known for ${a.labelled} examples only`,
+        help: "add `on labelled` to the phase",
+      }),
+    },
   },
-  {
-    code: "AE0510",
+  AE0510: {
     title: "loss term used wrongly",
+    severity: "error",
     explanation: "`nll(p(x | z), x)` scores a likelihood on its own variable (or, for an encoder's Categorical head, on onehot labels); `kl(q(z | x), p(z))` takes an encoder's posterior and the same variable's prior; `gan_d`/`gan_g` take a discriminator and named samples; `contractive(f(z | x), x)` takes an encoder and one of its inputs.",
     wrong: "minimize nll(p(x | z), z)",
     fixed: "minimize nll(p(x | z), x)",
+    messages: {
+      conditioning: (term: string) => `\`${term}\` takes no conditioning part`,
+      arguments: (a: { term: string; count: number; usage: string }) => `\`${a.term}\` takes ${a.count} arguments: \`${a.usage}\``,
+      nllTarget: () => "the second argument of `nll` is the observed variable it scores",
+      deterministic: (a: { variable: string; network: string }) => ({
+        message: `\`${a.variable}\` from \`${a.network}\` is deterministic, so it has no likelihood to score`,
+        help: "give the network a distribution, e.g. `= Bernoulli(logits)`",
+      }),
+      classPrediction: (a: { network: string; variable: string; target: string }) =>
+        `\`nll(${a.network}(${a.variable} | …), ${a.target})\` scores a class prediction, so \`${a.variable}\` needs a Categorical head and \`${a.target}\` must be onehot data with as many classes`,
+      likelihoodTarget: (a: { network: string; variable: string; target: string }) => ({
+        message: `the likelihood \`${a.network}(${a.variable} | …)\` scores \`${a.variable}\`, not \`${a.target}\``,
+        help: `write \`nll(…, ${a.variable})\``,
+      }),
+      klPosterior: () => "the first argument of `kl` is the encoder's posterior, e.g. `q(z | x)`",
+      klPrior: (variable: string) => `the second argument of \`kl\` is the prior of \`${variable}\`, e.g. \`p(${variable})\``,
+      ganArguments: (a: { term: string; usage: string }) => `\`${a.term}\` takes a discriminator and named samples: \`${a.usage}\``,
+      ganDiscriminator: (term: string) => `the first argument of \`${term}\` is a discriminator's name`,
+      notDiscriminator: (a: { name: string; role: string }) => `\`${a.name}\` is ${withArticle(a.role)}, not a discriminator`,
+      contractiveInput: () => "`contractive` penalises the encoder's Jacobian with respect to one of its inputs, as in `contractive(f(z | x), x)`",
+      contractiveEncoder: (network: string) => ({
+        message: `\`contractive\` needs a deterministic encoder of dense layers reading one variable; \`${network}\` is not one`,
+        help: "write it as `dense(…, activation)` layers; the penalty is computed through their Jacobian (exactly for one layer, by a random projection for more)",
+      }),
+    },
   },
-  {
-    code: "AE0511",
+  AE0511: {
     title: "no such density",
+    severity: "error",
     explanation: "Loss terms name densities as the model declares them: `p(x | z)` for `decoder p(x | z)`, `q(c | x)` for one output of `encoder q(z, c | x)`, `p(z)` for `prior p(z)`. The conditioning variables must be exactly the declared ones.",
     wrong: "gan_d(d, real = p(z), fake = q(z))",
     fixed: "gan_d(d, real = p(z), fake = q(z | x))",
+    messages: {
+      notADensity: (found: string) => `expected a density such as \`p(x | z)\`, found \`${found}\``,
+      notVariables: (name: string) => `a density lists variables, as in \`${name}(z | x)\``,
+      severalVariables: (density: string) => `\`${density}\`: a loss term scores one variable at a time`,
+      unknown: (density: string) => `the model has no density \`${density}\``,
+    },
   },
-  {
-    code: "AE0512",
+  AE0512: {
     title: "loss is not a weighted sum",
+    severity: "error",
     explanation: "A phase minimises a weighted sum of loss terms: weights are numbers, terms are added or subtracted. Products of terms and bare constants have no meaning as a training signal.",
     wrong: "minimize nll(p(x | z), x) * kl(q(z | x), p(z))",
     fixed: "minimize nll(p(x | z), x) + kl(q(z | x), p(z))",
+    messages: {
+      constant: () => ({ message: "a constant in a loss changes no gradient", help: "remove it" }),
+      product: (a: { expression: string; divides: boolean }) => ({
+        message: `a loss is a weighted sum of terms; \`${a.expression}\` ${a.divides ? "divides by something that is not a non-zero number" : "multiplies two terms"}`,
+        help: "write e.g. `nll(p(x | z), x) + 4 * kl(q(z | x), p(z))`",
+      }),
+    },
   },
-  {
-    code: "AE0513",
+  AE0513: {
     title: "no optimizer",
+    severity: "error",
     explanation: "Each phase has an optimizer: its own (`using adam(lr = 2e-4)`) or the train block's `optimizer`.",
     wrong: "train { batch 100; epochs 50; phase discriminate minimize gan_d(...) over d }",
     fixed: "train { batch 100; epochs 50; phase discriminate minimize gan_d(...) over d using adam(lr = 2e-4) }",
+    messages: {
+      objective: (objective: string) => ({
+        message: `objective \`${objective}\` trains with the train block's optimizer, and it sets none`,
+        help: "add `optimizer adam(lr = 1e-3)` to the train block",
+      }),
+      phase: (phase: string) => ({
+        message: `phase \`${phase}\` has no optimizer`,
+        help: "add `using adam(lr = 1e-3)` to the phase, or `optimizer adam(lr = 1e-3)` to the train block for every phase",
+      }),
+    },
   },
-  {
-    code: "AE0514",
+  AE0514: {
     title: "train block incomplete",
+    severity: "error",
     explanation: "Every model says how it is trained: a `train` block with `batch` and `epochs` (`aec train` flags may override them for one run).",
     wrong: "train { optimizer adam(lr = 1e-3); batch 128 }",
     fixed: "train { optimizer adam(lr = 1e-3); batch 128; epochs 10 }",
+    messages: {
+      noTrainBlock: (model: string) => ({ message: `model \`${model}\` has no train block`, help: "add `train { optimizer adam(lr = 1e-3); batch 128; epochs 10 }`" }),
+      missingSetting: (a: { setting: string; doc: string; example: number }) => ({
+        message: `the train block does not set \`${a.setting}\` (${a.doc})`,
+        help: `add \`${a.setting} ${a.example}\``,
+      }),
+    },
   },
-  {
-    code: "AE0515",
+  AE0515: {
     title: "variable produced twice",
+    severity: "error",
     explanation: "Each latent has one encoder and each data variable one decoder or generator; otherwise `q(z | x)` and the sampling of z would be ambiguous.",
     wrong: "encoder q(z | x) { ... }\nencoder q2(z | x) { ... }",
     fixed: "encoder q(z | x) { ... }",
+    messages: {
+      producedTwice: (a: { variable: string; first: string; second: string }) => `\`${a.variable}\` is produced by two networks: \`${a.first}\` and \`${a.second}\``,
+    },
   },
   // ── numbers ──
-  {
-    code: "AE0601",
+  AE0601: {
     title: "size must be a positive integer",
+    severity: "error",
     explanation: "Dimensions, units, filters, kernels, strides, batch sizes, epochs, sample counts (k) and label counts are whole numbers of at least 1.",
     wrong: "dense(500.5, relu)",
     fixed: "dense(500, relu)",
+    messages: {
+      size: (a: { what: string; value: number }) => `${a.what} must be a positive integer, found ${a.value}`,
+    },
   },
-  {
-    code: "AE0602",
+  AE0602: {
     title: "value must be positive",
+    severity: "error",
     explanation: "Learning rates, standard deviations, radii and similar scales must be greater than 0.",
     wrong: "optimizer adam(lr = -1e-3)",
     fixed: "optimizer adam(lr = 1e-3)",
+    messages: {
+      positive: (a: { what: string; value: number }) => `${a.what} must be greater than 0, found ${a.value}`,
+    },
   },
-  {
-    code: "AE0603",
+  AE0603: {
     title: "value must not be negative",
+    severity: "error",
     explanation: "Weights such as β and noise levels are at least 0 (β = 0 drops the KL term; a negative β would reward divergence from the prior).",
     wrong: "objective elbo(beta = -1)",
     fixed: "objective elbo(beta = 4)",
+    messages: {
+      nonnegative: (a: { what: string; value: number }) => `${a.what} must be at least 0, found ${a.value}`,
+    },
   },
-  {
-    code: "AE0604",
+  AE0604: {
     title: "probability out of [0, 1]",
+    severity: "error",
     explanation: "Corruption and dropout rates, momentum and decay factors are probabilities.",
     wrong: "corrupt x with masking(p = 1.5)",
     fixed: "corrupt x with masking(p = 0.25)",
+    messages: {
+      probability: (a: { what: string; value: number }) => `${a.what} must be a probability in [0, 1], found ${a.value}`,
+    },
   },
-  {
-    code: "AE0605",
+  AE0605: {
     title: "number out of range",
+    severity: "error",
     explanation: "A number that is not finite (`1e999`), or bounds that describe an empty range (`in [1, 0]`, `Uniform(2, 1)`).",
     wrong: "data x: real[784] in [1, 0]",
     fixed: "data x: real[784] in [0, 1]",
+    messages: {
+      notFinite: (a: { what: string; value: number }) => `${a.what} must be a finite number, but it evaluates to ${a.value}`,
+      emptySupport: (a: { variable: string; low: number; high: number }) => `the support of \`${a.variable}\` is empty: ${a.low} is not below ${a.high}`,
+      emptyUniform: (a: { low: number; high: number }) => `Uniform needs low < high, got [${a.low}, ${a.high}]`,
+    },
   },
-  {
-    code: "AE0606",
+  AE0606: {
     title: "wrong kind of value",
+    severity: "error",
     explanation: "A number was expected and a name or call was found, or the other way round (an activation name, a layer inside a head's distribution, an optimizer call).",
     wrong: "batch relu",
     fixed: "batch 128",
+    messages: {
+      number: (a: { what: string; found: string }) => `${a.what} must be a number, found ${a.found}`,
+      name: (a: { what: string; expected: string; found: string }) => `${a.what} must be ${a.expected}, found ${a.found}`,
+      layer: (a: { call: string; parameter: string; found: string }) => `${a.call}: \`${a.parameter}\` must be a layer such as \`dense(10)\`, found ${a.found}`,
+      headLayer: (a: { parameter: string; distribution: string }) => `\`${a.parameter}\` of ${a.distribution} must be a layer such as \`dense(10)\``,
+      optimizer: (found: string) => `an optimizer must be a call such as \`adam(lr = 1e-3)\`, found ${found}`,
+    },
   },
-  {
-    code: "AE0607",
+  AE0607: {
     title: "too large",
+    severity: "error",
     explanation: "Sizes above 1,000,000, variables above 10 million values and networks above 200 million parameters are rejected: they cannot be trained here and are almost always a typo. The bound also keeps the compiler's own work small for any input.",
     wrong: "data x: real[1e12]",
     fixed: "data x: real[784]",
+    messages: {
+      size: (a: { what: string; value: number; limit: number }) => ({
+        message: `${a.what} is ${a.value}, more than the largest size aespec accepts (${a.limit})`,
+        help: "sizes this large cannot be trained here; check the number",
+      }),
+      variable: (a: { variable: string; size: number; limit: number }) => `\`${a.variable}\` holds ${a.size} values, more than the ${a.limit} a variable may hold`,
+      network: (a: { network: string; parameters: number; limit: number }) => `\`${a.network}\` has ${a.parameters} parameters, more than the ${a.limit} aespec accepts`,
+    },
   },
   // ── lints (--lint) ──
-  {
-    code: "AE0701",
+  AE0701: {
     title: "Gaussian likelihood on [0, 1] data (lint)",
+    severity: "warning",
     explanation: "A Normal likelihood puts probability outside [0, 1], and with a sigmoid output its squared-error gradient vanishes near the bounds. Bernoulli(logits) fits intensities in [0, 1] and its cross-entropy gradient does not stall.",
     wrong: "data x: real[784] in [0, 1]\ndecoder p(x | z) = Normal(mu, logvar) { ... }",
     fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
+    messages: {
+      gaussianOnInterval: (a: { variable: string; low: number; high: number }) => ({
+        message: `a Normal likelihood on \`${a.variable}\`, which lies in [${a.low}, ${a.high}]`,
+        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; Bernoulli(logits) fits [0, 1] data",
+      }),
+    },
   },
-  {
-    code: "AE0702",
+  AE0702: {
     title: "latent larger than the data (lint)",
+    severity: "warning",
     explanation: "An overcomplete code can copy its input and learn nothing; it needs a regulariser such as input noise or a contractive penalty. Keep the warning with `// aec: allow AE0702 — why` when that is the intent.",
     wrong: "data x: real[784] in [0, 1]\nlatent z: real[1000]   // plain autoencoder",
     fixed: "latent z: real[32]",
+    messages: {
+      overcomplete: (a: { latent: string; size: number; dataSize: number }) => ({
+        message: `latent \`${a.latent}\` has ${a.size} dimensions, more than the ${a.dataSize} of the data it encodes`,
+        help: "an overcomplete code can learn the identity; it needs a regulariser (noise, a contractive penalty, sparsity)",
+      }),
+    },
   },
-  {
-    code: "AE0703",
+  AE0703: {
     title: "discriminator much larger than what it judges (lint)",
+    severity: "warning",
     explanation: "A discriminator with more than four times the parameters of the network whose outputs it judges tends to win outright, leaving that network with vanishing gradients.",
     wrong: "encoder q(z | x) { dense(2) }\ndiscriminator d(z) { dense(1000, relu); dense(1000, relu); dense(1) }",
     fixed: "encoder q(z | x) { dense(1000, relu); dense(1000, relu); dense(2) }",
+    messages: {
+      strongDiscriminator: (a: { discriminator: string; parameters: number; judged: string; judgedParameters: number }) => ({
+        message: `discriminator \`${a.discriminator}\` has ${a.parameters} parameters, ${(a.parameters / a.judgedParameters).toFixed(1)}× the ${a.judgedParameters} of \`${a.judged}\`, whose outputs it judges`,
+        help: "a much stronger discriminator gives the other network vanishing gradients; shrink it or train it less often",
+      }),
+    },
   },
-  {
-    code: "AE0704",
+  AE0704: {
     title: "unused declaration (lint)",
+    severity: "warning",
     explanation: "A variable that no network, prior or loss term reads or writes.",
     wrong: "data y: onehot[10]   // never used",
     fixed: "// removed",
+    messages: {
+      unused: (variable: string) => ({ message: `\`${variable}\` is declared but never used`, help: "remove it, or use it in a network or a loss" }),
+    },
   },
   // ── inputs and internal ──
-  {
-    code: "AE0901",
+  AE0901: {
     title: "cannot read input",
+    severity: "error",
     explanation: "A path given on the command line does not exist, is not readable, or is a folder with no `.aespec` files in it.",
+    messages: {
+      noSuchPath: (path: string) => `cannot read \`${path}\`: no such file or folder`,
+      emptyFolder: (path: string) => `\`${path}\` holds no .aespec files`,
+      unreadable: (a: { path: string; reason: string }) => `cannot read \`${a.path}\`: ${a.reason}`,
+      notOneSpec: (path: string) => `\`${path}\` must name one spec file`,
+    },
   },
-  {
-    code: "AE0902",
+  AE0902: {
     title: "refusing to overwrite a file",
+    severity: "error",
     explanation: "`aec compile` only overwrites files that start with its `// @generated by aec` header, so it never destroys a file someone wrote by hand. Move the file away or pick another `--out` folder.",
+    messages: {
+      notGenerated: (path: string) => ({
+        message: `refusing to overwrite \`${path}\`: it was not generated by aec (it lacks the \`// @generated by aec\` header)`,
+        help: "move it away, or choose another --out folder",
+      }),
+    },
   },
-  {
-    code: "AE0903",
+  AE0903: {
     title: "unusable training data",
+    severity: "error",
     explanation: "The data given to `aec train --data` cannot feed the model: a file is missing, truncated or malformed (IDX, CSV, PNG), its shape differs from the data variable's, or a value lies outside the support the spec declares (pixels above 1 for a Bernoulli likelihood). The message names the file, line or example.",
+    messages: {
+      /** The reason comes from the data loader, which names the file, line or example. */
+      unusable: (reason: string) => reason,
+    },
   },
-  {
-    code: "AE0904",
+  AE0904: {
     title: "run folder problem",
+    severity: "error",
     explanation: "`aec train` never overwrites a run: a folder that already holds one needs `--resume` (with the same spec) or another `--out`. `--resume`, `aec eval` and `aec sample` need a folder with a complete checkpoint.",
+    messages: {
+      nothingToResume: (run: string) => ({ message: `\`${run}\` holds no checkpoint to resume`, help: "run without --resume to start a new run" }),
+      otherSpec: (a: { run: string; spec: string }) => ({
+        message: `\`${a.run}\` was trained from a different spec than \`${a.spec}\``,
+        help: "resume with the spec the run started from, or start a new run with another --out",
+      }),
+      incompleteToResume: (run: string) => `\`${run}\` holds no complete checkpoint to resume`,
+      occupied: (run: string) => ({ message: `\`${run}\` already holds a run`, help: "pass --resume to continue it, or choose another --out; nothing was overwritten" }),
+      notARun: (run: string) => `\`${run}\` is not a run folder (it lacks run.json and spec.aespec)`,
+      incomplete: (run: string) => `\`${run}\` holds no complete checkpoint`,
+    },
   },
-  {
-    code: "AE0905",
+  AE0905: {
     title: "spec cannot be trained",
+    severity: "error",
     explanation: "`aec train` checks the spec first; it must check without errors and declare exactly one model.",
+    messages: {
+      doesNotCheck: (spec: string) => `\`${spec}\` does not check`,
+      modelCount: (a: { spec: string; models: number }) => `\`${a.spec}\` declares ${a.models} models; aec train takes a spec with one`,
+    },
   },
-  {
-    code: "AE0906",
+  AE0906: {
     title: "a loss term stopped being finite",
+    severity: "error",
     explanation: "A loss term became NaN or infinite during training, so training stopped; the last complete checkpoint is kept. The usual fixes: a lower learning rate, gradient clipping (`clipNorm 5` in the train block), or a bounded log-variance.",
+    messages: {
+      nonFinite: (a: { term: string; value: number; step: number; epoch: number; checkpoint?: string }) => ({
+        message: `loss term ${a.term} became ${a.value} at step ${a.step} (epoch ${a.epoch}); training stopped${a.checkpoint ? `, and the last good checkpoint (${a.checkpoint}) is kept` : ""}`,
+        help: "try a lower learning rate, clip gradients with `clipNorm 5` in the train block, or bound the encoder's log-variance",
+      }),
+    },
   },
-  {
-    code: "AE0907",
+  AE0907: {
     title: "run cannot sample",
+    severity: "error",
     explanation: "`aec sample` draws from the prior and decodes; models whose decoder reads a latent without a prior (a plain autoencoder) or whose data is not an image cannot be sampled this way.",
+    messages: {
+      noPrior: (model: string) => ({
+        message: `model ${model} cannot sample: a latent its decoder reads has no prior`,
+        help: "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode",
+      }),
+      notImage: (model: string) => `model ${model}'s data is not an image`,
+    },
   },
-  {
-    code: "AE0908",
+  AE0908: {
     title: "no such phase",
+    severity: "error",
     explanation: "`aec graph --phase NAME` names a phase the model does not have; the message lists the phases it has (a preset objective's phases are named after it: `elbo`, `reconstruct`, `discriminate`, …).",
+    messages: {
+      noSuchPhase: (a: { model: string; phase: string; phases: readonly string[] }) => ({
+        message: `model ${a.model} has no phase \`${a.phase}\``,
+        help: `its phases are ${a.phases.map((p) => `\`${p}\``).join(", ")}`,
+      }),
+    },
   },
-  {
-    code: "AE0909",
+  AE0909: {
     title: "cannot train on several workers",
+    severity: "error",
     explanation: "`aec train --workers N` splits every batch into N shards, one per replica. It needs a batch of at least N examples, and a model without moving statistics (`batchNorm`): each replica would keep its own, and the replicas' weights would drift apart. Train such a model with one worker.",
+    messages: {
+      batchTooSmall: (a: { workers: number; batch: number }) => `--workers ${a.workers} needs a batch of at least ${a.workers} examples; the batch is ${a.batch}`,
+      movingStatistics: (model: string) => ({
+        message: `model ${model} has layers with moving statistics (batchNorm), which data-parallel training does not support yet`,
+        help: "train it with one worker",
+      }),
+    },
   },
-  {
-    code: "AE0999",
+  AE0910: {
+    title: "unknown diagnostic code",
+    severity: "error",
+    explanation: "`aec explain CODE` takes a code that this catalogue lists, such as AE0102 (in either case). `docs/reference.md` lists every code with its title.",
+    messages: {
+      unknownCode: (code: string) => `unknown diagnostic code \`${code}\`; codes look like AE0102`,
+    },
+  },
+  AE0999: {
     title: "internal compiler error",
+    severity: "error",
     explanation: "The compiler itself failed. This is always a bug in aespec, never in your spec: please file an issue with the spec that triggered it and the output of the command run with AEC_DEBUG=1.",
+    messages: {
+      internal: (message: string) => ({
+        message: `internal compiler error: ${message}`,
+        help: "this is a bug in aespec, not in your spec; please file an issue with the spec and the command you ran",
+      }),
+    },
   },
-];
+} satisfies Record<string, Definition>;
 
-export const catalog: ReadonlyMap<string, CatalogEntry> = new Map(entries.map((e) => [e.code, e]));
+/** Every catalogued code, as a literal union: `"AE0101" | "AE0102" | …`. */
+export type Code = keyof typeof definitions;
+
+export interface CatalogEntry extends Definition {
+  readonly code: Code;
+}
+
+const codes = Object.keys(definitions) as Code[];
+
+export const catalog: ReadonlyMap<string, CatalogEntry> = new Map(codes.map((code) => [code, { code, ...definitions[code] }]));
 
 export function explain(code: string): string | undefined {
   const entry = catalog.get(code.toUpperCase());
@@ -484,4 +936,26 @@ export function explain(code: string): string | undefined {
 
 function indent(text: string): string {
   return text.split("\n").map((l) => `    ${l}`).join("\n");
+}
+
+type Constructors<Messages> = {
+  readonly [Name in keyof Messages]: Messages[Name] extends (...args: infer Args) => Text ? (...args: Args) => Diagnostic : never;
+};
+
+/** One constructor per code and message: `diagnose.AE0402.bernoulliSupport({ density, variable, support })`. */
+export type Diagnose = { readonly [C in Code]: Constructors<(typeof definitions)[C]["messages"]> };
+
+/**
+ * The diagnostics of the catalogue, not yet placed: each has its code, severity and message
+ * (and the template's help), and no span. Place it with `at(diagnostic, span, details)`.
+ */
+export const diagnose = Object.fromEntries(codes.map((code) => [code, constructors(code, definitions[code])])) as Diagnose;
+
+function constructors(code: Code, { severity, messages }: Definition): Record<string, (...args: never[]) => Diagnostic> {
+  return Object.fromEntries(Object.entries(messages).map(([name, template]) => [name, (...args: never[]) => made(code, severity, template(...args))]));
+}
+
+/** Catalogue text becomes a Diagnostic here, and is placed by `at`: the brand in diagnostic.ts allows no other way. */
+function made(code: Code, severity: Severity, text: Text): Diagnostic {
+  return { code, severity, ...(typeof text === "string" ? { message: text } : text) } as Diagnostic;
 }

@@ -1,5 +1,6 @@
-import type { Source, Span } from "../syntax/span.js";
+import type { Source, Span } from "../language/span.js";
 import type { Diagnostic } from "./diagnostic.js";
+import type { DiagnosticError } from "./error.js";
 
 const maxExcerptWidth = 100;
 
@@ -14,10 +15,12 @@ export function renderDiagnostic(d: Diagnostic, source?: Source): string {
     lines.push(...excerpt(source.text, d.span, "^", undefined, gutter));
     for (const label of d.labels ?? []) lines.push(...excerpt(source.text, label.span, "-", label.message, gutter));
     if (d.help) lines.push(`${pad} = help: ${d.help}`);
+    if (d.note) lines.push(`${pad} = note: ${d.note}`);
     if (d.fix) lines.push(`${pad} = fix: ${d.fix.message}: \`${d.fix.replacement}\``);
   } else {
     if (source) lines.push(`  --> ${source.name}`);
     if (d.help) lines.push(`  = help: ${d.help}`);
+    if (d.note) lines.push(`  = note: ${d.note}`);
   }
   return lines.join("\n");
 }
@@ -61,6 +64,12 @@ function printable(s: string): string {
 
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], source?: Source): string {
   return diagnostics.map((d) => renderDiagnostic(d, source)).join("\n\n");
+}
+
+/** A thrown diagnostic, followed by the diagnostics of the source behind it (a spec's errors behind "does not check"). */
+export function renderError(error: DiagnosticError): string {
+  const { diagnostic, because } = error;
+  return because ? `${renderDiagnostic(diagnostic)}\n${renderDiagnostics(because.diagnostics, because.source)}` : renderDiagnostic(diagnostic);
 }
 
 /** A one-line summary such as "2 errors, 1 warning". */

@@ -1,4 +1,4 @@
-import { type BuiltinSpec, corruptions, distributions, layers, objectives, optimizers, priors, trainSettings } from "../check/builtins.js";
+import { type BuiltinSpec, corruptions, distributions, layers, objectives, optimizers, parameterSets, priors, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
@@ -21,7 +21,7 @@ export function builtinsReference(): string {
     return listed.length > 0 ? listed.join("<br>") : "—";
   };
   return [
-    "<!-- Generated from src/check/builtins.ts and src/diagnostics/catalog.ts by `npm run grammar`; a test fails when it is stale. -->",
+    "<!-- Generated from src/language/vocabulary.ts and src/diagnostics/catalog.ts by `npm run grammar`; a test fails when it is stale. -->",
     "# aespec reference",
     "",
     "Parameter kinds: *size* is a whole number ≥ 1, *positive* > 0, *nonnegative* ≥ 0, *probability* in [0, 1], *activation* one of the activations below.",
@@ -33,7 +33,7 @@ export function builtinsReference(): string {
     "",
     "| name | parameter sets | models | reparameterised |",
     "|---|---|---|---|",
-    ...distributions.map((d) => `| \`${d.name}\` | ${d.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
+    ...distributions.map((d) => `| \`${d.name}\` | ${parameterSets(d)} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
     "",
     "## Priors",
     "",

@@ -1,4 +1,4 @@
-import type { Span } from "./span.js";
+import type { Span } from "../language/span.js";
 
 /**
  * The abstract syntax tree: readonly nodes tagged by `kind`, each with its source span.

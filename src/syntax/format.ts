@@ -1,6 +1,6 @@
 import type * as A from "./ast.js";
 import type { Comment, ParseResult } from "./parse.js";
-import type { Span } from "./span.js";
+import type { Span } from "../language/span.js";
 
 /**
  * The canonical formatter behind `aec fmt`. It prints the AST, not the text, so any

@@ -1,4 +1,4 @@
-import { activations, corruptions, distributions, layers, lossTerms, objectives, optimizers, priors, variableTypes } from "../check/builtins.js";
+import { activations, corruptions, distributions, layers, lossTerms, objectives, optimizers, priors, variableTypes } from "../language/vocabulary.js";
 import { keywords, lexer } from "./tokens.js";
 
 export type HighlightKind = "keyword" | "builtin" | "type" | "number" | "comment" | "identifier" | "punctuation" | "invalid";

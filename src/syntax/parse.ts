@@ -1,9 +1,10 @@
 import { EOF, type IRecognitionException, type IToken } from "chevrotain";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnose } from "../diagnostics/catalog.js";
+import { at, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean, orList } from "../diagnostics/suggest.js";
 import type { SpecFile } from "./ast.js";
 import { sharedParser } from "./parser.js";
-import { type Source, type Span, spanAt } from "./span.js";
+import { type Source, type Span, spanAt } from "../language/span.js";
 import { constructName, decodeSyntaxError, keywordSuggestion } from "./syntaxErrors.js";
 import { cstToAst, tokenSpan } from "./toAst.js";
 import { keywords, lexer } from "./tokens.js";
@@ -36,13 +37,7 @@ export function parseSpec(source: Source): ParseResult {
     return {
       ast: emptyFile(source),
       comments: [],
-      diagnostics: [{
-        code: "AE0106",
-        severity: "error",
-        message: `the spec is ${text.length} characters long; specs are limited to ${limits.maxBytes} characters`,
-        span: spanAt(text, 0),
-        help: "a model spec is a few dozen lines; check that this is the file you meant",
-      }],
+      diagnostics: [at(diagnose.AE0106.tooLarge({ length: text.length, limit: limits.maxBytes }), spanAt(text, 0))],
     };
   }
 
@@ -51,26 +46,14 @@ export function parseSpec(source: Source): ParseResult {
     return {
       ast: emptyFile(source),
       comments: [],
-      diagnostics: [{
-        code: "AE0109",
-        severity: "error",
-        message: "this file is not a text spec: it holds control bytes or invalid UTF-8",
-        span: spanAt(text, binary, binary + 1),
-        help: "specs are UTF-8 text; check that this is the file you meant",
-      }],
+      diagnostics: [at(diagnose.AE0109.notText(), spanAt(text, binary, binary + 1))],
     };
   }
 
   const lexed = lexer.tokenize(text);
   const diagnostics: Diagnostic[] = lexed.errors.slice(0, limits.maxSyntaxErrors).map((e) => unexpectedCharacter(text, e.offset, e.length));
   for (const token of lexed.groups.unclosed ?? []) {
-    diagnostics.push({
-      code: "AE0104",
-      severity: "error",
-      message: "block comment is never closed",
-      span: tokenSpan({ ...token, endOffset: token.startOffset + 1, endColumn: (token.startColumn ?? 1) + 1 }),
-      help: "close it with `*/`",
-    });
+    diagnostics.push(at(diagnose.AE0104.unclosedComment(), tokenSpan({ ...token, endOffset: token.startOffset + 1, endColumn: (token.startColumn ?? 1) + 1 })));
   }
   const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
     text: t.image,
@@ -80,13 +63,7 @@ export function parseSpec(source: Source): ParseResult {
 
   const tooDeep = nestingTooDeep(lexed.tokens);
   if (tooDeep) {
-    diagnostics.push({
-      code: "AE0107",
-      severity: "error",
-      message: `brackets are nested more than ${limits.maxNesting} deep`,
-      span: tokenSpan(tooDeep),
-      help: "no model needs this much nesting; check for unbalanced brackets",
-    });
+    diagnostics.push(at(diagnose.AE0107.tooDeep(limits.maxNesting), tokenSpan(tooDeep)));
     return { ast: emptyFile(source), comments, diagnostics };
   }
 
@@ -97,22 +74,12 @@ export function parseSpec(source: Source): ParseResult {
   const syntaxErrors = meaningful.slice(0, limits.maxSyntaxErrors);
   diagnostics.push(...syntaxErrors.map((e) => syntaxDiagnostic(text, e)));
   if (meaningful.length > syntaxErrors.length) {
-    diagnostics.push({
-      code: "AE0108",
-      severity: "note",
-      message: `further syntax errors are not shown (only the first ${limits.maxSyntaxErrors} are reported)`,
-    });
+    diagnostics.push(diagnose.AE0108.syntaxErrors(limits.maxSyntaxErrors));
   }
 
   const ast = cstToAst(cst);
   if (diagnostics.length === 0 && ast.models.length === 0) {
-    diagnostics.push({
-      code: "AE0105",
-      severity: "error",
-      message: "the file declares no model",
-      span: spanAt(text, text.length),
-      help: "a spec starts with `model Name { ... }`",
-    });
+    diagnostics.push(at(diagnose.AE0105.noModel(), spanAt(text, text.length)));
   }
   return { ast, comments, diagnostics };
 }
@@ -132,13 +99,8 @@ function notText(text: string): number | undefined {
 function unexpectedCharacter(text: string, offset: number, length: number): Diagnostic {
   const shown = [...text.slice(offset, offset + Math.min(length, 8))].map(describeCharacter).join(" ");
   const nonAscii = /[^\x00-\x7f]/.test(text.slice(offset, offset + length));
-  return {
-    code: "AE0101",
-    severity: "error",
-    message: length === 1 ? `unexpected character ${shown}` : `unexpected characters ${shown}${length > 8 ? "…" : ""}`,
-    span: spanAt(text, offset, offset + length),
-    ...(nonAscii ? { help: "names are ASCII letters, digits and `_`; other characters may only appear in comments" } : {}),
-  };
+  const diagnostic = length === 1 ? diagnose.AE0101.unexpectedCharacter(shown) : diagnose.AE0101.unexpectedCharacters({ shown, more: length > 8 });
+  return at(diagnostic, spanAt(text, offset, offset + length), nonAscii ? { help: "names are ASCII letters, digits and `_`; other characters may only appear in comments" } : {});
 }
 
 /** Printable characters as `c`; anything else as its code point, so messages never carry control bytes. */
@@ -202,20 +164,13 @@ function syntaxDiagnostic(text: string, error: IRecognitionException): Diagnosti
   const keyword = atEnd ? undefined : keywordSuggestion(detail, error.token.image);
   const reserved = !atEnd && detail.expected.includes("a name") && keywords.includes(error.token.image);
   const closing = detail.expected.includes("`}`") || detail.expected.includes("`)`") || detail.expected.includes("`]`");
-  return atEnd
-    ? {
-        code: "AE0103",
-        severity: "error",
-        message: `unexpected end of file in ${where}: expected ${expected}`,
-        span,
-        ...(closing ? { help: "a block or bracket opened earlier is never closed" } : {}),
-      }
-    : {
-        code: "AE0102",
-        severity: "error",
-        message: `unexpected ${detail.found} in ${where}: expected ${expected}`,
-        span,
-        ...(keyword ? { help: didYouMean(error.token.image, [keyword])! } : {}),
-        ...(reserved ? { help: `\`${error.token.image}\` is a reserved word of the language and cannot be used as a name` } : {}),
-      };
+  if (atEnd) {
+    return at(diagnose.AE0103.unexpectedEnd({ construct: where, expected }), span, closing ? { help: "a block or bracket opened earlier is never closed" } : {});
+  }
+  const help = reserved
+    ? `\`${error.token.image}\` is a reserved word of the language and cannot be used as a name`
+    : keyword
+      ? didYouMean(error.token.image, [keyword])
+      : undefined;
+  return at(diagnose.AE0102.unexpectedToken({ found: detail.found, construct: where, expected }), span, help ? { help } : {});
 }

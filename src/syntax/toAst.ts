@@ -1,7 +1,7 @@
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import { sharedParser } from "./parser.js";
-import type { Span } from "./span.js";
+import type { Span } from "../language/span.js";
 
 /**
  * Builds the AST from Chevrotain's CST. It tolerates the holes error recovery leaves

@@ -1,3 +1,4 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
 
 /**
@@ -12,7 +13,7 @@ export function coverageRule(ctx: CheckContext): void {
     for (const network of ctx.networks.values()) {
       if (network.parameterCount === 0) continue;
       if (!ctx.phases.some((p) => p.updates.includes(network.name))) {
-        ctx.error("AE0506", `no phase updates \`${network.name}\`, so its weights would stay at their random initial values`, network.declaration.signature.name.span, {
+        ctx.report(diagnose.AE0506.neverTrained(network.name), network.declaration.signature.name.span, {
           help: ctx.objective?.kind === "phases" ? `add \`${network.name}\` to the \`over\` list of the phase that should train it` : "remove the network, or write phases that train it",
         });
       }
@@ -24,13 +25,9 @@ export function coverageRule(ctx: CheckContext): void {
     const produced = ctx.producerOf(variable.name, ["encoder"]) !== undefined ||
       ctx.items("NetworkDeclaration").some((n) => n.role === "encoder" && n.signature.outputs.some((o) => o.name === variable.name));
     if (!produced) {
-      ctx.error("AE0505", `latent \`${variable.name}\` has neither a prior nor an encoder, so nothing defines its values`, variable.declaration.name.span, {
-        help: `add \`prior p(${variable.name}) = Normal(0, 1)\` or an encoder that produces it`,
-      });
+      ctx.report(diagnose.AE0505.undefined(variable.name), variable.declaration.name.span);
     } else if (generative) {
-      ctx.error("AE0505", `latent \`${variable.name}\` has no prior, so the model cannot sample it (its other latents have priors)`, variable.declaration.name.span, {
-        help: `add \`prior p(${variable.name}) = ...\``,
-      });
+      ctx.report(diagnose.AE0505.unsampleable(variable.name), variable.declaration.name.span);
     }
   }
 }

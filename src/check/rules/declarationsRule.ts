@@ -1,3 +1,4 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
 
 /**
@@ -10,9 +11,7 @@ const objectMembers = new Set(Object.getOwnPropertyNames(Object.prototype));
 /** AE0209: a name generated code cannot use safely as an object key. */
 function reserved(ctx: CheckContext, name: import("../../syntax/ast.js").Identifier): void {
   if (objectMembers.has(name.name) || name.name.startsWith("__")) {
-    ctx.error("AE0209", `\`${name.name}\` cannot be used as a name: every JavaScript object already has a member of that name`, name.span, {
-      help: "choose another name (names starting with `__` are reserved too)",
-    });
+    ctx.report(diagnose.AE0209.reservedName(name.name), name.span);
     ctx.poison(name.name);
   }
 }
@@ -22,12 +21,13 @@ function reserved(ctx: CheckContext, name: import("../../syntax/ast.js").Identif
  * things (a variable and a network both called `d` would make `gan_d(d, …)` ambiguous).
  */
 export function declarationsRule(ctx: CheckContext): void {
-  const seen = new Map<string, { what: string; span: import("../../syntax/span.js").Span }>();
-  const declare = (name: string, what: string, span: import("../../syntax/span.js").Span) => {
+  const seen = new Map<string, { what: string; span: import("../../language/span.js").Span }>();
+  const declare = (name: string, what: string, span: import("../../language/span.js").Span) => {
     if (name === "") return;
     const first = seen.get(name);
     if (first) {
-      ctx.error("AE0201", first.what === what ? `${what} \`${name}\` is declared twice` : `\`${name}\` is declared as a ${first.what} and as a ${what}`, span, {
+      const twice = first.what === what ? diagnose.AE0201.declaredTwice({ what, name }) : diagnose.AE0201.declaredAsTwoThings({ name, first: first.what, second: what });
+      ctx.report(twice, span, {
         labels: [{ span: first.span, message: "first declared here" }],
         help: "give each declaration its own name",
       });
@@ -46,19 +46,19 @@ export function declarationsRule(ctx: CheckContext): void {
   }
   for (const phase of ctx.trainItems("PhaseDeclaration")) reserved(ctx, phase.name);
 
-  const phases = new Map<string, import("../../syntax/span.js").Span>();
+  const phases = new Map<string, import("../../language/span.js").Span>();
   for (const phase of ctx.trainItems("PhaseDeclaration")) {
     const first = phases.get(phase.name.name);
-    if (first) ctx.error("AE0201", `phase \`${phase.name.name}\` is declared twice`, phase.name.span, { labels: [{ span: first, message: "first declared here" }] });
+    if (first) ctx.report(diagnose.AE0201.declaredTwice({ what: "phase", name: phase.name.name }), phase.name.span, { labels: [{ span: first, message: "first declared here" }] });
     else phases.set(phase.name.name, phase.name.span);
   }
 
   const blocks = ctx.items("TrainBlock");
   for (const extra of blocks.slice(1)) {
-    ctx.error("AE0201", "the model has more than one train block", extra.span, { labels: [{ span: blocks[0]!.span, message: "first train block" }], help: "merge them into one" });
+    ctx.report(diagnose.AE0201.trainBlocks(), extra.span, { labels: [{ span: blocks[0]!.span, message: "first train block" }] });
   }
   const objectives = ctx.items("ObjectiveDeclaration");
   for (const extra of objectives.slice(1)) {
-    ctx.error("AE0201", "the model has more than one objective", extra.span, { labels: [{ span: objectives[0]!.span, message: "first objective" }] });
+    ctx.report(diagnose.AE0201.objectives(), extra.span, { labels: [{ span: objectives[0]!.span, message: "first objective" }] });
   }
 }

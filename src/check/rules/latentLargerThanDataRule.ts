@@ -1,3 +1,4 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
 
 /** AE0702 (lint, on with `--lint`): a latent larger than the data it encodes is no bottleneck. */
@@ -8,9 +9,7 @@ export function latentLargerThanDataRule(ctx: CheckContext): void {
     for (const z of network.outputs) {
       const latent = ctx.variables.get(z)!;
       if (dataSize > 0 && latent.size > dataSize) {
-        ctx.warning("AE0702", `latent \`${z}\` has ${latent.size} dimensions, more than the ${dataSize} of the data it encodes`, latent.declaration.type.span, {
-          help: "an overcomplete code can learn the identity; it needs a regulariser (noise, a contractive penalty, sparsity)",
-        });
+        ctx.report(diagnose.AE0702.overcomplete({ latent: z, size: latent.size, dataSize }), latent.declaration.type.span);
       }
     }
   }

@@ -1,6 +1,7 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
-import { distributions, findBuiltin } from "../builtins.js";
+import { distributions, findBuiltin, parameterSets } from "../../language/vocabulary.js";
 import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js";
 import type { NetworkOutput, ParameterSource } from "../model.js";
 import { formatShape } from "../shapes.js";
@@ -42,13 +43,13 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
   const decl = signature.declaration;
   if (decl.distribution) {
     if (signature.outputs.length !== 1) {
-      ctx.error("AE0401", `\`${signature.name}\` outputs ${signature.outputs.length} variables, so one distribution after \`=\` cannot describe them`, decl.distribution.span, {
+      ctx.report(diagnose.AE0401.severalOutputs({ network: signature.name, outputs: signature.outputs.length }), decl.distribution.span, {
         help: `give each variable its own head, e.g. \`${signature.outputs[0]}: Normal(mu = dense(…), logvar = dense(…))\``,
       });
       return undefined;
     }
     if (body.inline.length > 0) {
-      ctx.error("AE0401", "the distribution is given twice: after `=` and in a head", body.inline[0]!.span);
+      ctx.report(diagnose.AE0401.givenTwice(), body.inline[0]!.span);
       return undefined;
     }
     const output = networkLevelDistribution(ctx, signature.outputs[0]!, decl.distribution, body);
@@ -56,7 +57,7 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
   }
   if (body.heads.length === 0) {
     if (signature.outputs.length !== 1) {
-      ctx.error("AE0205", `\`${signature.name}\` outputs ${signature.outputs.map((o) => `\`${o}\``).join(" and ")}, but has no heads to produce them`, decl.signature.span, {
+      ctx.report(diagnose.AE0205.noHeads({ network: signature.name, outputs: signature.outputs }), decl.signature.span, {
         help: `end it with one head per variable, e.g. \`${signature.outputs[0]}: dense(…)\``,
       });
       return undefined;
@@ -64,7 +65,8 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
     const variable = ctx.variables.get(signature.outputs[0]!)!;
     if (formatShape(body.trunkShape) !== formatShape(variable.shape)) {
       const last = decl.body[decl.body.length - 1];
-      ctx.error("AE0306", `\`${signature.name}\` ends in ${formatShape(body.trunkShape)}, but \`${variable.name}\` is ${formatShape(variable.shape)}`, last?.span ?? decl.signature.span, {
+      const mismatch = diagnose.AE0306.outputShape({ network: signature.name, shape: formatShape(body.trunkShape), variable: variable.name, variableShape: formatShape(variable.shape) });
+      ctx.report(mismatch, last?.span ?? decl.signature.span, {
         help: variable.shape.length === 1 ? `end it with \`dense(${variable.shape[0]})\`` : `end it with a layer that produces ${formatShape(variable.shape)}`,
       });
       return undefined;
@@ -77,7 +79,7 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
     const inline = body.inline.find((i) => i.variable === name);
     const plain = body.heads.find((h) => h.name === name);
     if (!inline && !plain) {
-      ctx.error("AE0205", `\`${name}\` is never produced: \`${signature.name}\` has no head \`${name}\``, decl.signature.span, {
+      ctx.report(diagnose.AE0205.neverProduced({ variable: name, network: signature.name }), decl.signature.span, {
         help: `add a head such as \`${name}: dense(${variable.size})\` or \`${name}: Normal(mu = dense(${variable.size}), logvar = dense(${variable.size}))\``,
       });
       return undefined;
@@ -96,7 +98,7 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
 function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.Call, body: NetworkBody): NetworkOutput | undefined {
   const spec = findBuiltin(distributions, call.callee.name);
   if (!spec) {
-    ctx.error("AE0204", `unknown distribution \`${call.callee.name}\``, call.callee.span, {
+    ctx.report(diagnose.AE0204.unknown({ kind: "distribution", name: call.callee.name }), call.callee.span, {
       help: didYouMean(call.callee.name, distributions.map((d) => d.name)) ?? `the distributions are ${distributions.map((d) => `\`${d.name}\``).join(", ")}`,
     });
     return undefined;
@@ -105,14 +107,14 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
   const mapping: Record<string, string> = {};
   for (const arg of call.args) {
     const head = arg.value.kind === "Call" && !arg.value.hasParens ? arg.value.callee.name : undefined;
-    const parameter = arg.name?.name ?? head;
     if (!head) {
-      ctx.error("AE0401", `the parameters of ${spec.name} name heads of the network, e.g. \`${spec.name}(${spec.parameterSets[0]!.join(", ")})\``, arg.span);
+      ctx.report(diagnose.AE0401.parametersNameHeads({ distribution: spec.name, example: spec.parameterSets[0]!.join(", ") }), arg.span);
       return undefined;
     }
+    const parameter = arg.name?.name ?? head;
     if (!parameter || !allParameters.includes(parameter)) {
-      ctx.error("AE0401", `${spec.name} has no parameter \`${parameter}\``, arg.span, {
-        help: `${spec.name} takes ${spec.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}; to use a head with another name write \`${allParameters[0]} = ${head}\``,
+      ctx.report(diagnose.AE0401.unknownParameter({ distribution: spec.name, parameter }), arg.span, {
+        help: `${spec.name} takes ${parameterSets(spec)}; to use a head with another name write \`${allParameters[0]} = ${head}\``,
       });
       return undefined;
     }
@@ -120,12 +122,12 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
   }
   const chosen = spec.parameterSets.find((set) => set.length === Object.keys(mapping).length && set.every((p) => p in mapping));
   if (!chosen) {
-    ctx.error("AE0401", `${spec.name} takes ${spec.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}, not (${Object.keys(mapping).join(", ")})`, call.span);
+    ctx.report(diagnose.AE0401.parameterSet({ distribution: spec.name, sets: parameterSets(spec), given: Object.keys(mapping) }), call.span);
     return undefined;
   }
   for (const [parameter, head] of Object.entries(mapping)) {
     if (!body.heads.some((h) => h.name === head)) {
-      ctx.error("AE0205", `the ${parameter} of ${spec.name} comes from head \`${head}\`, which the network never produces`, call.span, {
+      ctx.report(diagnose.AE0205.headMissing({ parameter, distribution: spec.name, head }), call.span, {
         help: `add a head \`${head}: dense(${ctx.variables.get(variable)!.size})\` at the end of the network`,
       });
       return undefined;
@@ -139,7 +141,7 @@ function checkHeadShape(ctx: CheckContext, body: NetworkBody, headName: string, 
   const head = body.heads.find((h) => h.name === headName)!;
   const variable = ctx.variables.get(variableName)!;
   if (formatShape(head.outputShape) === formatShape(variable.shape)) return true;
-  ctx.error("AE0302", `head \`${headName}\` produces ${formatShape(head.outputShape)}, but \`${variable.name}\` is ${formatShape(variable.shape)}`, head.span, {
+  ctx.report(diagnose.AE0302.headShape({ head: headName, shape: formatShape(head.outputShape), variable: variable.name, variableShape: formatShape(variable.shape) }), head.span, {
     help: variable.shape.length === 1 ? `use \`dense(${variable.shape[0]})\`` : `add \`reshape(${variable.shape.join(", ")})\` after a layer of ${variable.size} units`,
   });
   return false;
@@ -149,7 +151,7 @@ function warnUnusedHeads(ctx: CheckContext, signature: NetworkSignature, body: N
   const used = new Set(outputs.flatMap((o) => Object.values(o.parameters).map((s) => ("head" in s ? s.head : ""))));
   for (const head of body.heads) {
     if (!used.has(head.name)) {
-      ctx.warning("AE0206", `head \`${head.name}\` of \`${signature.name}\` is never used`, head.span, { help: "remove it, or name it in the network's distribution" });
+      ctx.report(diagnose.AE0206.unusedHead({ head: head.name, network: signature.name }), head.span);
     }
   }
 }
@@ -161,9 +163,7 @@ function warnSquashedLogits(ctx: CheckContext, body: NetworkBody, outputs: reado
     const head = body.heads.find((h) => h.name === source.head)!;
     const last = head.layers[head.layers.length - 1]!;
     if (last.activation !== "linear") {
-      ctx.warning("AE0410", `the logits of ${output.distribution} pass through ${last.activation}`, last.span, {
-        help: "logits are unbounded: drop the activation (the likelihood applies the sigmoid or softmax itself, in a numerically stable form)",
-      });
+      ctx.report(diagnose.AE0410.squashedLogits({ distribution: output.distribution, activation: last.activation }), last.span);
     }
   }
 }

@@ -1,7 +1,8 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
-import { type Activation, activations, distributions, findBuiltin, layers } from "../builtins.js";
+import { type Activation, distributions, findBuiltin, isActivation, layers, parameterSets } from "../../language/vocabulary.js";
 import type { CheckContext, InlineDistribution } from "../context.js";
 import type { HeadInfo, LayerInfo } from "../model.js";
 import { formatShape, layerShape } from "../shapes.js";
@@ -28,7 +29,7 @@ export function networkShapesRule(ctx: CheckContext): void {
       if (broken) return;
       if (item.kind === "Layer") {
         if (decl.body.slice(0, index).some((i) => i.kind === "Head")) {
-          ctx.error("AE0304", "a layer after the heads", item.span, { help: "layers form the trunk that every head reads; write them before the first head" });
+          ctx.report(diagnose.AE0304.layerAfterHeads(), item.span);
           broken = true;
           return;
         }
@@ -42,7 +43,7 @@ export function networkShapesRule(ctx: CheckContext): void {
         return;
       }
       if (signature.role === "discriminator") {
-        ctx.error("AE0305", "a discriminator outputs one logit and has no heads", item.span, { help: "end it with `dense(1)`" });
+        ctx.report(diagnose.AE0305.heads(), item.span);
         broken = true;
         return;
       }
@@ -57,13 +58,11 @@ export function networkShapesRule(ctx: CheckContext): void {
 
     if (!broken && signature.role === "discriminator" && (shape.length !== 1 || shape[0] !== 1)) {
       const last = decl.body[decl.body.length - 1];
-      ctx.error("AE0305", `a discriminator must end in one logit, but \`${signature.name}\` ends in ${formatShape(shape)}`, last?.span ?? decl.signature.span, {
-        help: "end it with `dense(1)` (no activation: the losses take logits)",
-      });
+      ctx.report(diagnose.AE0305.notOneLogit({ network: signature.name, shape: formatShape(shape) }), last?.span ?? decl.signature.span);
     }
     const parameterCount = [...trunk, ...heads.flatMap((h) => h.layers)].reduce((sum, l) => sum + l.parameters, 0);
     if (parameterCount > maxParameters) {
-      ctx.error("AE0607", `\`${signature.name}\` has ${parameterCount} parameters, more than the ${maxParameters} aespec accepts`, decl.signature.span);
+      ctx.report(diagnose.AE0607.network({ network: signature.name, parameters: parameterCount, limit: maxParameters }), decl.signature.span);
     }
     if (ctx.errorCount() > before) {
       ctx.brokenNetworks.add(signature.name);
@@ -78,7 +77,7 @@ export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly nu
   if (!spec) {
     const name = call.callee.name;
     const isDistribution = distributions.some((d) => d.name === name);
-    ctx.error("AE0204", `unknown layer \`${name}\``, call.callee.span, {
+    ctx.report(diagnose.AE0204.unknown({ kind: "layer", name }), call.callee.span, {
       help: isDistribution
         ? `a distribution is not a layer: name the variable it models, e.g. \`z: ${name}(...)\`, or declare it after the signature: \`= ${name}(...)\``
         : (didYouMean(name, layers.map((l) => l.name)) ?? `the layers are ${layers.slice(0, 7).map((l) => `\`${l.name}\``).join(", ")} and the activations`),
@@ -88,8 +87,8 @@ export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly nu
   const bound = bindCall(ctx, call, spec, "layer");
   if (!bound) return undefined;
   const result = layerShape(spec.name, bound.values, input);
-  if ("error" in result) {
-    ctx.error("AE0303", result.error, call.span, result.help ? { help: result.help } : {});
+  if ("problem" in result) {
+    ctx.report(result.problem, call.span);
     return undefined;
   }
   const activation = (bound.values.activation ?? (isActivation(spec.name) ? spec.name : "linear")) as Activation;
@@ -102,10 +101,6 @@ export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly nu
     parameters: result.parameters,
     span: call.span,
   };
-}
-
-function isActivation(name: string): boolean {
-  return (activations as readonly string[]).includes(name);
 }
 
 /** A head is one layer (`mu: dense(20)`) or a distribution of layers (`c: Categorical(logits = dense(10))`). */
@@ -122,20 +117,20 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
   for (const [index, arg] of call.args.entries()) {
     const parameter = arg.name?.name ?? firstSet[index];
     if (!parameter || !parameterNames.includes(parameter)) {
-      ctx.error("AE0401", `${distribution.name} has no parameter \`${parameter ?? `number ${index + 1}`}\``, arg.span, {
-        help: `${distribution.name} takes ${distribution.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}`,
+      ctx.report(diagnose.AE0401.unknownParameter({ distribution: distribution.name, parameter: parameter ?? `number ${index + 1}` }), arg.span, {
+        help: `${distribution.name} takes ${parameterSets(distribution)}`,
       });
       return undefined;
     }
     if (arg.value.kind !== "Call" || !arg.value.hasParens) {
-      ctx.error("AE0606", `\`${parameter}\` of ${distribution.name} must be a layer such as \`dense(10)\``, arg.value.span);
+      ctx.report(diagnose.AE0606.headLayer({ parameter, distribution: distribution.name }), arg.value.span);
       return undefined;
     }
     given[parameter] = arg.value;
   }
   const chosen = distribution.parameterSets.find((set) => set.length === Object.keys(given).length && set.every((p) => p in given));
   if (!chosen) {
-    ctx.error("AE0401", `${distribution.name} takes ${distribution.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ")}, but \`${head.name.name}\` gives (${Object.keys(given).join(", ")})`, call.span);
+    ctx.report(diagnose.AE0401.headParameterSet({ distribution: distribution.name, sets: parameterSets(distribution), head: head.name.name, given: Object.keys(given) }), call.span);
     return undefined;
   }
   const heads: HeadInfo[] = [];

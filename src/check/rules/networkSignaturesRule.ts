@@ -1,3 +1,5 @@
+import { diagnose } from "../../diagnostics/catalog.js";
+import { withArticle } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import type { CheckContext } from "../context.js";
 import type { VariableInfo } from "../model.js";
@@ -29,22 +31,22 @@ export function networkSignaturesRule(ctx: CheckContext): void {
 
     if (role === "discriminator") {
       if (signature.given.length > 0 || signature.outputs.length !== 1) {
-        ctx.error("AE0406", "a discriminator judges one variable and has no conditioning part", signature.span, { help: "write `discriminator d(z)`" });
+        ctx.report(diagnose.AE0406.discriminator(), signature.span);
       }
     } else {
       if (signature.given.length === 0) {
-        ctx.error("AE0406", `${a(role)} needs an input after \`|\``, signature.span, { help: `write \`${expected.example}\`` });
+        ctx.report(diagnose.AE0406.noInput(role), signature.span, { help: `write \`${expected.example}\`` });
       }
       outputs.forEach((v, i) => {
         if (!v || v.role === expected.role) return;
         const other = v.role === "data" ? "decoder" : "encoder";
-        ctx.error("AE0406", `${a(role)} produces ${expected.role} variables, but \`${v.name}\` is ${v.role}`, signature.outputs[i]!.span, {
-          help: `did you mean ${a(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
+        ctx.report(diagnose.AE0406.output({ role, produces: expected.role!, variable: v.name, is: v.role }), signature.outputs[i]!.span, {
+          help: `did you mean ${withArticle(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
         });
       });
       for (const v of inputs) {
         if (v && signature.outputs.some((o) => o.name === v.name)) {
-          ctx.error("AE0406", `\`${v.name}\` is both an output and an input of \`${name}\``, signature.span);
+          ctx.report(diagnose.AE0406.outputAndInput({ variable: v.name, network: name }), signature.span);
         }
       }
       for (const [i, v] of outputs.entries()) {
@@ -52,7 +54,7 @@ export function networkSignaturesRule(ctx: CheckContext): void {
         const key = `${role === "generator" ? "decoder" : role}:${v.name}`;
         const first = producers.get(key);
         if (first) {
-          ctx.error("AE0515", `\`${v.name}\` is produced by two networks: \`${first.signature.name.name}\` and \`${name}\``, signature.outputs[i]!.span, {
+          ctx.report(diagnose.AE0515.producedTwice({ variable: v.name, first: first.signature.name.name, second: name }), signature.outputs[i]!.span, {
             labels: [{ span: first.signature.span, message: "also produced here" }],
           });
         } else producers.set(key, decl);
@@ -75,8 +77,4 @@ export function networkSignaturesRule(ctx: CheckContext): void {
       declaration: decl,
     });
   }
-}
-
-function a(role: string): string {
-  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
 }

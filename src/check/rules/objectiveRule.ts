@@ -1,7 +1,8 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
-import { findBuiltin, objectives } from "../builtins.js";
+import { findBuiltin, objectives } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
 import type { NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
@@ -18,36 +19,31 @@ export function objectiveRule(ctx: CheckContext): void {
   const declaration = ctx.items("ObjectiveDeclaration")[0];
   const phases = ctx.trainItems("PhaseDeclaration");
   if (declaration && phases.length > 0) {
-    ctx.error("AE0508", "the model has both an objective and explicit phases", declaration.span, {
-      labels: [{ span: phases[0]!.span, message: "a phase" }],
-      help: "keep one: the objective expands into phases of its own",
-    });
+    ctx.report(diagnose.AE0508.both(), declaration.span, { labels: [{ span: phases[0]!.span, message: "a phase" }] });
     return;
   }
   if (!declaration) {
     if (phases.length === 0) {
-      ctx.error("AE0508", `model \`${ctx.model.name.name}\` has no objective`, ctx.model.name.span, {
-        help: "declare one, e.g. `objective elbo`, or write training phases in the train block",
-      });
+      ctx.report(diagnose.AE0508.neither(ctx.model.name.name), ctx.model.name.span);
     } else ctx.objective = { kind: "phases", parameters: {} };
     return;
   }
   const preset = declaration.preset;
   const spec = findBuiltin(objectives, preset.callee.name);
   if (!spec) {
-    ctx.error("AE0204", `unknown objective \`${preset.callee.name}\``, preset.callee.span, {
+    ctx.report(diagnose.AE0204.unknown({ kind: "objective", name: preset.callee.name }), preset.callee.span, {
       help: didYouMean(preset.callee.name, objectives.map((o) => o.name)) ?? `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
     });
     return;
   }
   const bound = bindCall(ctx, preset, spec, "objective");
   if (!bound) return;
-  ctx.objective = { kind: spec.name as "elbo", parameters: bound.values as Record<string, number | string> };
+  ctx.objective = { kind: spec.name, parameters: bound.values as Record<string, number | string> };
   // Presets need the networks they combine; a broken network has been reported already.
   if (ctx.items("NetworkDeclaration").some((n) => !ctx.networks.has(n.signature.name.name))) return;
   if (!ctx.defaultOptimizer) {
     if (!ctx.defaultOptimizerBroken && !ctx.trainBroken) {
-      ctx.error("AE0513", `objective \`${spec.name}\` trains with the train block's optimizer, and it sets none`, preset.span, { help: "add `optimizer adam(lr = 1e-3)` to the train block" });
+      ctx.report(diagnose.AE0513.objective(spec.name), preset.span);
     }
     return;
   }
@@ -62,7 +58,7 @@ function phase(ctx: CheckContext, name: string, terms: WeightedTerm[], updates: 
 }
 
 function needs(ctx: CheckContext, preset: A.Call, what: string, ok: boolean, help: string): boolean {
-  if (!ok) ctx.error("AE0501", `objective \`${preset.callee.name}\` needs ${what}`, preset.span, { help });
+  if (!ok) ctx.report(diagnose.AE0501.needs({ objective: preset.callee.name, what }), preset.span, { help });
   return ok;
 }
 
@@ -127,7 +123,7 @@ function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): v
   for (const z of g.inputs) {
     const v = ctx.variables.get(z)!;
     if (v.role === "latent" && !ctx.priors.has(z)) {
-      ctx.error("AE0505", `the generator reads \`${z}\`, which has no prior to sample it from`, g.declaration.signature.span, { help: `add \`prior p(${z}) = Normal(0, 1)\`` });
+      ctx.report(diagnose.AE0505.generatorInput(z), g.declaration.signature.span);
       return;
     }
   }
@@ -150,7 +146,7 @@ function aae(ctx: CheckContext, preset: A.Call): void {
       const prior = ctx.priors.get(z);
       if (!needs(ctx, preset, `a discriminator on \`${z}\``, d !== undefined, `declare \`discriminator d_${z}(${z}) { ...; dense(1) }\``)) return;
       if (!prior) {
-        ctx.error("AE0505", `\`${z}\` is regularised adversarially, so it needs a prior to sample the real codes from`, preset.span, { help: `add \`prior p(${z}) = Normal(0, 1)\`` });
+        ctx.report(diagnose.AE0505.adversarial(z), preset.span);
         return;
       }
       const fake = { kind: "network" as const, network: encoder.name, variable: z };

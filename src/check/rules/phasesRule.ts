@@ -1,3 +1,4 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
 import type { LossTerm, NetworkInfo, OptimizerInfo, PhaseInfo, UnidentifiedTerm, WeightedTerm } from "../model.js";
 import { resolveOptimizer } from "../optimizer.js";
@@ -38,7 +39,7 @@ export function phasesRule(ctx: CheckContext): void {
         continue;
       }
       if (updates.some((u) => u.name === network.name)) {
-        ctx.error("AE0201", `\`${network.name}\` is listed twice`, name.span);
+        ctx.report(diagnose.AE0201.listedTwice(network.name), name.span);
         continue;
       }
       updates.push(network);
@@ -47,9 +48,9 @@ export function phasesRule(ctx: CheckContext): void {
     let subset: PhaseInfo["subset"] = "all";
     if (decl.subset) {
       if (decl.subset.name !== "labelled") {
-        ctx.error("AE0509", `unknown subset \`${decl.subset.name}\``, decl.subset.span, { help: "a phase runs on all examples, or `on labelled`" });
+        ctx.report(diagnose.AE0509.unknownSubset(decl.subset.name), decl.subset.span);
       } else if (![...ctx.variables.values()].some((v) => v.labelled !== undefined)) {
-        ctx.error("AE0509", "`on labelled` needs a data variable whose labels are known for a subset, e.g. `data y: onehot[10] labelled(1000)`", decl.subset.span);
+        ctx.report(diagnose.AE0509.noLabelledData(), decl.subset.span);
       } else subset = "labelled";
     }
 
@@ -57,9 +58,7 @@ export function phasesRule(ctx: CheckContext): void {
     if (decl.optimizer) optimizer = resolveOptimizer(ctx, decl.optimizer);
     else if (ctx.defaultOptimizer) optimizer = ctx.defaultOptimizer;
     else if (!ctx.defaultOptimizerBroken) {
-      ctx.error("AE0513", `phase \`${decl.name.name}\` has no optimizer`, decl.name.span, {
-        help: "add `using adam(lr = 1e-3)` to the phase, or `optimizer adam(lr = 1e-3)` to the train block for every phase",
-      });
+      ctx.report(diagnose.AE0513.phase(decl.name.name), decl.name.span);
     }
 
     if (!flat || resolved.some((r) => !r.resolved) || updatesBroken || ctx.errorCount() > before) continue;
@@ -68,17 +67,16 @@ export function phasesRule(ctx: CheckContext): void {
     if (!updatesBroken) {
       for (const network of updates) {
         if (dependsOn.has(network.name)) continue;
-        const why = explainIndependence(resolved.map((r) => r.resolved!.term), network);
-        ctx.error("AE0507", `phase \`${decl.name.name}\` updates \`${network.name}\`, but its loss does not depend on \`${network.name}\`${why}`, decl.over.find((o) => o.name === network.name || o.name === network.role)!.span, {
-          help: `remove \`${decl.over.find((o) => o.name === network.name || o.name === network.role)!.name}\` from \`over\``,
-        });
+        const listed = decl.over.find((o) => o.name === network.name || o.name === network.role)!;
+        const loss = adversarialLoss(resolved.map((r) => r.resolved!.term), network);
+        ctx.report(diagnose.AE0507.unreached({ phase: decl.name.name, network: network.name, listed: listed.name, ...(loss ? { loss } : {}) }), listed.span);
       }
     }
     if (subset !== "labelled") {
       for (const variable of new Set(resolved.flatMap((r) => r.resolved!.reads))) {
         const info = ctx.variables.get(variable);
         if (info?.labelled !== undefined) {
-          ctx.error("AE0509", `phase \`${decl.name.name}\` reads \`${variable}\`, which is known for ${info.labelled} examples only`, decl.name.span, { help: "add `on labelled` to the phase" });
+          ctx.report(diagnose.AE0509.needsSubset({ phase: decl.name.name, variable, labelled: info.labelled }), decl.name.span);
         }
       }
     }
@@ -89,10 +87,9 @@ export function phasesRule(ctx: CheckContext): void {
   }
 }
 
-function explainIndependence(terms: readonly UnidentifiedTerm[], network: NetworkInfo): string {
-  if (network.role === "discriminator" && terms.some((t) => t.kind === "gan_g")) {
-    return " (gan_g is the generator's loss: updating the discriminator with it would train it to be fooled)";
-  }
-  if (terms.some((t) => t.kind === "gan_d")) return " (gan_d is the discriminator's loss: the samples it judges are held fixed)";
-  return "";
+/** The adversarial loss that explains why a phase's loss does not reach a network it updates, if one does. */
+function adversarialLoss(terms: readonly UnidentifiedTerm[], network: NetworkInfo): "gan_d" | "gan_g" | undefined {
+  if (network.role === "discriminator" && terms.some((t) => t.kind === "gan_g")) return "gan_g";
+  if (terms.some((t) => t.kind === "gan_d")) return "gan_d";
+  return undefined;
 }

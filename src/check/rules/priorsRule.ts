@@ -1,6 +1,7 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { bindCall } from "../bind.js";
-import { findBuiltin, priors } from "../builtins.js";
+import { findBuiltin, priors } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
 import { resolveVariable } from "../resolve.js";
 
@@ -22,7 +23,7 @@ function priorDeclaration(ctx: CheckContext, decl: import("../../syntax/ast.js")
   {
     const { signature, distribution } = decl;
     if (signature.outputs.length !== 1) {
-      ctx.error("AE0404", "a prior is over one latent variable", signature.span, { help: "write one prior per latent, e.g. `prior p(z) = Normal(0, 1)`" });
+      ctx.report(diagnose.AE0404.severalVariables(), signature.span);
       return;
     }
     const target = signature.outputs[0]!;
@@ -32,7 +33,7 @@ function priorDeclaration(ctx: CheckContext, decl: import("../../syntax/ast.js")
     const spec = findBuiltin(priors, distribution.callee.name);
     if (!spec) {
       const name = distribution.callee.name;
-      ctx.error("AE0204", `unknown prior \`${name}\``, distribution.callee.span, {
+      ctx.report(diagnose.AE0204.unknown({ kind: "prior", name }), distribution.callee.span, {
         help: aliases[name] ? `write \`${aliases[name]}\`` : (didYouMean(name, priors.map((p) => p.name)) ?? `the priors are ${priors.map((p) => `\`${p.name}\``).join(", ")}`),
       });
       return;
@@ -41,29 +42,27 @@ function priorDeclaration(ctx: CheckContext, decl: import("../../syntax/ast.js")
     if (!variable || !bound || given.includes(undefined)) return;
 
     if (variable.role !== "latent") {
-      ctx.error("AE0404", `\`${variable.name}\` is data, so it has no prior: its values come from the dataset`, target.span, { help: `declare it \`latent\` if the model should infer it` });
+      ctx.report(diagnose.AE0404.data(variable.name), target.span);
       return;
     }
     if (ctx.priors.has(variable.name)) {
-      ctx.error("AE0201", `\`${variable.name}\` has two priors`, signature.span, { labels: [{ span: ctx.priors.get(variable.name)!.declaration.span, message: "first prior" }] });
+      ctx.report(diagnose.AE0201.twoPriors(variable.name), signature.span, { labels: [{ span: ctx.priors.get(variable.name)!.declaration.span, message: "first prior" }] });
       return;
     }
     const kind = variable.type === "onehot" ? "onehot" : variable.type === "real" ? "real" : undefined;
     if (!kind || !spec.supports.includes(kind)) {
       const fitting = priors.filter((p) => kind && p.supports.includes(kind)).map((p) => `\`${p.name}\``);
-      ctx.error("AE0404", `a ${spec.name} prior does not fit \`${variable.name}\`, which is ${variable.type}`, distribution.callee.span, {
+      ctx.report(diagnose.AE0404.type({ prior: spec.name, variable: variable.name, type: variable.type }), distribution.callee.span, {
         help: fitting.length > 0 ? `for a ${variable.type} latent use ${fitting.join(" or ")}` : `latents are real or onehot`,
       });
       return;
     }
     if (spec.dimensions === 2 && (variable.shape.length !== 1 || variable.shape[0] !== 2)) {
-      ctx.error("AE0404", `${spec.name} is a 2-D prior, but \`${variable.name}\` has shape [${variable.shape.join(", ")}]`, distribution.callee.span, {
-        help: `declare \`latent ${variable.name}: real[2]\`, or use Normal(0, 1)`,
-      });
+      ctx.report(diagnose.AE0404.notTwoDimensional({ prior: spec.name, variable: variable.name, shape: variable.shape }), distribution.callee.span);
       return;
     }
     if (spec.name === "Uniform" && (bound.values.low as number) >= (bound.values.high as number)) {
-      ctx.error("AE0605", `Uniform needs low < high, got [${bound.values.low}, ${bound.values.high}]`, distribution.span);
+      ctx.report(diagnose.AE0605.emptyUniform({ low: bound.values.low as number, high: bound.values.high as number }), distribution.span);
       return;
     }
     const conditioning = given.filter((g) => g !== undefined);
@@ -71,9 +70,7 @@ function priorDeclaration(ctx: CheckContext, decl: import("../../syntax/ast.js")
       const label = conditioning[0]!;
       const components = bound.values.components as number | undefined;
       if (spec.name !== "MixtureOfGaussians" || conditioning.length > 1 || label.type !== "onehot" || label.size !== components) {
-        ctx.error("AE0404", "only a MixtureOfGaussians prior can be conditioned, on one onehot label with one class per component", signature.span, {
-          help: "e.g. `prior p(z | y) = MixtureOfGaussians(components = 10)` with `data y: onehot[10]`",
-        });
+        ctx.report(diagnose.AE0404.conditioned(), signature.span);
         return;
       }
     }

@@ -1,3 +1,4 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
 import type { Support, VariableInfo } from "../model.js";
 
@@ -37,28 +38,28 @@ export function supportsRule(ctx: CheckContext): void {
       switch (output.distribution) {
         case "Bernoulli":
           if (!(support.kind === "binary" || (support.kind === "interval" && support.low >= 0 && support.high <= 1))) {
-            ctx.error("AE0402", `Bernoulli ${network.role === "encoder" ? "posterior" : "likelihood"} needs data in [0, 1], but \`${variable.name}\` is declared ${describeSupport(variable)}`, at, {
+            ctx.report(diagnose.AE0402.bernoulliSupport({ density: network.role === "encoder" ? "posterior" : "likelihood", variable: variable.name, support: describeSupport(variable) }), at, {
               help: variable.type === "real" ? `declare \`${variable.role} ${variable.name}: real[${variable.shape.join(", ")}] in [0, 1]\`, or use Normal(...) for unbounded data` : "use Categorical for onehot variables",
             });
           }
           break;
         case "Categorical":
           if (support.kind !== "onehot") {
-            ctx.error("AE0402", `Categorical models a onehot variable, but \`${variable.name}\` is declared ${describeSupport(variable)}`, at, {
+            ctx.report(diagnose.AE0402.categoricalSupport({ variable: variable.name, support: describeSupport(variable) }), at, {
               help: `declare \`${variable.role} ${variable.name}: onehot[${variable.size}]\`, or use ${support.kind === "binary" || support.kind === "interval" ? "Bernoulli" : "Normal"}`,
             });
           }
           break;
         case "Normal":
           if (support.kind === "binary" || support.kind === "onehot") {
-            ctx.error("AE0402", `Normal models real values, but \`${variable.name}\` is ${support.kind}`, at, {
+            ctx.report(diagnose.AE0402.normalSupport({ variable: variable.name, support: support.kind }), at, {
               help: support.kind === "binary" ? "use Bernoulli(logits) for binary data" : "use Categorical(logits) for onehot data",
             });
           }
           break;
         case "Deterministic":
           if (network.role === "decoder") {
-            ctx.error("AE0402", `the decoder \`${network.name}\` declares no likelihood, so its reconstruction loss is undefined`, network.declaration.signature.span, {
+            ctx.report(diagnose.AE0402.noLikelihood(network.name), network.declaration.signature.span, {
               help: variable.support.kind === "real" ? "declare one, e.g. `= Normal(mu, logvar)` with heads `mu` and `logvar` (a fixed-variance Normal gives the squared error)" : "declare one, e.g. `= Bernoulli(logits)` with a head `logits: dense(…)`",
             });
           } else if (network.role === "generator") {
@@ -80,7 +81,7 @@ function checkGeneratorRange(ctx: CheckContext, name: string, variable: Variable
   if (within(variable.support, low, high)) return;
   const fits = Object.entries(activationRange).filter(([, [l, h]]) => within(variable.support, l, h)).map(([a]) => `\`${a}\``);
   const range = Number.isFinite(low) || Number.isFinite(high) ? `lies in [${low}, ${high === Infinity ? "∞" : high})` : "is unbounded";
-  ctx.error("AE0402", `\`${name}\` can produce values outside \`${variable.name}\`'s support: its last layer's ${last.activation} output ${range}, but \`${variable.name}\` is ${describeSupport(variable)}`, last.span, {
+  ctx.report(diagnose.AE0402.generatorRange({ network: name, variable: variable.name, activation: last.activation, range, support: describeSupport(variable) }), last.span, {
     help: fits.length > 0 ? `end it with ${fits.join(" or ")}` : "generators of binary or onehot data need a likelihood instead",
   });
 }

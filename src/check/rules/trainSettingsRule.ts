@@ -1,6 +1,7 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { checkNumber } from "../bind.js";
-import { trainSettings } from "../builtins.js";
+import { trainSettings } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
 import { resolveOptimizer } from "../optimizer.js";
 
@@ -11,13 +12,11 @@ import { resolveOptimizer } from "../optimizer.js";
 export function trainSettingsRule(ctx: CheckContext): void {
   const block = ctx.items("TrainBlock")[0];
   if (!block) {
-    ctx.error("AE0514", `model \`${ctx.model.name.name}\` has no train block`, ctx.model.name.span, {
-      help: "add `train { optimizer adam(lr = 1e-3); batch 128; epochs 10 }`",
-    });
+    ctx.report(diagnose.AE0514.noTrainBlock(ctx.model.name.name), ctx.model.name.span);
     ctx.trainBroken = true;
     return;
   }
-  const seen = new Map<string, import("../../syntax/span.js").Span>();
+  const seen = new Map<string, import("../../language/span.js").Span>();
   const misspelt = new Set<string>();
   const before = ctx.errorCount();
   for (const setting of ctx.trainItems("TrainSetting")) {
@@ -26,14 +25,14 @@ export function trainSettingsRule(ctx: CheckContext): void {
     if (!spec) {
       const meant = didYouMean(name, trainSettings.map((s) => s.name));
       if (meant) misspelt.add(meant);
-      ctx.error("AE0204", `unknown train setting \`${name}\``, setting.name.span, {
+      ctx.report(diagnose.AE0204.unknown({ kind: "train setting", name }), setting.name.span, {
         help: didYouMean(name, trainSettings.map((s) => s.name)) ?? `the settings are ${trainSettings.map((s) => `\`${s.name}\``).join(", ")} and \`phase\``,
       });
       continue;
     }
     const first = seen.get(name);
     if (first) {
-      ctx.error("AE0201", `\`${name}\` is set twice`, setting.name.span, { labels: [{ span: first, message: "first set here" }] });
+      ctx.report(diagnose.AE0201.setTwice(name), setting.name.span, { labels: [{ span: first, message: "first set here" }] });
       continue;
     }
     seen.set(name, setting.name.span);
@@ -47,9 +46,7 @@ export function trainSettingsRule(ctx: CheckContext): void {
   }
   for (const spec of trainSettings.filter((s) => s.required)) {
     if (!seen.has(spec.name) && !misspelt.has(`did you mean \`${spec.name}\`?`)) {
-      ctx.error("AE0514", `the train block does not set \`${spec.name}\` (${spec.doc})`, block.span, {
-        help: `add \`${spec.name} ${spec.name === "batch" ? 128 : 10}\``,
-      });
+      ctx.report(diagnose.AE0514.missingSetting({ setting: spec.name, doc: spec.doc, example: spec.name === "batch" ? 128 : 10 }), block.span);
     }
   }
   if (ctx.errorCount() > before) ctx.trainBroken = true;

@@ -1,3 +1,4 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
 
 /** AE0704 (lint, on with `--lint`): a variable that nothing reads or writes. */
@@ -8,7 +9,7 @@ export function unusedDeclarationRule(ctx: CheckContext): void {
   for (const t of ctx.terms) for (const value of Object.values(t)) if (typeof value === "string") used.add(value);
   for (const v of ctx.variables.values()) {
     if (!used.has(v.name)) {
-      ctx.warning("AE0704", `\`${v.name}\` is declared but never used`, v.declaration.name.span, { help: "remove it, or use it in a network or a loss" });
+      ctx.report(diagnose.AE0704.unused(v.name), v.declaration.name.span);
     }
   }
 }

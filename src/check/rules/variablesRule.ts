@@ -1,6 +1,7 @@
+import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { checkNumber } from "../bind.js";
-import { variableTypes, type VariableType } from "../builtins.js";
+import { variableTypes, type VariableType } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
 import type { Support } from "../model.js";
 import { sizeOf } from "../shapes.js";
@@ -20,25 +21,25 @@ export function variablesRule(ctx: CheckContext): void {
     const { type } = decl;
     const base = type.base.name;
     if (!(variableTypes as readonly string[]).includes(base)) {
-      ctx.error("AE0204", `unknown type \`${base}\``, type.base.span, {
+      ctx.report(diagnose.AE0204.unknown({ kind: "type", name: base }), type.base.span, {
         help: didYouMean(base, variableTypes) ?? "the types are `real` (optionally `in [low, high]`), `binary` and `onehot`",
       });
     }
     const shape = type.shape.map((dim) => checkNumber(ctx, dim, "size", `a dimension of \`${name}\``));
     if (base === "onehot" && type.shape.length !== 1) {
-      ctx.error("AE0301", `a onehot variable has one dimension, its number of classes; \`${name}\` has ${type.shape.length}`, type.span, { help: "write `onehot[10]` for ten classes" });
+      ctx.report(diagnose.AE0301.onehotDimensions({ variable: name, dimensions: type.shape.length }), type.span);
     }
     let support: Support | undefined;
     if (type.support) {
       if (!(variableTypes as readonly string[]).includes(base)) {
         // reported above
       } else if (base !== "real") {
-        ctx.error("AE0405", `only real variables take a support interval; \`${base}\` already fixes its values`, type.support.span, { help: `remove \`in [...]\`` });
+        ctx.report(diagnose.AE0405.supportOnDiscrete(base), type.support.span);
       } else {
         const low = checkNumber(ctx, type.support.low, "number", `the lower bound of \`${name}\``);
         const high = checkNumber(ctx, type.support.high, "number", `the upper bound of \`${name}\``);
         if (low !== undefined && high !== undefined) {
-          if (low >= high) ctx.error("AE0605", `the support of \`${name}\` is empty: ${low} is not below ${high}`, type.support.span);
+          if (low >= high) ctx.report(diagnose.AE0605.emptySupport({ variable: name, low, high }), type.support.span);
           else support = { kind: "interval", low, high };
         }
       }
@@ -51,12 +52,12 @@ export function variablesRule(ctx: CheckContext): void {
     }
     let labelled: number | undefined;
     if (decl.labelled) {
-      if (decl.role !== "data") ctx.error("AE0405", `only data variables can be \`labelled\`; \`${name}\` is a latent`, decl.labelled.span);
+      if (decl.role !== "data") ctx.report(diagnose.AE0405.labelledLatent(name), decl.labelled.span);
       else labelled = checkNumber(ctx, decl.labelled, "size", `the labelled count of \`${name}\``);
     }
     const dims = shape.filter((d): d is number => d !== undefined);
     if (dims.length === type.shape.length && sizeOf(dims) > maxVariableSize) {
-      ctx.error("AE0607", `\`${name}\` holds ${sizeOf(dims)} values, more than the ${maxVariableSize} a variable may hold`, type.span);
+      ctx.report(diagnose.AE0607.variable({ variable: name, size: sizeOf(dims), limit: maxVariableSize }), type.span);
     }
     if (ctx.errorCount() > before || !support) {
       ctx.poison(name);

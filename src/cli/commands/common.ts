@@ -1,12 +1,14 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { diagnosticsToJson, renderDiagnostics, summarize } from "../../diagnostics/render.js";
-import type { Source } from "../../syntax/span.js";
-import { collectSpecFiles, InputError, readText } from "../files.js";
+import { DiagnosticError } from "../../diagnostics/error.js";
+import { diagnosticsToJson, renderDiagnostic, renderDiagnostics, summarize } from "../../diagnostics/render.js";
+import type { Source } from "../../language/span.js";
+import { collectSpecFiles, readText } from "../files.js";
 import type { CliIO } from "../io.js";
 
-/** A path that could not be read, as a diagnostic (AE0901) so it is reported like any other. */
-export function inputDiagnostic(error: InputError): Diagnostic {
-  return { code: "AE0901", severity: "error", message: error.message };
+/** The diagnostic a failed read threw (AE0901), so it is reported like any other; anything else is rethrown. */
+function readFailure(error: unknown): Diagnostic {
+  if (error instanceof DiagnosticError) return error.diagnostic;
+  throw error;
 }
 
 /** Reads every spec the paths name; unreadable paths become diagnostics instead of exceptions. */
@@ -18,8 +20,7 @@ export function loadSources(paths: readonly string[]): { sources: Source[]; fail
     try {
       files.push(...collectSpecFiles([path]));
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      failures.push(inputDiagnostic(error));
+      failures.push(readFailure(error));
     }
   }
   files = [...new Set(files)];
@@ -27,8 +28,7 @@ export function loadSources(paths: readonly string[]): { sources: Source[]; fail
     try {
       sources.push({ name: file, text: readText(file) });
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      failures.push(inputDiagnostic(error));
+      failures.push(readFailure(error));
     }
   }
   return { sources, failures };
@@ -38,6 +38,11 @@ export function printDiagnostics(io: CliIO, file: string | undefined, diagnostic
   if (diagnostics.length === 0) return;
   io.stderr(`${renderDiagnostics(diagnostics, source)}\n\n`);
   if (file) io.stderr(`${file}: ${summarize(diagnostics) || "notes only"}\n`);
+}
+
+/** A diagnostic about a whole input or command (it has no span), as one block. */
+export function printError(io: CliIO, diagnostic: Diagnostic): void {
+  io.stderr(`${renderDiagnostic(diagnostic)}\n`);
 }
 
 export function printJson(io: CliIO, reports: readonly { file: string; diagnostics: readonly Diagnostic[] }[]): void {

@@ -1,6 +1,8 @@
 import { type GraphFormat, renderGraph } from "../../graph/index.js";
 import { checkSource } from "../../compiler.js";
+import { diagnose } from "../../diagnostics/catalog.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
+import { DiagnosticError } from "../../diagnostics/error.js";
 import { lowerModel } from "../../ir/lower.js";
 import { writeFileAtomic } from "../files.js";
 import { ExitCode, type CliIO } from "../io.js";
@@ -11,7 +13,7 @@ import { loadSources, printDiagnostics } from "./common.js";
 export function graphCommand(path: string, options: { format: GraphFormat; output?: string; phase?: string }, io: CliIO): number {
   const { sources, failures } = loadSources([path]);
   if (failures.length > 0 || sources.length !== 1) {
-    printDiagnostics(io, undefined, failures.length > 0 ? failures : [{ code: "AE0901", severity: "error", message: `\`${path}\` must name one spec file` }]);
+    printDiagnostics(io, undefined, failures.length > 0 ? failures : [diagnose.AE0901.notOneSpec(path)]);
     return ExitCode.diagnostics;
   }
   const source = sources[0]!;
@@ -24,8 +26,7 @@ export function graphCommand(path: string, options: { format: GraphFormat; outpu
   for (const model of result.models) {
     const ir = lowerModel(model, displayPath(source.name));
     if (options.phase && !ir.phases.some((p) => p.name === options.phase)) {
-      io.stderr(`error[AE0908]: model ${ir.model} has no phase \`${options.phase}\`\n  = help: its phases are ${ir.phases.map((p) => `\`${p.name}\``).join(", ")}\n`);
-      return ExitCode.diagnostics;
+      throw new DiagnosticError(diagnose.AE0908.noSuchPhase({ model: ir.model, phase: options.phase, phases: ir.phases.map((p) => p.name) }));
     }
     texts.push(renderGraph(ir, options.format, options.phase));
   }

@@ -1,15 +1,26 @@
 import type { BackendChoice } from "../../runtime/backend.js";
 import { evalRun, RunError, sampleRun, trainRun } from "../../runner/run.js";
+import { catalog, type Code } from "../../diagnostics/catalog.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { renderDiagnostic } from "../../diagnostics/render.js";
 import { ExitCode, type CliIO } from "../io.js";
 
-/** Reports a RunError as one line (plus its detail), exit code 1; anything else is left to the internal-error handler. */
+/**
+ * Reports the runner's RunError like a thrown DiagnosticError (which main.ts renders): its
+ * one-line detail is the help, a multi-line detail (a spec's rendered errors) follows it.
+ * Anything else is left to main.ts. Goes away once the runner throws DiagnosticError.
+ */
 async function reporting(io: CliIO, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (error) {
     if (!(error instanceof RunError)) throw error;
-    io.stderr(`error[${error.code}]: ${error.message}\n`);
-    if (error.detail) io.stderr(`${error.detail.includes("\n") ? error.detail : `  = help: ${error.detail}`}\n`);
+    const rendered = error.detail?.includes("\n") ? error.detail : undefined;
+    const help = rendered === undefined ? error.detail : undefined;
+    const code = error.code as Code;
+    // The one diagnostic not made by a catalogue constructor: RunError carries finished text.
+    const diagnostic = { code, severity: catalog.get(code)?.severity ?? "error", message: error.message, ...(help ? { help } : {}) } as Diagnostic;
+    io.stderr(`${renderDiagnostic(diagnostic)}\n${rendered ? `${rendered}\n` : ""}`);
     return ExitCode.diagnostics;
   }
 }

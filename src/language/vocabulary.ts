@@ -1,8 +1,9 @@
 /**
  * What the language knows by name: layers, activations, distributions, priors,
  * corruptions, objectives, optimizers, loss terms and train settings, each with the
- * parameters it takes. The checker binds calls against these; adding a layer is adding
- * an entry here (and its shape rule and code generator).
+ * parameters it takes. The highlighter, the reference docs, the checker and the IR all
+ * read these tables, and the IR's kinds are the literal unions of their names; adding a
+ * layer is adding an entry here (and its shape rule and code generator).
  */
 
 export type ParameterKind =
@@ -33,12 +34,21 @@ export interface BuiltinSpec {
   readonly variadic?: ParameterKind;
 }
 
+/** A table whose names stay a literal union (`LayerKind`, …) while each entry keeps its spec type. */
+function table<Spec extends { readonly name: string }>() {
+  return <const Name extends string>(specs: readonly (Spec & { readonly name: Name })[]): readonly (Spec & { readonly name: Name })[] => specs;
+}
+
 const p = (name: string, kind: ParameterKind, doc: string, extra: Partial<ParameterSpec> = {}): ParameterSpec => ({ name, kind, doc, ...extra });
 
 export const activations = ["linear", "relu", "leakyRelu", "elu", "sigmoid", "tanh", "softplus"] as const;
 export type Activation = (typeof activations)[number];
 
-export const layers: readonly BuiltinSpec[] = [
+export function isActivation(name: string): name is Activation {
+  return (activations as readonly string[]).includes(name);
+}
+
+export const layers = table<BuiltinSpec>()([
   { name: "dense", doc: "fully connected layer", parameters: [p("units", "size", "output width", { required: true }), p("activation", "activation", "applied to the output", { default: "linear" })] },
   {
     name: "conv2d",
@@ -67,7 +77,8 @@ export const layers: readonly BuiltinSpec[] = [
   { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true })] },
   { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3 })] },
   ...activations.map((a) => ({ name: a, doc: `${a} activation as its own layer`, parameters: [] })),
-];
+]);
+export type LayerKind = (typeof layers)[number]["name"];
 
 /** Distributions a network can output. Each parameter set is one way to give the distribution. */
 export interface DistributionSpec {
@@ -79,12 +90,18 @@ export interface DistributionSpec {
   readonly supports: readonly ("real" | "interval" | "binary" | "onehot")[];
 }
 
-export const distributions: readonly DistributionSpec[] = [
+/** `(mu, sigma) or (mu, logvar)`: the ways to give a distribution, for messages and docs. */
+export function parameterSets(spec: DistributionSpec): string {
+  return spec.parameterSets.map((s) => `(${s.join(", ")})`).join(" or ");
+}
+
+export const distributions = table<DistributionSpec>()([
   { name: "Normal", doc: "Gaussian with diagonal covariance", parameterSets: [["mu", "sigma"], ["mu", "logvar"]], reparameterisable: true, supports: ["real", "interval"] },
   { name: "Bernoulli", doc: "independent binary (or [0, 1]) outputs", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["binary", "interval"] },
   { name: "Categorical", doc: "one of K classes, as a one-hot vector", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["onehot"] },
   { name: "Deterministic", doc: "a point mass: the network's output itself", parameterSets: [["value"]], reparameterisable: true, supports: ["real", "interval", "binary", "onehot"] },
-];
+]);
+export type DistributionName = (typeof distributions)[number]["name"];
 
 export interface PriorSpec extends BuiltinSpec {
   /** Whether log p(z) can be evaluated (needed by ELBO and IWAE); every prior here can be sampled. */
@@ -94,7 +111,7 @@ export interface PriorSpec extends BuiltinSpec {
   readonly supports: readonly ("real" | "onehot")[];
 }
 
-export const priors: readonly PriorSpec[] = [
+export const priors = table<PriorSpec>()([
   { name: "Normal", doc: "N(mu, sigma²) in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("mu", "number", "mean", { default: 0 }), p("sigma", "positive", "standard deviation", { default: 1 })] },
   { name: "Uniform", doc: "uniform on [low, high] in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("low", "number", "lower bound", { default: -1 }), p("high", "number", "upper bound", { default: 1 })] },
   { name: "Categorical", doc: "uniform over the K one-hot classes", density: true, dimensions: "any", supports: ["onehot"], parameters: [p("weights", "choice", "only `uniform` for now", { default: "uniform", choices: ["uniform"] })] },
@@ -119,27 +136,31 @@ export const priors: readonly PriorSpec[] = [
     supports: ["real"],
     parameters: [p("turns", "positive", "number of turns of the spiral", { default: 1.5 }), p("noise", "nonnegative", "Gaussian noise around the spiral", { default: 0.05 }), p("scale", "positive", "radius of the outer end", { default: 4 })],
   },
-];
+]);
+export type PriorName = (typeof priors)[number]["name"];
 
-export const corruptions: readonly BuiltinSpec[] = [
+export const corruptions = table<BuiltinSpec>()([
   { name: "gaussianNoise", doc: "adds N(0, sigma²) noise, then clips to the data's support", parameters: [p("sigma", "positive", "noise standard deviation", { required: true })] },
   { name: "saltPepper", doc: "sets a fraction p of inputs to the support's low or high end", parameters: [p("p", "probability", "fraction corrupted", { required: true }), p("low", "number", "pepper value (default: the support's low end)"), p("high", "number", "salt value (default: the support's high end)")] },
   { name: "masking", doc: "sets a fraction p of inputs to zero", parameters: [p("p", "probability", "fraction masked", { required: true })] },
-];
+]);
+export type CorruptionKind = (typeof corruptions)[number]["name"];
 
-export const objectives: readonly BuiltinSpec[] = [
+export const objectives = table<BuiltinSpec>()([
   { name: "reconstruction", doc: "the likelihood's NLL of the data through encoder and decoder (AE, denoising AE)", parameters: [] },
   { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1 })] },
   { name: "iwae", doc: "the importance-weighted bound with k samples (IWAE)", parameters: [p("k", "size", "importance samples per example", { default: 5 })] },
   { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss", { default: "nonsaturating", choices: ["nonsaturating", "minimax"] })] },
   { name: "aae", doc: "the adversarial autoencoder's three phases: reconstruct, discriminate, regularise", parameters: [] },
-];
+]);
+export type ObjectiveName = (typeof objectives)[number]["name"];
 
-export const optimizers: readonly BuiltinSpec[] = [
+export const optimizers = table<BuiltinSpec>()([
   { name: "adam", doc: "Adam (Kingma & Ba, 2015)", parameters: [p("lr", "positive", "learning rate", { required: true }), p("beta1", "probability", "first-moment decay", { default: 0.9 }), p("beta2", "probability", "second-moment decay", { default: 0.999 }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
   { name: "sgd", doc: "stochastic gradient descent, optionally with momentum", parameters: [p("lr", "positive", "learning rate", { required: true }), p("momentum", "probability", "momentum (0: none)", { default: 0 })] },
   { name: "rmsprop", doc: "RMSProp", parameters: [p("lr", "positive", "learning rate", { required: true }), p("decay", "probability", "of the squared-gradient average", { default: 0.9 }), p("momentum", "probability", "momentum", { default: 0 }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
-];
+]);
+export type OptimizerKind = (typeof optimizers)[number]["name"];
 
 export interface SettingSpec {
   readonly name: string;
