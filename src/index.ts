@@ -6,7 +6,8 @@ export type * as Ast from "./syntax/ast.js";
 export type { Source, Span } from "./language/span.js";
 export type { Diagnostic, Severity, Label, Fix } from "./diagnostics/diagnostic.js";
 export { renderDiagnostic, renderDiagnostics, diagnosticsToJson } from "./diagnostics/render.js";
-export { catalog, explain, type CatalogEntry } from "./diagnostics/catalog.js";
+export { catalog, diagnose, explain, type CatalogEntry, type Code } from "./diagnostics/catalog.js";
+export { DiagnosticError } from "./diagnostics/error.js";
 export type { CheckedModel } from "./check/model.js";
 
 // Every stage below runs in a browser page as well as in Node (no Node-only imports).

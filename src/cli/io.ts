@@ -1,10 +1,10 @@
-/** Where a command writes; tests pass buffers, the binary passes the process streams. */
-export interface CliIO {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Colour and progress bars only when a person is watching. */
-  readonly isTTY: boolean;
-}
+import type { Reporter } from "../training/model.js";
+
+/**
+ * Where a command writes: the training library's `Reporter`, implemented here by the
+ * process's streams (processIO) and in tests by buffers.
+ */
+export type CliIO = Reporter;
 
 export const ExitCode = { ok: 0, diagnostics: 1, usage: 2, internal: 3 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -6,7 +6,7 @@ import { IdxFormatError, parseIdx } from "../data/idx.js";
 import { binarize, type Mnist } from "../data/mnist.js";
 import { loadMnist } from "../data/mnistFiles.js";
 import { mnistForModel } from "../data/forModel.js";
-import type { Dataset } from "../runtime/data.js";
+import { type Dataset, supportViolation } from "../runtime/data.js";
 import type { ModelDescription, VariableDescription } from "../runtime/model.js";
 
 /** Input data that cannot be used, with a reason a person can act on (reported as AE0903). */
@@ -229,19 +229,10 @@ function fromPngFolder(description: ModelDescription, folder: string, options: D
   return split(fromArrays(description, features, label ? labels : undefined, files.length, options), folder, labels);
 }
 
-/** Every value lies in its variable's declared support (pixels in [0, 1] for a Bernoulli likelihood, 0/1 for binary data). */
+/** Every value lies in its variable's declared support (the runtime's check, which `fit` makes too). */
 function validateSupport(description: ModelDescription, data: Dataset, which: string): void {
-  for (const [name, column] of Object.entries(data.columns)) {
-    const v = description.variables[name]!;
-    const width = sizeOf(v);
-    const s = v.support;
-    for (let i = 0; i < column.length; i++) {
-      const value = column[i]!;
-      const bad = s.kind === "interval" ? value < s.low || value > s.high : s.kind === "binary" ? value !== 0 && value !== 1 : !Number.isFinite(value);
-      if (bad) {
-        const range = s.kind === "interval" ? `[${s.low}, ${s.high}]` : s.kind === "binary" ? "{0, 1}" : "the finite numbers";
-        throw new DataError(`${which} example ${Math.floor(i / width) + 1} has ${name} value ${value}, outside the support ${range} the spec declares for \`${name}\``);
-      }
-    }
-  }
+  const bad = supportViolation(description.variables, data);
+  if (!bad) return;
+  const what = bad.support.startsWith("one-hot") ? `a row summing to ${bad.value}` : `${bad.variable} value ${bad.value}`;
+  throw new DataError(`${which} example ${bad.example} has ${what}, outside the support ${bad.support} the spec declares for \`${bad.variable}\``);
 }

@@ -4,7 +4,8 @@ import * as tf from "@tensorflow/tfjs";
 import { checkSource } from "../compiler.js";
 import type { CheckedModel } from "../check/model.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { renderDiagnostics } from "../diagnostics/render.js";
+import { diagnose } from "../diagnostics/catalog.js";
+import { DiagnosticError } from "../diagnostics/error.js";
 import type { BackendChoice } from "../runtime/backend.js";
 import { selectBackend } from "../runtime/backend.js";
 import { NonFiniteLossError } from "../runtime/trainer.js";
@@ -22,13 +23,6 @@ import { DataError, loadTrainingData, type TrainingData } from "./datasets.js";
 import { loadModelModule } from "./loadModule.js";
 import { DataParallelTrainer } from "./parallel.js";
 import { EpochProgress, formatTerms } from "./progress.js";
-
-/** A problem with the command's inputs, reported as one line with its code and exit code 1. */
-export class RunError extends Error {
-  constructor(readonly code: string, message: string, readonly detail?: string) {
-    super(message);
-  }
-}
 
 export interface TrainOptions {
   readonly spec: string;
@@ -63,9 +57,9 @@ function checkedModel(specPath: string, text: string): CheckedModel {
   const source = { name: specPath, text };
   const result = checkSource(source);
   if (hasErrors(result.diagnostics)) {
-    throw new RunError("AE0905", `\`${specPath}\` does not check`, renderDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), source));
+    throw new DiagnosticError(diagnose.AE0905.doesNotCheck(specPath), { diagnostics: result.diagnostics.filter((d) => d.severity === "error"), source });
   }
-  if (result.models.length !== 1) throw new RunError("AE0905", `\`${specPath}\` declares ${result.models.length} models; aec train takes a spec with one`);
+  if (result.models.length !== 1) throw new DiagnosticError(diagnose.AE0905.modelCount({ spec: specPath, models: result.models.length }));
   return result.models[0]!;
 }
 
@@ -73,7 +67,7 @@ function readSpec(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch {
-    throw new RunError("AE0901", `cannot read \`${path}\`: no such file`);
+    throw new DiagnosticError(diagnose.AE0901.unreadable({ path, reason: "no such file" }));
   }
 }
 
@@ -81,7 +75,7 @@ function loadData(description: ModelDescription, options: { data: string; limit?
   try {
     return loadTrainingData(description, options);
   } catch (error) {
-    if (error instanceof DataError) throw new RunError("AE0903", error.message);
+    if (error instanceof DataError) throw new DiagnosticError(diagnose.AE0903.unusable(error.message));
     throw error;
   }
 }
@@ -100,13 +94,13 @@ export async function trainRun(options: TrainOptions, io: Reporter): Promise<num
   const run = options.out ?? join("runs", basename(options.spec, ".aespec"));
   let checkpoint: Checkpoint | undefined;
   if (options.resume) {
-    if (!holdsRun(run)) throw new RunError("AE0904", `\`${run}\` holds no checkpoint to resume`, "run without --resume to start a new run");
+    if (!holdsRun(run)) throw new DiagnosticError(diagnose.AE0904.nothingToResume(run));
     const saved = readFileSync(join(run, "spec.aespec"), "utf8");
-    if (saved !== text) throw new RunError("AE0904", `\`${run}\` was trained from a different spec than \`${options.spec}\``, "resume with the spec the run started from, or start a new run with another --out");
+    if (saved !== text) throw new DiagnosticError(diagnose.AE0904.otherSpec({ run, spec: options.spec }));
     checkpoint = latestCheckpoint(run);
-    if (!checkpoint) throw new RunError("AE0904", `\`${run}\` holds no complete checkpoint to resume`);
+    if (!checkpoint) throw new DiagnosticError(diagnose.AE0904.incompleteToResume(run));
   } else if (holdsRun(run)) {
-    throw new RunError("AE0904", `\`${run}\` already holds a run`, "pass --resume to continue it, or choose another --out; nothing was overwritten");
+    throw new DiagnosticError(diagnose.AE0904.occupied(run));
   }
   const previous: RunRecord | undefined = options.resume ? JSON.parse(readFileSync(join(run, "run.json"), "utf8")) : undefined;
 
@@ -118,9 +112,9 @@ export async function trainRun(options: TrainOptions, io: Reporter): Promise<num
   const workers = options.workers ?? 1;
   if (workers > 1) {
     const batch = options.batch ?? previous?.batch ?? description.train.batch;
-    if (batch < workers) throw new RunError("AE0909", `--workers ${workers} needs a batch of at least ${workers} examples; the batch is ${batch}`);
+    if (batch < workers) throw new DiagnosticError(diagnose.AE0909.batchTooSmall({ workers, batch }));
     if (modelWeights(description).some((w) => !w.trainable)) {
-      throw new RunError("AE0909", `model ${model.name} has layers with moving statistics (batchNorm), which data-parallel training does not support yet`, "train it with one worker");
+      throw new DiagnosticError(diagnose.AE0909.movingStatistics(model.name));
     }
   }
   await selectBackend(options.backend);
@@ -194,11 +188,7 @@ export async function trainRun(options: TrainOptions, io: Reporter): Promise<num
     progress?.finish();
     if (error instanceof NonFiniteLossError) {
       const last = latestCheckpoint(run);
-      throw new RunError(
-        "AE0906",
-        `loss term ${error.term} became ${error.value} at step ${error.step} (epoch ${epoch + 1}); training stopped${last ? `, and the last good checkpoint (${last.folder}) is kept` : ""}`,
-        "try a lower learning rate, clip gradients with `clipNorm 5` in the train block, or bound the encoder's log-variance",
-      );
+      throw new DiagnosticError(diagnose.AE0906.nonFinite({ term: error.term, value: error.value, step: error.step, epoch: epoch + 1, ...(last ? { checkpoint: last.folder } : {}) }));
     }
     throw error;
   } finally {
@@ -252,10 +242,10 @@ async function finalMetrics(model: TrainableModel, module: LoadedModule, data: T
 
 /** A saved run, loaded for `aec eval` and `aec sample`. */
 export async function openRun(run: string, backend?: BackendChoice): Promise<{ model: TrainableModel; module: LoadedModule; record: RunRecord }> {
-  if (!existsSync(join(run, "run.json")) || !existsSync(join(run, "spec.aespec"))) throw new RunError("AE0904", `\`${run}\` is not a run folder (it lacks run.json and spec.aespec)`);
+  if (!existsSync(join(run, "run.json")) || !existsSync(join(run, "spec.aespec"))) throw new DiagnosticError(diagnose.AE0904.notARun(run));
   const record = JSON.parse(readFileSync(join(run, "run.json"), "utf8")) as RunRecord;
   const checkpoint = latestCheckpoint(run);
-  if (!checkpoint) throw new RunError("AE0904", `\`${run}\` holds no complete checkpoint`);
+  if (!checkpoint) throw new DiagnosticError(diagnose.AE0904.incomplete(run));
   const model = checkedModel(join(run, "spec.aespec"), readFileSync(join(run, "spec.aespec"), "utf8"));
   await selectBackend(backend);
   const module = await loadModelModule(lowerModel(model, record.spec), run);
@@ -280,9 +270,9 @@ export async function evalRun(run: string, k: number, io: Reporter, backend?: Ba
 /** `aec sample RUN`: a grid of samples from the prior, as a PNG. */
 export async function sampleRun(run: string, options: { n: number; label?: number; output?: string }, io: Reporter, backend?: BackendChoice): Promise<number> {
   const { model, module } = await openRun(run, backend);
-  if (!model.sample) throw new RunError("AE0907", `model ${module.ir.model} cannot sample: a latent its decoder reads has no prior`, "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode");
+  if (!model.sample) throw new DiagnosticError(diagnose.AE0907.noPrior(module.ir.model));
   const layout = module.ir.roles.image;
-  if (!layout) throw new RunError("AE0907", `model ${module.ir.model}'s data is not an image`);
+  if (!layout) throw new DiagnosticError(diagnose.AE0907.notImage(module.ir.model));
   const out = model.sample(options.n, options.label !== undefined ? { label: options.label } : {});
   const images = (await out[layout.variable]!.data()) as Float32Array;
   tf.dispose(Object.values(out));

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { VariableDescription } from "./model.js";
 import type { Random } from "./random.js";
 
 /**
@@ -71,4 +72,44 @@ export class SubsetSampler {
     }
     return out;
   }
+}
+
+/** A value outside its variable's declared support: which example, which value, and the support in words. */
+export interface SupportViolation {
+  readonly variable: string;
+  /** 1-based, as people count examples. */
+  readonly example: number;
+  readonly value: number;
+  readonly support: string;
+}
+
+/**
+ * The first value of the data set outside its variable's declared support (pixels in
+ * [0, 1] for a Bernoulli likelihood, 0/1 for binary data, one 1 per row for onehot), or
+ * undefined when every value lies inside. NaN and infinities lie outside every support.
+ * The CLI's loaders and `fit`/`evaluate` share this one check.
+ */
+export function supportViolation(variables: Readonly<Record<string, VariableDescription>>, data: Dataset): SupportViolation | undefined {
+  for (const [name, column] of Object.entries(data.columns)) {
+    const v = variables[name];
+    if (!v) continue;
+    const width = v.shape.reduce((a, b) => a * b, 1);
+    const s = v.support;
+    const inside =
+      s.kind === "interval" ? (x: number) => x >= s.low && x <= s.high
+      : s.kind === "binary" || s.kind === "onehot" ? (x: number) => x === 0 || x === 1
+      : (x: number) => Number.isFinite(x);
+    const words = s.kind === "interval" ? `[${s.low}, ${s.high}]` : s.kind === "binary" ? "{0, 1}" : s.kind === "onehot" ? "one-hot rows (a single 1 per row)" : "the finite numbers";
+    for (let i = 0; i < column.length; i++) {
+      if (!inside(column[i]!)) return { variable: name, example: Math.floor(i / width) + 1, value: column[i]!, support: words };
+    }
+    if (s.kind === "onehot") {
+      for (let row = 0; row * width < column.length; row++) {
+        let ones = 0;
+        for (let j = 0; j < width; j++) ones += column[row * width + j]!;
+        if (ones !== 1) return { variable: name, example: row + 1, value: ones, support: words };
+      }
+    }
+  }
+  return undefined;
 }

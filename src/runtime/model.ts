@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendChoice, selectBackend } from "./backend.js";
-import { type Dataset, epochBatches, makeBatch, SubsetSampler, validateDataset } from "./data.js";
+import { type Dataset, epochBatches, makeBatch, SubsetSampler } from "./data.js";
+import { checkCount, checkDataset, checkTensors, ModelInputError } from "./validate.js";
 import { nodeIO } from "./environment.js";
 import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
@@ -199,7 +200,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   /** Runs one phase by name on a batch (for custom schedules, e.g. several discriminator steps per generator step). */
   async trainPhase(name: string, batch: B): Promise<Record<string, number>> {
     const index = this.description.phases.findIndex((p) => p.name === name);
-    if (index < 0) throw new Error(`model ${this.description.name} has no phase ${JSON.stringify(name)}`);
+    if (index < 0) throw new ModelInputError("trainPhase", "name", `one of the phases ${this.description.phases.map((p) => JSON.stringify(p.name)).join(", ")}`, JSON.stringify(name));
+    this.checkBatch("trainPhase", "batch", batch, this.description.phases[index]!.subset);
     const { grads, terms, updates } = this.phaseGradients(index, batch, 1);
     this.applyPhase(index, grads, updates);
     return readScalars(terms);
@@ -252,7 +254,21 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
    * `on labelled`. With an exchange, this replica's loss is scaled by its share and the
    * gradients applied are the sum over replicas. Resolves to each term's value (nats per example).
    */
-  async trainStep(batch: B, labelled?: B, replica?: { exchange: GradientExchange; share: number; labelledShare?: number }): Promise<Record<string, number>> {
+  async trainStep(batch: B, labelled?: B): Promise<Record<string, number>> {
+    this.checkBatch("trainStep", "batch", batch, "all");
+    if (labelled !== undefined) this.checkBatch("trainStep", "labelled", labelled, "labelled");
+    else if (this.description.phases.some((p) => p.subset === "labelled")) {
+      throw new ModelInputError("trainStep", "labelled", "a batch of labelled examples, for the phases that run on labelled examples", "undefined");
+    }
+    return this.step(batch, labelled);
+  }
+
+  /** Checks a batch for a public method: one tensor per data variable the subset's batches carry. */
+  protected checkBatch(method: string, argument: string, batch: unknown, subset: "all" | "labelled"): number {
+    return checkTensors(method, argument, batch, this.description.variables, this.batchVariables(subset));
+  }
+
+  private async step(batch: B, labelled?: B, replica?: { exchange: GradientExchange; share: number; labelledShare?: number }): Promise<Record<string, number>> {
     const kept: TermValues = {};
     const exchanged: Record<string, number> = {};
     this.steps++;
@@ -283,12 +299,16 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     return replica ? exchanged : readScalars(kept);
   }
 
-  /** One step on rows of a data set: their batches (labelled rows too, for phases `on labelled`), then `trainStep`. */
+  /**
+   * One step on rows of a data set: their batches (labelled rows too, for phases `on
+   * labelled`), then the phase loop. For trainers (fit, data-parallel replicas), which
+   * have checked the data set once: the rows are not checked again here.
+   */
   async trainOnRows(data: Dataset, part: StepRows, exchange?: GradientExchange): Promise<Record<string, number>> {
     const batch = makeBatch(data, this.shapes(), this.batchVariables("all"), part.rows) as B;
     const labelled = part.labelledRows ? (makeBatch(data, this.shapes(), this.batchVariables("labelled"), part.labelledRows) as B) : undefined;
     try {
-      return await this.trainStep(batch, labelled, exchange ? { exchange, share: part.share, ...(part.labelledShare !== undefined ? { labelledShare: part.labelledShare } : {}) } : undefined);
+      return await this.step(batch, labelled, exchange ? { exchange, share: part.share, ...(part.labelledShare !== undefined ? { labelledShare: part.labelledShare } : {}) } : undefined);
     } finally {
       tf.dispose(Object.values(batch));
       if (labelled) tf.dispose(Object.values(labelled));
@@ -297,6 +317,12 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** Every named term of the loss graph on one batch, without updating anything. */
   async lossTerms(batch: B, labelled?: B): Promise<Record<string, number>> {
+    this.checkBatch("lossTerms", "batch", batch, "all");
+    if (labelled !== undefined) this.checkBatch("lossTerms", "labelled", labelled, "labelled");
+    return this.termValues(batch, labelled);
+  }
+
+  private async termValues(batch: B, labelled?: B): Promise<Record<string, number>> {
     const values = tf.tidy(() => {
       const out: TermValues = {};
       const f = this.forward(batch, false);
@@ -316,12 +342,12 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** Trains on an in-memory data set, epoch by epoch; resolves to the mean of each term per epoch. */
   async fit(data: Dataset, options: FitOptions = {}): Promise<Record<string, number>[]> {
-    const epochs = options.epochs ?? this.description.train.epochs;
-    const batchSize = options.batchSize ?? this.description.train.batch;
-    const names = this.batchVariables("all");
-    const labelledNames = this.batchVariables("labelled");
+    const epochs = checkCount("fit", "options.epochs", options.epochs ?? this.description.train.epochs, 0, 1e6);
+    const batchSize = checkCount("fit", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, 1e6);
+    checkCount("fit", "options.initialEpoch", options.initialEpoch ?? 0, 0, epochs);
     const needsLabelled = this.description.phases.some((p) => p.subset === "labelled");
-    validateDataset(data, this.shapes(), needsLabelled ? labelledNames : names);
+    checkDataset("fit", data, this.description.variables, this.batchVariables(needsLabelled ? "labelled" : "all"));
+    if (needsLabelled && !data.labelled?.length) throw new ModelInputError("fit", "data.labelled", "the rows whose labels are known (phases run on labelled examples)", "none");
     const history: Record<string, number>[] = [];
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
       // A fresh sampler each epoch: an epoch's batches depend only on the random stream at its start (exact resume).
@@ -350,18 +376,18 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** The mean of every term over a data set (and −ELBO where the model has one), without training. */
   async evaluate(data: Dataset, options: { batchSize?: number } = {}): Promise<Record<string, number>> {
-    const batchSize = options.batchSize ?? this.description.train.batch;
+    const batchSize = checkCount("evaluate", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, 1e6);
     const names = this.batchVariables("all");
     const labelledNames = this.batchVariables("labelled");
-    const canLabel = labelledNames.every((n) => n in data.columns);
-    validateDataset(data, this.shapes(), canLabel ? labelledNames : names);
+    const canLabel = typeof data === "object" && data !== null && labelledNames.every((n) => n in (data.columns ?? {}));
+    checkDataset("evaluate", data, this.description.variables, canLabel ? labelledNames : names);
     const sums: Record<string, number> = {};
     let seen = 0;
     for (let start = 0; start < data.size; start += batchSize) {
       const rows = Int32Array.from({ length: Math.min(batchSize, data.size - start) }, (_, i) => start + i);
       const batch = makeBatch(data, this.shapes(), canLabel ? labelledNames : names, rows) as B;
       try {
-        const terms = await this.lossTerms(batch, canLabel ? batch : undefined);
+        const terms = await this.termValues(batch, canLabel ? batch : undefined);
         for (const [id, v] of Object.entries(terms)) sums[id] = (sums[id] ?? 0) + v * rows.length;
       } finally {
         tf.dispose(Object.values(batch));
@@ -384,6 +410,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
    * through any tf.io handler or URL (`indexeddb://name`, `downloads://name`) in the browser.
    */
   async save(target: string | tf.io.IOHandler): Promise<void> {
+    if (typeof target !== "string" && typeof (target as tf.io.IOHandler | null)?.save !== "function") throw new ModelInputError("save", "target", "a folder path, a URL such as indexeddb://name, or a tf.io handler with save()", typeof target);
     const artifacts = await weightsToArtifacts(this.weights, this.savedInfo());
     if (typeof target === "string" && !target.includes("://")) {
       (await nodeIO()).saveArtifactsToFolder(target, artifacts);
@@ -396,6 +423,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** Loads weights saved by `save` (refusing weights of another model or layout). */
   async load(source: string | tf.io.IOHandler): Promise<void> {
+    if (typeof source !== "string" && typeof (source as tf.io.IOHandler | null)?.load !== "function") throw new ModelInputError("load", "source", "a folder path, a URL, or a tf.io handler with load()", typeof source);
     let artifacts: tf.io.ModelArtifacts | undefined;
     if (typeof source === "string" && !source.includes("://")) artifacts = (await nodeIO()).loadArtifactsFromFolder(source);
     else {
@@ -409,6 +437,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** n draws from a latent's prior (undefined if it has none), e.g. to plot codes against it. */
   priorSample(variable: string, n: number): tf.Tensor | undefined {
+    checkCount("priorSample", "n", n);
     return this.priors[variable]?.sample(n, this.random);
   }
 

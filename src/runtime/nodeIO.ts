@@ -77,9 +77,17 @@ export function loadArtifactsFromFolder(folder: string): tf.io.ModelArtifacts {
     manifest = JSON.parse(readFileSync(join(folder, "model.json"), "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === "ENOENT" ? `no saved model in ${folder} (model.json is missing)` : `${join(folder, "model.json")} is not valid JSON`);
+    throw new Error(
+      code === "ENOENT" ? `no saved model in ${folder} (model.json is missing)`
+      : code === "ENOTDIR" ? `${folder} is a file; load takes the folder that save wrote (model.json + weights.bin)`
+      : code ? `cannot read ${join(folder, "model.json")}: ${code}`
+      : `${join(folder, "model.json")} is not valid JSON`,
+    );
   }
-  const groups = manifest.weightsManifest ?? [];
+  const groups = manifest.weightsManifest;
+  if (!Array.isArray(groups) || !groups.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) {
+    throw new Error(`${join(folder, "model.json")} is not a model manifest (it has no weightsManifest)`);
+  }
   const buffers = groups.flatMap((g) => g.paths.map((p) => readFileSync(join(folder, p))));
   const bytes = concatenated(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
   const specs = groups.flatMap((g) => g.weights);

@@ -72,10 +72,17 @@ export interface SavedModelInfo {
   readonly layout: string;
 }
 
-/** Model weights as TF.js artifacts (model.json + one binary), loadable in Node and in the browser. */
+function allFinite(t: tf.Tensor): boolean {
+  return (t.dataSync() as Float32Array).every(Number.isFinite);
+}
+
+/** Model weights as TF.js artifacts (model.json + one binary), loadable in Node and in the browser; diverged (NaN) weights are refused. */
 export async function weightsToArtifacts(weights: Weights, info: SavedModelInfo): Promise<tf.io.ModelArtifacts> {
   const named: tf.NamedTensorMap = {};
-  for (const [name, variable] of weights.entries()) named[name] = variable;
+  for (const [name, variable] of weights.entries()) {
+    if (!allFinite(variable)) throw new Error(`weight ${JSON.stringify(name)} holds NaN or infinite values (training diverged); nothing was saved`);
+    named[name] = variable;
+  }
   const { data, specs } = await tf.io.encodeWeights(named);
   return {
     modelTopology: { ...info },
@@ -121,6 +128,9 @@ export function assignFromArtifacts(weights: Weights, info: SavedModelInfo, arti
       if (value.shape.join("x") !== variable.shape.join("x")) {
         throw new Error(`${JSON.stringify(name)} has shape [${value.shape}] in the file but [${variable.shape}] in the model`);
       }
+    }
+    for (const [name] of weights.entries()) {
+      if (!allFinite(decoded[name]!)) throw new Error(`the saved weight ${JSON.stringify(name)} holds NaN or infinite values: the model that saved it had diverged`);
     }
     for (const [name, variable] of weights.entries()) variable.assign(decoded[name]!);
   } finally {
