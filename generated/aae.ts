@@ -113,6 +113,7 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
    * - z: the value of q(z | x) (Deterministic)
    */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
+    this.checkInputs("encode", inputs, ["x"], 1000);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].value };
@@ -122,11 +123,16 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the probabilities of p(x | z) (Bernoulli)
+   * With `draw: true`, a draw from each likelihood instead (x ~ p(x | …)).
    */
-  decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z"], 1000);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
+      const out0 = decoder_p(f, inputs["z"]);
+      return {
+        x: options.draw ? rt.bernoulliSample(out0["x"].logits, this.random) : tf.sigmoid(out0["x"].logits),
+      };
     });
   }
 
@@ -142,13 +148,15 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
 
   /**
    * Draws n examples: z ~ p(z), then the means of x.
+   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number): { x: tf.Tensor } {
+  sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 1000));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
     try {
-      return this.decode(inputs);
+      return this.decode(inputs, { draw: options.draw ?? false });
     } finally {
       tf.dispose(Object.values(inputs));
     }

@@ -80,6 +80,7 @@ export class AutoencoderModel extends rt.GeneratedModel<AutoencoderBatch, Forwar
    * - z: the value of f(z | x) (Deterministic)
    */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
+    this.checkInputs("encode", inputs, ["x"], 1000);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
       return { z: f.out_f()["z"].value };
@@ -89,11 +90,16 @@ export class AutoencoderModel extends rt.GeneratedModel<AutoencoderBatch, Forwar
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the probabilities of p(x | z) (Bernoulli)
+   * With `draw: true`, a draw from each likelihood instead (x ~ p(x | …)).
    */
-  decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z"], 1000);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
+      const out0 = decoder_p(f, inputs["z"]);
+      return {
+        x: options.draw ? rt.bernoulliSample(out0["x"].logits, this.random) : tf.sigmoid(out0["x"].logits),
+      };
     });
   }
 

@@ -100,6 +100,7 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
    * - z: the mean μ of q(z | x, y) (Normal)
    */
   encode(inputs: { x: tf.Tensor; y: tf.Tensor }): { z: tf.Tensor } {
+    this.checkInputs("encode", inputs, ["x", "y"], 794);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].mu };
@@ -109,11 +110,16 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the probabilities of p(x | z, y) (Bernoulli)
+   * With `draw: true`, a draw from each likelihood instead (x ~ p(x | …)).
    */
-  decode(inputs: { z: tf.Tensor; y: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor; y: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z", "y"], 784);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: tf.sigmoid(decoder_p(f, rt.concatInputs([inputs["z"], inputs["y"]]))["x"].logits) };
+      const out0 = decoder_p(f, rt.concatInputs([inputs["z"], inputs["y"]]));
+      return {
+        x: options.draw ? rt.bernoulliSample(out0["x"].logits, this.random) : tf.sigmoid(out0["x"].logits),
+      };
     });
   }
 
@@ -130,14 +136,17 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
   /**
    * Draws n examples: z ~ p(z), then the means of x.
    * `label` fixes the class of y (one index for all, or one per example); by default classes are uniform.
+   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number, options: { label?: number | readonly number[] } = {}): { x: tf.Tensor } {
+  sample(n: number, options: { label?: number | readonly number[]; draw?: boolean } = {}): { x: tf.Tensor } {
+    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
+    rt.checkLabel("sample", options.label, n, 10);
     const inputs = tf.tidy(() => {
       const label = rt.oneHotLabels(options.label, n, 10, this.random);
       return { z: this.priors["z"]!.sample(n, this.random), y: label };
     });
     try {
-      return this.decode(inputs);
+      return this.decode(inputs, { draw: options.draw ?? false });
     } finally {
       tf.dispose(Object.values(inputs));
     }
@@ -145,6 +154,8 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
 
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: ConditionalVAEBatch, k = 100): Promise<number> {
+    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
+    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / (rows * 794)));
     const value = tf.tidy(() =>
       rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))),
     );

@@ -86,23 +86,28 @@ export class GANModel extends rt.GeneratedModel<GANBatch, Forward> {
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the value of g(x | z) (Deterministic)
+   * With `draw: true`, a draw from each likelihood instead (x ~ g(x | …)).
    */
-  decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z"], 784);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: generator_g(f, inputs["z"])["x"].value };
+      const out0 = generator_g(f, inputs["z"]);
+      return { x: options.draw ? out0["x"].value : out0["x"].value };
     });
   }
 
   /**
    * Draws n examples: z ~ p(z), then the means of x.
+   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number): { x: tf.Tensor } {
+  sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
     try {
-      return this.decode(inputs);
+      return this.decode(inputs, { draw: options.draw ?? false });
     } finally {
       tf.dispose(Object.values(inputs));
     }

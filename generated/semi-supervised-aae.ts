@@ -167,6 +167,7 @@ export class SemiSupervisedAAEModel extends rt.GeneratedModel<SemiSupervisedAAEB
    * - c: the probabilities of q(c | x) (Categorical)
    */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor; c: tf.Tensor } {
+    this.checkInputs("encode", inputs, ["x"], 1000);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].value, c: tf.softmax(f.out_q()["c"].logits) };
@@ -176,11 +177,16 @@ export class SemiSupervisedAAEModel extends rt.GeneratedModel<SemiSupervisedAAEB
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the probabilities of p(x | z, c) (Bernoulli)
+   * With `draw: true`, a draw from each likelihood instead (x ~ p(x | …)).
    */
-  decode(inputs: { z: tf.Tensor; c: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor; c: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z", "c"], 1000);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: tf.sigmoid(decoder_p(f, rt.concatInputs([inputs["z"], inputs["c"]]))["x"].logits) };
+      const out0 = decoder_p(f, rt.concatInputs([inputs["z"], inputs["c"]]));
+      return {
+        x: options.draw ? rt.bernoulliSample(out0["x"].logits, this.random) : tf.sigmoid(out0["x"].logits),
+      };
     });
   }
 
@@ -197,14 +203,17 @@ export class SemiSupervisedAAEModel extends rt.GeneratedModel<SemiSupervisedAAEB
   /**
    * Draws n examples: z ~ p(z), then the means of x.
    * `label` fixes the class of c (one index for all, or one per example); by default classes are uniform.
+   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number, options: { label?: number | readonly number[] } = {}): { x: tf.Tensor } {
+  sample(n: number, options: { label?: number | readonly number[]; draw?: boolean } = {}): { x: tf.Tensor } {
+    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 1000));
+    rt.checkLabel("sample", options.label, n, 10);
     const inputs = tf.tidy(() => {
       const label = rt.oneHotLabels(options.label, n, 10, this.random);
       return { z: this.priors["z"]!.sample(n, this.random), c: label };
     });
     try {
-      return this.decode(inputs);
+      return this.decode(inputs, { draw: options.draw ?? false });
     } finally {
       tf.dispose(Object.values(inputs));
     }

@@ -115,6 +115,7 @@ export class SupervisedAAEModel extends rt.GeneratedModel<SupervisedAAEBatch, Fo
    * - z: the value of q(z | x) (Deterministic)
    */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
+    this.checkInputs("encode", inputs, ["x"], 1000);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].value };
@@ -124,11 +125,16 @@ export class SupervisedAAEModel extends rt.GeneratedModel<SupervisedAAEBatch, Fo
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the probabilities of p(x | z, y) (Bernoulli)
+   * With `draw: true`, a draw from each likelihood instead (x ~ p(x | …)).
    */
-  decode(inputs: { z: tf.Tensor; y: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor; y: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z", "y"], 1000);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: tf.sigmoid(decoder_p(f, rt.concatInputs([inputs["z"], inputs["y"]]))["x"].logits) };
+      const out0 = decoder_p(f, rt.concatInputs([inputs["z"], inputs["y"]]));
+      return {
+        x: options.draw ? rt.bernoulliSample(out0["x"].logits, this.random) : tf.sigmoid(out0["x"].logits),
+      };
     });
   }
 
@@ -145,14 +151,17 @@ export class SupervisedAAEModel extends rt.GeneratedModel<SupervisedAAEBatch, Fo
   /**
    * Draws n examples: z ~ p(z), then the means of x.
    * `label` fixes the class of y (one index for all, or one per example); by default classes are uniform.
+   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number, options: { label?: number | readonly number[] } = {}): { x: tf.Tensor } {
+  sample(n: number, options: { label?: number | readonly number[]; draw?: boolean } = {}): { x: tf.Tensor } {
+    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 1000));
+    rt.checkLabel("sample", options.label, n, 10);
     const inputs = tf.tidy(() => {
       const label = rt.oneHotLabels(options.label, n, 10, this.random);
       return { z: this.priors["z"]!.sample(n, this.random), y: label };
     });
     try {
-      return this.decode(inputs);
+      return this.decode(inputs, { draw: options.draw ?? false });
     } finally {
       tf.dispose(Object.values(inputs));
     }

@@ -96,6 +96,7 @@ export class VAE2DModel extends rt.GeneratedModel<VAE2DBatch, Forward> {
    * - z: the mean μ of q(z | x) (Normal)
    */
   encode(inputs: { x: tf.Tensor }): { z: tf.Tensor } {
+    this.checkInputs("encode", inputs, ["x"], 784);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
       return { z: f.out_q()["z"].mu };
@@ -105,11 +106,16 @@ export class VAE2DModel extends rt.GeneratedModel<VAE2DBatch, Forward> {
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the probabilities of p(x | z) (Bernoulli)
+   * With `draw: true`, a draw from each likelihood instead (x ~ p(x | …)).
    */
-  decode(inputs: { z: tf.Tensor }): { x: tf.Tensor } {
+  decode(inputs: { z: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    this.checkInputs("decode", inputs, ["z"], 784);
     return tf.tidy(() => {
       const f = this.forward({}, false);
-      return { x: tf.sigmoid(decoder_p(f, inputs["z"])["x"].logits) };
+      const out0 = decoder_p(f, inputs["z"]);
+      return {
+        x: options.draw ? rt.bernoulliSample(out0["x"].logits, this.random) : tf.sigmoid(out0["x"].logits),
+      };
     });
   }
 
@@ -125,13 +131,15 @@ export class VAE2DModel extends rt.GeneratedModel<VAE2DBatch, Forward> {
 
   /**
    * Draws n examples: z ~ p(z), then the means of x.
+   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number): { x: tf.Tensor } {
+  sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
+    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
     try {
-      return this.decode(inputs);
+      return this.decode(inputs, { draw: options.draw ?? false });
     } finally {
       tf.dispose(Object.values(inputs));
     }
@@ -139,6 +147,8 @@ export class VAE2DModel extends rt.GeneratedModel<VAE2DBatch, Forward> {
 
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: VAE2DBatch, k = 100): Promise<number> {
+    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
+    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / (rows * 784)));
     const value = tf.tidy(() =>
       rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))),
     );

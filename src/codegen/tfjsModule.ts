@@ -350,7 +350,10 @@ class ModuleEmitter {
     this.emitSample(out);
     if (this.ir.roles.importanceSampling) {
       out.push(`  /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */`);
+      const parts = this.ir.roles.importanceSampling;
       out.push(`  async importanceSampledNll(batch: ${batch}, k = 100): Promise<number> {`);
+      out.push(`    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");`);
+      out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / (rows * ${this.widest([this.network(parts.encoder), this.network(parts.decoder)])})));`);
       out.push(`    const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))));`);
       out.push(`    const [nll] = await value.data();`, `    value.dispose();`, `    return nll!;`, `  }`);
     }
@@ -378,6 +381,23 @@ class ModuleEmitter {
     }
   }
 
+  /** A draw from an output's distribution, with the model's random stream. */
+  private draw(code: IrCode, params: string): string {
+    const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
+    switch (d.distribution) {
+      case "Normal": return `rt.normalSample(${params}, this.random)`;
+      case "Bernoulli": return `rt.bernoulliSample(${params}.logits, this.random)`;
+      case "Categorical": return `rt.categoricalSample(${params}.logits as tf.Tensor2D, this.random)`;
+      case "Deterministic": return `${params}.value`;
+    }
+  }
+
+  /** The most values per example any layer of these networks holds: bounds the rows one call may ask for. */
+  private widest(networks: readonly IrNetwork[]): number {
+    const sizes = networks.flatMap((n) => [n.inputShape, ...layersOf(n).map((l) => l.outputShape)]).map((shape) => shape.reduce((a, b) => a * b, 1));
+    return Math.max(1, ...sizes);
+  }
+
   /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
   private summaryDoc(codes: readonly IrCode[]): string[] {
     const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of" } as const;
@@ -393,6 +413,7 @@ class ModuleEmitter {
     if (!encode) return;
     out.push(`  /**`, `   * The code of each latent, without sampling:`, ...this.summaryDoc(encode.outputs), `   */`);
     out.push(`  encode(inputs: ${this.tensorRecord(encode.inputs)}): ${this.tensorRecord(encode.outputs.map((c) => c.variable))} {`);
+    out.push(`    this.checkInputs("encode", inputs, ${valueLiteral(encode.inputs)}, ${this.widest(this.ir.networks.filter((n) => n.role === "encoder"))});`);
     out.push(`    return tf.tidy(() => {`, `      const f = this.forward(inputs, false);`);
     const fields = encode.outputs.map((c) => `${literal(c.variable)}: ${this.summary(c, `f.${prefixed("out_", c.network)}()[${literal(c.variable)}]`)}`);
     out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
@@ -402,13 +423,19 @@ class ModuleEmitter {
     const { decode, reconstruct } = this.ir.roles.methods;
     if (!decode) return;
     const outputs = decode.outputs.map((c) => c.variable);
-    out.push(`  /**`, `   * The mean of each likelihood given its inputs, without sampling:`, ...this.summaryDoc(decode.outputs), `   */`);
-    out.push(`  decode(inputs: ${this.tensorRecord(decode.inputs)}): ${this.tensorRecord(outputs)} {`);
+    const networks = [...new Set(decode.outputs.map((c) => c.network))].map((n) => this.network(n));
+    out.push(`  /**`, `   * The mean of each likelihood given its inputs, without sampling:`, ...this.summaryDoc(decode.outputs));
+    out.push(`   * With \`draw: true\`, a draw from each likelihood instead (${commentText(decode.outputs.map((c) => `${c.variable} ~ ${c.network}(${c.variable} | …)`).join(", "))}).`, `   */`);
+    out.push(`  decode(inputs: ${this.tensorRecord(decode.inputs)}, options: { draw?: boolean } = {}): ${this.tensorRecord(outputs)} {`);
+    out.push(`    this.checkInputs("decode", inputs, ${valueLiteral(decode.inputs)}, ${this.widest(networks)});`);
     out.push(`    return tf.tidy(() => {`, `      const f = this.forward({}, false);`);
-    const fields = decode.outputs.map((c) => {
-      const n = this.network(c.network);
+    networks.forEach((n, i) => {
       const input = n.inputs.length === 1 ? `inputs[${literal(n.inputs[0]!)}]` : `rt.concatInputs([${n.inputs.map((v) => `inputs[${literal(v)}]`).join(", ")}])`;
-      return `${literal(c.variable)}: ${this.summary(c, `${this.networkFunction(n)}(f, ${input})[${literal(c.variable)}]`)}`;
+      out.push(`      const out${i} = ${this.networkFunction(n)}(f, ${input});`);
+    });
+    const fields = decode.outputs.map((c) => {
+      const params = `out${networks.findIndex((n) => n.name === c.network)}[${literal(c.variable)}]`;
+      return `${literal(c.variable)}: options.draw ? ${this.draw(c, params)} : ${this.summary(c, params)}`;
     });
     out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
     if (!reconstruct) return;
@@ -425,8 +452,10 @@ class ModuleEmitter {
     const priors = sample.latents.map((v) => `${v} ~ ${this.prior(v)!.name}(${v}${this.prior(v)!.given.length > 0 ? ` | ${this.prior(v)!.given.join(", ")}` : ""})`);
     out.push(`  /**`, `   * Draws n examples: ${commentText(priors.join(", "))}, then the means of ${commentText(outputs.join(", "))}.`);
     if (label) out.push(`   * \`label\` fixes the class of ${commentText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
-    out.push(`   */`);
-    out.push(`  sample(n: number${label ? ", options: { label?: number | readonly number[] } = {}" : ""}): ${this.tensorRecord(outputs)} {`);
+    out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`, `   */`);
+    out.push(`  sample(n: number, options: { ${label ? "label?: number | readonly number[]; " : ""}draw?: boolean } = {}): ${this.tensorRecord(outputs)} {`);
+    out.push(`    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / ${this.widest(decode.outputs.map((c) => this.network(c.network)))}));`);
+    if (label) out.push(`    rt.checkLabel("sample", options.label, n, ${label.size});`);
     out.push(`    const inputs = tf.tidy(() => {`);
     if (label) out.push(`      const label = rt.oneHotLabels(options.label, n, ${label.size}, this.random);`);
     const fields = decode.inputs.map((v) => {
@@ -435,7 +464,7 @@ class ModuleEmitter {
       return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
     });
     out.push(`      return { ${fields.join(", ")} };`, `    });`);
-    out.push(`    try {`, `      return this.decode(inputs);`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
+    out.push(`    try {`, `      return this.decode(inputs, { draw: options.draw ?? false });`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
   }
 }
 

@@ -82,6 +82,11 @@ export function categoricalSample(logits: tf.Tensor2D, random: Random): tf.Tenso
   return tf.oneHot(index, logits.shape[1]).toFloat() as tf.Tensor2D;
 }
 
+/** 0/1 draws with probability sigmoid(logits). */
+export function bernoulliSample(logits: tf.Tensor, random: Random): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(logits.shape, 0, 1, "float32", random.seed()), tf.sigmoid(logits)), "float32"));
+}
+
 /** KL(N(mu, σ²) ‖ N(m, s²)) per example, in closed form. */
 export function klNormalNormal(q: NormalParameters, priorMean: number, priorSigma: number): tf.Tensor1D {
   const variance = tf.exp(q.logvar);

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendChoice, selectBackend } from "./backend.js";
 import { type Dataset, epochBatches, makeBatch, SubsetSampler } from "./data.js";
-import { checkCount, checkDataset, checkTensors, ModelInputError } from "./validate.js";
+import { checkCount, checkDataset, checkTensors, maxElements, ModelInputError } from "./validate.js";
 import { nodeIO } from "./environment.js";
 import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
@@ -261,6 +261,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       throw new ModelInputError("trainStep", "labelled", "a batch of labelled examples, for the phases that run on labelled examples", "undefined");
     }
     return this.step(batch, labelled);
+  }
+
+  /** Checks the inputs of encode and decode: one tensor per named variable, at most as many rows as `widest` values per row allow. */
+  protected checkInputs(method: string, inputs: unknown, names: readonly string[], widest: number): number {
+    return checkTensors(method, "inputs", inputs, this.description.variables, names, Math.max(1, Math.floor(maxElements / widest)));
   }
 
   /** Checks a batch for a public method: one tensor per data variable the subset's batches carry. */

@@ -54,9 +54,10 @@ const width = (v: VariableDescription) => v.shape.reduce((a, b) => a * b, 1);
 
 /**
  * Checks a record of tensors, one per named variable, shaped [n, ...shape] with the same n
- * and values inside each variable's support (NaN is inside none); returns n.
+ * (at most `maxRows`) and values inside each variable's support (NaN is inside none); returns
+ * n. Onehot and binary latents are fed as probabilities (what encode returns for them).
  */
-export function checkTensors(method: string, argument: string, inputs: unknown, variables: Readonly<Record<string, VariableDescription>>, names: readonly string[]): number {
+export function checkTensors(method: string, argument: string, inputs: unknown, variables: Readonly<Record<string, VariableDescription>>, names: readonly string[], maxRows = maxElements): number {
   if (typeof inputs !== "object" || inputs === null || isTensor(inputs) || Array.isArray(inputs)) {
     throw new ModelInputError(method, argument, `an object with one tensor per variable (${names.join(", ")})`, describe(inputs));
   }
@@ -68,13 +69,31 @@ export function checkTensors(method: string, argument: string, inputs: unknown, 
     if (!isTensor(value) || value.isDisposed) throw new ModelInputError(method, `${argument}.${name}`, expected, describe(value));
     if (!(value instanceof tf.Tensor)) throw new ModelInputError(method, `${argument}.${name}`, "a tensor of the TF.js that aespec/runtime imports (two copies of @tensorflow/tfjs are installed)", "a tensor of another copy");
     const [n, ...shape] = value.shape;
-    if (n === undefined || n < 1 || shape.join(",") !== v.shape.join(",") || value.size > maxElements) throw new ModelInputError(method, `${argument}.${name}`, `${expected} with 1 ≤ n·${width(v)} ≤ ${maxElements}`, describe(value));
+    const most = Math.min(maxRows, Math.floor(maxElements / width(v)));
+    if (n === undefined || n < 1 || n > most || shape.join(",") !== v.shape.join(",")) throw new ModelInputError(method, `${argument}.${name}`, `${expected}, 1 ≤ n ≤ ${most}`, describe(value));
     if (rows !== undefined && n !== rows) throw new ModelInputError(method, `${argument}.${name}`, `${rows} rows, as the other inputs have`, `${n} rows`);
     rows = n;
-    const bad = supportViolation({ [name]: v }, { size: n, columns: { [name]: value.dataSync() as Float32Array } });
+    const values = value.dataSync() as Float32Array;
+    const probabilities = v.role === "latent" && v.type !== "real";
+    const bad = probabilities ? probabilityViolation(v, values) : supportViolation({ [name]: v }, { size: n, columns: { [name]: values } });
     if (bad) throw new ModelInputError(method, `${argument}.${name}`, `values in ${bad.support}`, `${bad.value} in row ${bad.example}`);
   }
   return rows ?? 0;
+}
+
+/** Probabilities of an onehot latent (rows summing to 1) or a binary one (each in [0, 1]). */
+function probabilityViolation(v: VariableDescription, values: Float32Array): { example: number; value: number; support: string } | undefined {
+  const w = width(v);
+  const support = v.type === "onehot" ? "probability rows (each in [0, 1], summing to 1)" : "[0, 1] (probabilities)";
+  for (let i = 0; i < values.length; i++) if (!(values[i]! >= 0 && values[i]! <= 1)) return { example: Math.floor(i / w) + 1, value: values[i]!, support };
+  if (v.type === "onehot") {
+    for (let row = 0; row * w < values.length; row++) {
+      let sum = 0;
+      for (let j = 0; j < w; j++) sum += values[row * w + j]!;
+      if (Math.abs(sum - 1) > 1e-3) return { example: row + 1, value: sum, support };
+    }
+  }
+  return undefined;
 }
 
 /** Checks a data set for `fit` and `evaluate`: whole rows of Float32Array columns, values inside their supports. */

@@ -1,0 +1,111 @@
+// Every public method of a generated module, called wrongly: each mistake is refused with
+// one typed error (ModelInputError) naming the argument, before anything reaches the
+// backend, and the model works exactly as before afterwards.
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createConditionalVAE, type ConditionalVAEModel } from "../../generated/cvae.js";
+import { createSemiSupervisedAAE } from "../../generated/semi-supervised-aae.js";
+import { ModelInputError } from "../../src/runtime/index.js";
+import { datasetFor, firstBatch } from "../helpers/models.js";
+
+let model: ConditionalVAEModel;
+let twin: ConditionalVAEModel; // same seed, never misused: what `model` must still match
+let batch: Record<string, tf.Tensor>;
+
+beforeAll(async () => {
+  model = await createConditionalVAE({ seed: 5, backend: "cpu" });
+  twin = await createConditionalVAE({ seed: 5, backend: "cpu" });
+  batch = firstBatch(model.description, datasetFor(model.description, 64), 8);
+});
+
+const x = () => batch.x!;
+const y = () => batch.y!;
+const z = (n = 8) => tf.zeros([n, 20]);
+const data = () => datasetFor(model.description, 64);
+
+/** [what is wrong, the call, the argument the error must name]. */
+const misuses: [string, () => unknown, string][] = [
+  ["fit on 0–255 pixels", () => model.fit({ ...data(), columns: { ...data().columns, x: data().columns.x!.map((v) => v * 255) } }, { epochs: 1 }), "data.columns.x"],
+  ["fit on a plain number array", () => model.fit({ ...data(), columns: { ...data().columns, x: Array.from(data().columns.x!) as unknown as Float32Array } }, { epochs: 1 }), "data.columns.x"],
+  ["fit on the wrong width", () => model.fit({ ...data(), columns: { ...data().columns, x: data().columns.x!.subarray(0, 64 * 783) } }, { epochs: 1 }), "data.columns.x"],
+  ["fit with batch size 0", () => model.fit(data(), { epochs: 1, batchSize: 0 }), "options.batchSize"],
+  ["fit with batch size −3", () => model.fit(data(), { epochs: 1, batchSize: -3 }), "options.batchSize"],
+  ["fit with batch size 2.5", () => model.fit(data(), { epochs: 1, batchSize: 2.5 }), "options.batchSize"],
+  ["fit with epochs NaN", () => model.fit(data(), { epochs: Number.NaN }), "options.epochs"],
+  ["fit without a data set", () => model.fit(undefined as never), "data"],
+  ["evaluate with no columns", () => model.evaluate({ size: 3, columns: {} }), "data.columns.x"],
+  ["encode a Float32Array", () => model.encode({ x: new Float32Array(784) as never, y: y() }), "inputs.x"],
+  ["encode nothing", () => model.encode({} as never), "inputs.x"],
+  ["encode NaN", () => model.encode({ x: tf.fill([2, 784], Number.NaN), y: tf.oneHot([1, 2], 10).toFloat() }), "inputs.x"],
+  ["encode a wrong width", () => model.encode({ x: tf.zeros([8, 783]), y: y() }), "inputs.x"],
+  ["encode rows that disagree", () => model.encode({ x: x(), y: tf.oneHot([1], 10).toFloat() }), "inputs.y"],
+  ["encode a label that is not one-hot", () => model.encode({ x: x(), y: tf.fill([8, 10], 0.1) }), "inputs.y"],
+  ["encode a disposed tensor", () => { const t = tf.zeros([8, 784]); t.dispose(); return model.encode({ x: t, y: y() }); }, "inputs.x"],
+  ["decode a code of the wrong size", () => model.decode({ z: tf.zeros([8, 2]), y: y() }), "inputs.z"],
+  ["decode an infinite code", () => model.decode({ z: tf.fill([8, 20], Number.POSITIVE_INFINITY), y: y() }), "inputs.z"],
+  ["reconstruct without its label", () => model.reconstruct({ x: x() } as never), "inputs.y"],
+  ["sample 0", () => model.sample(0), "n"],
+  ["sample 2.5", () => model.sample(2.5), "n"],
+  ["sample 3e6 (more than the backend can hold)", () => model.sample(3e6), "n"],
+  ["sample with an empty label list", () => model.sample(2, { label: [] }), "options.label"],
+  ["sample class 10 of 10", () => model.sample(2, { label: 10 }), "options.label"],
+  ["sample class −1", () => model.sample(2, { label: -1 }), "options.label"],
+  ["importance-sample with k = −3", () => model.importanceSampledNll(batch as never, -3), "k"],
+  ["importance-sample with k = 2.5", () => model.importanceSampledNll(batch as never, 2.5), "k"],
+  ["importance-sample with k too large for the backend", () => model.importanceSampledNll(batch as never, 1e7), "k"],
+  ["importance-sample a batch without x", () => model.importanceSampledNll({ y: y() } as never), "batch.x"],
+  ["trainStep on a batch without y", () => model.trainStep({ x: x() } as never), "batch.y"],
+  ["trainPhase of no such phase", () => model.trainPhase("nope", batch as never), "name"],
+  ["lossTerms on pixels above 1", () => model.lossTerms({ x: tf.fill([8, 784], 2), y: y() }), "batch.x"],
+  ["priorSample of −1", () => model.priorSample("z", -1), "n"],
+  ["save to a number", () => model.save(3 as never), "target"],
+  ["load from null", () => model.load(null as never), "source"],
+];
+
+describe("misusing a generated module", () => {
+  it.each(misuses)("%s: ModelInputError naming the argument", async (_, call, argument) => {
+    let error: unknown;
+    try {
+      await call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ModelInputError);
+    expect((error as ModelInputError).argument).toBe(argument);
+    expect((error as ModelInputError).message).toContain(`\`${argument}\``);
+  });
+
+  it("after every misuse the model gives the same outputs as its never-misused twin", async () => {
+    const codes = [model, twin].map((m) => m.encode({ x: x(), y: y() }).z!);
+    expect(Array.from(codes[0]!.dataSync())).toEqual(Array.from(codes[1]!.dataSync()));
+    // No misuse drew from the random stream: samples agree too.
+    const samples = [model, twin].map((m) => m.sample(4, { label: 3 }).x!);
+    expect(Array.from(samples[0]!.dataSync())).toEqual(Array.from(samples[1]!.dataSync()));
+    tf.dispose([...codes, ...samples]);
+  });
+
+  it("load refuses a file that is not a saved model, and the model still works", async () => {
+    await expect(model.load("package.json")).rejects.toThrow(/is a file; load takes the folder/);
+    await expect(model.load("tests")).rejects.toThrow(/no saved model/);
+    const code = model.encode({ x: x(), y: y() }).z!;
+    expect(code.shape).toEqual([8, 20]);
+    code.dispose();
+  });
+
+  it("sample(n, { draw: true }) draws from the likelihood: 0/1 pixels for a Bernoulli decoder", () => {
+    const means = model.sample(3, { label: 1 }).x!;
+    const draws = model.sample(3, { label: 1, draw: true }).x!;
+    expect(new Set(draws.dataSync())).toEqual(new Set([0, 1]));
+    expect(Array.from(means.dataSync()).some((v) => v > 0 && v < 1)).toBe(true);
+    tf.dispose([means, draws]);
+  });
+
+  it("decode accepts the probabilities encode gives for a categorical code (semi-supervised AAE)", async () => {
+    const ssaae = await createSemiSupervisedAAE({ seed: 2, backend: "cpu" });
+    const out = ssaae.reconstruct({ x: x() });
+    expect(out.x!.shape).toEqual([8, 784]);
+    out.x!.dispose();
+    expect(() => ssaae.decode({ z: tf.zeros([2, 10]), c: tf.fill([2, 10], 0.5) })).toThrow(ModelInputError);
+    ssaae.dispose();
+  });
+});
