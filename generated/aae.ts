@@ -7,8 +7,8 @@
  * Phase regularize: minimise gan_g_d over q (adam).
  * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.
  */
-import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
+import { tf } from "aespec/runtime";
 
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface AAEBatch extends rt.Batch {

@@ -5,8 +5,8 @@
  * Phase reconstruct: minimise nll_x over f, p (adam).
  * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.
  */
-import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
+import { tf } from "aespec/runtime";
 
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface DenoisingAEBatch extends rt.Batch {

@@ -6,8 +6,8 @@
  * Phase generate: minimise gan_g_d over g (adam).
  * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.
  */
-import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
+import { tf } from "aespec/runtime";
 
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface GANBatch extends rt.Batch {

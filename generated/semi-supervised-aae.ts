@@ -8,8 +8,8 @@
  * Phase classify: minimise nll_y over q (adam, labelled examples).
  * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.
  */
-import * as tf from "@tensorflow/tfjs";
 import * as rt from "aespec/runtime";
+import { tf } from "aespec/runtime";
 
 /** A batch: one tensor per data variable, shaped [batch, ...shape]. */
 export interface SemiSupervisedAAEBatch extends rt.Batch {

@@ -42,7 +42,7 @@ class ModuleEmitter {
       out.push(` * Phase ${phase.name}: minimise ${terms} over ${phase.updates.join(", ")} (${phase.optimizer.kind}${phase.subset === "labelled" ? ", labelled examples" : ""}).`);
     }
     out.push(` * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.`, ` */`);
-    out.push(`import * as tf from "@tensorflow/tfjs";`, `import * as rt from "aespec/runtime";`, "");
+    out.push(`import * as rt from "aespec/runtime";`, `import { tf } from "aespec/runtime";`, "");
     this.emitTypes(out);
     for (const network of this.ir.networks) this.emitNetwork(out, network);
     this.emitForward(out);

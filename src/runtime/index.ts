@@ -2,6 +2,9 @@
  * aespec/runtime: what generated modules import. Small, and free of Node-only imports
  * (file access lives in nodeIO.ts, loaded dynamically in Node only).
  */
+// TF.js itself, so that a generated module and the app around it use the one copy the runtime
+// uses, however aespec was installed (a symlinked `npm install <path>` resolves its own).
+export * as tf from "@tensorflow/tfjs";
 export { Random } from "./random.js";
 export * from "./layers.js";
 export * from "./distributions.js";
