@@ -1,7 +1,7 @@
 // An app that uses a generated module the way any user would: import it from generated/,
 // let it import TF.js and `aespec/runtime` from the installed packages, and load weights
 // that `aec train` saved.
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "aespec/runtime"; // the one TF.js the generated module uses
 import "../../shared/wasmBackend.js";
 import { createVAE2D } from "../../../generated/vae-2d.js";
 
