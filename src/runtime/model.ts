@@ -7,7 +7,7 @@ import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
 import { Random } from "./random.js";
 import { FusedAdam } from "./fusedAdam.js";
-import { applyPhaseGradients, checkFinite, type Phase, phaseGradients, readScalars, type TermValues } from "./trainer.js";
+import { applyPhaseGradients, checkFinite, NonFiniteWeightsError, type Phase, phaseGradients, readScalars, type TermValues } from "./trainer.js";
 import { assignFromArtifacts, layoutFingerprint, type SavedModelInfo, type WeightSpec, Weights, weightsToArtifacts } from "./weights.js";
 
 export interface VariableDescription {
@@ -117,6 +117,9 @@ export class Forward<B extends Batch = Batch> {
 
 export type TermFunction<F> = (f: F) => tf.Scalar;
 
+/** Keys of the weight-health scalars read with a step's terms (no term id starts with a space). */
+const healthPrefix = " weights of ";
+
 /** The rows one replica trains on in a step, and their share of the whole batch (1 on one thread). */
 export interface StepRows {
   readonly rows: Int32Array;
@@ -154,6 +157,13 @@ export interface FitOptions {
   readonly initialEpoch?: number;
   /** Asked after every step; returning true ends training there (e.g. on Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /**
+   * Resuming inside `initialEpoch` (a run stopped by `shouldStop`): the random stream's
+   * position at that epoch's start, from which its batch order is drawn again; the steps
+   * of it already done, which are skipped; and the running sums of its terms (weighted by
+   * rows) over the `seen` rows of those steps. The stream then continues from where it is.
+   */
+  readonly initialStep?: { readonly epochRandom: number; readonly steps: number; readonly sums: Readonly<Record<string, number>>; readonly seen: number };
 }
 
 function createOptimizer(spec: PhaseDescription["optimizer"]): tf.Optimizer {
@@ -301,7 +311,30 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       this.applyPhase(index, reduced.grads.map((g, i) => (reached[i] ? g : void g.dispose())), []);
       for (const [id, value] of Object.entries(reduced.terms)) exchanged[id] ??= value;
     }
-    return replica ? exchanged : readScalars(kept);
+    const health = this.weightHealth();
+    const values = await readScalars({ ...(replica ? {} : kept), ...health });
+    const broken = Object.keys(health).filter((key) => !Number.isFinite(values[key]));
+    const termsFinite = Object.keys(kept).every((id) => Number.isFinite(values[id])) && Object.values(exchanged).every(Number.isFinite);
+    // A non-finite loss is the earlier cause: fit reports it (NonFiniteLossError) rather than the weights it broke.
+    if (broken.length > 0 && termsFinite) {
+      const networks = broken.map((key) => key.slice(healthPrefix.length));
+      const phases = this.description.phases.filter((p) => p.updates.some((n) => networks.includes(n)));
+      throw new NonFiniteWeightsError(networks, phases.map((p) => ({ name: p.name, optimizer: p.optimizer })), this.steps);
+    }
+    return replica ? exchanged : Object.fromEntries(Object.keys(kept).map((id) => [id, values[id]!]));
+  }
+
+  /**
+   * One scalar per network that a phase updates: the sum of its weights, which is finite
+   * unless a weight is NaN or infinite (or they are so large that their sum overflows,
+   * which is as broken). Read with the step's terms in one transfer.
+   */
+  private weightHealth(): TermValues {
+    const updated = [...new Set(this.description.phases.flatMap((p) => p.updates))];
+    return tf.tidy(() => Object.fromEntries(updated.map((n) => {
+      const weights = this.description.networks[n]!.filter((w) => w.trainable).map((w) => tf.sum(this.weights.get(w.name)));
+      return [`${healthPrefix}${n}`, (weights.length === 1 ? weights[0]! : tf.addN(weights)) as tf.Scalar];
+    })));
   }
 
   /**
@@ -355,11 +388,24 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     if (needsLabelled && !data.labelled?.length) throw new ModelInputError("fit", "data.labelled", "the rows whose labels are known (phases run on labelled examples)", "none");
     const history: Record<string, number>[] = [];
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
+      // initialStep: resuming inside this epoch (see FitOptions).
+      const resumed = epoch === (options.initialEpoch ?? 0) ? options.initialStep : undefined;
+      const current = this.random.position;
+      if (resumed) this.random.position = resumed.epochRandom;
       // A fresh sampler each epoch: an epoch's batches depend only on the random stream at its start (exact resume).
       const sampler = needsLabelled ? new SubsetSampler(data.labelled ?? new Int32Array(0), this.random) : undefined;
-      const sums: Record<string, number> = {};
-      let seen = 0;
+      const sums: Record<string, number> = { ...resumed?.sums };
+      let seen = resumed?.seen ?? 0;
+      let skip = resumed?.steps ?? 0;
+      let restore = resumed !== undefined;
       for (const rows of epochBatches(data.size, batchSize, this.random)) {
+        if (skip > 0) {
+          // Done before the interruption: draw its labelled rows as the step did, train nothing.
+          sampler?.next(batchSize);
+          skip--;
+          continue;
+        }
+        if (restore) [this.random.position, restore] = [current, false];
         if (options.shouldStop?.()) return history;
         const labelledRows = sampler?.next(batchSize);
         const part = options.exchange ? options.exchange.begin(rows, labelledRows) : { rows, share: 1, ...(labelledRows ? { labelledRows, labelledShare: 1 } : {}) };

@@ -61,6 +61,21 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/**
+ * Thrown when a step leaves weights NaN or infinite (the loss may still look finite: a
+ * ReLU turns −∞ into 0). Names the networks, and the phases and optimizers that moved them.
+ */
+export class NonFiniteWeightsError extends Error {
+  constructor(
+    readonly networks: readonly string[],
+    readonly phases: readonly { readonly name: string; readonly optimizer: { readonly kind: string; readonly parameters: Readonly<Record<string, number>> } }[],
+    readonly step: number,
+  ) {
+    super(`the weights of ${networks.join(", ")} became NaN or infinite at step ${step} (updated by phase ${phases.map((p) => p.name).join(", ")})`);
+    this.name = "NonFiniteWeightsError";
+  }
+}
+
 export function checkFinite(values: Record<string, number>, step: number): void {
   for (const [term, value] of Object.entries(values)) {
     if (!Number.isFinite(value)) throw new NonFiniteLossError(term, step, value);

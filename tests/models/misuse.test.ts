@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createConditionalVAE, type ConditionalVAEModel } from "../../generated/cvae.js";
 import { createSemiSupervisedAAE } from "../../generated/semi-supervised-aae.js";
-import { ModelInputError } from "../../src/runtime/index.js";
+import { ModelInputError, NonFiniteWeightsError } from "../../src/runtime/index.js";
 import { datasetFor, firstBatch } from "../helpers/models.js";
 
 let model: ConditionalVAEModel;
@@ -107,5 +107,24 @@ describe("misusing a generated module", () => {
     out.x!.dispose();
     expect(() => ssaae.decode({ z: tf.zeros([2, 10]), c: tf.fill([2, 10], 0.5) })).toThrow(ModelInputError);
     ssaae.dispose();
+  });
+});
+
+describe("weights that stop being finite", () => {
+  it("stop fit like a non-finite loss does, naming the network and the phase that moved it, even when every loss term is still finite", async () => {
+    const { createAutoencoder } = await import("../../generated/ae.js");
+    const ae = await createAutoencoder({ seed: 1, backend: "cpu" });
+    // −∞ in a ReLU layer's bias: the layer outputs 0 there, so every loss stays finite, and no gradient ever repairs it.
+    const bias = ae.weights.get("f/t0/bias");
+    bias.assign(tf.tidy(() => tf.concat([tf.tensor1d([Number.NEGATIVE_INFINITY]), bias.slice([1], [bias.shape[0]! - 1])])));
+    const data = datasetFor(ae.description, 32);
+    const terms = await ae.lossTerms(firstBatch(ae.description, data, 8) as never);
+    expect(Object.values(terms).every(Number.isFinite)).toBe(true);
+    const error = await ae.fit(data, { epochs: 1, batchSize: 16 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteWeightsError);
+    expect((error as NonFiniteWeightsError).networks).toEqual(["f"]);
+    expect((error as NonFiniteWeightsError).phases.map((p) => p.name)).toEqual([ae.description.phases[0]!.name]);
+    expect((error as NonFiniteWeightsError).step).toBe(1);
+    ae.dispose();
   });
 });
