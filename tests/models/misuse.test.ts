@@ -128,3 +128,22 @@ describe("weights that stop being finite", () => {
     ae.dispose();
   });
 });
+
+describe("weights saved by aec 0.1", () => {
+  it("are refused with a message that says why (head weights were renamed), not a bare layout mismatch", async () => {
+    const { mkdtempSync, readFileSync, writeFileSync, copyFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const folder = mkdtempSync(join(tmpdir(), "aespec-legacy-"));
+    const manifest = JSON.parse(readFileSync("examples/app/public/weights/model.json", "utf8"));
+    for (const w of manifest.weightsManifest[0].weights) w.name = w.name.replace(/\/[a-z]+\.([a-z]+)\//, "/h_$1/"); // q/z.mu/kernel → q/h_mu/kernel
+    manifest.modelTopology.layout = "d50087b2"; // the layout aec 0.1 wrote
+    writeFileSync(join(folder, "model.json"), JSON.stringify(manifest));
+    copyFileSync("examples/app/public/weights/weights.bin", join(folder, "weights.bin"));
+    const { createVAE2D } = await import("../../generated/vae-2d.js");
+    const vae = await createVAE2D({ seed: 1, backend: "cpu" });
+    await expect(vae.load(folder)).rejects.toThrow(/saved by aec 0\.1, which named head weights after the head/);
+    await vae.load("examples/app/public/weights"); // the same weights under today's names load
+    vae.dispose();
+  });
+});
