@@ -233,4 +233,5 @@ export const description: rt.ModelDescription = {
     },
   ],
   train: { batch: 100, epochs: 50 },
+  widest: 1000,
 };

@@ -150,13 +150,21 @@ export class BetaVAEModel extends rt.GeneratedModel<BetaVAEBatch, Forward> {
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: BetaVAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / (rows * 1200)));
-    const value = tf.tidy(() =>
-      rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))),
-    );
-    const [nll] = await value.data();
-    value.dispose();
-    return nll!;
+    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 1200));
+    // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
+    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 1200)));
+    let total = 0;
+    for (let start = 0; start < rows; start += chunk) {
+      const size = Math.min(chunk, rows - start);
+      const value = tf.tidy(() =>
+        rt.batchMean(
+          rt.iwaeLoss(logImportanceWeights(this.forward(rt.batchRows(batch, start, size), false), k)),
+        ),
+      );
+      total += (await value.data())[0]! * size;
+      value.dispose();
+    }
+    return total / rows;
   }
 }
 
@@ -213,4 +221,5 @@ export const description: rt.ModelDescription = {
   ],
   train: { batch: 64, epochs: 20 },
   negativeElbo: ["nll_x", "kl_z"],
+  widest: 1200,
 };

@@ -155,13 +155,21 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: ConditionalVAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / (rows * 794)));
-    const value = tf.tidy(() =>
-      rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))),
-    );
-    const [nll] = await value.data();
-    value.dispose();
-    return nll!;
+    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 794));
+    // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
+    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 794)));
+    let total = 0;
+    for (let start = 0; start < rows; start += chunk) {
+      const size = Math.min(chunk, rows - start);
+      const value = tf.tidy(() =>
+        rt.batchMean(
+          rt.iwaeLoss(logImportanceWeights(this.forward(rt.batchRows(batch, start, size), false), k)),
+        ),
+      );
+      total += (await value.data())[0]! * size;
+      value.dispose();
+    }
+    return total / rows;
   }
 }
 
@@ -219,4 +227,5 @@ export const description: rt.ModelDescription = {
   ],
   train: { batch: 128, epochs: 10 },
   negativeElbo: ["nll_x", "kl_z"],
+  widest: 794,
 };

@@ -151,4 +151,5 @@ export const description: rt.ModelDescription = {
     },
   ],
   train: { batch: 128, epochs: 10 },
+  widest: 784,
 };

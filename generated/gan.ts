@@ -86,20 +86,18 @@ export class GANModel extends rt.GeneratedModel<GANBatch, Forward> {
   /**
    * The mean of each likelihood given its inputs, without sampling:
    * - x: the value of g(x | z) (Deterministic)
-   * With `draw: true`, a draw from each likelihood instead (x ~ g(x | …)).
    */
   decode(inputs: { z: tf.Tensor }, options: { draw?: boolean } = {}): { x: tf.Tensor } {
     this.checkInputs("decode", inputs, ["z"], 784);
     return tf.tidy(() => {
       const f = this.forward({}, false);
       const out0 = generator_g(f, inputs["z"]);
-      return { x: options.draw ? out0["x"].value : out0["x"].value };
+      return { x: out0["x"].value };
     });
   }
 
   /**
    * Draws n examples: z ~ p(z), then the means of x.
-   * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
     rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
@@ -168,4 +166,5 @@ export const description: rt.ModelDescription = {
     },
   ],
   train: { batch: 64, epochs: 30 },
+  widest: 784,
 };

@@ -318,4 +318,5 @@ export const description: rt.ModelDescription = {
     },
   ],
   train: { batch: 100, epochs: 100 },
+  widest: 1000,
 };

@@ -239,4 +239,5 @@ export const description: rt.ModelDescription = {
     },
   ],
   train: { batch: 100, epochs: 50 },
+  widest: 1000,
 };

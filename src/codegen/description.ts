@@ -16,7 +16,14 @@ export function runtimeDescription(ir: ModelIR): ModelDescription {
     phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer, subset: p.subset })),
     train: ir.train,
     ...(negativeElbo ? { negativeElbo } : {}),
+    widest: widestLayer(ir.networks),
   };
+}
+
+/** The most values per example any network's input or layer holds. */
+export function widestLayer(networks: readonly ModelIR["networks"][number][]): number {
+  const sizes = networks.flatMap((n) => [n.inputShape, ...layersOf(n).map((l) => l.outputShape)]).map((shape) => shape.reduce((a, b) => a * b, 1));
+  return Math.max(1, ...sizes);
 }
 
 /** A network's layers in weight order: the trunk, then each head. */

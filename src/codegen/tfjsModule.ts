@@ -1,6 +1,6 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { describeLayer } from "../ir/describe.js";
-import { layersOf, runtimeDescription } from "./description.js";
+import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
 
 /**
@@ -351,11 +351,15 @@ class ModuleEmitter {
     if (this.ir.roles.importanceSampling) {
       out.push(`  /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */`);
       const parts = this.ir.roles.importanceSampling;
+      const widest = this.widest([this.network(parts.encoder), this.network(parts.decoder)]);
       out.push(`  async importanceSampledNll(batch: ${batch}, k = 100): Promise<number> {`);
       out.push(`    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");`);
-      out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / (rows * ${this.widest([this.network(parts.encoder), this.network(parts.decoder)])})));`);
-      out.push(`    const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(batch, false), k))));`);
-      out.push(`    const [nll] = await value.data();`, `    value.dispose();`, `    return nll!;`, `  }`);
+      out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / ${widest}));`);
+      out.push(`    // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.`);
+      out.push(`    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * ${widest})));`);
+      out.push(`    let total = 0;`, `    for (let start = 0; start < rows; start += chunk) {`, `      const size = Math.min(chunk, rows - start);`);
+      out.push(`      const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(rt.batchRows(batch, start, size), false), k))));`);
+      out.push(`      total += (await value.data())[0]! * size;`, `      value.dispose();`, `    }`, `    return total / rows;`, `  }`);
     }
     out.push(`}`, "");
     out.push(`/** Creates the model with fresh weights on the best available backend (or the one asked for). */`);
@@ -394,8 +398,7 @@ class ModuleEmitter {
 
   /** The most values per example any layer of these networks holds: bounds the rows one call may ask for. */
   private widest(networks: readonly IrNetwork[]): number {
-    const sizes = networks.flatMap((n) => [n.inputShape, ...layersOf(n).map((l) => l.outputShape)]).map((shape) => shape.reduce((a, b) => a * b, 1));
-    return Math.max(1, ...sizes);
+    return widestLayer(networks);
   }
 
   /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
@@ -425,7 +428,9 @@ class ModuleEmitter {
     const outputs = decode.outputs.map((c) => c.variable);
     const networks = [...new Set(decode.outputs.map((c) => c.network))].map((n) => this.network(n));
     out.push(`  /**`, `   * The mean of each likelihood given its inputs, without sampling:`, ...this.summaryDoc(decode.outputs));
-    out.push(`   * With \`draw: true\`, a draw from each likelihood instead (${commentText(decode.outputs.map((c) => `${c.variable} ~ ${c.network}(${c.variable} | …)`).join(", "))}).`, `   */`);
+    const drawn = decode.outputs.filter((c) => c.summary !== "value");
+    if (drawn.length > 0) out.push(`   * With \`draw: true\`, a draw from each likelihood instead (${commentText(drawn.map((c) => `${c.variable} ~ ${c.network}(${c.variable} | …)`).join(", "))}).`);
+    out.push(`   */`);
     out.push(`  decode(inputs: ${this.tensorRecord(decode.inputs)}, options: { draw?: boolean } = {}): ${this.tensorRecord(outputs)} {`);
     out.push(`    this.checkInputs("decode", inputs, ${valueLiteral(decode.inputs)}, ${this.widest(networks)});`);
     out.push(`    return tf.tidy(() => {`, `      const f = this.forward({}, false);`);
@@ -435,7 +440,8 @@ class ModuleEmitter {
     });
     const fields = decode.outputs.map((c) => {
       const params = `out${networks.findIndex((n) => n.name === c.network)}[${literal(c.variable)}]`;
-      return `${literal(c.variable)}: options.draw ? ${this.draw(c, params)} : ${this.summary(c, params)}`;
+      const [draw, mean] = [this.draw(c, params), this.summary(c, params)];
+      return `${literal(c.variable)}: ${draw === mean ? mean : `options.draw ? ${draw} : ${mean}`}`;
     });
     out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
     if (!reconstruct) return;
@@ -452,7 +458,8 @@ class ModuleEmitter {
     const priors = sample.latents.map((v) => `${v} ~ ${this.prior(v)!.name}(${v}${this.prior(v)!.given.length > 0 ? ` | ${this.prior(v)!.given.join(", ")}` : ""})`);
     out.push(`  /**`, `   * Draws n examples: ${commentText(priors.join(", "))}, then the means of ${commentText(outputs.join(", "))}.`);
     if (label) out.push(`   * \`label\` fixes the class of ${commentText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
-    out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`, `   */`);
+    if (decode.outputs.some((c) => c.summary !== "value")) out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`);
+    out.push(`   */`);
     out.push(`  sample(n: number, options: { ${label ? "label?: number | readonly number[]; " : ""}draw?: boolean } = {}): ${this.tensorRecord(outputs)} {`);
     out.push(`    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / ${this.widest(decode.outputs.map((c) => this.network(c.network)))}));`);
     if (label) out.push(`    rt.checkLabel("sample", options.label, n, ${label.size});`);

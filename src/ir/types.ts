@@ -47,7 +47,7 @@ export interface IrWeight {
 }
 
 export interface IrLayer {
-  /** Unique within its network: `t0`, `t1`… for the trunk, `h_mu`, `h_c.logits` for heads. */
+  /** Unique within its network: `t0`, `t1`… for the trunk; heads by what they compute, `z.mu`, `c.logits` (`.0`, `.1`… when a head has several layers). */
   id: string;
   /** Activation layers (`relu` written as a layer) are all of kind `activation`. */
   kind: Exclude<LayerKind, Activation> | "activation";
@@ -168,7 +168,7 @@ export interface IrRoles {
    * density, and one decoder of the data reading that latent (the VAE family).
    */
   importanceSampling?: { encoder: string; decoder: string; latent: string; data: string };
-  /** The onehot variable that `sample(n, { label })` fixes: a decoder's onehot input without a prior of its own. */
+  /** The onehot decoder input that `sample(n, { label })` fixes: a data label (CVAE) or a categorical latent (the semi-supervised AAE's class). */
   label?: string;
   /** An encoder's Categorical output scored against onehot data: its test error is a metric. */
   classifier?: { term: string; network: string; variable: string; target: string };

@@ -15,22 +15,6 @@ export interface Dataset {
 
 export type VariableShapes = Readonly<Record<string, readonly number[]>>;
 
-/** Checks that every column the model needs is there with a whole number of rows. */
-export function validateDataset(data: Dataset, shapes: VariableShapes, needed: readonly string[]): void {
-  if (!Number.isInteger(data.size) || data.size < 1) throw new Error(`the data set has ${data.size} examples`);
-  for (const name of needed) {
-    const column = data.columns[name];
-    const width = shapes[name]!.reduce((a, b) => a * b, 1);
-    if (!column) throw new Error(`the data set has no column ${JSON.stringify(name)}`);
-    if (column.length !== data.size * width) {
-      throw new Error(`column ${JSON.stringify(name)} has ${column.length} values, but ${data.size} examples of ${width} need ${data.size * width}`);
-    }
-  }
-  if (data.labelled) {
-    for (const row of data.labelled) if (row < 0 || row >= data.size) throw new Error(`labelled row ${row} is outside the data set`);
-  }
-}
-
 /** A batch of the given rows, as tensors shaped [rows, ...variable shape]. */
 export function makeBatch(data: Dataset, shapes: VariableShapes, names: readonly string[], rows: ArrayLike<number>): Record<string, tf.Tensor> {
   const batch: Record<string, tf.Tensor> = {};
@@ -43,6 +27,11 @@ export function makeBatch(data: Dataset, shapes: VariableShapes, names: readonly
     batch[name] = tf.tensor(values, [rows.length, ...shape]);
   }
   return batch;
+}
+
+/** Rows start..start+size of every tensor of a batch (new tensors: slice inside tf.tidy, or dispose them). */
+export function batchRows<B extends Record<string, tf.Tensor | undefined>>(batch: B, start: number, size: number): B {
+  return Object.fromEntries(Object.entries(batch).map(([name, t]) => [name, t && tf.slice(t, start, size)])) as B;
 }
 
 /** Rows in a fresh random order each epoch, cut into batches (the last may be smaller). */

@@ -39,6 +39,8 @@ export interface ModelDescription {
   readonly train: { readonly batch: number; readonly epochs: number; readonly clipNorm?: number };
   /** The terms whose sum is −ELBO (β = 1), for models with a variational bound. */
   readonly negativeElbo?: readonly string[];
+  /** The most values one example occupies in any layer: bounds the rows one call may hold on the backend. */
+  readonly widest: number;
 }
 
 /** Every weight of the model, network by network. */
@@ -131,7 +133,7 @@ export interface StepRows {
 
 /**
  * Where a step's gradients go before they are applied. On one thread there is no exchange;
- * data-parallel training (src/node/parallel.ts) plugs one in that hands the other replicas
+ * data-parallel training (src/runner/parallel.ts) plugs one in that hands the other replicas
  * their rows and sums every replica's gradients, so the phase loop itself exists once.
  */
 export interface GradientExchange {
@@ -243,6 +245,12 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     return { grads: phase.variables.map((v) => grads[v.name]), terms, updates };
   }
 
+  /** Zero gradients and terms of phase `index`: an empty shard's part of a step. */
+  private nothing(index: number): { grads: tf.Tensor[]; terms: TermValues; updates: MovingUpdate[] } {
+    const terms = Object.fromEntries(this.description.phases[index]!.terms.map(({ term }) => [term, tf.scalar(0)]));
+    return { grads: this.phases[index]!.variables.map((v) => tf.zerosLike(v)), terms, updates: [] };
+  }
+
   /**
    * One optimizer update of phase `index` from gradients in its weight order (disposed; a
    * weight without one is left alone, as TF.js optimizers do), then its batch-norm moving averages.
@@ -280,7 +288,12 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** Checks a batch for a public method: one tensor per data variable the subset's batches carry. */
   protected checkBatch(method: string, argument: string, batch: unknown, subset: "all" | "labelled"): number {
-    return checkTensors(method, argument, batch, this.description.variables, this.batchVariables(subset));
+    return checkTensors(method, argument, batch, this.description.variables, this.batchVariables(subset), this.maxRows);
+  }
+
+  /** The most rows one call may hold on the backend (the wasm heap traps beyond, breaking every later call). */
+  protected get maxRows(): number {
+    return Math.max(1, Math.floor(maxElements / this.description.widest));
   }
 
   private async step(batch: B, labelled?: B, replica?: { exchange: GradientExchange; share: number; labelledShare?: number }): Promise<Record<string, number>> {
@@ -292,7 +305,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       const input = onLabelled ? labelled : batch;
       if (!input) throw new Error(`phase ${spec.name} runs on labelled examples: pass a labelled batch to trainStep`);
       const share = replica ? (onLabelled ? replica.labelledShare! : replica.share) : 1;
-      const { grads, terms, updates } = this.phaseGradients(index, input, share);
+      // A replica whose shard is empty (a last batch smaller than the replicas) adds nothing: zeros, not 0 × NaN.
+      const { grads, terms, updates } = share === 0 ? this.nothing(index) : this.phaseGradients(index, input, share);
       if (!replica) {
         this.applyPhase(index, grads, updates);
         for (const [id, value] of Object.entries(terms)) {
@@ -381,19 +395,22 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   /** Trains on an in-memory data set, epoch by epoch; resolves to the mean of each term per epoch. */
   async fit(data: Dataset, options: FitOptions = {}): Promise<Record<string, number>[]> {
     const epochs = checkCount("fit", "options.epochs", options.epochs ?? this.description.train.epochs, 0, 1e6);
-    const batchSize = checkCount("fit", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, 1e6);
+    const batchSize = checkCount("fit", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, this.maxRows);
     checkCount("fit", "options.initialEpoch", options.initialEpoch ?? 0, 0, epochs);
     const needsLabelled = this.description.phases.some((p) => p.subset === "labelled");
     checkDataset("fit", data, this.description.variables, this.batchVariables(needsLabelled ? "labelled" : "all"));
     if (needsLabelled && !data.labelled?.length) throw new ModelInputError("fit", "data.labelled", "the rows whose labels are known (phases run on labelled examples)", "none");
     const history: Record<string, number>[] = [];
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
+      // Before the epoch draws anything: a stop here leaves the stream at the epoch boundary.
+      if (options.shouldStop?.()) return history;
       // initialStep: resuming inside this epoch (see FitOptions).
       const resumed = epoch === (options.initialEpoch ?? 0) ? options.initialStep : undefined;
       const current = this.random.position;
       if (resumed) this.random.position = resumed.epochRandom;
-      // A fresh sampler each epoch: an epoch's batches depend only on the random stream at its start (exact resume).
-      const sampler = needsLabelled ? new SubsetSampler(data.labelled ?? new Int32Array(0), this.random) : undefined;
+      // A fresh sampler each epoch, on a stream of its own seeded at the epoch's start: skipping
+      // the steps of a resumed epoch replays its labelled batches exactly, whatever the steps drew.
+      const sampler = needsLabelled ? new SubsetSampler(data.labelled ?? new Int32Array(0), new Random(this.random.seed())) : undefined;
       const sums: Record<string, number> = { ...resumed?.sums };
       let seen = resumed?.seen ?? 0;
       let skip = resumed?.steps ?? 0;
@@ -418,6 +435,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
         // signals (Ctrl-C), timers and a browser page's events run between steps.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
+      if (restore) this.random.position = current; // every step of the epoch was done before the interruption
       const means = Object.fromEntries(Object.entries(sums).map(([id, s]) => [id, s / seen]));
       history.push(means);
       await options.onEpochEnd?.(epoch, means);
@@ -427,10 +445,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** The mean of every term over a data set (and −ELBO where the model has one), without training. */
   async evaluate(data: Dataset, options: { batchSize?: number } = {}): Promise<Record<string, number>> {
-    const batchSize = checkCount("evaluate", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, 1e6);
+    const batchSize = checkCount("evaluate", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, this.maxRows);
     const names = this.batchVariables("all");
     const labelledNames = this.batchVariables("labelled");
-    const canLabel = typeof data === "object" && data !== null && labelledNames.every((n) => n in (data.columns ?? {}));
+    const columns = (data as Partial<Dataset> | null)?.columns;
+    const canLabel = typeof columns === "object" && columns !== null && labelledNames.every((n) => n in columns);
     checkDataset("evaluate", data, this.description.variables, canLabel ? labelledNames : names);
     const sums: Record<string, number> = {};
     let seen = 0;

@@ -26,7 +26,7 @@ export function writeFileAtomic(path: string, content: Uint8Array | string, writ
   const fd = openSync(temporary, "wx");
   try {
     try {
-      writeAll(fd, bytes, write);
+      writeAll(fd, bytes, write, temporary);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -39,11 +39,11 @@ export function writeFileAtomic(path: string, content: Uint8Array | string, writ
 }
 
 /** Writes every byte, resuming after partial writes; a write that makes no progress means the disk is full. */
-function writeAll(fd: number, bytes: Uint8Array, write: WriteBytes): void {
+function writeAll(fd: number, bytes: Uint8Array, write: WriteBytes, path: string): void {
   let offset = 0;
   while (offset < bytes.length) {
     const written = write(fd, bytes, offset, bytes.length - offset);
-    if (!(written > 0)) throw Object.assign(new Error(`no space left to write (${offset} of ${bytes.length} bytes written)`), { code: "ENOSPC" });
+    if (!(written > 0)) throw Object.assign(new Error(`no space left to write (${offset} of ${bytes.length} bytes written)`), { code: "ENOSPC", path });
     offset += written;
   }
 }

@@ -68,14 +68,19 @@ export function checkTensors(method: string, argument: string, inputs: unknown, 
     const expected = `a tensor of shape [n, ${v.shape.join(", ")}] (${v.type} ${name})`;
     if (!isTensor(value) || value.isDisposed) throw new ModelInputError(method, `${argument}.${name}`, expected, describe(value));
     if (!(value instanceof tf.Tensor)) throw new ModelInputError(method, `${argument}.${name}`, "a tensor of the TF.js that aespec/runtime imports (two copies of @tensorflow/tfjs are installed)", "a tensor of another copy");
+    if (value.dtype !== "float32") throw new ModelInputError(method, `${argument}.${name}`, `${expected}, float32`, `a ${value.dtype} tensor (cast it with tf.cast(t, "float32"))`);
     const [n, ...shape] = value.shape;
     const most = Math.min(maxRows, Math.floor(maxElements / width(v)));
     if (n === undefined || n < 1 || n > most || shape.join(",") !== v.shape.join(",")) throw new ModelInputError(method, `${argument}.${name}`, `${expected}, 1 ≤ n ≤ ${most}`, describe(value));
     if (rows !== undefined && n !== rows) throw new ModelInputError(method, `${argument}.${name}`, `${rows} rows, as the other inputs have`, `${n} rows`);
     rows = n;
     const values = value.dataSync() as Float32Array;
-    const probabilities = v.role === "latent" && v.type !== "real";
-    const bad = probabilities ? probabilityViolation(v, values) : supportViolation({ [name]: v }, { size: n, columns: { [name]: values } });
+    // Latents are what encoders give: class probabilities for onehot and binary codes, and for
+    // real codes any finite value (an encoder's mean is not bound by the prior's support).
+    const bad =
+      v.role === "data" ? supportViolation({ [name]: v }, { size: n, columns: { [name]: values } })
+      : v.type === "real" ? supportViolation({ [name]: { ...v, support: { kind: "real" } } }, { size: n, columns: { [name]: values } })
+      : probabilityViolation(v, values);
     if (bad) throw new ModelInputError(method, `${argument}.${name}`, `values in ${bad.support}`, `${bad.value} in row ${bad.example}`);
   }
   return rows ?? 0;
@@ -109,11 +114,24 @@ export function checkDataset(method: string, data: unknown, variables: Readonly<
     if (!(column instanceof Float32Array)) throw new ModelInputError(method, `data.columns.${name}`, `a Float32Array of ${d.size} × ${w} values`, describe(column));
     if (column.length !== d.size! * w) throw new ModelInputError(method, `data.columns.${name}`, `${d.size} × ${w} = ${d.size! * w} values`, `${column.length}`);
   }
-  const bad = supportViolation(Object.fromEntries(names.map((n) => [n, variables[n]!])), d as Dataset);
-  if (bad) throw new ModelInputError(method, `data.columns.${bad.variable}`, `values in ${bad.support}${bad.support.startsWith("[0, 1]") ? " (scale 8-bit pixels by 1/255)" : ""}`, `${bad.value} in example ${bad.example}`);
   if (d.labelled !== undefined) {
     if (!(d.labelled instanceof Int32Array) || d.labelled.some((r) => r < 0 || r >= d.size!)) throw new ModelInputError(method, "data.labelled", `an Int32Array of rows in 0..${d.size! - 1}`, describe(d.labelled));
   }
+  // A variable declared labelled(N) is known on the labelled rows only: the others may hold anything.
+  const known = names.filter((n) => variables[n]!.labelled === undefined);
+  const partial = names.filter((n) => variables[n]!.labelled !== undefined);
+  const rows = d.labelled ?? new Int32Array(0);
+  const labelledRows = { size: rows.length, columns: Object.fromEntries(partial.map((n) => [n, pickRows(d.columns![n]!, rows, width(variables[n]!))])) };
+  const inLabelled = supportViolation(Object.fromEntries(partial.map((n) => [n, variables[n]!])), labelledRows);
+  const bad = supportViolation(Object.fromEntries(known.map((n) => [n, variables[n]!])), d as Dataset) ?? (inLabelled && { ...inLabelled, example: rows[inLabelled.example - 1]! + 1 });
+  if (bad) throw new ModelInputError(method, `data.columns.${bad.variable}`, `values in ${bad.support}${bad.support.startsWith("[0, 1]") ? " (scale 8-bit pixels by 1/255)" : ""}`, `${bad.value} in example ${bad.example}`);
+}
+
+/** The given rows of a column of `w`-value rows. */
+function pickRows(column: Float32Array, rows: Int32Array, w: number): Float32Array {
+  const out = new Float32Array(rows.length * w);
+  rows.forEach((row, i) => out.set(column.subarray(row * w, (row + 1) * w), i * w));
+  return out;
 }
 
 /** A class label for `sample`: one class for all n examples, or one per example. */

@@ -147,3 +147,37 @@ describe("weights saved by aec 0.1", () => {
     vae.dispose();
   });
 });
+
+describe("inputs that are right, at the edges", () => {
+  it("importance sampling splits a batch the backend cannot hold at once (conv-vae, k = 100, 60 rows: three passes)", async () => {
+    const { createConvVAE } = await import("../../generated/conv-vae.js");
+    const vae = await createConvVAE({ seed: 1, backend: "wasm" });
+    const rows = firstBatch(vae.description, datasetFor(vae.description, 64), 60);
+    const nll = await vae.importanceSampledNll(rows as never, 100);
+    expect(Number.isFinite(nll)).toBe(true);
+    expect(nll).toBeGreaterThan(0);
+    tf.dispose(Object.values(rows));
+    vae.dispose();
+  }, 120_000);
+
+  it("fit accepts a semi-supervised data set whose unknown labels hold anything (only labelled rows are read)", async () => {
+    const ssaae = await createSemiSupervisedAAE({ seed: 2, backend: "cpu" });
+    const data = datasetFor(ssaae.description, 32);
+    const y = data.columns.y!.slice();
+    const known = new Set(data.labelled);
+    for (let row = 0; row < data.size; row++) if (!known.has(row)) y.fill(Number.NaN, row * 10, row * 10 + 10);
+    const history = await ssaae.fit({ ...data, columns: { ...data.columns, y } }, { epochs: 1, batchSize: 16 });
+    expect(Object.values(history[0]!).every(Number.isFinite)).toBe(true);
+    // …but a labelled row holding no class is refused, naming the example.
+    y.fill(0, data.labelled![0]! * 10, data.labelled![0]! * 10 + 10);
+    await expect(ssaae.fit({ ...data, columns: { ...data.columns, y } }, { epochs: 1 })).rejects.toThrow(new RegExp(`example ${data.labelled![0]! + 1}`));
+    ssaae.dispose();
+  }, 120_000);
+
+  it("decode takes any finite code for a real latent, even outside its prior's support; refuses an int32 tensor", async () => {
+    const z = tf.fill([2, 20], 7);
+    expect(model.decode({ z, y: tf.oneHot([1, 2], 10).toFloat() }).x!.shape).toEqual([2, 784]);
+    expect(() => model.decode({ z, y: tf.oneHot([1, 2], 10) })).toThrow(/float32/);
+    z.dispose();
+  });
+});

@@ -78,6 +78,27 @@ describe("data-parallel training over worker threads", () => {
     }
   }, 120_000);
 
+  it("a last batch smaller than the replicas: an empty shard adds nothing, and the step equals one thread's", async () => {
+    const module = await compiled();
+    const mnist = loadMnist("train", 8);
+    const data = { size: mnist.size, columns: { x: mnist.images } };
+    const single = await module.create({ seed: 3, backend: "wasm" });
+    const { dataBatch } = (await import(dist("runtime/model.js"))) as typeof import("../../src/runtime/model.js");
+    const batch = dataBatch(single.description, data, Int32Array.of(5));
+    const reference = await single.trainStep(batch);
+    Object.values(batch).forEach((t) => t.dispose());
+    const model = await module.create({ seed: 3, backend: "wasm" });
+    const trainer = await DataParallelTrainer.start(model, data, { workers: 3, moduleUrl: module.url!, factory: "createTinyAE", seed: 3, backend: "wasm" });
+    try {
+      const terms = await trainer.step(Int32Array.of(5), undefined); // shards of 1, 0 and 0 rows
+      expect(terms.nll_x).toBeCloseTo(reference.nll_x!, 3);
+      const [mine, expected] = [await weightValues(model), await weightValues(single)];
+      for (const [name, values] of Object.entries(expected)) expect(mine[name]!.map((v, i) => Math.abs(v - values[i]!)).every((d) => d < 1e-6), name).toBe(true);
+    } finally {
+      await trainer.close();
+    }
+  }, 60_000);
+
   it("a worker that dies fails the step with its reason instead of leaving the trainer waiting", async () => {
     const module = await compiled();
     const mnist = loadMnist("train", 32);
