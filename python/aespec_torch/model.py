@@ -1,0 +1,257 @@
+"""What every generated model shares: weights by TF.js name, one optimizer per phase,
+the phase loop, loss terms, evaluation, save and load (src/runtime/model.ts's part)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+
+import torch
+from torch import Tensor, nn
+
+from .layers import glorot_uniform, named_weights
+from .noise import Noise, SeededNoise
+from .optim import PhaseOptimizer, clip_by_global_norm, create_optimizer
+from .priors import Prior
+from .weights import load_weights, read_weights, save_weights
+
+Batch = Dict[str, Tensor]
+
+
+class WeightSpec(NamedTuple):
+    name: str
+    shape: Tuple[int, ...]
+    init: str
+    trainable: bool
+
+
+class Phase(NamedTuple):
+    """One training phase: weighted terms, minimised over exactly ``parameters``, by its optimizer."""
+
+    name: str
+    terms: Tuple[Tuple[str, float], ...]
+    updates: Tuple[str, ...]
+    parameters: Tuple[str, ...]
+    optimizer: str
+    optimizer_parameters: Mapping[str, float]
+    subset: str
+
+
+class Forward:
+    """The values of one step, each computed once on first use (the same order of draws as TF.js)."""
+
+    def __init__(self, model: "GeneratedModel", batch: Mapping[str, Tensor], training: bool, noise: Noise) -> None:
+        self.model = model
+        self.batch = batch
+        self.priors: Mapping[str, Prior] = model.priors
+        self.noise = noise
+        self.training = training
+        # Batch-norm moving averages, applied after the step's update.
+        self.moving_updates: List[Tuple[Tensor, Tensor]] = []
+        self._cache: Dict[str, Any] = {}
+
+    @property
+    def size(self) -> int:
+        return next(iter(self.batch.values())).shape[0]
+
+    def w(self, name: str) -> Tensor:
+        return self.model.weights[name]
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+
+TermFunction = Callable[[Any], Tensor]
+
+
+class NonFiniteLoss(ArithmeticError):
+    def __init__(self, term: str, step: int, value: float) -> None:
+        super().__init__(f"loss term {term} became {value} at step {step}")
+        self.term, self.step, self.value = term, step, value
+
+
+class GeneratedModel(nn.Module):
+    """Subclasses (generated) register their networks, then call ``setup``."""
+
+    model_name: str = ""
+    weight_specs: Tuple[WeightSpec, ...] = ()
+    phases: Tuple[Phase, ...] = ()
+    # Data variables: name → the number of labelled examples, or None when every row has it.
+    data_variables: Mapping[str, Optional[int]] = {}
+    # Each data variable's shape (images are [height, width, channels], as TF.js has them).
+    data_shapes: Mapping[str, Tuple[int, ...]] = {}
+    negative_elbo: Optional[Tuple[str, ...]] = None
+    clip_norm: Optional[float] = None
+    batch_size: int = 128
+    epochs: int = 1
+    term_functions: Mapping[str, TermFunction] = {}
+
+    def setup(self, seed: int, device: Optional[torch.device]) -> None:
+        self.device = torch.device(device) if device is not None else torch.device("cpu")
+        found = dict(named_weights(self))
+        missing = [s.name for s in self.weight_specs if s.name not in found]
+        if missing:
+            raise RuntimeError(f"the networks lack weights {missing}")
+        generator = torch.Generator().manual_seed(seed)
+        with torch.no_grad():
+            for spec in self.weight_specs:
+                value = found[spec.name]
+                if spec.init == "glorotUniform":
+                    value.copy_(glorot_uniform(spec.shape, generator))
+                else:
+                    value.fill_(1.0 if spec.init == "ones" else 0.0)
+        self.to(self.device)
+        self.weights: Dict[str, Tensor] = {s.name: v for s, v in ((s, dict(named_weights(self))[s.name]) for s in self.weight_specs)}
+        self.priors: Dict[str, Prior] = self.create_priors()
+        self.noise: Noise = SeededNoise(seed, self.device)
+        self.optimizers: List[PhaseOptimizer] = [
+            create_optimizer(p.optimizer, p.optimizer_parameters, [self.weights[n] for n in p.parameters], p.parameters) for p in self.phases
+        ]
+        self.steps = 0
+
+    # ── what the generated subclass provides ──
+
+    def create_priors(self) -> Dict[str, Prior]:
+        return {}
+
+    def values(self, batch: Mapping[str, Tensor], training: bool, noise: Optional[Noise] = None) -> Forward:
+        raise NotImplementedError
+
+    # ── batches ──
+
+    def batch_variables(self, subset: str) -> List[str]:
+        """Data variables a batch carries: all for labelled batches, the unlabelled ones otherwise."""
+        return [n for n, labelled in self.data_variables.items() if subset == "labelled" or labelled is None]
+
+    def to_device(self, batch: Mapping[str, Tensor]) -> Batch:
+        return {k: torch.as_tensor(v, dtype=torch.float32).to(self.device) for k, v in batch.items()}
+
+    # ── the phase loop ──
+
+    def phase_index(self, name: str) -> int:
+        for i, p in enumerate(self.phases):
+            if p.name == name:
+                return i
+        raise KeyError(f"model {self.model_name} has no phase {name!r}")
+
+    def phase_gradients(self, index: int, batch: Mapping[str, Tensor], scale: float = 1.0) -> Tuple[List[Optional[Tensor]], Dict[str, Tensor], List[Tuple[Tensor, Tensor]]]:
+        """Phase ``index``'s gradients in its parameter order (None where its loss does not reach), and its terms."""
+        phase = self.phases[index]
+        f = self.values(batch, True)
+        terms: Dict[str, Tensor] = {}
+        total: Optional[Tensor] = None
+        for term, weight in phase.terms:
+            value = self.term_functions[term](f)
+            terms[term] = value
+            weighted = value if weight == 1 else value * weight
+            total = weighted if total is None else total + weighted
+        assert total is not None
+        if scale != 1:
+            total = total * scale
+        params = [self.weights[n] for n in phase.parameters]
+        grads = torch.autograd.grad(total, params, allow_unused=True)
+        return list(grads), {k: v.detach() for k, v in terms.items()}, f.moving_updates
+
+    def apply_phase(self, index: int, grads: Sequence[Optional[Tensor]], updates: Sequence[Tuple[Tensor, Tensor]] = ()) -> None:
+        """One optimizer update (a weight without a gradient is left alone), then batch-norm moving averages."""
+        if self.clip_norm is not None:
+            grads = clip_by_global_norm(grads, self.clip_norm)
+        self.optimizers[index].apply(grads)
+        with torch.no_grad():
+            for target, value in updates:
+                target.copy_(value)
+
+    def train_phase(self, name: str, batch: Mapping[str, Tensor]) -> Dict[str, float]:
+        index = self.phase_index(name)
+        grads, terms, updates = self.phase_gradients(index, self.to_device(batch))
+        self.apply_phase(index, grads, updates)
+        return {k: float(v) for k, v in terms.items()}
+
+    def train_step(self, batch: Mapping[str, Tensor], labelled: Optional[Mapping[str, Tensor]] = None) -> Dict[str, float]:
+        """Every phase in order, each minimising its weighted terms over exactly its own weights."""
+        kept: Dict[str, Tensor] = {}
+        self.steps += 1
+        inputs = self.to_device(batch)
+        labelled_inputs = self.to_device(labelled) if labelled is not None else None
+        for index, phase in enumerate(self.phases):
+            source = labelled_inputs if phase.subset == "labelled" else inputs
+            if source is None:
+                raise ValueError(f"phase {phase.name} runs on labelled examples: pass a labelled batch to train_step")
+            grads, terms, updates = self.phase_gradients(index, source)
+            self.apply_phase(index, grads, updates)
+            for k, v in terms.items():
+                kept.setdefault(k, v)
+        values = {k: float(v) for k, v in kept.items()}
+        for term, value in values.items():
+            if not math.isfinite(value):
+                raise NonFiniteLoss(term, self.steps, value)
+        return values
+
+    @torch.no_grad()
+    def loss_terms(self, batch: Mapping[str, Tensor], labelled: Optional[Mapping[str, Tensor]] = None) -> Dict[str, float]:
+        """Every named term on one batch, without training (dropout and corruption off)."""
+        f = self.values(self.to_device(batch), False)
+        g = self.values(self.to_device(labelled), False) if labelled is not None else None
+        out: Dict[str, float] = {}
+        for phase in self.phases:
+            source = g if phase.subset == "labelled" else f
+            if source is None:
+                continue
+            for term, _ in phase.terms:
+                if term not in out:
+                    out[term] = float(self.term_functions[term](source))
+        if self.negative_elbo and all(t in out for t in self.negative_elbo):
+            out["negativeElbo"] = sum(out[t] for t in self.negative_elbo)
+        return out
+
+    def evaluate(self, data: Mapping[str, Tensor], batch_size: Optional[int] = None) -> Dict[str, float]:
+        """The mean of every term over a data set given as whole columns (labelled ones if every row has them)."""
+        size = next(iter(data.values())).shape[0]
+        batch_size = batch_size or self.batch_size
+        labelled_names = self.batch_variables("labelled")
+        can_label = all(n in data for n in labelled_names)
+        names = labelled_names if can_label else self.batch_variables("all")
+        sums: Dict[str, float] = {}
+        for start in range(0, size, batch_size):
+            batch = {n: data[n][start:start + batch_size] for n in names}
+            rows = next(iter(batch.values())).shape[0]
+            for k, v in self.loss_terms(batch, batch if can_label else None).items():
+                sums[k] = sums.get(k, 0.0) + v * rows
+        return {k: s / size for k, s in sums.items()}
+
+    # ── weights on disk ──
+
+    def named_weights(self) -> List[Tuple[str, Tensor]]:
+        return [(s.name, self.weights[s.name]) for s in self.weight_specs]
+
+    def save(self, folder: str) -> None:
+        """model.json + weights.bin in the TF.js layout: the generated TS module's ``load()`` reads it."""
+        save_weights(folder, self.model_name, self.named_weights())
+
+    def optimizer_state(self) -> List[Tuple[str, Tensor]]:
+        """Each phase's optimizer state as the TS model's optimizerState() names it: `phase:iter`, `phase:weight/m`…"""
+        return [(f"{phase.name}:{name}", t) for phase, optimizer in zip(self.phases, self.optimizers) for name, t in optimizer.state_entries()]
+
+    def set_optimizer_state(self, state: Mapping[str, Tensor]) -> None:
+        """Restores state saved by either engine; a phase without saved state keeps its own."""
+        for phase, optimizer in zip(self.phases, self.optimizers):
+            prefix = f"{phase.name}:"
+            entries = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+            if entries:
+                optimizer.load_state_entries(entries)
+
+    def save_optimizer_state(self, folder: str) -> None:
+        """The optimizer state as the TS runner's checkpoints hold it (an `optimizer/` folder: model.json + weights.bin)."""
+        save_weights(folder, None, self.optimizer_state(), format="aespec-optimizer")
+
+    def load_optimizer_state(self, folder: str) -> None:
+        self.set_optimizer_state(read_weights(folder)[1])
+
+    def load(self, folder: str) -> None:
+        """Loads weights saved by either engine, refusing another model's or layout's."""
+        tensors = load_weights(folder, self.model_name, [(s.name, s.shape) for s in self.weight_specs])
+        with torch.no_grad():
+            for name, value in self.named_weights():
+                value.copy_(tensors[name].to(value.device))

@@ -1,0 +1,11 @@
+/**
+ * Writes generated/<spec>.py for every spec in specs/ (the torch target's committed
+ * output, until `aec compile --target torch` does it): `npx tsx tests/torch/generate.ts`.
+ */
+import { writeFileSync } from "node:fs";
+import { torchModules } from "./helpers.js";
+
+for (const { spec, python } of torchModules()) {
+  writeFileSync(new URL(`../../generated/${spec}.py`, import.meta.url), python);
+  console.log(`generated/${spec}.py`);
+}
