@@ -25,6 +25,9 @@ const coveredElsewhere: Record<string, string> = {
   AE0907: "tests/train/train.test.ts (sampling a model without a prior)",
   AE0909: "tests/train/parallel.test.ts (--workers larger than the batch)",
   AE0910: "tests/catalog.test.ts (`aec explain` of an unknown code)",
+  AE0911: "tests/train/reliability.test.ts (EROFS, EACCES, ENOSPC while writing a run file)",
+  AE0912: "tests/train/reliability.test.ts (a damaged newest checkpoint)",
+  AE0913: "tests/train/reliability.test.ts (--backend node without tfjs-node)",
 };
 
 /** `diagnose.AE0402.bernoulliSupport` → "AE0402.bernoulliSupport", for every constructor src/ calls. */

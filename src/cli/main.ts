@@ -71,16 +71,17 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .command("train")
     .description("train a spec on data, with progress, checkpoints, pictures and test figures")
     .argument("<spec>", "the .aespec file (one model)")
-    .option("--data <source>", "mnist (the bundled MNIST), a folder of IDX files, a .csv file or a folder of PNG images", "mnist")
+    .option("--data <source>", "mnist (the bundled MNIST, the default), a folder of IDX files, a .csv file or a folder of PNG images")
+    .option("--model <name>", "the model to train, for a spec that declares several")
     .option("--epochs <n>", "epochs to train (default: the spec's)", positiveInteger("--epochs"))
     .option("--batch <n>", "examples per step (default: the spec's)", positiveInteger("--batch"))
     .option("--limit <n>", "use only the first n training (and test) examples", positiveInteger("--limit"))
     .option("--labels <n>", "how many training labels are known, for labelled(N) variables", positiveInteger("--labels"))
     .option("--out <dir>", "the run folder (default: runs/<spec name>)")
-    .option("--seed <s>", "seed for weights, sampling and shuffling", positiveInteger("--seed"), 1)
+    .option("--seed <s>", "seed for weights, sampling and shuffling (default 1)", positiveInteger("--seed"))
     .addOption(backendOption())
-    .option("--resume", "continue the run in --out from its last checkpoint")
-    .option("--workers <n>", "data-parallel replicas, each on its own thread and backend (default 1)", positiveInteger("--workers"), 1)
+    .option("--resume", "continue the run in --out from its last checkpoint, with the run's own settings")
+    .option("--workers <n>", "data-parallel replicas, each on its own thread and backend", positiveInteger("--workers"), 1)
     .option("--k <k>", "importance samples for the final −log p(x) of VAE-family models", positiveInteger("--k"), 100)
     .action((spec: string, flags: TrainFlags) => act(() => trainCommand(spec, flags, io))());
 
@@ -94,7 +95,7 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
 
   program
     .command("sample")
-    .description("draw samples from a saved run's prior and write them as a PNG grid")
+    .description("draw samples from a saved run's prior: a PNG grid for image models, or CSV/JSON (by the output's extension)")
     .argument("<run>", "a run folder written by aec train")
     .option("-n <n>", "how many samples", positiveInteger("-n"), 64)
     .option("--label <class>", "the class to sample, for conditional models", (v: string) => {
@@ -102,7 +103,7 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("--label must be a class number (0, 1, …)");
       return n;
     })
-    .option("-o, --output <file>", "where to write the PNG (default: RUN/sample.png)")
+    .option("-o, --output <file>", "where to write: .png, .csv or .json (default: RUN/sample.png, or RUN/sample.csv for data that is not an image)")
     .addOption(backendOption())
     .action((run: string, flags: { n: number; label?: number; output?: string; backend?: BackendChoice }) => act(() => sampleCommand(run, flags, io))());
 

@@ -28,7 +28,7 @@ export function mnistForModel(description: ModelDescription, mnist: Mnist, optio
 }
 
 /** The first rows of each class, `count / classes` of each (the remainder from the first classes). */
-export function balancedRows(labels: Uint8Array, count: number, classes = 10): Int32Array {
+export function balancedRows(labels: ArrayLike<number>, count: number, classes = 10): Int32Array {
   if (count > labels.length) throw new DataMismatchError(`asked for ${count} labelled examples, but the data has ${labels.length}`);
   const quota = Array.from({ length: classes }, (_, c) => Math.floor(count / classes) + (c < count % classes ? 1 : 0));
   const rows: number[] = [];

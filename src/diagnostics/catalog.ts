@@ -134,7 +134,6 @@ const definitions = {
       declaredTwice: (a: { what: string; name: string }) => `${a.what} \`${a.name}\` is declared twice`,
       declaredAsTwoThings: (a: { name: string; first: string; second: string }) => `\`${a.name}\` is declared as a ${a.first} and as a ${a.second}`,
       trainBlocks: () => ({ message: "the model has more than one train block", help: "merge them into one" }),
-      objectives: () => "the model has more than one objective",
       corruptedTwice: (variable: string) => `\`${variable}\` is corrupted twice`,
       twoPriors: (variable: string) => `\`${variable}\` has two priors`,
       setTwice: (setting: string) => `\`${setting}\` is set twice`,
@@ -248,6 +247,10 @@ const definitions = {
         message: `a onehot variable has one dimension, its number of classes; \`${a.variable}\` has ${a.dimensions}`,
         help: "write `onehot[10]` for ten classes",
       }),
+      oneClass: (variable: string) => ({
+        message: `\`${variable}\` is a onehot variable with one class: it can only ever hold [1], so there is nothing to learn or encode`,
+        help: "give it at least two classes, e.g. `onehot[10]`",
+      }),
     },
   },
   AE0302: {
@@ -298,6 +301,10 @@ const definitions = {
       notOneLogit: (a: { network: string; shape: string }) => ({
         message: `a discriminator must end in one logit, but \`${a.network}\` ends in ${a.shape}`,
         help: "end it with `dense(1)` (no activation: the losses take logits)",
+      }),
+      squashed: (a: { network: string; activation: string }) => ({
+        message: `the last layer of discriminator \`${a.network}\` applies ${a.activation}, but the GAN losses read its output as a logit`,
+        help: "drop the activation: the losses apply the sigmoid themselves, in a numerically stable form",
       }),
     },
   },
@@ -424,6 +431,26 @@ const definitions = {
       }),
     },
   },
+  AE0411: {
+    title: "probabilities from an unsquashed head",
+    severity: "error",
+    explanation:
+      "A `probs` parameter must hold probabilities: a Bernoulli's in (0, 1), so its head ends in `sigmoid`. A head without it gives numbers outside [0, 1] that the likelihood would silently clip, " +
+      "training a different loss than the spec says. A Categorical's probabilities need a softmax, which no layer here provides, so a Categorical is always given by `logits`. " +
+      "The checker does not insert the squashing function: what it checks is what is generated. Logits (`Bernoulli(logits)`, a linear head) give the same model and are computed more stably.",
+    wrong: "decoder p(x | z) = Bernoulli(probs) { dense(500, relu); probs: dense(784) }",
+    fixed: "decoder p(x | z) = Bernoulli(logits) { dense(500, relu); logits: dense(784) }",
+    messages: {
+      bernoulli: (a: { head: string; activation: string }) => ({
+        message: `the probs of Bernoulli come from head \`${a.head}\`, which ends in ${a.activation === "linear" ? "no activation" : a.activation}: its values are not probabilities`,
+        help: "give the distribution logits instead (`Bernoulli(logits)` with a linear head), or end the head in `sigmoid`",
+      }),
+      categorical: (head: string) => ({
+        message: `the probs of Categorical come from head \`${head}\`, but no layer computes a softmax: its values are not probabilities`,
+        help: "give the distribution logits instead: `Categorical(logits)` with a linear head (the likelihood applies the softmax itself)",
+      }),
+    },
+  },
   // ── objectives and phases ──
   AE0501: {
     title: "objective does not fit the model",
@@ -541,6 +568,7 @@ const definitions = {
     messages: {
       both: () => ({ message: "the model has both an objective and explicit phases", help: "keep one: the objective expands into phases of its own" }),
       neither: (model: string) => ({ message: `model \`${model}\` has no objective`, help: "declare one, e.g. `objective elbo`, or write training phases in the train block" }),
+      two: () => ({ message: "the model has more than one objective", help: "keep one: a model is trained by one objective (or by explicit phases)" }),
     },
   },
   AE0509: {
@@ -555,6 +583,10 @@ const definitions = {
       needsSubset: (a: { phase: string; variable: string; labelled: number }) => ({
         message: `phase \`${a.phase}\` reads \`${a.variable}\`, which is known for ${a.labelled} examples only`,
         help: "add `on labelled` to the phase",
+      }),
+      presetReads: (a: { objective: string; variable: string; labelled: number }) => ({
+        message: `objective \`${a.objective}\` trains on every example, but its networks read \`${a.variable}\`, which is known for ${a.labelled} examples only`,
+        help: "write the training phases out, with `on labelled` on the ones that read it; or, if every example has it, drop `labelled(…)`",
       }),
     },
   },
@@ -658,6 +690,21 @@ const definitions = {
       producedTwice: (a: { variable: string; first: string; second: string }) => `\`${a.variable}\` is produced by two networks: \`${a.first}\` and \`${a.second}\``,
     },
   },
+  AE0516: {
+    title: "latents depend on each other in a cycle",
+    severity: "error",
+    explanation:
+      "Encoders are evaluated in order: a latent is computed from the data and from latents computed before it. If encoders read each other's outputs in a circle " +
+      "(`q1(z1 | x, z2)` and `q2(z2 | z1)`), no order exists and the model cannot be evaluated. Break the circle: one of the encoders must not read the other's latent.",
+    wrong: "encoder q1(z1 | x, z2) { ... }\nencoder q2(z2 | z1) { ... }",
+    fixed: "encoder q1(z1 | x) { ... }\nencoder q2(z2 | z1) { ... }",
+    messages: {
+      cycle: (a: { cycle: readonly string[] }) => ({
+        message: `latents depend on each other in a cycle: ${a.cycle.map((v) => `\`${v}\``).join(" → ")}`,
+        help: "an encoder can read data and latents computed before it, never a latent that depends on its own output",
+      }),
+    },
+  },
   // ── numbers ──
   AE0601: {
     title: "size must be a positive integer",
@@ -697,6 +744,10 @@ const definitions = {
     fixed: "corrupt x with masking(p = 0.25)",
     messages: {
       probability: (a: { what: string; value: number }) => `${a.what} must be a probability in [0, 1], found ${a.value}`,
+      belowOne: (a: { what: string; value: number; why: string }) => ({
+        message: `${a.what} must be in [0, 1), found ${a.value}`,
+        help: `at 1 ${a.why}; use a value below 1`,
+      }),
     },
   },
   AE0605: {
@@ -738,6 +789,55 @@ const definitions = {
       }),
       variable: (a: { variable: string; size: number; limit: number }) => `\`${a.variable}\` holds ${a.size} values, more than the ${a.limit} a variable may hold`,
       network: (a: { network: string; parameters: number; limit: number }) => `\`${a.network}\` has ${a.parameters} parameters, more than the ${a.limit} aespec accepts`,
+      activations: (a: { network: string; values: number; batch: number; limit: number }) => ({
+        message: `a layer of \`${a.network}\` computes ${a.values} values per example, ${a.values * a.batch} for a batch of ${a.batch}: more than the ${a.limit} one tensor may hold`,
+        help: "use fewer units, filters or a smaller stride, or a smaller batch",
+      }),
+      product: (a: { what: string; values: number; limit: number }) => ({
+        message: `${a.what} make ${a.values} values in one tensor, more than the ${a.limit} one tensor may hold`,
+        help: "lower one of the factors (or the batch)",
+      }),
+    },
+  },
+  AE0608: {
+    title: "number not representable in training",
+    severity: "error",
+    explanation:
+      "Training computes in float32, whose largest value is about 3.4e38 and whose smallest normal one about 1.2e-38. A number that is finite here can overflow to infinity there " +
+      "(`Normal(1e39, 1)`), underflow to 0 (`lr = 1e-40`), or overflow once squared and weighted: a variance, a squared error, Adam's squared gradient. So every number of a spec has " +
+      "|value| ≤ 1e6 (squared, weighted by 1e6 and squared again it stays below float32's largest value), every positive number is at least 1.2e-38, and a scale training divides by " +
+      "(a prior's standard deviation, batch normalisation's epsilon) is at least 1e-6.",
+    wrong: "prior p(z) = Normal(0, 1e-30)",
+    fixed: "prior p(z) = Normal(0, 1)",
+    messages: {
+      magnitude: (a: { what: string; value: number; limit: number }) => ({
+        message: `${a.what} is ${a.value.toExponential().replace("e+", "e")}, beyond the ±${a.limit.toExponential().replace("e+", "e")} that float32 training can carry`,
+        help: "training computes in float32 (largest value about 3.4e38, and squares of values appear in variances and optimizer statistics): rescale the data or use a smaller number",
+      }),
+      underflow: (a: { what: string; value: number; limit: number }) => ({
+        message: `${a.what} is ${a.value.toExponential()}, which rounds to 0 in float32 (smallest normal value ${a.limit.toExponential(1)})`,
+        help: "use a larger value",
+      }),
+      scale: (a: { what: string; value: number; limit: number }) => ({
+        message: `${a.what} is ${a.value.toExponential()}, below the smallest scale training can divide by (${a.limit.toExponential()})`,
+        help: "a density divides by σ², batch normalisation by √(variance + ε): below 1e-6 these overflow float32; use a larger value",
+      }),
+    },
+  },
+  AE0609: {
+    title: "negative term weight",
+    severity: "error",
+    explanation:
+      "A phase minimises a weighted sum of loss terms. A term with a negative weight is maximised instead, and the terms here (likelihoods, KL divergences, adversarial losses) are " +
+      "unbounded above, so the loss is unbounded below and training diverges (`nll - kl` rewards an ever larger KL). When that is the intent, say why in the spec: " +
+      "`// aec: allow AE0609 — why` keeps the phase.",
+    wrong: "minimize nll(p(x | z), x) - kl(q(z | x), p(z))",
+    fixed: "minimize nll(p(x | z), x) + kl(q(z | x), p(z))",
+    messages: {
+      negative: (a: { term: string; weight: number }) => ({
+        message: `\`${a.term}\` has weight ${a.weight}, so the phase maximises it and its loss is unbounded below`,
+        help: "use a weight of 0 or more, or keep it with a comment `// aec: allow AE0609 — why`",
+      }),
     },
   },
   // ── lints (--lint) ──
@@ -825,7 +925,11 @@ const definitions = {
   AE0904: {
     title: "run folder problem",
     severity: "error",
-    explanation: "`aec train` never overwrites a run: a folder that already holds one needs `--resume` (with the same spec) or another `--out`. `--resume`, `aec eval` and `aec sample` need a folder with a complete checkpoint.",
+    explanation:
+      "`aec train` never overwrites a run, nor any file of yours: `--out` must be a new or empty folder (or one that holds a run, with `--resume` and the same spec), never a file or a folder of other files. " +
+      "One process trains in a run folder at a time (`run.lock` holds its pid; the lock of a process that no longer runs is taken over). " +
+      "`--resume` keeps the run's settings: `--data`, `--seed`, `--limit`, `--labels`, `--batch` and `--model` may be left out, and if given must be the same; `--epochs` may grow. " +
+      "`--resume`, `aec eval` and `aec sample` need a folder with a complete checkpoint.",
     messages: {
       nothingToResume: (run: string) => ({ message: `\`${run}\` holds no checkpoint to resume`, help: "run without --resume to start a new run" }),
       otherSpec: (a: { run: string; spec: string }) => ({
@@ -836,15 +940,35 @@ const definitions = {
       occupied: (run: string) => ({ message: `\`${run}\` already holds a run`, help: "pass --resume to continue it, or choose another --out; nothing was overwritten" }),
       notARun: (run: string) => `\`${run}\` is not a run folder (it lacks run.json and spec.aespec)`,
       incomplete: (run: string) => `\`${run}\` holds no complete checkpoint`,
+      notRunFolder: (run: string) => ({
+        message: `\`${run}\` already exists and holds files that are not a run`,
+        help: "choose a new or empty folder with --out; nothing was overwritten",
+      }),
+      outIsFile: (run: string) => ({ message: `--out \`${run}\` is a file, not a folder`, help: "choose a folder for the run with --out; nothing was overwritten" }),
+      inUse: (a: { run: string; pid: number }) => ({
+        message: `\`${a.run}\` is in use by another aec process (pid ${a.pid})`,
+        help: "wait for it to finish or stop it; a lock left by a process that no longer runs is cleared by itself",
+      }),
+      settingDiffers: (a: { run: string; setting: string; was: string; now: string }) => ({
+        message: `\`${a.run}\` was trained with ${a.setting} ${a.was}; --resume cannot change it to ${a.now}`,
+        help: `resume without ${a.setting} (the run keeps its own), or start a new run with another --out`,
+      }),
     },
   },
   AE0905: {
     title: "spec cannot be trained",
     severity: "error",
-    explanation: "`aec train` checks the spec first; it must check without errors and declare exactly one model.",
+    explanation: "`aec train` checks the spec first; it must check without errors, and a spec that declares several models needs `--model NAME` to pick the one to train.",
     messages: {
       doesNotCheck: (spec: string) => `\`${spec}\` does not check`,
-      modelCount: (a: { spec: string; models: number }) => `\`${a.spec}\` declares ${a.models} models; aec train takes a spec with one`,
+      modelCount: (a: { spec: string; models: readonly string[] }) => ({
+        message: `\`${a.spec}\` declares ${a.models.length} models (${a.models.join(", ")})`,
+        help: `pick one with --model, e.g. --model ${a.models[0]}`,
+      }),
+      noSuchModel: (a: { spec: string; model: string; models: readonly string[] }) => ({
+        message: `\`${a.spec}\` declares no model \`${a.model}\``,
+        help: `its models are ${a.models.join(", ")}`,
+      }),
     },
   },
   AE0906: {
@@ -868,6 +992,10 @@ const definitions = {
         help: "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode",
       }),
       notImage: (model: string) => `model ${model}'s data is not an image`,
+      tooMany: (a: { n: number; max: number }) => ({ message: `-n ${a.n} is too many samples at once; at most ${a.max}`, help: "draw fewer, or run aec sample several times" }),
+      noLabels: (model: string) => ({ message: `model ${model} is not conditional: it reads no label, so --label has no meaning`, help: "drop --label" }),
+      labelOutOfRange: (a: { label: number; classes: number }) => `--label ${a.label} is not a class of the model, which has ${a.classes} (0 to ${a.classes - 1})`,
+      unknownFormat: (path: string) => ({ message: `cannot tell how to write \`${path}\``, help: "name a .png file for image models, or a .csv or .json file" }),
     },
   },
   AE0908: {
@@ -899,6 +1027,38 @@ const definitions = {
     explanation: "`aec explain CODE` takes a code that this catalogue lists, such as AE0102 (in either case). `docs/reference.md` lists every code with its title.",
     messages: {
       unknownCode: (code: string) => `unknown diagnostic code \`${code}\`; codes look like AE0102`,
+    },
+  },
+  AE0911: {
+    title: "cannot write the run",
+    severity: "error",
+    explanation:
+      "A file of the run (a checkpoint, a picture, metrics.json, the generated module) could not be written: the folder is read-only, " +
+      "permission is denied, or the disk is full. Every file is written to a temporary name and renamed into place, so the previous " +
+      "version of the file is intact and no temporary file is left behind. Free space or choose a writable --out, then resume.",
+    messages: {
+      readOnly: (path: string) => ({ message: `cannot write \`${path}\`: the file system is read-only`, help: "choose a writable folder with --out" }),
+      denied: (path: string) => ({ message: `cannot write \`${path}\`: permission denied`, help: "choose a folder you can write to with --out" }),
+      diskFull: (path: string) => ({ message: `cannot write \`${path}\`: no space left on the disk`, help: "free some space and continue with --resume; the previous checkpoint is intact" }),
+      cannotWrite: (a: { path: string; reason: string }) => `cannot write \`${a.path}\`: ${a.reason}`,
+    },
+  },
+  AE0912: {
+    title: "damaged checkpoint skipped (warning)",
+    severity: "warning",
+    explanation:
+      "The newest checkpoint of a run is damaged (a file is missing, truncated or fails its checksum, or its state is invalid), so the run " +
+      "continues from the previous complete checkpoint instead; the damaged one is left on disk, untouched, for inspection.",
+    messages: {
+      damaged: (a: { checkpoint: string; reason: string; fallback: string }) => `checkpoint \`${a.checkpoint}\` is damaged (${a.reason}); using \`${a.fallback}\` instead`,
+    },
+  },
+  AE0913: {
+    title: "backend not available",
+    severity: "error",
+    explanation: "`--backend` names a TensorFlow.js backend that cannot start here; `node` needs the optional package @tensorflow/tfjs-node (`npm install @tensorflow/tfjs-node`). Without --backend, aec picks the fastest that starts.",
+    messages: {
+      unavailable: (a: { backend: string; reason: string }) => ({ message: `--backend ${a.backend} cannot start: ${a.reason}`, help: "install it, or leave out --backend to use the fastest available" }),
     },
   },
   AE0999: {

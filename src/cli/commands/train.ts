@@ -1,15 +1,16 @@
 import type { BackendChoice } from "../../runtime/backend.js";
 import { evalRun, sampleRun, trainRun } from "../../runner/run.js";
-import type { CliIO } from "../io.js";
+import { type CliIO, outliveClosedStdout, processIO } from "../io.js";
 
 export interface TrainFlags {
-  data: string;
+  data?: string;
+  model?: string;
   epochs?: number;
   batch?: number;
   limit?: number;
   labels?: number;
   out?: string;
-  seed: number;
+  seed?: number;
   backend?: BackendChoice;
   resume?: boolean;
   k: number;
@@ -17,14 +18,16 @@ export interface TrainFlags {
 }
 
 export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promise<number> {
+  if (io === processIO) outliveClosedStdout();
   return trainRun(
     {
       spec,
-      data: flags.data,
-      seed: flags.seed,
       resume: flags.resume ?? false,
       k: flags.k,
       workers: flags.workers,
+      ...(flags.data !== undefined ? { data: flags.data } : {}),
+      ...(flags.model !== undefined ? { model: flags.model } : {}),
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
       ...(flags.batch !== undefined ? { batch: flags.batch } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
