@@ -2,59 +2,81 @@
 
 The maths mirror src/runtime/ (the TF.js runtime) term for term; the weights use the
 TF.js names, layouts and file format, so one weights.bin serves both engines.
+
+Names load lazily (PEP 562): ``import aespec_torch`` does not import torch, so the trainer's
+launcher (``python -m aespec_torch.train --nproc N``) starts its ranks without paying for it.
 """
 
-from .distributions import (
-    LogitParameters,
-    NormalParameters,
-    ValueParameters,
-    bernoulli_nll,
-    categorical_logits_from_probs,
-    categorical_nll,
-    kl_normal_normal,
-    logits_from_probs,
-    normal_from_sigma,
-    normal_log_prob,
-    normal_sample,
-    one_hot_labels,
-    sum_per_example,
-)
-from .layers import (
-    BatchNorm,
-    Conv2d,
-    Conv2dTranspose,
-    Dense,
-    activate,
-    activation_derivative,
-    concat_inputs,
-    dropout,
-    flatten,
-    reshape,
-)
-from .losses import (
-    DenseStage,
-    batch_mean,
-    contractive_penalty,
-    gan_discriminator_loss,
-    gan_generator_loss,
-    gaussian_noise,
-    iwae_loss,
-    masking,
-    salt_pepper,
-)
-from .model import Forward, GeneratedModel, NonFiniteLoss, Phase, WeightSpec
-from .noise import Noise, NoiseMismatch, ReplayNoise, SeededNoise
-from .priors import CategoricalPrior, MixtureOfGaussiansPrior, NormalPrior, Prior, SwissRollPrior, UniformPrior
-from .weights import layout_fingerprint, load_weights, read_weights, save_weights
+from __future__ import annotations
 
-__all__ = [
-    "BatchNorm", "CategoricalPrior", "Conv2d", "Conv2dTranspose", "Dense", "DenseStage", "Forward",
-    "GeneratedModel", "LogitParameters", "MixtureOfGaussiansPrior", "Noise", "NoiseMismatch", "NonFiniteLoss",
-    "NormalParameters", "NormalPrior", "Phase", "Prior", "ReplayNoise", "SeededNoise", "SwissRollPrior",
-    "UniformPrior", "ValueParameters", "WeightSpec", "activate", "activation_derivative", "batch_mean",
-    "bernoulli_nll", "categorical_logits_from_probs", "categorical_nll", "concat_inputs", "contractive_penalty",
-    "dropout", "flatten", "gan_discriminator_loss", "gan_generator_loss", "gaussian_noise", "iwae_loss",
-    "kl_normal_normal", "layout_fingerprint", "load_weights", "logits_from_probs", "masking", "normal_from_sigma",
-    "normal_log_prob", "normal_sample", "one_hot_labels", "read_weights", "reshape", "salt_pepper",
-    "save_weights", "sum_per_example",
-]
+import importlib
+from typing import Any, Dict
+
+_SOURCES: Dict[str, str] = {
+    "LogitParameters": "distributions",
+    "NormalParameters": "distributions",
+    "ValueParameters": "distributions",
+    "bernoulli_nll": "distributions",
+    "categorical_logits_from_probs": "distributions",
+    "categorical_nll": "distributions",
+    "kl_normal_normal": "distributions",
+    "logits_from_probs": "distributions",
+    "normal_from_sigma": "distributions",
+    "normal_log_prob": "distributions",
+    "normal_sample": "distributions",
+    "one_hot_labels": "distributions",
+    "sum_per_example": "distributions",
+    "BatchNorm": "layers",
+    "Conv2d": "layers",
+    "Conv2dTranspose": "layers",
+    "Dense": "layers",
+    "activate": "layers",
+    "activation_derivative": "layers",
+    "concat_inputs": "layers",
+    "dropout": "layers",
+    "flatten": "layers",
+    "reshape": "layers",
+    "DenseStage": "losses",
+    "batch_mean": "losses",
+    "contractive_penalty": "losses",
+    "gan_discriminator_loss": "losses",
+    "gan_generator_loss": "losses",
+    "gaussian_noise": "losses",
+    "iwae_loss": "losses",
+    "masking": "losses",
+    "salt_pepper": "losses",
+    "Forward": "model",
+    "GeneratedModel": "model",
+    "NonFiniteLoss": "model",
+    "Phase": "model",
+    "WeightSpec": "model",
+    "Noise": "noise",
+    "NoiseMismatch": "noise",
+    "ReplayNoise": "noise",
+    "SeededNoise": "noise",
+    "CategoricalPrior": "priors",
+    "MixtureOfGaussiansPrior": "priors",
+    "NormalPrior": "priors",
+    "Prior": "priors",
+    "SwissRollPrior": "priors",
+    "UniformPrior": "priors",
+    "layout_fingerprint": "weights",
+    "load_weights": "weights",
+    "read_weights": "weights",
+    "save_weights": "weights",
+}
+
+__all__ = sorted(_SOURCES)
+
+
+def __getattr__(name: str) -> Any:
+    module = _SOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_SOURCES))

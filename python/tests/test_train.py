@@ -17,21 +17,12 @@ sys.path.insert(0, os.path.join(ROOT, "python"))
 
 from aespec_torch.train import RowFile, train  # noqa: E402
 
+sys.path.insert(0, HERE)
+from rows import write_rows as rows_file  # noqa: E402
+
 
 def write_rows(folder: str, rows: int, labelled: bool) -> str:
-    x = torch.rand(rows, 784)
-    y = torch.nn.functional.one_hot(torch.arange(rows) % 10, 10).float()
-    with open(os.path.join(folder, "rows.f32"), "wb") as f:
-        f.write(torch.cat([x, y], 1).numpy().astype("<f4").tobytes())
-    meta = {"file": "rows.f32", "rows": rows, "columns": [{"name": "x", "size": 784}, {"name": "y", "size": 10}]}
-    if labelled:
-        with open(os.path.join(folder, "labelled.i32"), "wb") as f:
-            f.write(torch.arange(0, rows, 2, dtype=torch.int32).numpy().astype("<i4").tobytes())
-        meta["labelled"] = "labelled.i32"
-    path = os.path.join(folder, "rows.json")
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(meta, f)
-    return path
+    return rows_file(folder, rows, labels=True, labelled_every=2 if labelled else None)
 
 
 def test_row_file_maps_columns(tmp_path) -> None:
@@ -45,12 +36,15 @@ def test_row_file_maps_columns(tmp_path) -> None:
 def test_trains_and_writes_a_run_folder(tmp_path, spec: str) -> None:
     rows = write_rows(str(tmp_path), 24, labelled=True)
     out = str(tmp_path / "run")
-    history = train(os.path.join(ROOT, "generated", f"{spec}.py"), rows, out, epochs=2, batch_size=8, seed=3)
-    assert len(history) == 2 and all(v == v for v in history[-1].values())
-    manifest = json.load(open(os.path.join(out, "model.json"), encoding="utf-8"))
+    events = []
+    assert train(os.path.join(ROOT, "generated", f"{spec}.py"), rows, out, epochs=2, batch_size=8, seed=3, emit=events.append) == 0
+    epochs = [e for e in events if e["event"] == "epoch"]
+    assert len(epochs) == 2 and all(v == v for v in epochs[-1]["terms"].values())
+    latest = json.load(open(os.path.join(out, "latest.json"), encoding="utf-8"))["folder"]
+    manifest = json.load(open(os.path.join(out, latest, "model.json"), encoding="utf-8"))
     assert manifest["modelTopology"]["format"] == "aespec"
-    # Starting again from the run folder reads it back.
-    train(os.path.join(ROOT, "generated", f"{spec}.py"), rows, str(tmp_path / "again"), epochs=1, batch_size=8, start_from=out)
+    # Starting again from the run folder reads its newest checkpoint back.
+    assert train(os.path.join(ROOT, "generated", f"{spec}.py"), rows, str(tmp_path / "again"), epochs=1, batch_size=8, start_from=out, emit=events.append) == 0
 
 
 def test_command_line(tmp_path) -> None:
@@ -59,8 +53,9 @@ def test_command_line(tmp_path) -> None:
         [sys.executable, "-m", "aespec_torch.train", os.path.join(ROOT, "generated", "vae-2d.py"), "--data", rows, "--out", str(tmp_path / "run"), "--epochs", "1", "--batch", "8"],
         env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")}, capture_output=True, text=True, check=True,
     )
-    line = json.loads(result.stdout.strip().splitlines()[-1])
-    assert line["epoch"] == 1 and "nll_x" in line["terms"]
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    epoch = next(line for line in lines if line["event"] == "epoch")
+    assert epoch["epoch"] == 1 and "nll_x" in epoch["terms"] and lines[-1]["event"] == "done"
 
 
 def test_generated_models_are_ordinary_modules() -> None:

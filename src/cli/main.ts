@@ -5,7 +5,7 @@ import { diagnose, explain } from "../diagnostics/catalog.js";
 import { DiagnosticError } from "../diagnostics/error.js";
 import { renderDiagnostic, renderError } from "../diagnostics/render.js";
 import { checkCommand } from "./commands/check.js";
-import { compileCommand, type DumpStage, dumpStage } from "./commands/compile.js";
+import { compileCommand, type DumpStage, dumpStage, type Target } from "./commands/compile.js";
 import { graphCommand } from "./commands/graph.js";
 import type { GraphFormat } from "../graph/index.js";
 import { fmtCommand } from "./commands/fmt.js";
@@ -51,12 +51,13 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
 
   program
     .command("compile")
-    .description("compile specs to TypeScript modules (one per model) that train with TensorFlow.js")
+    .description("compile specs to modules (one per model): TypeScript for TensorFlow.js, or Python for PyTorch (--target torch)")
     .argument("<paths...>", ".aespec files, or folders searched for them")
     .option("--out <dir>", "folder for the generated modules", "generated")
+    .addOption(new Option("--target <engine>", "tfjs: a TypeScript module and its loss graph; torch: a Python module for the aespec_torch runtime").choices(["tfjs", "torch"]).default("tfjs"))
     .option("--check", "write nothing; list modules whose content would change and exit 1 if any")
     .addOption(new Option("--dump <stage>", "print a stage as JSON instead: tokens, ast or ir (the model IR, schema-validated)").choices(["tokens", "ast", "ir"]))
-    .action((paths: string[], options: { out: string; check?: boolean; dump?: DumpStage }) =>
+    .action((paths: string[], options: { out: string; target: Target; check?: boolean; dump?: DumpStage }) =>
       act(() => (options.dump ? dumpStage(options.dump, paths, io) : compileCommand(paths, options, io)))(),
     );
 

@@ -974,11 +974,15 @@ const definitions = {
   AE0906: {
     title: "a loss term stopped being finite",
     severity: "error",
-    explanation: "A loss term became NaN or infinite during training, so training stopped; the last complete checkpoint is kept. The usual fixes: a lower learning rate, gradient clipping (`clipNorm 5` in the train block), or a bounded log-variance.",
+    explanation: "A loss term — or a weight, even while the loss still looks finite (a ReLU turns −∞ into 0) — became NaN or infinite during training, so training stopped; the last complete checkpoint is kept. The message names the term, or the networks whose weights broke and the phases whose optimizers moved them. The usual fixes: a lower learning rate, gradient clipping (`clipNorm 5` in the train block), or a bounded log-variance.",
     messages: {
       nonFinite: (a: { term: string; value: number; step: number; epoch: number; checkpoint?: string }) => ({
         message: `loss term ${a.term} became ${a.value} at step ${a.step} (epoch ${a.epoch}); training stopped${a.checkpoint ? `, and the last good checkpoint (${a.checkpoint}) is kept` : ""}`,
         help: "try a lower learning rate, clip gradients with `clipNorm 5` in the train block, or bound the encoder's log-variance",
+      }),
+      weights: (a: { networks: readonly string[]; phases: readonly string[]; step: number; epoch: number; checkpoint?: string }) => ({
+        message: `the weights of ${a.networks.join(", ")} became NaN or infinite at step ${a.step} (epoch ${a.epoch}) while every loss term was still finite; training stopped${a.checkpoint ? `, and the last good checkpoint (${a.checkpoint}) is kept` : ""}`,
+        help: `these weights are moved by ${a.phases.map((p) => `\`${p}\``).join(", ")}: check that optimizer's settings (a learning rate or moment decay that makes the update overflow), clip gradients with \`clipNorm 5\`, and look for numbers in the spec that float32 cannot hold`,
       }),
     },
   },

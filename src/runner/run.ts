@@ -9,7 +9,7 @@ import { DiagnosticError } from "../diagnostics/error.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 import type { BackendChoice } from "../runtime/backend.js";
 import { selectBackend } from "../runtime/backend.js";
-import { NonFiniteLossError } from "../runtime/trainer.js";
+import { NonFiniteLossError, NonFiniteWeightsError } from "../runtime/trainer.js";
 import { modelWeights, type ModelDescription } from "../runtime/model.js";
 import { writeFileAtomic } from "../runtime/nodeIO.js";
 import { lowerModel } from "../ir/lower.js";
@@ -273,6 +273,11 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
       if (error instanceof NonFiniteLossError) {
         const last = latestCheckpoint(run);
         throw new DiagnosticError(diagnose.AE0906.nonFinite({ term: error.term, value: error.value, step: error.step, epoch: epoch + 1, ...(last ? { checkpoint: last.folder } : {}) }));
+      }
+      if (error instanceof NonFiniteWeightsError) {
+        const last = latestCheckpoint(run);
+        const phases = error.phases.map((p) => `phase ${p.name} (${p.optimizer.kind}(${Object.entries(p.optimizer.parameters).map(([k, v]) => `${k} = ${v}`).join(", ")}))`);
+        throw new DiagnosticError(diagnose.AE0906.weights({ networks: error.networks, phases, step: error.step, epoch: epoch + 1, ...(last ? { checkpoint: last.folder } : {}) }));
       }
       throw error;
     } finally {

@@ -24,6 +24,18 @@ export function torchModules(): { spec: string; ir: ModelIR; python: string }[] 
   });
 }
 
+/** Specs the Python trainer's tests use (python/tests/test_trainer.py), generated into python/tests/fixtures/<name>.py. */
+export const trainerFixtures = ["tests/train/fixtures/tiny-ae.aespec", "tests/train/fixtures/tiny-vae.aespec", "tests/train/fixtures/tiny-ssaae.aespec", "tests/torch/fixtures/exploding-vae.aespec"];
+
+export function torchFixtureModules(): { file: string; python: string }[] {
+  return trainerFixtures.map((path) => {
+    const name = path.replace(/^.*\//, "").replace(/\.aespec$/, "");
+    const result = checkSource({ name: path, text: readFileSync(`${root}${path}`, "utf8") });
+    if (result.models.length !== 1) throw new Error(`${path} does not check`);
+    return { file: `python/tests/fixtures/${name}.py`, python: generateTorchModule(lowerModel(result.models[0]!, path)) };
+  });
+}
+
 /**
  * The interpreter that can import torch: $AESPEC_PYTHON, then `python3`, then
  * /usr/bin/python3 (Debian's python3-torch installs there; the first python3 on PATH may

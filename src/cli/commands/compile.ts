@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { generateTfjsModule, isGenerated } from "../../codegen/index.js";
+import { generateTorchModule } from "../../codegen/torchModule.js";
 import { renderGraph } from "../../graph/index.js";
 import { checkSource } from "../../compiler.js";
 import { diagnose } from "../../diagnostics/catalog.js";
@@ -13,6 +14,9 @@ import { ExitCode, type CliIO } from "../io.js";
 import { loadSources, printDiagnostics, printError } from "./common.js";
 
 export type DumpStage = "tokens" | "ast" | "ir";
+
+/** Which engine the modules are for: TensorFlow.js (TypeScript) or PyTorch (Python). */
+export type Target = "tfjs" | "torch";
 
 /** The path written into headers and IR: relative to the working folder, with forward slashes, so output is the same on every machine. */
 export function displayPath(path: string): string {
@@ -63,7 +67,7 @@ export interface CompiledFile {
 }
 
 /** Everything `aec compile` would write for the specs, without writing it. */
-export async function compileToFiles(paths: readonly string[], outDir: string, io: CliIO): Promise<{ files: CompiledFile[]; failed: boolean }> {
+export async function compileToFiles(paths: readonly string[], outDir: string, io: CliIO, target: Target = "tfjs"): Promise<{ files: CompiledFile[]; failed: boolean }> {
   const { sources, failures } = loadSources(paths);
   for (const failure of failures) printDiagnostics(io, undefined, [failure]);
   let failed = failures.length > 0;
@@ -81,6 +85,10 @@ export async function compileToFiles(paths: readonly string[], outDir: string, i
     for (const model of result.models) {
       const ir = lowerModel(model, displayPath(source.name));
       const name = result.models.length === 1 ? stem : `${stem}.${model.name}`;
+      if (target === "torch") {
+        files.push({ path: join(outDir, `${name}.py`), text: generateTorchModule(ir) });
+        continue;
+      }
       files.push({ path: join(outDir, `${name}.ts`), text: await generateTfjsModule(ir) });
       files.push({ path: join(outDir, `${name}.graph.svg`), text: withMarker(renderGraph(ir, "svg"), "svg", ir.source) });
       files.push({ path: join(outDir, `${name}.graph.mmd`), text: withMarker(renderGraph(ir, "mermaid"), "mermaid", ir.source) });
@@ -90,12 +98,12 @@ export async function compileToFiles(paths: readonly string[], outDir: string, i
 }
 
 /**
- * `aec compile PATHS [--out DIR] [--check]`: writes one module per model, overwriting
+ * `aec compile PATHS [--out DIR] [--target tfjs|torch] [--check]`: writes one module per model, overwriting
  * only files that carry the generated header; `--check` writes nothing and lists the
  * files whose content would change.
  */
-export async function compileCommand(paths: readonly string[], options: { out: string; check?: boolean }, io: CliIO): Promise<number> {
-  const { files, failed } = await compileToFiles(paths, options.out, io);
+export async function compileCommand(paths: readonly string[], options: { out: string; target?: Target; check?: boolean }, io: CliIO): Promise<number> {
+  const { files, failed } = await compileToFiles(paths, options.out, io, options.target);
   const stale: string[] = [];
   let refused = false;
   for (const file of files) {
