@@ -28,6 +28,7 @@ const coveredElsewhere: Record<string, string> = {
   AE0911: "tests/train/reliability.test.ts (EROFS, EACCES, ENOSPC while writing a run file)",
   AE0912: "tests/train/reliability.test.ts (a damaged newest checkpoint)",
   AE0913: "tests/train/reliability.test.ts (--backend node without tfjs-node)",
+  AE0914: "tests/torch/engine.test.ts (no Python with torch; --nproc without the torch engine)",
 };
 
 /** `diagnose.AE0402.bernoulliSupport` → "AE0402.bernoulliSupport", for every constructor src/ calls. */

@@ -1065,6 +1065,17 @@ const definitions = {
       unavailable: (a: { backend: string; reason: string }) => ({ message: `--backend ${a.backend} cannot start: ${a.reason}`, help: "install it, or leave out --backend to use the fastest available" }),
     },
   },
+  AE0914: {
+    title: "the torch engine cannot run",
+    severity: "error",
+    explanation: "`aec train --engine torch` trains with PyTorch through the Python runtime shipped in aespec (python/aespec_torch). It needs a Python 3 that can `import torch` (≥ 1.13): `$AESPEC_PYTHON` if set, else `python3`, else `/usr/bin/python3`. On Debian: `apt-get install python3-torch`; elsewhere `pip install torch`. Without --engine, aec trains on TensorFlow.js.",
+    messages: {
+      noTorch: (tried: string) => ({ message: `no Python with PyTorch found (tried ${tried}); nothing was written`, help: "install PyTorch (`apt-get install python3-torch`, or `pip install torch`), or name an interpreter that has it with AESPEC_PYTHON" }),
+      failed: (a: { code: number; message: string }) => `the PyTorch trainer stopped with exit code ${a.code}: ${a.message}`,
+      workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
+      nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
+    },
+  },
   AE0999: {
     title: "internal compiler error",
     severity: "error",

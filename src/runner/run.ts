@@ -15,6 +15,8 @@ import { writeFileAtomic } from "../runtime/nodeIO.js";
 import { lowerModel } from "../ir/lower.js";
 import type { ModelIR } from "../ir/types.js";
 import { runtimeDescription } from "../codegen/description.js";
+import { generateTorchModule } from "../codegen/torchModule.js";
+import { torchInterpreter, trainOnTorch } from "./torchEngine.js";
 import { drawLoss, drawPictures } from "../training/figures.js";
 import { classificationError, importanceSampledNll, type RunMetrics, validateMetrics } from "../training/metrics.js";
 import type { EpochRecord, LoadedModule, Reporter, TrainableModel } from "../training/model.js";
@@ -46,7 +48,15 @@ export interface TrainOptions {
   readonly k: number;
   /** Data-parallel replicas (1: train on this thread only). */
   readonly workers?: number;
+  /** Which engine trains: TensorFlow.js (default) or PyTorch through python/aespec_torch. */
+  readonly engine?: Engine;
+  /** PyTorch processes (the torch engine's data parallelism). */
+  readonly nproc?: number;
+  /** The torch engine's device: cpu, cuda or auto. */
+  readonly device?: "cpu" | "cuda" | "auto";
 }
+
+export type Engine = "tfjs" | "torch";
 
 /** What a run folder records about how it was started, so eval, sample and resume can repeat it. */
 interface RunRecord {
@@ -58,6 +68,8 @@ interface RunRecord {
   readonly seed: number;
   readonly batch: number;
   readonly epochs: number;
+  /** Absent for TF.js runs (and runs from before engines). */
+  readonly engine?: "torch";
 }
 
 function checkedModel(specPath: string, text: string, name?: string): CheckedModel {
@@ -108,6 +120,7 @@ function checkResumeSettings(run: string, previous: RunRecord, options: TrainOpt
     ["--labels", options.labels, previous.labels],
     ["--batch", options.batch, previous.batch],
     ["--model", options.model, previous.model],
+    ["--engine", options.engine, previous.engine ?? "tfjs"],
   ];
   for (const [setting, now, was] of given) {
     if (now === undefined || now === was) continue;
@@ -179,6 +192,11 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   const data = loadData(description, { data: dataSource, ...optional("limit", limit), ...optional("labels", labels) });
   const batch = previous?.batch ?? options.batch ?? description.train.batch;
   const workers = options.workers ?? 1;
+  const engine = options.engine ?? previous?.engine ?? "tfjs";
+  if (engine !== "torch" && (options.nproc ?? 1) > 1) throw new DiagnosticError(diagnose.AE0914.nprocWithoutTorch(options.nproc!));
+  if (engine === "torch" && workers > 1) throw new DiagnosticError(diagnose.AE0914.workers(workers));
+  // Before the run folder is touched: a missing PyTorch writes nothing.
+  const python = engine === "torch" ? torchInterpreter() : undefined;
   if (workers > 1) {
     if (batch < workers) throw new DiagnosticError(diagnose.AE0909.batchTooSmall({ workers, batch }));
     if (modelWeights(description).some((w) => !w.trainable)) {
@@ -202,6 +220,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
     seed: previous?.seed ?? options.seed ?? 1,
     batch,
     epochs: options.epochs ?? previous?.epochs ?? description.train.epochs,
+    ...(engine === "torch" ? { engine: "torch" as const } : {}),
   };
   if (!options.resume) {
     writeFileAtomic(join(run, "spec.aespec"), text);
@@ -209,6 +228,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   writeFileAtomic(join(run, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
 
   const trainable = await module.create({ seed: record.seed, ...(options.backend ? { backend: options.backend } : {}) });
+  if (python) return trainTorchRun({ python, run, ir, description, data, record, resume: options.resume, nproc: options.nproc ?? 1, ...(options.device ? { device: options.device } : {}), k: options.k, spec: options.spec }, trainable, module, io);
   if (checkpoint) await restoreCheckpoint(trainable, checkpoint);
   let parallel: DataParallelTrainer | undefined;
   if (workers > 1) {
@@ -303,6 +323,59 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
   }
+}
+
+/**
+ * The torch engine's run: the Python trainer writes the checkpoints (the same run folder);
+ * progress is shown as the TF.js engine shows it; then the newest checkpoint is loaded into
+ * the TF.js module, which draws the pictures and computes metrics.json.
+ */
+async function trainTorchRun(
+  run: { python: string; run: string; ir: ModelIR; description: ModelDescription; data: TrainingData; record: RunRecord; resume: boolean; nproc: number; device?: "cpu" | "cuda" | "auto"; k: number; spec: string },
+  trainable: TrainableModel,
+  module: LoadedModule,
+  io: Reporter,
+): Promise<number> {
+  const { record, data } = run;
+  const modulePath = join(run.run, "model.py");
+  writeFileAtomic(modulePath, generateTorchModule(run.ir));
+  io.stdout(`training ${record.model} from ${run.spec} on ${data.source} with PyTorch (${run.python}${run.nproc > 1 ? `, ${run.nproc} processes` : ""}): ${data.train.size} training and ${data.test.size} test examples, batch ${record.batch}, ${plural(record.epochs, "epoch")}\n`);
+  io.stdout(`run folder: ${run.run}\n`);
+  const stepsPerEpoch = Math.ceil(data.train.size / record.batch);
+  let progress: EpochProgress | undefined;
+  const columns = Object.entries(run.description.variables).filter(([, v]) => v.role === "data").map(([name, v]) => ({ name, size: v.shape.reduce((a, b) => a * b, 1) }));
+  const code = await trainOnTorch(
+    { python: run.python, run: run.run, module: modulePath, train: data.train, test: data.test, columns, epochs: record.epochs, batch: record.batch, seed: record.seed, resume: run.resume, nproc: run.nproc, ...(run.device && run.device !== "auto" ? { device: run.device } : {}) },
+    {
+      steps: (epoch, step, steps, terms) => {
+        progress ??= new EpochProgress(io, epoch, record.epochs, steps || stepsPerEpoch, record.batch);
+        progress.step(step, terms);
+      },
+      epoch: (epoch, train, test, seconds) => {
+        progress?.finish();
+        progress = undefined;
+        io.stdout(`epoch ${epoch}/${record.epochs}: train ${formatTerms(train)} | test ${formatTerms(test)} | ${seconds.toFixed(0)}s\n`);
+      },
+      warning: (message) => io.stderr(`${message}\n`),
+    },
+    io,
+    () => latestCheckpoint(run.run)?.folder,
+  );
+  progress?.finish();
+  if (code === 130) {
+    io.stdout(`interrupted: saved a checkpoint; continue with \`aec train ${run.spec} --out ${run.run} --engine torch --resume\`\n`);
+    return 130;
+  }
+  const checkpoint = newestCheckpoint(run.run, io)!;
+  await trainable.load(checkpoint.folder);
+  const history = checkpoint.state.history;
+  await writeFigures(run.run, trainable, run.ir, data, history, record.epochs);
+  const metrics = await finalMetrics(trainable, module, data, record, history, run.k);
+  writeFileAtomic(join(run.run, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
+  io.stdout(`test: ${formatTerms(metrics.test)}${metrics.importanceSampledNll ? ` | −log p(x) ≈ ${metrics.importanceSampledNll.nats.toFixed(2)} nats (k = ${metrics.importanceSampledNll.k}, evaluated by the TF.js module)` : ""}\n`);
+  io.stdout(`wrote ${run.run}/metrics.json and the pictures in ${run.run}\n`);
+  trainable.dispose();
+  return 0;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

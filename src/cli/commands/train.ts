@@ -15,6 +15,9 @@ export interface TrainFlags {
   resume?: boolean;
   k: number;
   workers: number;
+  engine?: "tfjs" | "torch";
+  nproc?: number;
+  device?: "cpu" | "cuda" | "auto";
 }
 
 export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promise<number> {
@@ -25,6 +28,9 @@ export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promis
       resume: flags.resume ?? false,
       k: flags.k,
       workers: flags.workers,
+      ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
+      ...(flags.nproc !== undefined ? { nproc: flags.nproc } : {}),
+      ...(flags.device !== undefined ? { device: flags.device } : {}),
       ...(flags.data !== undefined ? { data: flags.data } : {}),
       ...(flags.model !== undefined ? { model: flags.model } : {}),
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
