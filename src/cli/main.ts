@@ -66,6 +66,11 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
     return n;
   };
+  const wholeNumber = (name: string) => (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${2 ** 32 - 1}`);
+    return n;
+  };
   const backendOption = () => new Option("--backend <name>", "the TensorFlow.js backend (default: tfjs-node if installed, else wasm, else cpu)").choices(["node", "wasm", "cpu"]);
 
   program
@@ -79,7 +84,7 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .option("--limit <n>", "use only the first n training (and test) examples", positiveInteger("--limit"))
     .option("--labels <n>", "how many training labels are known, for labelled(N) variables", positiveInteger("--labels"))
     .option("--out <dir>", "the run folder (default: runs/<spec name>)")
-    .option("--seed <s>", "seed for weights, sampling and shuffling (default 1)", positiveInteger("--seed"))
+    .option("--seed <s>", "seed for weights, sampling and shuffling (default 1; any whole number from 0)", wholeNumber("--seed"))
     .addOption(backendOption())
     .option("--resume", "continue the run in --out from its last checkpoint, with the run's own settings")
     .option("--workers <n>", "data-parallel replicas, each on its own thread and backend", positiveInteger("--workers"), 1)

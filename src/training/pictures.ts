@@ -127,6 +127,11 @@ export function lossSvg(title: string, curves: readonly Curve[], epochs: number,
     const stroke = `rgb(${colour.join(",")})`;
     const points = curve.values.map((v, e) => (v === undefined || !Number.isFinite(v) ? undefined : `${x(e + 1).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean);
     if (points.length > 0) lines.push(`<polyline fill="none" stroke="${stroke}" stroke-width="2"${curve.dashed ? ' stroke-dasharray="6 4"' : ""} points="${points.join(" ")}"/>`);
+    // A line needs two points: after one epoch each value is drawn as a dot (hollow for test).
+    if (points.length === 1) {
+      const [cx, cy] = points[0]!.split(",");
+      lines.push(`<circle cx="${cx}" cy="${cy}" r="4" stroke="${stroke}" stroke-width="2" fill="${curve.dashed ? "white" : stroke}"/>`);
+    }
     const ly = margin.top + 16 * i;
     lines.push(`<line x1="${width - margin.right + 12}" y1="${ly}" x2="${width - margin.right + 40}" y2="${ly}" stroke="${stroke}" stroke-width="2"${curve.dashed ? ' stroke-dasharray="6 4"' : ""}/>`);
     lines.push(`<text x="${width - margin.right + 46}" y="${ly + 4}">${escapeXml(curve.label)}</text>`);
