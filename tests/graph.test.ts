@@ -87,3 +87,41 @@ describe("what the graph shows", () => {
     expect(run.stderr).toContain("`reconstruct`, `discriminate`, `regularize`");
   });
 });
+
+describe("the loss graph of a decoder used as a sampler", () => {
+  // `fake = p(x | z)`: a decoder with a likelihood gives the GAN term its samples. The graph once drew an edge from `undefined`.
+  const text = `model VAEGAN {
+  data x: real[8] in [0, 1]
+  latent z: real[2]
+  prior p(z) = Normal(0, 1)
+  encoder q(z | x) = Normal(mu, logvar) { dense(6, relu); mu: dense(2); logvar: dense(2) }
+  decoder p(x | z) = Bernoulli(logits) { dense(6, relu); logits: dense(8) }
+  discriminator d(x) { dense(6, relu); dense(1) }
+  train {
+    optimizer adam(lr = 1e-3)
+    batch 4
+    epochs 1
+    phase vae minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder
+    phase discriminate minimize gan_d(d, real = x, fake = p(x | z)) over d
+    phase fool minimize gan_g(d, fake = p(x | z)) over decoder, encoder
+  }
+}`;
+
+  it("has an edge from the samples of the likelihood to the discriminator, and no edge to or from nothing", () => {
+    const result = checkSource({ name: "vaegan.aespec", text });
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const graph = buildLossGraph(lowerModel(result.models[0]!, "vaegan.aespec"));
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    for (const e of graph.edges) {
+      expect(ids.has(e.from), JSON.stringify(e)).toBe(true);
+      expect(ids.has(e.to), JSON.stringify(e)).toBe(true);
+    }
+    const sample = graph.nodes.find((n) => n.kind === "sample")!;
+    expect(sample.lines[0]).toContain("p(x | z)");
+    const likelihood = graph.nodes.find((n) => n.kind === "likelihood")!;
+    expect(graph.edges).toContainEqual({ from: likelihood.id, to: sample.id });
+    const d = graph.nodes.find((n) => n.lines[0] === "discriminator d")!;
+    expect(graph.edges.filter((e) => e.from === sample.id && e.to === d.id).length).toBeGreaterThan(0);
+    expect(JSON.stringify(graph)).not.toContain("undefined");
+  });
+});

@@ -4,6 +4,7 @@ import type * as A from "../syntax/ast.js";
 import { activations, type BuiltinSpec, type ParameterKind, type ParameterSpec } from "../language/vocabulary.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue, describeExpression } from "./evaluate.js";
+import { maxMagnitude, minPositive, minScale } from "./limits.js";
 import type { ArgumentValue } from "./model.js";
 
 /** Sizes beyond this are certainly mistakes (and would exhaust memory long before training). */
@@ -111,7 +112,7 @@ function example(spec: BuiltinSpec, parameter: ParameterSpec): string {
 }
 
 /** Checks one value against its parameter's kind, reporting and returning undefined when it does not fit. */
-export function checkValue(ctx: CheckContext, e: A.Expression, parameter: Pick<ParameterSpec, "name" | "kind"> & { readonly choices?: readonly string[]; readonly doc?: string }, label: string): ArgumentValue | undefined {
+export function checkValue(ctx: CheckContext, e: A.Expression, parameter: Pick<ParameterSpec, "name" | "kind"> & Range & { readonly choices?: readonly string[]; readonly doc?: string }, label: string): ArgumentValue | undefined {
   const where = `\`${parameter.name}\` of ${label}`;
   switch (parameter.kind) {
     case "activation":
@@ -133,11 +134,20 @@ export function checkValue(ctx: CheckContext, e: A.Expression, parameter: Pick<P
       return name;
     }
     default:
-      return checkNumber(ctx, e, parameter.kind, where);
+      return checkNumber(ctx, e, parameter.kind, where, parameter);
   }
 }
 
-export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterKind, where: string): number | undefined {
+/** What a parameter's spec says of its range beyond its kind (vocabulary.ts). */
+type Range = Pick<ParameterSpec, "belowOne" | "scale" | "default">;
+
+/**
+ * Checks a number against its kind and against what float32 training can represent
+ * (limits.ts): AE0601/AE0602/AE0603/AE0604 by kind, AE0604 a probability of 1 where 1
+ * breaks the maths, AE0608 a magnitude above 1e15, a positive number that rounds to 0,
+ * a standard deviation below 1e-6.
+ */
+export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterKind, where: string, range: Range = {}): number | undefined {
   const value = constantValue(e);
   if (value === undefined) {
     ctx.report(diagnose.AE0606.number({ what: where, found: describeExpression(e) }), e.span);
@@ -145,6 +155,15 @@ export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterK
   }
   if (!Number.isFinite(value)) {
     ctx.report(diagnose.AE0605.notFinite({ what: where, value }), e.span);
+    return undefined;
+  }
+  if (kind !== "size" && Math.abs(value) > maxMagnitude) {
+    ctx.report(diagnose.AE0608.magnitude({ what: where, value, limit: maxMagnitude }), e.span);
+    return undefined;
+  }
+  // A number that float32 rounds to 0 is not the number written (a weight of 1e-200 is a weight of 0, and 0 × an infinite term is NaN).
+  if (kind !== "size" && value !== 0 && Math.abs(value) < minPositive && !(kind === "positive" && value < 0)) {
+    ctx.report(diagnose.AE0608.underflow({ what: where, value, limit: minPositive }), e.span);
     return undefined;
   }
   switch (kind) {
@@ -163,6 +182,10 @@ export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterK
         ctx.report(diagnose.AE0602.positive({ what: where, value }), e.span);
         return undefined;
       }
+      if (range.scale && value < minScale) {
+        ctx.report(diagnose.AE0608.scale({ what: where, value, limit: minScale }), e.span);
+        return undefined;
+      }
       return value;
     case "nonnegative":
       if (value < 0) {
@@ -173,6 +196,11 @@ export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterK
     case "probability":
       if (value < 0 || value > 1) {
         ctx.report(diagnose.AE0604.probability({ what: where, value }), e.span);
+        return undefined;
+      }
+      if (range.belowOne && value === 1) {
+        const below = typeof range.default === "number" && range.default > 0 && range.default < 1 ? range.default : 0.5;
+        ctx.report(diagnose.AE0604.belowOne({ what: where, value, why: range.belowOne }), e.span, { fix: { span: e.span, replacement: String(below), message: "use a value below 1" } });
         return undefined;
       }
       return value;

@@ -82,6 +82,14 @@ export class CheckContext {
     return this.poisoned.has(name);
   }
 
+  /**
+   * Whether the spec keeps an error that a comment may allow (`// aec: allow AE0609 — why`).
+   * Warnings are allowed in compiler.ts; the few errors that may be allowed ask here.
+   */
+  allows(code: string): boolean {
+    return new RegExp(`aec:\\s*allow\\s+${code}\\b`).test(this.source.text);
+  }
+
   errorCount(): number {
     return this.diagnostics.filter((d) => d.severity === "error").length;
   }

@@ -204,7 +204,13 @@ export function checkKlPair(ctx: CheckContext, network: NetworkInfo, variable: s
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
   if (posterior !== "Normal") {
     ctx.report(diagnose.AE0502.posterior({ network: network.name, variable, distribution: posterior }), span, {
-      help: posterior === "Deterministic" ? "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`, or use an adversarial objective" : "use Normal(mu, logvar) for the posterior",
+      help:
+        // A onehot latent cannot take a Normal posterior (AE0402): advice to use one would only lead there.
+        ctx.variables.get(variable)?.type === "onehot"
+          ? `a onehot latent has no reparameterisable posterior: regularise \`${variable}\` adversarially (\`objective aae\`, or gan_d/gan_g phases), or make it a real latent with a Normal posterior`
+          : posterior === "Deterministic"
+            ? "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`, or use an adversarial objective"
+            : "use Normal(mu, logvar) for the posterior",
     });
     return false;
   }
@@ -335,4 +341,35 @@ function contractiveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefi
     return undefined;
   }
   return { term: { kind: "contractive", network: density.network.name, variable: density.variable, input }, dependsOn: [density.network.name], reads: [input] };
+}
+
+/**
+ * Every data variable evaluating a term reads, for AE0509: its target, the inputs of
+ * every network it runs (with the encoders those read), the labels a conditional prior
+ * is given, and the data variables its samples come from. Broader than the term's
+ * gradient (`dependsOn`): `gan_d` holds its fake samples fixed, but still computes them.
+ */
+export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
+  const all = [...ctx.networks.values()];
+  const networkReads = (name: string): string[] => {
+    const network = ctx.networks.get(name);
+    if (!network) return [];
+    const names = upstream(all, network);
+    // Latents no encoder produces are drawn from their prior, which may be given a label.
+    const sampled = names.flatMap((n) => ctx.networks.get(n)?.inputs ?? []).filter((v) => ctx.variables.get(v)?.role === "latent" && !ctx.producerOf(v, ["encoder"]));
+    return [...dataInputs(ctx, names), ...sampled.flatMap((v) => ctx.priors.get(v)?.given ?? [])];
+  };
+  const sourceReads = (source: SampleSource): string[] =>
+    source.kind === "data" ? [source.variable] : source.kind === "prior" ? [...(ctx.priors.get(source.variable)?.given ?? [])] : networkReads(source.network);
+  const reads = (() => {
+    switch (term.kind) {
+      case "nll": return [term.target, ...networkReads(term.network)];
+      case "kl": return [...networkReads(term.network), ...(ctx.priors.get(term.variable)?.given ?? [])];
+      case "iwae": return [term.data, ...networkReads(term.encoder), ...networkReads(term.decoder), ...(ctx.priors.get(term.latent)?.given ?? [])];
+      case "gan_d": return [...sourceReads(term.real), ...sourceReads(term.fake)];
+      case "gan_g": return sourceReads(term.fake);
+      case "contractive": return [term.input, ...networkReads(term.network)];
+    }
+  })();
+  return [...new Set(reads)].filter((v) => ctx.variables.get(v)?.role === "data");
 }

@@ -137,7 +137,13 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
     if (s.kind === "prior") return ids.get(`prior:${s.variable}`)!;
     if (s.kind === "data") return ids.get(`var:${s.variable}`)!;
     const network = ir.networks.find((n) => n.name === s.network)!;
-    return network.role === "encoder" ? ids.get(`var:${s.variable}`)! : ids.get(`fake:${network.name}:${s.variable}`)!;
+    if (network.role === "encoder") return ids.get(`var:${s.variable}`)!;
+    const fake = ids.get(`fake:${network.name}:${s.variable}`);
+    if (fake) return fake;
+    // A decoder with a likelihood used as a sampler (`fake = p(x | z)`): its samples come from that distribution.
+    const sample = node(`fake:${network.name}:${s.variable}`, "sample", [`${s.variable}̂ ~ ${network.name}(${s.variable} | ${network.inputs.join(", ")})`, "generated samples of " + s.variable]);
+    edge(ids.get(`dist:${network.name}:${s.variable}`)!, sample);
+    return sample;
   };
   const phases = options.phase ? ir.phases.filter((p) => p.name === options.phase) : ir.phases;
   for (const phase of phases) {

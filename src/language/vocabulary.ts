@@ -24,6 +24,10 @@ export interface ParameterSpec {
   readonly default?: number | string;
   readonly choices?: readonly string[];
   readonly doc: string;
+  /** Value-range metadata: a probability at which the maths breaks at 1 (the checker asks for [0, 1)), and why. */
+  readonly belowOne?: string;
+  /** Value-range metadata: a scale training divides by (a standard deviation, batchNorm's epsilon): the checker asks for ≥ 1e-6. */
+  readonly scale?: boolean;
 }
 
 export interface BuiltinSpec {
@@ -74,8 +78,8 @@ export const layers = table<BuiltinSpec>()([
   },
   { name: "reshape", doc: "reshape to the given dimensions", parameters: [], variadic: "size" },
   { name: "flatten", doc: "flatten to one dimension", parameters: [] },
-  { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true })] },
-  { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3 })] },
+  { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true, belowOne: "every unit is dropped and the kept ones are scaled by 1 / (1 − rate), a division by 0" })] },
+  { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3, scale: true })] },
   ...activations.map((a) => ({ name: a, doc: `${a} activation as its own layer`, parameters: [] })),
 ]);
 export type LayerKind = (typeof layers)[number]["name"];
@@ -112,7 +116,7 @@ export interface PriorSpec extends BuiltinSpec {
 }
 
 export const priors = table<PriorSpec>()([
-  { name: "Normal", doc: "N(mu, sigma²) in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("mu", "number", "mean", { default: 0 }), p("sigma", "positive", "standard deviation", { default: 1 })] },
+  { name: "Normal", doc: "N(mu, sigma²) in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("mu", "number", "mean", { default: 0 }), p("sigma", "positive", "standard deviation", { default: 1, scale: true })] },
   { name: "Uniform", doc: "uniform on [low, high] in every dimension", density: true, dimensions: "any", supports: ["real"], parameters: [p("low", "number", "lower bound", { default: -1 }), p("high", "number", "upper bound", { default: 1 })] },
   { name: "Categorical", doc: "uniform over the K one-hot classes", density: true, dimensions: "any", supports: ["onehot"], parameters: [p("weights", "choice", "only `uniform` for now", { default: "uniform", choices: ["uniform"] })] },
   {
@@ -124,8 +128,8 @@ export const priors = table<PriorSpec>()([
     parameters: [
       p("components", "size", "number of Gaussians", { default: 10 }),
       p("radius", "positive", "distance of each mean from the origin", { default: 4 }),
-      p("radialSigma", "positive", "standard deviation along the radius", { default: 0.5 }),
-      p("tangentialSigma", "positive", "standard deviation across the radius", { default: 0.1 }),
+      p("radialSigma", "positive", "standard deviation along the radius", { default: 0.5, scale: true }),
+      p("tangentialSigma", "positive", "standard deviation across the radius", { default: 0.1, scale: true }),
     ],
   },
   {
@@ -156,9 +160,9 @@ export const objectives = table<BuiltinSpec>()([
 export type ObjectiveName = (typeof objectives)[number]["name"];
 
 export const optimizers = table<BuiltinSpec>()([
-  { name: "adam", doc: "Adam (Kingma & Ba, 2015)", parameters: [p("lr", "positive", "learning rate", { required: true }), p("beta1", "probability", "first-moment decay", { default: 0.9 }), p("beta2", "probability", "second-moment decay", { default: 0.999 }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
-  { name: "sgd", doc: "stochastic gradient descent, optionally with momentum", parameters: [p("lr", "positive", "learning rate", { required: true }), p("momentum", "probability", "momentum (0: none)", { default: 0 })] },
-  { name: "rmsprop", doc: "RMSProp", parameters: [p("lr", "positive", "learning rate", { required: true }), p("decay", "probability", "of the squared-gradient average", { default: 0.9 }), p("momentum", "probability", "momentum", { default: 0 }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
+  { name: "adam", doc: "Adam (Kingma & Ba, 2015)", parameters: [p("lr", "positive", "learning rate", { required: true }), p("beta1", "probability", "first-moment decay", { default: 0.9, belowOne: "Adam's bias correction divides by 1 − beta1^t = 0" }), p("beta2", "probability", "second-moment decay", { default: 0.999, belowOne: "Adam's bias correction divides by 1 − beta2^t = 0" }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
+  { name: "sgd", doc: "stochastic gradient descent, optionally with momentum", parameters: [p("lr", "positive", "learning rate", { required: true }), p("momentum", "probability", "momentum (0: none)", { default: 0, belowOne: "the velocity never decays and grows with every step" })] },
+  { name: "rmsprop", doc: "RMSProp", parameters: [p("lr", "positive", "learning rate", { required: true }), p("decay", "probability", "of the squared-gradient average", { default: 0.9, belowOne: "the squared-gradient average stays 0 and RMSProp divides by it" }), p("momentum", "probability", "momentum", { default: 0, belowOne: "the velocity never decays and grows with every step" }), p("epsilon", "positive", "numerical stabiliser", { default: 1e-7 })] },
 ]);
 export type OptimizerKind = (typeof optimizers)[number]["name"];
 

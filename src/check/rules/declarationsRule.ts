@@ -59,6 +59,6 @@ export function declarationsRule(ctx: CheckContext): void {
   }
   const objectives = ctx.items("ObjectiveDeclaration");
   for (const extra of objectives.slice(1)) {
-    ctx.report(diagnose.AE0201.objectives(), extra.span, { labels: [{ span: objectives[0]!.span, message: "first objective" }] });
+    ctx.report(diagnose.AE0508.two(), extra.span, { labels: [{ span: objectives[0]!.span, message: "first objective" }], fix: { span: extra.span, replacement: "", message: "delete the second objective" } });
   }
 }

@@ -1,7 +1,9 @@
 import type { CheckContext } from "../context.js";
+import { acyclicityRule } from "./acyclicityRule.js";
 import { corruptionsRule } from "./corruptionsRule.js";
 import { coverageRule } from "./coverageRule.js";
 import { declarationsRule } from "./declarationsRule.js";
+import { labelledRule } from "./labelledRule.js";
 import { lintRules } from "./lintRules.js";
 import { networkOutputsRule } from "./networkOutputsRule.js";
 import { networkShapesRule } from "./networkShapesRule.js";
@@ -9,6 +11,7 @@ import { networkSignaturesRule } from "./networkSignaturesRule.js";
 import { objectiveRule } from "./objectiveRule.js";
 import { phasesRule } from "./phasesRule.js";
 import { priorsRule } from "./priorsRule.js";
+import { resourcesRule } from "./resourcesRule.js";
 import { supportsRule } from "./supportsRule.js";
 import { trainSettingsRule } from "./trainSettingsRule.js";
 import { variablesRule } from "./variablesRule.js";
@@ -21,6 +24,7 @@ export const specifiedRules: readonly Rule[] = [
   variablesRule,
   priorsRule,
   networkSignaturesRule,
+  acyclicityRule,
   networkShapesRule,
   networkOutputsRule,
   supportsRule,
@@ -28,6 +32,8 @@ export const specifiedRules: readonly Rule[] = [
   trainSettingsRule,
   objectiveRule,
   phasesRule,
+  labelledRule,
+  resourcesRule,
   coverageRule,
 ];
 

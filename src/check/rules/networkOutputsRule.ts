@@ -3,14 +3,15 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { distributions, findBuiltin, parameterSets } from "../../language/vocabulary.js";
 import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js";
-import type { NetworkOutput, ParameterSource } from "../model.js";
+import type { HeadInfo, LayerInfo, NetworkOutput, ParameterSource } from "../model.js";
 import { formatShape } from "../shapes.js";
 
 /**
  * What each network outputs: AE0204 unknown distribution, AE0401 an invalid parameter
  * set, AE0205 a parameter whose head is never produced, AE0302 / AE0306 a head or trunk
- * whose shape is not its variable's, AE0206 (warning) a head nothing reads, AE0410
- * (warning) logits squashed by a sigmoid.
+ * whose shape is not its variable's, AE0411 a `probs` head that does not end in its
+ * squashing function, AE0206 (warning) a head nothing reads, AE0410 (warning) logits
+ * squashed by a sigmoid.
  */
 export function networkOutputsRule(ctx: CheckContext): void {
   for (const signature of ctx.signatures.values()) {
@@ -18,6 +19,7 @@ export function networkOutputsRule(ctx: CheckContext): void {
     if (!body) continue;
     const before = ctx.errorCount();
     const outputs = signature.role === "discriminator" ? [] : resolveOutputs(ctx, signature, body);
+    if (outputs) checkProbabilities(ctx, body, outputs);
     if (!outputs || ctx.errorCount() > before) {
       ctx.brokenNetworks.add(signature.name);
       continue;
@@ -67,7 +69,7 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
       const last = decl.body[decl.body.length - 1];
       const mismatch = diagnose.AE0306.outputShape({ network: signature.name, shape: formatShape(body.trunkShape), variable: variable.name, variableShape: formatShape(variable.shape) });
       ctx.report(mismatch, last?.span ?? decl.signature.span, {
-        help: variable.shape.length === 1 ? `end it with \`dense(${variable.shape[0]})\`` : `end it with a layer that produces ${formatShape(variable.shape)}`,
+        help: variable.shape.length === 1 ? `end it with \`dense(${variable.shape[0]})\`` : (convAdvice(body.trunk[body.trunk.length - 1], variable.shape) ?? `end it with a layer that produces ${formatShape(variable.shape)}`),
       });
       return undefined;
     }
@@ -142,9 +144,36 @@ function checkHeadShape(ctx: CheckContext, body: NetworkBody, headName: string, 
   const variable = ctx.variables.get(variableName)!;
   if (formatShape(head.outputShape) === formatShape(variable.shape)) return true;
   ctx.report(diagnose.AE0302.headShape({ head: headName, shape: formatShape(head.outputShape), variable: variable.name, variableShape: formatShape(variable.shape) }), head.span, {
-    help: variable.shape.length === 1 ? `use \`dense(${variable.shape[0]})\`` : `add \`reshape(${variable.shape.join(", ")})\` after a layer of ${variable.size} units`,
+    help:
+      variable.shape.length === 1
+        ? `use \`dense(${variable.shape[0]})\``
+        : (convAdvice(head.layers[head.layers.length - 1], variable.shape) ?? `add \`reshape(${variable.shape.join(", ")})\` after a layer of ${variable.size} units`),
   });
   return false;
+}
+
+/**
+ * When a convolution produces an image of the wrong size, the fix is in the convolution
+ * (its filters or its stride), not a reshape: the advice names the change that gives the
+ * variable's shape, when one does.
+ */
+function convAdvice(last: LayerInfo | undefined, wanted: readonly number[]): string | undefined {
+  if (!last || (last.kind !== "conv2d" && last.kind !== "conv2dTranspose") || wanted.length !== 3 || last.outputShape.length !== 3) return undefined;
+  const [h, w, c] = last.outputShape as [number, number, number];
+  const [wh, ww, wc] = wanted as [number, number, number];
+  const stride = last.arguments.stride as number;
+  const filters = wc !== c ? `\`filters = ${wc}\`` : undefined;
+  let strideFix: string | undefined;
+  if (wh !== h || ww !== w) {
+    if (last.arguments.padding !== "same") return `the ${last.kind} gives ${h}×${w}, but \`${formatShape(wanted)}\` needs ${wh}×${ww}: with \`padding = same\` its sides are ${last.kind === "conv2d" ? "the input's ÷ stride" : "the input's × stride"}`;
+    const [ih, iw] = last.inputShape as [number, number];
+    const candidate = last.kind === "conv2dTranspose" ? wh / ih : ih / wh;
+    const fits = Number.isInteger(candidate) && candidate >= 1 && (last.kind === "conv2dTranspose" ? iw * candidate === ww : Math.ceil(iw / candidate) === ww && Math.ceil(ih / candidate) === wh);
+    if (!fits) return `the ${last.kind} gives ${h}×${w} from a ${ih}×${iw} input, and no stride gives ${wh}×${ww}: change the layers before it`;
+    strideFix = `\`stride = ${candidate}\` (now ${stride})`;
+  }
+  const fixes = [strideFix, filters].filter((f): f is string => f !== undefined);
+  return fixes.length > 0 ? `give the last ${last.kind} ${fixes.join(" and ")}` : undefined;
 }
 
 function warnUnusedHeads(ctx: CheckContext, signature: NetworkSignature, body: NetworkBody, outputs: readonly NetworkOutput[]): void {
@@ -156,13 +185,33 @@ function warnUnusedHeads(ctx: CheckContext, signature: NetworkSignature, body: N
   }
 }
 
+/**
+ * A `probs` parameter must hold probabilities. The checker does not insert the squashing
+ * function (what is checked is what is generated): a Bernoulli's head must end in
+ * `sigmoid`, and a Categorical, for which no layer computes a softmax, is given by logits.
+ */
+function checkProbabilities(ctx: CheckContext, body: NetworkBody, outputs: readonly NetworkOutput[]): void {
+  for (const output of outputs) {
+    const found = lastLayerOf(body, output, "probs");
+    if (!found) continue;
+    const { head, last } = found;
+    if (output.distribution === "Categorical") ctx.report(diagnose.AE0411.categorical(head.name), last.span);
+    else if (last.activation !== "sigmoid") ctx.report(diagnose.AE0411.bernoulli({ head: head.name, activation: last.activation }), last.span);
+  }
+}
+
+/** The head that gives a distribution parameter, and its last layer (undefined when the parameter is not given by a head). */
+function lastLayerOf(body: NetworkBody, output: NetworkOutput, parameter: string): { head: HeadInfo; last: LayerInfo } | undefined {
+  const source = output.parameters[parameter];
+  if (!source || !("head" in source)) return undefined;
+  const head = body.heads.find((h) => h.name === source.head)!;
+  return { head, last: head.layers[head.layers.length - 1]! };
+}
+
 function warnSquashedLogits(ctx: CheckContext, body: NetworkBody, outputs: readonly NetworkOutput[]): void {
   for (const output of outputs) {
-    const source = output.parameters.logits;
-    if (!source || !("head" in source)) continue;
-    const head = body.heads.find((h) => h.name === source.head)!;
-    const last = head.layers[head.layers.length - 1]!;
-    if (last.activation !== "linear") {
+    const last = lastLayerOf(body, output, "logits")?.last;
+    if (last && last.activation !== "linear") {
       ctx.report(diagnose.AE0410.squashedLogits({ distribution: output.distribution, activation: last.activation }), last.span);
     }
   }

@@ -1,4 +1,5 @@
 import { diagnose } from "../../diagnostics/catalog.js";
+import type { Fix } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
@@ -13,7 +14,7 @@ const maxParameters = 200_000_000;
 /**
  * Shapes flow through every layer: AE0204 unknown layers, AE0303 a layer that cannot
  * take its input, AE0304 a layer after the heads, AE0305 a discriminator that does not
- * end in one logit, AE0607 a network too large to train.
+ * end in one logit (or squashes it), AE0607 a network too large to train.
  */
 export function networkShapesRule(ctx: CheckContext): void {
   for (const signature of ctx.signatures.values()) {
@@ -26,7 +27,12 @@ export function networkShapesRule(ctx: CheckContext): void {
     let broken = false;
 
     decl.body.forEach((item, index) => {
-      if (broken) return;
+      if (broken) {
+        // Shapes stop at the first broken layer, but every unknown name is still worth a report.
+        const call = item.kind === "Layer" ? item.call : findBuiltin(distributions, item.value.callee.name) ? undefined : item.value;
+        if (call && !findBuiltin(layers, call.callee.name)) reportUnknownLayer(ctx, call);
+        return;
+      }
       if (item.kind === "Layer") {
         if (decl.body.slice(0, index).some((i) => i.kind === "Head")) {
           ctx.report(diagnose.AE0304.layerAfterHeads(), item.span);
@@ -59,6 +65,13 @@ export function networkShapesRule(ctx: CheckContext): void {
     if (!broken && signature.role === "discriminator" && (shape.length !== 1 || shape[0] !== 1)) {
       const last = decl.body[decl.body.length - 1];
       ctx.report(diagnose.AE0305.notOneLogit({ network: signature.name, shape: formatShape(shape) }), last?.span ?? decl.signature.span);
+    } else if (!broken && signature.role === "discriminator") {
+      // The GAN losses read the output as a logit: a squashed one (`dense(1, sigmoid)`) trains a wrong loss.
+      const squashing = [...trunk].reverse().find((l) => l.activation !== "linear" || !["dropout", "reshape", "flatten"].includes(l.kind));
+      if (squashing && squashing.activation !== "linear") {
+        const fix = withoutActivation(ctx, decl, squashing);
+        ctx.report(diagnose.AE0305.squashed({ network: signature.name, activation: squashing.activation }), squashing.span, fix ? { fix } : undefined);
+      }
     }
     const parameterCount = [...trunk, ...heads.flatMap((h) => h.layers)].reduce((sum, l) => sum + l.parameters, 0);
     if (parameterCount > maxParameters) {
@@ -72,16 +85,33 @@ export function networkShapesRule(ctx: CheckContext): void {
   }
 }
 
+/** The last layer written without its activation (`dense(1, sigmoid)` → `dense(1)`; a bare `sigmoid` layer removed). */
+function withoutActivation(ctx: CheckContext, decl: A.NetworkDeclaration, layer: LayerInfo): Fix | undefined {
+  const item = decl.body.find((i) => i.kind === "Layer" && i.call.span.start === layer.span.start);
+  if (!item || item.kind !== "Layer") return undefined;
+  const call = item.call;
+  if (call.callee.name === layer.activation && call.args.length === 0) return { span: call.span, replacement: "", message: "remove the activation" };
+  const spec = findBuiltin(layers, call.callee.name)!;
+  const position = spec.parameters.findIndex((p) => p.name === "activation");
+  const kept = call.args.filter((a, index) => (a.name ? a.name.name !== "activation" : index !== position));
+  const text = ctx.source.text;
+  return { span: call.span, replacement: `${call.callee.name}(${kept.map((a) => text.slice(a.span.start, a.span.end)).join(", ")})`, message: "drop the activation" };
+}
+
+function reportUnknownLayer(ctx: CheckContext, call: A.Call): void {
+  const name = call.callee.name;
+  const isDistribution = distributions.some((d) => d.name === name);
+  ctx.report(diagnose.AE0204.unknown({ kind: "layer", name }), call.callee.span, {
+    help: isDistribution
+      ? `a distribution is not a layer: name the variable it models, e.g. \`z: ${name}(...)\`, or declare it after the signature: \`= ${name}(...)\``
+      : (didYouMean(name, layers.map((l) => l.name)) ?? `the layers are ${layers.slice(0, 7).map((l) => `\`${l.name}\``).join(", ")} and the activations`),
+  });
+}
+
 export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly number[]): LayerInfo | undefined {
   const spec = findBuiltin(layers, call.callee.name);
   if (!spec) {
-    const name = call.callee.name;
-    const isDistribution = distributions.some((d) => d.name === name);
-    ctx.report(diagnose.AE0204.unknown({ kind: "layer", name }), call.callee.span, {
-      help: isDistribution
-        ? `a distribution is not a layer: name the variable it models, e.g. \`z: ${name}(...)\`, or declare it after the signature: \`= ${name}(...)\``
-        : (didYouMean(name, layers.map((l) => l.name)) ?? `the layers are ${layers.slice(0, 7).map((l) => `\`${l.name}\``).join(", ")} and the activations`),
-    });
+    reportUnknownLayer(ctx, call);
     return undefined;
   }
   const bound = bindCall(ctx, call, spec, "layer");

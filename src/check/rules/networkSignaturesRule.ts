@@ -40,8 +40,13 @@ export function networkSignaturesRule(ctx: CheckContext): void {
       outputs.forEach((v, i) => {
         if (!v || v.role === expected.role) return;
         const other = v.role === "data" ? "decoder" : "encoder";
+        // `decoder pz(z1 | z2)` means a learned prior of z1 given z2, not an encoder (which reads data): say what exists instead.
+        const fromLatents = v.role === "latent" && inputs.every((input) => input?.role === "latent");
+        const data = [...ctx.variables.values()].find((d) => d.role === "data")?.name ?? "x";
         ctx.report(diagnose.AE0406.output({ role, produces: expected.role!, variable: v.name, is: v.role }), signature.outputs[i]!.span, {
-          help: `did you mean ${withArticle(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
+          help: fromLatents
+            ? `a latent is inferred from data by an encoder (\`encoder q(${v.name} | ${data})\`) or drawn from a prior (\`prior p(${v.name}) = Normal(0, 1)\`); priors learned from other latents are not part of the language`
+            : `did you mean ${withArticle(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
         });
       });
       for (const v of inputs) {

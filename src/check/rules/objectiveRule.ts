@@ -1,5 +1,4 @@
 import { diagnose } from "../../diagnostics/catalog.js";
-import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { findBuiltin, objectives } from "../../language/vocabulary.js";
@@ -32,7 +31,9 @@ export function objectiveRule(ctx: CheckContext): void {
   const spec = findBuiltin(objectives, preset.callee.name);
   if (!spec) {
     ctx.report(diagnose.AE0204.unknown({ kind: "objective", name: preset.callee.name }), preset.callee.span, {
-      help: didYouMean(preset.callee.name, objectives.map((o) => o.name)) ?? `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
+      // Each objective is a different model: a near name (`wae` → `iwae`) is no fix, so only a
+      // difference of case is suggested.
+      help: sameUpToCase(preset.callee.name, objectives.map((o) => o.name)) ?? `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
     });
     return;
   }
@@ -49,6 +50,11 @@ export function objectiveRule(ctx: CheckContext): void {
   }
   const expand = { reconstruction, elbo, iwae, gan, aae }[spec.name as "elbo"];
   expand(ctx, preset, bound.values as Record<string, number>);
+}
+
+function sameUpToCase(name: string, candidates: readonly string[]): string | undefined {
+  const match = candidates.find((c) => c.toLowerCase() === name.toLowerCase());
+  return match === undefined ? undefined : `did you mean \`${match}\`?`;
 }
 
 const networksOf = (ctx: CheckContext, role: A.NetworkRole) => [...ctx.networks.values()].filter((n) => n.role === role);
@@ -123,7 +129,7 @@ function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): v
   for (const z of g.inputs) {
     const v = ctx.variables.get(z)!;
     if (v.role === "latent" && !ctx.priors.has(z)) {
-      ctx.report(diagnose.AE0505.generatorInput(z), g.declaration.signature.span);
+      if (!ctx.brokenPriors.has(z)) ctx.report(diagnose.AE0505.generatorInput(z), g.declaration.signature.span);
       return;
     }
   }
@@ -146,7 +152,8 @@ function aae(ctx: CheckContext, preset: A.Call): void {
       const prior = ctx.priors.get(z);
       if (!needs(ctx, preset, `a discriminator on \`${z}\``, d !== undefined, `declare \`discriminator d_${z}(${z}) { ...; dense(1) }\``)) return;
       if (!prior) {
-        ctx.report(diagnose.AE0505.adversarial(z), preset.span);
+        // A prior written with errors has been reported; "add a prior" would only repeat it.
+        if (!ctx.brokenPriors.has(z)) ctx.report(diagnose.AE0505.adversarial(z), preset.span);
         return;
       }
       const fake = { kind: "network" as const, network: encoder.name, variable: z };

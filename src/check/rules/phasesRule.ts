@@ -3,7 +3,9 @@ import type { CheckContext } from "../context.js";
 import type { LossTerm, NetworkInfo, OptimizerInfo, PhaseInfo, UnidentifiedTerm, WeightedTerm } from "../model.js";
 import { resolveOptimizer } from "../optimizer.js";
 import { resolveNetwork } from "../resolve.js";
-import { flattenLoss, resolveTerm } from "../terms.js";
+import { printExpression } from "../../syntax/format.js";
+import { maxMagnitude, minPositive } from "../limits.js";
+import { flattenLoss, resolveTerm, termReads } from "../terms.js";
 
 /** Gives a term a stable id named after what it scores (`nll_x`, `kl_z`, `gan_d_d_z`); an identical term keeps its id. */
 export function addTerm(ctx: CheckContext, term: UnidentifiedTerm): string {
@@ -22,7 +24,8 @@ export function addTerm(ctx: CheckContext, term: UnidentifiedTerm): string {
  * Explicit training phases: each a weighted sum of terms, the networks it updates and
  * its optimizer. AE0507 a phase that updates a network its loss does not reach (the
  * classic bug: the autoencoder's optimizer also moving the discriminator), AE0513 no
- * optimizer, AE0509 labelled data outside `on labelled`.
+ * optimizer, AE0509 labelled data outside `on labelled`, AE0609 a negative term weight
+ * (unless a comment allows it), AE0608 a weight float32 cannot carry.
  */
 export function phasesRule(ctx: CheckContext): void {
   for (const decl of ctx.trainItems("PhaseDeclaration")) {
@@ -73,11 +76,20 @@ export function phasesRule(ctx: CheckContext): void {
       }
     }
     if (subset !== "labelled") {
-      for (const variable of new Set(resolved.flatMap((r) => r.resolved!.reads))) {
+      for (const variable of new Set(resolved.flatMap((r) => [...r.resolved!.reads, ...termReads(ctx, r.resolved!.term)]))) {
         const info = ctx.variables.get(variable);
         if (info?.labelled !== undefined) {
           ctx.report(diagnose.AE0509.needsSubset({ phase: decl.name.name, variable, labelled: info.labelled }), decl.name.span);
         }
+      }
+    }
+    for (const { call, weight } of resolved) {
+      if (Math.abs(weight) > maxMagnitude) {
+        ctx.report(diagnose.AE0608.magnitude({ what: `the weight of \`${printExpression(call)}\``, value: weight, limit: maxMagnitude }), call.span);
+      } else if (weight !== 0 && Math.abs(weight) < minPositive) {
+        ctx.report(diagnose.AE0608.underflow({ what: `the weight of \`${printExpression(call)}\``, value: weight, limit: minPositive }), call.span);
+      } else if (weight < 0 && !ctx.allows("AE0609")) {
+        ctx.report(diagnose.AE0609.negative({ term: printExpression(call), weight }), call.span);
       }
     }
     if (ctx.errorCount() > before || !optimizer) continue;

@@ -10,7 +10,8 @@ import { sizeOf } from "../shapes.js";
 const maxVariableSize = 10_000_000;
 
 /**
- * Types of data and latent variables: AE0204 unknown type, AE0301 onehot shape,
+ * Types of data and latent variables: AE0204 unknown type, AE0301 onehot shape (one
+ * dimension, at least two classes),
  * AE0405 a support on a type that has its own, AE0601/AE0605/AE0607 sizes and bounds.
  */
 export function variablesRule(ctx: CheckContext): void {
@@ -28,6 +29,9 @@ export function variablesRule(ctx: CheckContext): void {
     const shape = type.shape.map((dim) => checkNumber(ctx, dim, "size", `a dimension of \`${name}\``));
     if (base === "onehot" && type.shape.length !== 1) {
       ctx.report(diagnose.AE0301.onehotDimensions({ variable: name, dimensions: type.shape.length }), type.span);
+    }
+    if (base === "onehot" && type.shape.length === 1 && shape[0] === 1) {
+      ctx.report(diagnose.AE0301.oneClass(name), type.span);
     }
     let support: Support | undefined;
     if (type.support) {
