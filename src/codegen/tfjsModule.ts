@@ -1,4 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import { encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
@@ -134,26 +135,14 @@ class ModuleEmitter {
 
   // ── the forward pass ──
 
-  private variable(name: string): IrVariable {
-    return this.ir.variables.find((v) => v.name === name)!;
-  }
 
-  private producer(variable: string): IrNetwork | undefined {
-    return this.ir.networks.find((n) => n.role === "encoder" && n.outputs.includes(variable));
-  }
 
-  private prior(variable: string): IrPrior | undefined {
-    return this.ir.priors.find((p) => p.variable === variable);
-  }
 
-  private corrupted(variable: string): boolean {
-    return this.ir.corruptions.some((c) => c.variable === variable);
-  }
 
   /** The expression for a variable's value as a network reads it, inside a Forward method. */
   private valueOf(variable: string, forEncoder: boolean): string {
-    const v = this.variable(variable);
-    if (v.role === "data") return forEncoder && this.corrupted(variable) ? `this.${prefixed("seen_", variable)}()` : `this.batch[${literal(variable)}]!`;
+    const v = variableOf(this.ir, variable);
+    if (v.role === "data") return forEncoder && isCorrupted(this.ir, variable) ? `this.${prefixed("seen_", variable)}()` : `this.batch[${literal(variable)}]!`;
     return `this.${prefixed("latent_", variable)}()`;
   }
 
@@ -204,7 +193,7 @@ class ModuleEmitter {
     out.push(`/** The values of one step, each computed once, on first use. */`);
     out.push(`class Forward extends rt.Forward<Partial<${this.name}Batch>> {`);
     for (const c of this.ir.corruptions) {
-      const v = this.variable(c.variable);
+      const v = variableOf(this.ir, c.variable);
       const bounds = v.support.kind === "interval" ? `{ low: ${v.support.low}, high: ${v.support.high} }` : v.support.kind === "binary" ? "{ low: 0, high: 1 }" : "undefined";
       const p = c.parameters;
       const corrupt =
@@ -223,8 +212,8 @@ class ModuleEmitter {
     }
     for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
       const method = this.methods.allocate(prefixed("latent_", v.name));
-      const encoder = this.producer(v.name);
-      const prior = this.prior(v.name);
+      const encoder = encoderOf(this.ir, v.name);
+      const prior = priorOf(this.ir, v.name);
       const how = encoder
         ? `${v.name} from ${encoder.name}(${v.name} | ${encoder.inputs.join(", ")}): ${encoder.distributions.find((d) => d.variable === v.name)!.feeds}`
         : `${v.name} ~ ${prior?.name ?? "p"}(${v.name})`;
@@ -279,7 +268,7 @@ class ModuleEmitter {
         break;
       }
       case "kl": {
-        const prior = this.prior(term.variable)!;
+        const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${out_(term.network)}[${literal(term.variable)}]`;
         if (term.estimator === "analytic") {
           out.push(`  return rt.batchMean(rt.klNormalNormal(${posterior}, ${prior.parameters.mu}, ${prior.parameters.sigma}));`);
@@ -320,7 +309,7 @@ class ModuleEmitter {
     const { latent, data } = parts;
     const d = decoder.distributions[0]!;
     const tile = (expr: string, rank: number) => `tf.tile(${expr}, [k${", 1".repeat(rank)}])`;
-    const rankOf = (v: string) => this.variable(v).shape.length;
+    const rankOf = (v: string) => variableOf(this.ir, v).shape.length;
     const decoderInputs = decoder.inputs.map((v) => (v === latent ? "z" : tile(`f.batch[${literal(v)}]!`, rankOf(v))));
     out.push(`/**`, ` * log wᵢ = log ${decoder.name}(${data} | ${latent}ᵢ) + log p(${latent}ᵢ) − log ${encoder.name}(${latent}ᵢ | ${encoder.inputs.join(", ")}) for k samples ${latent}ᵢ per example,`);
     out.push(` * shaped [k, batch]. All k samples go through the decoder as one batch.`, ` */`);
@@ -343,7 +332,7 @@ class ModuleEmitter {
     out.push(`export class ${model} extends rt.GeneratedModel<${batch}, Forward> {`);
     out.push(`  protected readonly termFunctions = { ${this.ir.terms.map((t) => `${literal(t.id)}: ${this.termFunction(t)}`).join(", ")} };`, "");
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
-    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, this.variable(p.variable))}`).join(", ")} };`, `  }`, "");
+    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable))}`).join(", ")} };`, `  }`, "");
     out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
     this.emitEncode(out);
     this.emitDecode(out);
@@ -453,9 +442,9 @@ class ModuleEmitter {
   private emitSample(out: Out): void {
     const { decode, sample } = this.ir.roles.methods;
     if (!decode || !sample) return;
-    const label = this.ir.roles.label ? this.variable(this.ir.roles.label) : undefined;
+    const label = this.ir.roles.label ? variableOf(this.ir, this.ir.roles.label) : undefined;
     const outputs = decode.outputs.map((c) => c.variable);
-    const priors = sample.latents.map((v) => `${v} ~ ${this.prior(v)!.name}(${v}${this.prior(v)!.given.length > 0 ? ` | ${this.prior(v)!.given.join(", ")}` : ""})`);
+    const priors = sample.latents.map((v) => `${v} ~ ${priorOf(this.ir, v)!.name}(${v}${priorOf(this.ir, v)!.given.length > 0 ? ` | ${priorOf(this.ir, v)!.given.join(", ")}` : ""})`);
     out.push(`  /**`, `   * Draws n examples: ${commentText(priors.join(", "))}, then the means of ${commentText(outputs.join(", "))}.`);
     if (label) out.push(`   * \`label\` fixes the class of ${commentText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
     if (decode.outputs.some((c) => c.summary !== "value")) out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`);
@@ -467,7 +456,7 @@ class ModuleEmitter {
     if (label) out.push(`      const label = rt.oneHotLabels(options.label, n, ${label.size}, this.random);`);
     const fields = decode.inputs.map((v) => {
       if (label && v === label.name) return `${literal(v)}: label`;
-      const prior = this.prior(v)!;
+      const prior = priorOf(this.ir, v)!;
       return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
     });
     out.push(`      return { ${fields.join(", ")} };`, `    });`);

@@ -1,4 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import { encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
@@ -168,21 +169,9 @@ class TorchEmitter {
 
   // ── the values of a step ──
 
-  private variable(name: string): IrVariable {
-    return this.ir.variables.find((v) => v.name === name)!;
-  }
 
-  private producer(variable: string): IrNetwork | undefined {
-    return this.ir.networks.find((n) => n.role === "encoder" && n.outputs.includes(variable));
-  }
 
-  private prior(variable: string): IrPrior | undefined {
-    return this.ir.priors.find((p) => p.variable === variable);
-  }
 
-  private corrupted(variable: string): boolean {
-    return this.ir.corruptions.some((c) => c.variable === variable);
-  }
 
   private net(name: string, f: string): string {
     return `${f}.model.${this.networkAttribute.get(name)!}`;
@@ -201,8 +190,8 @@ class TorchEmitter {
 
   /** A variable's value as a network reads it, inside a Values method. */
   private valueOf(variable: string, forEncoder: boolean): string {
-    const v = this.variable(variable);
-    if (v.role === "data") return forEncoder && this.corrupted(variable) ? `self.${this.method("seen_", variable)}()` : `self.batch[${literal(variable)}]`;
+    const v = variableOf(this.ir, variable);
+    if (v.role === "data") return forEncoder && isCorrupted(this.ir, variable) ? `self.${this.method("seen_", variable)}()` : `self.batch[${literal(variable)}]`;
     return `self.${this.method("latent_", variable)}()`;
   }
 
@@ -256,7 +245,7 @@ class TorchEmitter {
   private emitValues(out: Out): void {
     out.push("", `class ${this.valuesClass}(rt.Forward):`, `    """The values of one step, each computed once, on first use (the TF.js module's order)."""`);
     for (const c of this.ir.corruptions) {
-      const v = this.variable(c.variable);
+      const v = variableOf(this.ir, c.variable);
       const bounds = v.support.kind === "interval" ? `(${pyNumber(v.support.low)}, ${pyNumber(v.support.high)})` : v.support.kind === "binary" ? "(0, 1)" : "None";
       const p = c.parameters;
       const x = `self.batch[${literal(c.variable)}]`;
@@ -272,8 +261,8 @@ class TorchEmitter {
       this.emitMemo(out, this.method("out_", network.name), `${network.name}(${network.outputs.join(", ")} | ${network.inputs.join(", ")})`, "Dict[str, Any]", `${this.net(network.name, "self")}(self, ${input})`);
     }
     for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
-      const encoder = this.producer(v.name);
-      const prior = this.prior(v.name);
+      const encoder = encoderOf(this.ir, v.name);
+      const prior = priorOf(this.ir, v.name);
       const how = encoder
         ? `${v.name} from ${encoder.name}(${v.name} | ${encoder.inputs.join(", ")}): ${encoder.distributions.find((d) => d.variable === v.name)!.feeds}`
         : `${v.name} ~ ${prior?.name ?? "p"}(${v.name})`;
@@ -321,7 +310,7 @@ class TorchEmitter {
         break;
       }
       case "kl": {
-        const prior = this.prior(term.variable)!;
+        const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${outputs(term.network)}[${literal(term.variable)}]`;
         if (term.estimator === "analytic") {
           out.push(`    return rt.batch_mean(rt.kl_normal_normal(${posterior}, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)}))`);
@@ -359,7 +348,7 @@ class TorchEmitter {
     const [encoder, decoder] = [this.network(parts.encoder), this.network(parts.decoder)];
     const { latent, data } = parts;
     const d = decoder.distributions[0]!;
-    const rankOf = (v: string) => this.variable(v).shape.length;
+    const rankOf = (v: string) => variableOf(this.ir, v).shape.length;
     const tile = (expr: string, rank: number) => `${expr}.repeat(k${", 1".repeat(rank)})`;
     const decoderInputs = decoder.inputs.map((v) => (v === latent ? "z" : tile(`f.batch[${literal(v)}]`, rankOf(v))));
     const name = this.globals.allocate("log_importance_weights");
@@ -408,7 +397,7 @@ class TorchEmitter {
     for (const network of ir.networks) out.push(`        self.${this.networkAttribute.get(network.name)!} = ${this.networkClass.get(network.name)!}()`);
     out.push(`        self.term_functions = {${ir.terms.map((t) => `${literal(t.id)}: ${this.termNames.get(t.id)!}`).join(", ")}}`);
     out.push(`        self.setup(seed, device)`, "");
-    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, this.variable(p.variable))}`).join(", ")}}`, "");
+    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable))}`).join(", ")}}`, "");
     out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> ${this.valuesClass}:`);
     out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise)`);
     this.emitEncode(out);
@@ -473,10 +462,10 @@ class TorchEmitter {
   private emitSample(out: Out): void {
     const { decode, sample } = this.ir.roles.methods;
     if (!decode || !sample) return;
-    const label = this.ir.roles.label ? this.variable(this.ir.roles.label) : undefined;
+    const label = this.ir.roles.label ? variableOf(this.ir, this.ir.roles.label) : undefined;
     const outputs = decode.outputs.map((c) => c.variable);
     const priors = sample.latents.map((v) => {
-      const p = this.prior(v)!;
+      const p = priorOf(this.ir, v)!;
       return `${v} ~ ${p.name}(${v}${p.given.length > 0 ? ` | ${p.given.join(", ")}` : ""})`;
     });
     out.push("", `    @torch.no_grad()`);
@@ -487,7 +476,7 @@ class TorchEmitter {
     if (label) out.push(`        labels = rt.one_hot_labels(label, n, ${label.size}, self.noise).to(self.device)`);
     const fields = decode.inputs.map((v) => {
       if (label && v === label.name) return `${literal(v)}: labels`;
-      const prior = this.prior(v)!;
+      const prior = priorOf(this.ir, v)!;
       return `${literal(v)}: self.priors[${literal(v)}].sample(n, self.noise${prior.given.length > 0 ? ", labels" : ""})`;
     });
     out.push(`        return self.decode({${fields.join(", ")}})`);

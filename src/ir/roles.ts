@@ -1,3 +1,4 @@
+import { priorOf, variableOf } from "./lookup.js";
 import type { IrCode, IrMethods, IrNetwork, IrNetworkOutput, IrRoles, ModelIR } from "./types.js";
 
 /** The IR without its roles: what lowering has built when it decides them. */
@@ -25,8 +26,6 @@ export function modelRoles(ir: IrParts): IrRoles {
 const encoders = (ir: IrParts) => ir.networks.filter((n) => n.role === "encoder");
 const decoders = (ir: IrParts) => ir.networks.filter((n) => n.role === "decoder" || n.role === "generator");
 const unique = (names: string[]) => [...new Set(names)];
-const variable = (ir: IrParts, name: string) => ir.variables.find((v) => v.name === name)!;
-const priorOf = (ir: IrParts, name: string) => ir.priors.find((p) => p.variable === name);
 
 /** The decoders' inputs, in order of first use. */
 function decoderInputs(ir: IrParts): string[] {
@@ -34,7 +33,7 @@ function decoderInputs(ir: IrParts): string[] {
 }
 
 function labelVariable(ir: IrParts): string | undefined {
-  return decoderInputs(ir).find((v) => variable(ir, v).type === "onehot");
+  return decoderInputs(ir).find((v) => variableOf(ir, v).type === "onehot");
 }
 
 function importanceSamplingParts(ir: IrParts): IrRoles["importanceSampling"] {
@@ -54,7 +53,7 @@ function classifierTerm(ir: IrParts): IrRoles["classifier"] {
     const network = ir.networks.find((n) => n.name === t.network)!;
     if (network.role !== "encoder") continue;
     const output = network.distributions.find((d) => d.variable === t.variable)!;
-    if (output.distribution === "Categorical" && variable(ir, t.target).type === "onehot") return { term: t.id, network: network.name, variable: t.variable, target: t.target };
+    if (output.distribution === "Categorical" && variableOf(ir, t.target).type === "onehot") return { term: t.id, network: network.name, variable: t.variable, target: t.target };
   }
   return undefined;
 }
@@ -62,7 +61,7 @@ function classifierTerm(ir: IrParts): IrRoles["classifier"] {
 function planar(ir: IrParts): IrRoles["planarLatent"] {
   for (const encoder of encoders(ir)) {
     for (const d of encoder.distributions) {
-      const v = variable(ir, d.variable);
+      const v = variableOf(ir, d.variable);
       if (v.type !== "real" || v.size !== 2) continue;
       const decoder = ir.networks.find((n) => n.role === "decoder" && n.inputs.length === 1 && n.inputs[0] === v.name);
       if (decoder) return { latent: v.name, decoder: decoder.name, encoder: encoder.name };
@@ -98,7 +97,7 @@ function methods(ir: IrParts, label: string | undefined): IrMethods {
   if (ds.length === 0) return out;
   const inputs = decoderInputs(ir);
   out.decode = { inputs, outputs: codes(ds) };
-  const isData = (v: string) => variable(ir, v).role === "data";
+  const isData = (v: string) => variableOf(ir, v).role === "data";
   if (es.length > 0 && inputs.every((v) => isData(v) || es.some((e) => e.outputs.includes(v)))) {
     out.reconstruct = { inputs: unique([...out.encode!.inputs, ...inputs.filter(isData)]) };
   }

@@ -1,0 +1,26 @@
+import type { IrNetwork, IrPrior, IrVariable, ModelIR } from "./types.js";
+
+/** Lookups every reader of the IR needs (code generators, roles): one definition each. */
+type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
+
+export function variableOf(ir: Parts, name: string): IrVariable {
+  return ir.variables.find((v) => v.name === name)!;
+}
+
+export function networkOf(ir: Parts, name: string): IrNetwork {
+  return ir.networks.find((n) => n.name === name)!;
+}
+
+/** The encoder that produces a latent, if one does (else the latent comes from its prior). */
+export function encoderOf(ir: Parts, variable: string): IrNetwork | undefined {
+  return ir.networks.find((n) => n.role === "encoder" && n.outputs.includes(variable));
+}
+
+export function priorOf(ir: Parts, variable: string): IrPrior | undefined {
+  return ir.priors.find((p) => p.variable === variable);
+}
+
+/** Whether encoders see a corrupted copy of this data variable while training. */
+export function isCorrupted(ir: Parts, variable: string): boolean {
+  return ir.corruptions.some((c) => c.variable === variable);
+}
