@@ -789,6 +789,10 @@ const definitions = {
       }),
       variable: (a: { variable: string; size: number; limit: number }) => `\`${a.variable}\` holds ${a.size} values, more than the ${a.limit} a variable may hold`,
       network: (a: { network: string; parameters: number; limit: number }) => `\`${a.network}\` has ${a.parameters} parameters, more than the ${a.limit} aespec accepts`,
+      batchFlag: (a: { batch: number; widest: number; most: number }) => ({
+        message: `--batch ${a.batch} is more than the model can hold at once: its widest layer holds ${a.widest} values per example, so a batch may have at most ${a.most}`,
+        help: `pass --batch ${a.most} or less`,
+      }),
       activations: (a: { network: string; values: number; batch: number; limit: number }) => ({
         message: `a layer of \`${a.network}\` computes ${a.values} values per example, ${a.values * a.batch} for a batch of ${a.batch}: more than the ${a.limit} one tensor may hold`,
         help: "use fewer units, filters or a smaller stride, or a smaller batch",

@@ -11,6 +11,7 @@ import type { BackendChoice } from "../runtime/backend.js";
 import { selectBackend } from "../runtime/backend.js";
 import { NonFiniteLossError, NonFiniteWeightsError } from "../runtime/trainer.js";
 import { modelWeights, type ModelDescription } from "../runtime/model.js";
+import { maxElements } from "../runtime/validate.js";
 import { writeFileAtomic } from "../runtime/nodeIO.js";
 import { lowerModel } from "../ir/lower.js";
 import type { ModelIR } from "../ir/types.js";
@@ -191,6 +192,9 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   const labels = previous ? previous.labels : options.labels;
   const data = loadData(description, { data: dataSource, ...optional("limit", limit), ...optional("labels", labels) });
   const batch = previous?.batch ?? options.batch ?? description.train.batch;
+  // The checker bounds the spec's batch; a --batch flag meets the runtime's bound here, before anything starts.
+  const mostRows = Math.floor(maxElements / description.widest);
+  if (batch > mostRows) throw new DiagnosticError(diagnose.AE0607.batchFlag({ batch, widest: description.widest, most: mostRows }));
   const workers = options.workers ?? 1;
   const engine = options.engine ?? previous?.engine ?? "tfjs";
   if (engine !== "torch" && (options.nproc ?? 1) > 1) throw new DiagnosticError(diagnose.AE0914.nprocWithoutTorch(options.nproc!));

@@ -178,6 +178,14 @@ describe("aec train refusals", { timeout: 120_000 }, () => {
     expect(existsSync(join(out, "latest.json"))).toBe(false);
   });
 
+  it("a --batch larger than the model can hold at once is refused before anything starts (AE0607)", () => {
+    const out = join(scratch(), "run");
+    const run = aec("train", tiny, "--batch", "1000000", "--limit", "100", "--out", out);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^error\[AE0607\]: --batch 1000000 is more than the model can hold at once/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("sampling a model without a prior is refused (AE0907)", () => {
     const out = join(scratch(), "run");
     expect(aec("train", "tests/train/fixtures/tiny-ae.aespec", "--limit", "100", "--out", out).exitCode).toBe(0);
