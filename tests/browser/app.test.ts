@@ -23,14 +23,15 @@ function canvasStatistics(id: string) {
 }
 
 describe("the example app in Chromium", () => {
-  it("loads the weights `aec train` saved and draws samples and the 2-D manifold", async () => {
+  // weights/: trained by `aec train specs/vae-2d.aespec` (TF.js); weights-torch/: by `aec train … --engine torch`.
+  it.each([["weights", "TF.js"], ["weights-torch", "PyTorch"]])("loads the weights %s/ (trained on %s) and draws samples and the 2-D manifold", async (folder) => {
     const page = await example.browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(example.url);
+    await page.goto(folder === "weights" ? example.url : `${example.url}?weights=${encodeURIComponent(`${folder}/model.json`)}`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
     expect(await page.getAttribute("body", "data-ready")).toBe("true");
-    expect(await page.textContent("#status")).toMatch(/weights from .*weights\/model\.json, backend (webgl|wasm|cpu)/);
+    expect(await page.textContent("#status")).toMatch(new RegExp(`weights from .*${folder}/model\\.json, backend (webgl|wasm|cpu)`));
     const samples = await page.evaluate(canvasStatistics, "samples");
     const manifold = await page.evaluate(canvasStatistics, "manifold");
     expect(samples).toMatchObject({ width: 224, height: 224 });
@@ -41,7 +42,7 @@ describe("the example app in Chromium", () => {
       expect(stats.lit).toBeLessThan(0.4);
       expect(stats.deviation).toBeGreaterThan(0.2);
     }
-    await page.screenshot({ path: join(artifactFolder, "app.png"), fullPage: true });
+    await page.screenshot({ path: join(artifactFolder, `app-${folder}.png`), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
