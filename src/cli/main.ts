@@ -91,6 +91,7 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
     .addOption(new Option("--engine <engine>", "tfjs (TensorFlow.js, the default) or torch (PyTorch through python/aespec_torch: a Python with torch ≥ 1.13)").choices(["tfjs", "torch"]))
     .option("--nproc <n>", "with --engine torch: data-parallel PyTorch processes on this machine", positiveInteger("--nproc"))
     .addOption(new Option("--device <device>", "with --engine torch: cpu, cuda or auto").choices(["cpu", "cuda", "auto"]))
+    .option("--start-from <run>", "with --engine torch: start from another run's newest checkpoint (either engine's weights and optimizer state)")
     .option("--k <k>", "importance samples for the final −log p(x) of VAE-family models", positiveInteger("--k"), 100)
     .action((spec: string, flags: TrainFlags) => act(() => trainCommand(spec, flags, io))());
 

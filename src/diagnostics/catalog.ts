@@ -1077,6 +1077,7 @@ const definitions = {
       noTorch: (tried: string) => ({ message: `no Python with PyTorch found (tried ${tried}); nothing was written`, help: "install PyTorch (`apt-get install python3-torch`, or `pip install torch`), or name an interpreter that has it with AESPEC_PYTHON" }),
       failed: (a: { code: number; message: string }) => `the PyTorch trainer stopped with exit code ${a.code}: ${a.message}`,
       workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
+      startFrom: (run: string) => ({ message: `--start-from ${run} starts a new torch run from another run's weights`, help: "use it with --engine torch and without --resume" }),
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
     },
   },

@@ -55,6 +55,8 @@ export interface TrainOptions {
   readonly nproc?: number;
   /** The torch engine's device: cpu, cuda or auto. */
   readonly device?: "cpu" | "cuda" | "auto";
+  /** The torch engine: start from another run's newest checkpoint (either engine's): its weights and optimizer state. */
+  readonly startFrom?: string;
 }
 
 export type Engine = "tfjs" | "torch";
@@ -199,6 +201,8 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   const engine = options.engine ?? previous?.engine ?? "tfjs";
   if (engine !== "torch" && (options.nproc ?? 1) > 1) throw new DiagnosticError(diagnose.AE0914.nprocWithoutTorch(options.nproc!));
   if (engine === "torch" && workers > 1) throw new DiagnosticError(diagnose.AE0914.workers(workers));
+  if (options.startFrom !== undefined && (engine !== "torch" || options.resume)) throw new DiagnosticError(diagnose.AE0914.startFrom(options.startFrom));
+  if (options.startFrom !== undefined && !latestCheckpoint(options.startFrom)) throw new DiagnosticError(diagnose.AE0904.incomplete(options.startFrom));
   // Before the run folder is touched: a missing PyTorch writes nothing.
   const python = engine === "torch" ? torchInterpreter() : undefined;
   if (workers > 1) {
@@ -232,7 +236,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   writeFileAtomic(join(run, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
 
   const trainable = await module.create({ seed: record.seed, ...(options.backend ? { backend: options.backend } : {}) });
-  if (python) return trainTorchRun({ python, run, ir, description, data, record, resume: options.resume, nproc: options.nproc ?? 1, ...(options.device ? { device: options.device } : {}), k: options.k, spec: options.spec }, trainable, module, io);
+  if (python) return trainTorchRun({ python, run, ir, description, data, record, resume: options.resume, nproc: options.nproc ?? 1, ...(options.device ? { device: options.device } : {}), ...(options.startFrom ? { startFrom: options.startFrom } : {}), k: options.k, spec: options.spec }, trainable, module, io);
   if (checkpoint) await restoreCheckpoint(trainable, checkpoint);
   let parallel: DataParallelTrainer | undefined;
   if (workers > 1) {
@@ -335,7 +339,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
  * the TF.js module, which draws the pictures and computes metrics.json.
  */
 async function trainTorchRun(
-  run: { python: string; run: string; ir: ModelIR; description: ModelDescription; data: TrainingData; record: RunRecord; resume: boolean; nproc: number; device?: "cpu" | "cuda" | "auto"; k: number; spec: string },
+  run: { python: string; run: string; ir: ModelIR; description: ModelDescription; data: TrainingData; record: RunRecord; resume: boolean; nproc: number; device?: "cpu" | "cuda" | "auto"; startFrom?: string; k: number; spec: string },
   trainable: TrainableModel,
   module: LoadedModule,
   io: Reporter,
@@ -349,7 +353,7 @@ async function trainTorchRun(
   let progress: EpochProgress | undefined;
   const columns = Object.entries(run.description.variables).filter(([, v]) => v.role === "data").map(([name, v]) => ({ name, size: v.shape.reduce((a, b) => a * b, 1) }));
   const code = await trainOnTorch(
-    { python: run.python, run: run.run, module: modulePath, train: data.train, test: data.test, columns, epochs: record.epochs, batch: record.batch, seed: record.seed, resume: run.resume, nproc: run.nproc, ...(run.device && run.device !== "auto" ? { device: run.device } : {}) },
+    { python: run.python, run: run.run, module: modulePath, train: data.train, test: data.test, columns, epochs: record.epochs, batch: record.batch, seed: record.seed, resume: run.resume, nproc: run.nproc, ...(run.device && run.device !== "auto" ? { device: run.device } : {}), ...(run.startFrom ? { startFrom: run.startFrom } : {}) },
     {
       steps: (epoch, step, steps, terms) => {
         progress ??= new EpochProgress(io, epoch, record.epochs, steps || stepsPerEpoch, record.batch);

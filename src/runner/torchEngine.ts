@@ -62,6 +62,8 @@ export interface TorchRun {
   readonly resume: boolean;
   readonly nproc: number;
   readonly device?: string;
+  /** A run folder (either engine's) whose newest checkpoint the new run starts from. */
+  readonly startFrom?: string;
 }
 
 /** What the trainer said as it went: a `steps` line, an `epoch` line. */
@@ -88,7 +90,7 @@ export async function trainOnTorch(options: TorchRun, progress: TorchProgress, i
     const args = [
       "-m", "aespec_torch.train", options.module, "--data", train, "--test", test, "--out", options.run,
       "--epochs", String(options.epochs), "--batch", String(options.batch), "--seed", String(options.seed), "--progress-every", "1",
-      ...(options.resume ? ["--resume"] : []), ...(options.nproc > 1 ? ["--nproc", String(options.nproc)] : []), ...(options.device ? ["--device", options.device] : []),
+      ...(options.resume ? ["--resume"] : []), ...(options.nproc > 1 ? ["--nproc", String(options.nproc)] : []), ...(options.device ? ["--device", options.device] : []), ...(options.startFrom ? ["--start-from", options.startFrom] : []),
     ];
     const child = spawn(options.python, args, {
       env: { ...process.env, PYTHONPATH: [pythonRoot, process.env.PYTHONPATH].filter(Boolean).join(":"), OMP_NUM_THREADS: "1" },

@@ -40,6 +40,18 @@ describe.skipIf(skipTorch)("aec train --engine torch", () => {
     expect(JSON.parse(readFileSync(join(out, "history.json"), "utf8"))).toHaveLength(3);
   }, 180_000);
 
+  it("--start-from a TF.js run continues its weights on torch (a fresh model would start far higher)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "aespec-torch-run-"));
+    expect((await aec("train", spec, "--limit", "200", "--epochs", "2", "--out", join(folder, "tfjs"))).exitCode).toBe(0);
+    const fresh = await aec("train", spec, "--engine", "torch", "--limit", "200", "--epochs", "1", "--out", join(folder, "fresh"));
+    const started = await aec("train", spec, "--engine", "torch", "--start-from", join(folder, "tfjs"), "--limit", "200", "--epochs", "1", "--out", join(folder, "torch"));
+    expect(started.exitCode).toBe(0);
+    const testNll = (run: string) => JSON.parse(readFileSync(join(folder, run, "history.json"), "utf8")).at(-1).test.nll_x as number;
+    expect(testNll("torch")).toBeLessThan(testNll("tfjs"));
+    expect(testNll("torch")).toBeLessThan(testNll("fresh"));
+    expect(fresh.exitCode).toBe(0);
+  }, 180_000);
+
   it("without a Python that has torch: one diagnostic, exit 1, nothing written", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "aespec-torch-run-")), "run");
     const saved = process.env.AESPEC_PYTHON;

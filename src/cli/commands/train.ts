@@ -18,6 +18,7 @@ export interface TrainFlags {
   engine?: "tfjs" | "torch";
   nproc?: number;
   device?: "cpu" | "cuda" | "auto";
+  startFrom?: string;
 }
 
 export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promise<number> {
@@ -31,6 +32,7 @@ export function trainCommand(spec: string, flags: TrainFlags, io: CliIO): Promis
       ...(flags.engine !== undefined ? { engine: flags.engine } : {}),
       ...(flags.nproc !== undefined ? { nproc: flags.nproc } : {}),
       ...(flags.device !== undefined ? { device: flags.device } : {}),
+      ...(flags.startFrom !== undefined ? { startFrom: flags.startFrom } : {}),
       ...(flags.data !== undefined ? { data: flags.data } : {}),
       ...(flags.model !== undefined ? { model: flags.model } : {}),
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
