@@ -151,7 +151,7 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 1000));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(1000));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });

@@ -136,7 +136,7 @@ export class BetaVAEModel extends rt.GeneratedModel<BetaVAEBatch, Forward> {
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 1200));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(1200));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
@@ -150,9 +150,9 @@ export class BetaVAEModel extends rt.GeneratedModel<BetaVAEBatch, Forward> {
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: BetaVAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 1200));
+    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(1200));
     // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
-    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 1200)));
+    const chunk = rt.rowsWithin(k * 1200);
     let total = 0;
     for (let start = 0; start < rows; start += chunk) {
       const size = Math.min(chunk, rows - start);

@@ -147,7 +147,7 @@ export class ConvVAEModel extends rt.GeneratedModel<ConvVAEBatch, Forward> {
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 25088));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(25088));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
@@ -161,9 +161,9 @@ export class ConvVAEModel extends rt.GeneratedModel<ConvVAEBatch, Forward> {
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: ConvVAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 25088));
+    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(25088));
     // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
-    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 25088)));
+    const chunk = rt.rowsWithin(k * 25088);
     let total = 0;
     for (let start = 0; start < rows; start += chunk) {
       const size = Math.min(chunk, rows - start);

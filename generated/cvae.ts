@@ -139,7 +139,7 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { label?: number | readonly number[]; draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(784));
     rt.checkLabel("sample", options.label, n, 10);
     const inputs = tf.tidy(() => {
       const label = rt.oneHotLabels(options.label, n, 10, this.random);
@@ -155,9 +155,9 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: ConditionalVAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 794));
+    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(794));
     // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
-    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 794)));
+    const chunk = rt.rowsWithin(k * 794);
     let total = 0;
     for (let start = 0; start < rows; start += chunk) {
       const size = Math.min(chunk, rows - start);

@@ -100,7 +100,7 @@ export class GANModel extends rt.GeneratedModel<GANBatch, Forward> {
    * Draws n examples: z ~ p(z), then the means of x.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(784));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });

@@ -131,7 +131,7 @@ export class IWAEModel extends rt.GeneratedModel<IWAEBatch, Forward> {
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(784));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
@@ -145,9 +145,9 @@ export class IWAEModel extends rt.GeneratedModel<IWAEBatch, Forward> {
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: IWAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 784));
+    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(784));
     // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
-    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 784)));
+    const chunk = rt.rowsWithin(k * 784);
     let total = 0;
     for (let start = 0; start < rows; start += chunk) {
       const size = Math.min(chunk, rows - start);

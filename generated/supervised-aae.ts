@@ -154,7 +154,7 @@ export class SupervisedAAEModel extends rt.GeneratedModel<SupervisedAAEBatch, Fo
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { label?: number | readonly number[]; draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 1000));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(1000));
     rt.checkLabel("sample", options.label, n, 10);
     const inputs = tf.tidy(() => {
       const label = rt.oneHotLabels(options.label, n, 10, this.random);

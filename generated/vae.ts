@@ -136,7 +136,7 @@ export class VAEModel extends rt.GeneratedModel<VAEBatch, Forward> {
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
   sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
-    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / 784));
+    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(784));
     const inputs = tf.tidy(() => {
       return { z: this.priors["z"]!.sample(n, this.random) };
     });
@@ -150,9 +150,9 @@ export class VAEModel extends rt.GeneratedModel<VAEBatch, Forward> {
   /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */
   async importanceSampledNll(batch: VAEBatch, k = 100): Promise<number> {
     const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");
-    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / 784));
+    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(784));
     // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.
-    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * 784)));
+    const chunk = rt.rowsWithin(k * 784);
     let total = 0;
     for (let start = 0; start < rows; start += chunk) {
       const size = Math.min(chunk, rows - start);

@@ -343,9 +343,9 @@ class ModuleEmitter {
       const widest = this.widest([this.network(parts.encoder), this.network(parts.decoder)]);
       out.push(`  async importanceSampledNll(batch: ${batch}, k = 100): Promise<number> {`);
       out.push(`    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");`);
-      out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, Math.floor(rt.maxElements / ${widest}));`);
+      out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(${widest}));`);
       out.push(`    // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.`);
-      out.push(`    const chunk = Math.max(1, Math.floor(rt.maxElements / (k * ${widest})));`);
+      out.push(`    const chunk = rt.rowsWithin(k * ${widest});`);
       out.push(`    let total = 0;`, `    for (let start = 0; start < rows; start += chunk) {`, `      const size = Math.min(chunk, rows - start);`);
       out.push(`      const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(rt.batchRows(batch, start, size), false), k))));`);
       out.push(`      total += (await value.data())[0]! * size;`, `      value.dispose();`, `    }`, `    return total / rows;`, `  }`);
@@ -450,7 +450,7 @@ class ModuleEmitter {
     if (decode.outputs.some((c) => c.summary !== "value")) out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`);
     out.push(`   */`);
     out.push(`  sample(n: number, options: { ${label ? "label?: number | readonly number[]; " : ""}draw?: boolean } = {}): ${this.tensorRecord(outputs)} {`);
-    out.push(`    rt.checkCount("sample", "n", n, 1, Math.floor(rt.maxElements / ${this.widest(decode.outputs.map((c) => this.network(c.network)))}));`);
+    out.push(`    rt.checkCount("sample", "n", n, 1, rt.rowsWithin(${this.widest(decode.outputs.map((c) => this.network(c.network)))}));`);
     if (label) out.push(`    rt.checkLabel("sample", options.label, n, ${label.size});`);
     out.push(`    const inputs = tf.tidy(() => {`);
     if (label) out.push(`      const label = rt.oneHotLabels(options.label, n, ${label.size}, this.random);`);

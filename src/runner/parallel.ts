@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendChoice } from "../runtime/backend.js";
 import type { Dataset } from "../runtime/data.js";
-import { type GeneratedModel, type GradientExchange, modelWeights, type StepRows } from "../runtime/model.js";
+import { type GeneratedModel, type GradientExchange, hasMovingStatistics, type StepRows } from "../runtime/model.js";
 import type { TermValues } from "../runtime/trainer.js";
 import { ReplicaFailed, SharedGradients } from "./exchange.js";
 import type { ToMain, ToWorker } from "./parallelProtocol.js";
@@ -111,7 +111,7 @@ export class DataParallelTrainer implements GradientExchange {
 
   static async start(model: Model, data: Dataset, options: ParallelOptions): Promise<DataParallelTrainer> {
     if (!Number.isInteger(options.workers) || options.workers < 2) throw new Error("data-parallel training needs at least 2 workers");
-    if (modelWeights(model.description).some((w) => !w.trainable)) {
+    if (hasMovingStatistics(model.description)) {
       throw new Error("--workers does not support layers with moving statistics (batchNorm) yet: each replica would keep its own");
     }
     const shared = sharedDataset(data);

@@ -10,8 +10,8 @@ import { renderDiagnostic } from "../diagnostics/render.js";
 import type { BackendChoice } from "../runtime/backend.js";
 import { selectBackend } from "../runtime/backend.js";
 import { NonFiniteLossError, NonFiniteWeightsError } from "../runtime/trainer.js";
-import { modelWeights, type ModelDescription } from "../runtime/model.js";
-import { maxElements } from "../runtime/validate.js";
+import { hasMovingStatistics, type ModelDescription } from "../runtime/model.js";
+import { rowsWithin } from "../runtime/validate.js";
 import { writeFileAtomic } from "../runtime/nodeIO.js";
 import { lowerModel } from "../ir/lower.js";
 import type { ModelIR } from "../ir/types.js";
@@ -195,7 +195,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   const data = loadData(description, { data: dataSource, ...optional("limit", limit), ...optional("labels", labels) });
   const batch = previous?.batch ?? options.batch ?? description.train.batch;
   // The checker bounds the spec's batch; a --batch flag meets the runtime's bound here, before anything starts.
-  const mostRows = Math.floor(maxElements / description.widest);
+  const mostRows = rowsWithin(description.widest);
   if (batch > mostRows) throw new DiagnosticError(diagnose.AE0607.batchFlag({ batch, widest: description.widest, most: mostRows }));
   const workers = options.workers ?? 1;
   const engine = options.engine ?? previous?.engine ?? "tfjs";
@@ -207,7 +207,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   const python = engine === "torch" ? torchInterpreter() : undefined;
   if (workers > 1) {
     if (batch < workers) throw new DiagnosticError(diagnose.AE0909.batchTooSmall({ workers, batch }));
-    if (modelWeights(description).some((w) => !w.trainable)) {
+    if (hasMovingStatistics(description)) {
       throw new DiagnosticError(diagnose.AE0909.movingStatistics(model.name));
     }
   }

@@ -21,13 +21,19 @@ const pythonRoot = fileURLToPath(new URL("../../python", import.meta.url));
  * set), else `python3`, else Debian's `/usr/bin/python3` (where python3-torch installs).
  */
 export function torchInterpreter(): string {
+  const python = findTorchInterpreter();
+  if (!python) throw new DiagnosticError(diagnose.AE0914.noTorch(interpreterCandidates().join(", ")));
+  return python;
+}
+
+function interpreterCandidates(): string[] {
   const named = process.env.AESPEC_PYTHON;
-  const candidates = named ? [named] : ["python3", "/usr/bin/python3"];
-  for (const python of candidates) {
-    const probe = spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 });
-    if (probe.status === 0) return python;
-  }
-  throw new DiagnosticError(diagnose.AE0914.noTorch(candidates.join(", ")));
+  return named ? [named] : ["python3", "/usr/bin/python3"];
+}
+
+/** The first candidate interpreter that can `import torch`, or undefined. */
+export function findTorchInterpreter(): string | undefined {
+  return interpreterCandidates().find((python) => spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 }).status === 0);
 }
 
 /** A data set as the trainer's rows file: rows.json describing rows.f32 (and labelled.i32). */

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendChoice, selectBackend } from "./backend.js";
 import { type Dataset, epochBatches, makeBatch, SubsetSampler } from "./data.js";
-import { checkCount, checkDataset, checkTensors, maxElements, ModelInputError } from "./validate.js";
+import { checkCount, checkDataset, checkTensors, ModelInputError, rowsWithin } from "./validate.js";
 import { nodeIO } from "./environment.js";
 import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
@@ -46,6 +46,11 @@ export interface ModelDescription {
 /** Every weight of the model, network by network. */
 export function modelWeights(description: ModelDescription): WeightSpec[] {
   return Object.values(description.networks).flat();
+}
+
+/** Batch-norm moving statistics: state each data-parallel replica would keep on its own. */
+export function hasMovingStatistics(description: ModelDescription): boolean {
+  return modelWeights(description).some((w) => !w.trainable);
 }
 
 /** The weights a phase updates, in order: its networks' trainable weights. */
@@ -283,7 +288,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** Checks the inputs of encode and decode: one tensor per named variable, at most as many rows as `widest` values per row allow. */
   protected checkInputs(method: string, inputs: unknown, names: readonly string[], widest: number): number {
-    return checkTensors(method, "inputs", inputs, this.description.variables, names, Math.max(1, Math.floor(maxElements / widest)));
+    return checkTensors(method, "inputs", inputs, this.description.variables, names, rowsWithin(widest));
   }
 
   /** Checks a batch for a public method: one tensor per data variable the subset's batches carry. */
@@ -293,7 +298,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
 
   /** The most rows one call may hold on the backend (the wasm heap traps beyond, breaking every later call). */
   protected get maxRows(): number {
-    return Math.max(1, Math.floor(maxElements / this.description.widest));
+    return rowsWithin(this.description.widest);
   }
 
   private async step(batch: B, labelled?: B, replica?: { exchange: GradientExchange; share: number; labelledShare?: number }): Promise<Record<string, number>> {

@@ -28,6 +28,11 @@ export class ModelInputError extends Error {
  */
 export const maxElements = 2 ** 26;
 
+/** The most rows one call may hold when a row takes `valuesPerRow` values in its widest layer (at least 1). */
+export function rowsWithin(valuesPerRow: number): number {
+  return Math.max(1, Math.floor(maxElements / valuesPerRow));
+}
+
 function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === "number") return String(value);

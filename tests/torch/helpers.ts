@@ -1,5 +1,5 @@
+import { findTorchInterpreter } from "../../src/runner/torchEngine.js";
 import { readdirSync, readFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { checkSource } from "../../src/compiler.js";
 import { lowerModel } from "../../src/ir/lower.js";
 import { generateTorchModule } from "../../src/codegen/torchModule.js";
@@ -36,22 +36,9 @@ export function torchFixtureModules(): { file: string; python: string }[] {
   });
 }
 
-/**
- * The interpreter that can import torch: $AESPEC_PYTHON, then `python3`, then
- * /usr/bin/python3 (Debian's python3-torch installs there; the first python3 on PATH may
- * be another interpreter). Undefined when none can.
- */
+/** The interpreter that can import torch, found as `aec train --engine torch` finds it; undefined when none can. */
 export function torchPython(): string | undefined {
-  const candidates = [process.env.AESPEC_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c);
-  for (const candidate of candidates) {
-    try {
-      execFileSync(candidate, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 });
-      return candidate;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  return findTorchInterpreter();
 }
 
 /** Set AESPEC_SKIP_TORCH=1 to skip the torch tests where no torch can be installed; otherwise a missing torch fails them. */
