@@ -20,6 +20,8 @@ _SOURCES: Dict[str, str] = {
     "categorical_logits_from_probs": "distributions",
     "categorical_nll": "distributions",
     "kl_normal_normal": "distributions",
+    "kl_normal_normal_parameters": "hierarchy",
+    "tile_batch": "hierarchy",
     "logits_from_probs": "distributions",
     "normal_from_sigma": "distributions",
     "normal_log_prob": "distributions",

@@ -19,8 +19,10 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
   const named = (name: string) => networks.find((n) => n.name === name)!;
   switch (term.kind) {
     case "nll":
-    case "kl":
       return upstream(networks, named(term.network));
+    case "kl":
+      // Against a prior network, the gradient also reaches it and the encoders of the latents it reads.
+      return [...new Set([...upstream(networks, named(term.network)), ...(term.prior ? upstream(networks, named(term.prior)) : [])])];
     case "iwae":
       return upstream(networks, named(term.decoder));
     case "gan_d":

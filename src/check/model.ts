@@ -99,7 +99,8 @@ export type KlEstimator = "analytic" | "monte-carlo";
 
 export type LossTerm =
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
-  | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator }
+  /** `prior`: the prior network the KL is taken against (a hierarchical VAE's p1(z1 | z2)); absent for the latent's fixed prior. */
+  | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator; readonly prior?: string }
   | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
   | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource }
   | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: "nonsaturating" | "minimax" }

@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
+import { encoderOf, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
@@ -268,8 +268,19 @@ class ModuleEmitter {
         break;
       }
       case "kl": {
-        const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${out_(term.network)}[${literal(term.variable)}]`;
+        if (term.prior) {
+          const prior = `${out_(term.prior)}[${literal(term.variable)}]`;
+          if (term.estimator === "analytic") {
+            out.push(`  return rt.batchMean(rt.klNormalNormalParameters(${posterior}, ${prior}));`);
+          } else {
+            out.push(`  // One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent).`);
+            out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
+            out.push(`  return rt.batchMean(tf.sub(rt.normalLogProb(z, ${posterior}), rt.normalLogProb(z, ${prior})));`);
+          }
+          break;
+        }
+        const prior = priorOf(this.ir, term.variable)!;
         if (term.estimator === "analytic") {
           out.push(`  return rt.batchMean(rt.klNormalNormal(${posterior}, ${prior.parameters.mu}, ${prior.parameters.sigma}));`);
         } else {
@@ -444,7 +455,8 @@ class ModuleEmitter {
     if (!decode || !sample) return;
     const label = this.ir.roles.label ? variableOf(this.ir, this.ir.roles.label) : undefined;
     const outputs = decode.outputs.map((c) => c.variable);
-    const priors = sample.latents.map((v) => `${v} ~ ${priorOf(this.ir, v)!.name}(${v}${priorOf(this.ir, v)!.given.length > 0 ? ` | ${priorOf(this.ir, v)!.given.join(", ")}` : ""})`);
+    const draws = topDownDraws(this.ir, sample.latents);
+    const priors = draws.map(({ variable: v, network }) => (network ? `${v} ~ ${network.name}(${v} | ${network.inputs.join(", ")})` : `${v} ~ ${priorOf(this.ir, v)!.name}(${v}${priorOf(this.ir, v)!.given.length > 0 ? ` | ${priorOf(this.ir, v)!.given.join(", ")}` : ""})`));
     out.push(`  /**`, `   * Draws n examples: ${commentText(priors.join(", "))}, then the means of ${commentText(outputs.join(", "))}.`);
     if (label) out.push(`   * \`label\` fixes the class of ${commentText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
     if (decode.outputs.some((c) => c.summary !== "value")) out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`);
@@ -454,11 +466,25 @@ class ModuleEmitter {
     if (label) out.push(`    rt.checkLabel("sample", options.label, n, ${label.size});`);
     out.push(`    const inputs = tf.tidy(() => {`);
     if (label) out.push(`      const label = rt.oneHotLabels(options.label, n, ${label.size}, this.random);`);
-    const fields = decode.inputs.map((v) => {
-      if (label && v === label.name) return `${literal(v)}: label`;
-      const prior = priorOf(this.ir, v)!;
-      return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
-    });
+    let fields: string[];
+    if (draws.some((d) => d.network)) {
+      // Ancestral sampling, top-down: each prior network is given the latents drawn before it.
+      out.push(`      const f = this.forward({}, false);`);
+      const local = (v: string) => `draw${draws.findIndex((d) => d.variable === v)}`;
+      draws.forEach(({ variable: v, network }, i) => {
+        const value = network
+          ? `rt.normalSample(${this.networkFunction(network)}(f, ${network.inputs.length === 1 ? local(network.inputs[0]!) : `rt.concatInputs([${network.inputs.map(local).join(", ")}])`})[${literal(v)}], this.random)`
+          : `this.priors[${literal(v)}]!.sample(n, this.random${priorOf(this.ir, v)!.given.length > 0 ? ", label" : ""})`;
+        out.push(`      const draw${i} = ${value}; // ${commentText(v)}`);
+      });
+      fields = decode.inputs.map((v) => (label && v === label.name ? `${literal(v)}: label` : `${literal(v)}: ${local(v)}`));
+    } else {
+      fields = decode.inputs.map((v) => {
+        if (label && v === label.name) return `${literal(v)}: label`;
+        const prior = priorOf(this.ir, v)!;
+        return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
+      });
+    }
     out.push(`      return { ${fields.join(", ")} };`, `    });`);
     out.push(`    try {`, `      return this.decode(inputs, { draw: options.draw ?? false });`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
   }

@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
+import { encoderOf, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
@@ -310,8 +310,19 @@ class TorchEmitter {
         break;
       }
       case "kl": {
-        const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${outputs(term.network)}[${literal(term.variable)}]`;
+        if (term.prior) {
+          const prior = `${outputs(term.prior)}[${literal(term.variable)}]`;
+          if (term.estimator === "analytic") {
+            out.push(`    return rt.batch_mean(rt.kl_normal_normal_parameters(${posterior}, ${prior}))`);
+          } else {
+            out.push(`    # One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent).`);
+            out.push(`    z = f.${this.method("latent_", term.variable)}()`);
+            out.push(`    return rt.batch_mean(rt.normal_log_prob(z, ${posterior}) - rt.normal_log_prob(z, ${prior}))`);
+          }
+          break;
+        }
+        const prior = priorOf(this.ir, term.variable)!;
         if (term.estimator === "analytic") {
           out.push(`    return rt.batch_mean(rt.kl_normal_normal(${posterior}, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)}))`);
         } else {
@@ -464,7 +475,9 @@ class TorchEmitter {
     if (!decode || !sample) return;
     const label = this.ir.roles.label ? variableOf(this.ir, this.ir.roles.label) : undefined;
     const outputs = decode.outputs.map((c) => c.variable);
-    const priors = sample.latents.map((v) => {
+    const draws = topDownDraws(this.ir, sample.latents);
+    const priors = draws.map(({ variable: v, network }) => {
+      if (network) return `${v} ~ ${network.name}(${v} | ${network.inputs.join(", ")})`;
       const p = priorOf(this.ir, v)!;
       return `${v} ~ ${p.name}(${v}${p.given.length > 0 ? ` | ${p.given.join(", ")}` : ""})`;
     });
@@ -474,11 +487,25 @@ class TorchEmitter {
     if (label) out.push("", `        \`\`label\`\` fixes the class of ${docText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
     out.push(`        """`);
     if (label) out.push(`        labels = rt.one_hot_labels(label, n, ${label.size}, self.noise).to(self.device)`);
-    const fields = decode.inputs.map((v) => {
-      if (label && v === label.name) return `${literal(v)}: labels`;
-      const prior = priorOf(this.ir, v)!;
-      return `${literal(v)}: self.priors[${literal(v)}].sample(n, self.noise${prior.given.length > 0 ? ", labels" : ""})`;
-    });
+    let fields: string[];
+    if (draws.some((d) => d.network)) {
+      // Ancestral sampling, top-down: each prior network is given the latents drawn before it.
+      out.push(`        f = self.values({}, False)`);
+      const local = (v: string) => `draw${draws.findIndex((d) => d.variable === v)}`;
+      draws.forEach(({ variable: v, network }, i) => {
+        const value = network
+          ? `rt.normal_sample(self.${this.networkAttribute.get(network.name)!}(f, ${network.inputs.length === 1 ? local(network.inputs[0]!) : `rt.concat_inputs([${network.inputs.map(local).join(", ")}])`})[${literal(v)}], self.noise)`
+          : `self.priors[${literal(v)}].sample(n, self.noise${priorOf(this.ir, v)!.given.length > 0 ? ", labels" : ""})`;
+        out.push(`        draw${i} = ${value}  # ${v}`);
+      });
+      fields = decode.inputs.map((v) => (label && v === label.name ? `${literal(v)}: labels` : `${literal(v)}: ${local(v)}`));
+    } else {
+      fields = decode.inputs.map((v) => {
+        if (label && v === label.name) return `${literal(v)}: labels`;
+        const prior = priorOf(this.ir, v)!;
+        return `${literal(v)}: self.priors[${literal(v)}].sample(n, self.noise${prior.given.length > 0 ? ", labels" : ""})`;
+      });
+    }
     out.push(`        return self.decode({${fields.join(", ")}})`);
   }
 }

@@ -451,6 +451,39 @@ const definitions = {
       }),
     },
   },
+  AE0440: {
+    title: "a prior network reads only latents",
+    severity: "error",
+    explanation:
+      "A prior network (`prior p1(z1 | z2) = Normal(mu, logvar) { ... }`) gives a latent's distribution given other latents: the top-down path of a hierarchical VAE, " +
+      "z2 ~ p(z2), z1 ~ p1(z1 | z2), x ~ p(x | z1). `sample()` draws it top-down, so every variable it reads must itself be drawn from a prior or a prior network; data cannot be read.",
+    wrong: "prior p1(z1 | x) = Normal(mu, logvar) { ... }",
+    fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }",
+    messages: {
+      dataInput: (a: { network: string; variable: string }) => ({
+        message: `the prior network \`${a.network}\` reads \`${a.variable}\`, which is data`,
+        help: "a prior network reads latents only (`prior p1(z1 | z2)`); to condition the generative model on data, give that data to the decoder (`decoder p(x | z, y)`)",
+      }),
+      noInput: (network: string) => ({
+        message: `the prior network \`${network}\` reads nothing`,
+        help: "write the latents it is conditioned on after `|` (`prior p1(z1 | z2) = Normal(mu, logvar) { ... }`), or give a fixed prior without a body (`prior p(z1) = Normal(0, 1)`)",
+      }),
+    },
+  },
+  AE0441: {
+    title: "a prior network outputs a Normal",
+    severity: "error",
+    explanation:
+      "A prior network's output is the conditional prior of a real latent: `Normal(mu, logvar)` or `Normal(mu, sigma)`, with its parameters from heads, so that the KL term and log p(z1 | z2) have a density to evaluate.",
+    wrong: "prior p1(z1 | z2) = Bernoulli(logits) { ... }",
+    fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }",
+    messages: {
+      distribution: (a: { network: string; distribution: string }) => ({
+        message: `the prior network \`${a.network}\` outputs ${a.distribution}; prior networks output a Normal`,
+        help: "write `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+    },
+  },
   // ── objectives and phases ──
   AE0501: {
     title: "objective does not fit the model",
@@ -702,6 +735,25 @@ const definitions = {
       cycle: (a: { cycle: readonly string[] }) => ({
         message: `latents depend on each other in a cycle: ${a.cycle.map((v) => `\`${v}\``).join(" → ")}`,
         help: "an encoder can read data and latents computed before it, never a latent that depends on its own output",
+      }),
+      priorCycle: (a: { cycle: readonly string[] }) => ({
+        message: `prior networks condition latents on each other in a cycle: ${a.cycle.map((v) => `\`${v}\``).join(" → ")}`,
+        help: "sampling draws latents top-down: a prior network can read only latents drawn before its own (the top latent has a fixed prior, `prior p(z2) = Normal(0, 1)`)",
+      }),
+    },
+  },
+  AE0550: {
+    title: "objective cannot train a prior network",
+    severity: "error",
+    explanation:
+      "A prior network (`prior p1(z1 | z2) = Normal(...) { ... }`) enters the variational bound through its latent's KL term: `objective elbo` expands into one KL term per layer, " +
+      "and phases can write `kl(q1(z1 | x), p1(z1 | z2))`. The other presets compare samples of a latent against its prior (aae, gan) or assume one latent (iwae), which a prior network does not fit.",
+    wrong: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }\nobjective aae",
+    fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }\nobjective elbo",
+    messages: {
+      objective: (a: { objective: string; network: string }) => ({
+        message: `\`objective ${a.objective}\` cannot train the prior network \`${a.network}\``,
+        help: "use `objective elbo` (one KL term per layer), or write phases with `kl(q(z1 | x), " + a.network + "(z1 | z2))`",
       }),
     },
   },

@@ -115,7 +115,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         else edge(id, node(`fake:${n.name}:${d.variable}`, "sample", [`${d.variable}̂ = ${n.name}(${n.inputs.join(", ")})`, "generated samples of " + d.variable]));
         continue;
       }
-      const kind = n.role === "encoder" ? "posterior" : "likelihood";
+      const kind = n.role === "encoder" ? "posterior" : n.role === "prior" ? "prior" : "likelihood";
       const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameterList(d.parameters)})`]);
       edge(id, dist);
       if (n.role !== "encoder") continue;
@@ -165,7 +165,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
           break;
         case "kl":
           edge(ids.get(`dist:${term.network}:${term.variable}`)!, id);
-          edge(ids.get(`prior:${term.variable}`)!, id);
+          edge(ids.get(term.prior ? `dist:${term.prior}:${term.variable}` : `prior:${term.variable}`)!, id);
           break;
         case "iwae":
           edge(ids.get(`dist:${term.encoder}:${term.latent}`)!, id);

@@ -24,3 +24,25 @@ export function priorOf(ir: Parts, variable: string): IrPrior | undefined {
 export function isCorrupted(ir: Parts, variable: string): boolean {
   return ir.corruptions.some((c) => c.variable === variable);
 }
+
+/** The prior network that gives a latent's conditional prior (`prior p1(z1 | z2) = Normal(...) { ... }`), if one does. */
+export function priorNetworkOf(ir: Parts, variable: string): IrNetwork | undefined {
+  return ir.networks.find((n) => n.role === "prior" && n.outputs.includes(variable));
+}
+
+/**
+ * The draws of ancestral sampling, top-down: each latent after the latents its prior
+ * network reads (the checker proved the prior networks acyclic, AE0516). A latent with
+ * no prior network is drawn from its fixed prior.
+ */
+export function topDownDraws(ir: Parts, latents: readonly string[]): { variable: string; network?: IrNetwork }[] {
+  const order: { variable: string; network?: IrNetwork }[] = [];
+  const visit = (v: string): void => {
+    if (order.some((d) => d.variable === v)) return;
+    const network = priorNetworkOf(ir, v);
+    for (const input of network?.inputs ?? []) visit(input);
+    order.push(network ? { variable: v, network } : { variable: v });
+  };
+  for (const v of latents) visit(v);
+  return order;
+}

@@ -156,6 +156,15 @@ function formula(model: CheckedModel, term: LossTerm): string {
       return `−log ${density(model, term.network, term.variable)}${sampled.length ? `, ${[...new Set(sampled)].join(", ")}` : ""}`;
     }
     case "kl": {
+      if (term.prior) {
+        // z2 ~ q2(z2 | z1) is the sample the prior network is given; Monte Carlo also over z1 when z2 depends on it.
+        const priorNetwork = model.networks.find((n) => n.name === term.prior)!;
+        const given = priorNetwork.inputs.map((v) => {
+          const encoder = model.networks.find((n) => n.role === "encoder" && n.outputs.includes(v));
+          return encoder ? `${v} ~ ${density(model, encoder.name, v)}` : `${v} ~ p(${v})`;
+        });
+        return `KL(${density(model, term.network, term.variable)} ‖ ${density(model, priorNetwork.name, term.variable)}), ${given.join(", ")}`;
+      }
       const prior = model.priors.find((p) => p.variable === term.variable)!;
       return `KL(${density(model, term.network, term.variable)} ‖ ${prior.declaration.signature.name.name}(${term.variable}))`;
     }

@@ -1,4 +1,4 @@
-import { priorOf, variableOf } from "./lookup.js";
+import { priorNetworkOf, priorOf, variableOf } from "./lookup.js";
 import type { IrCode, IrMethods, IrNetwork, IrNetworkOutput, IrRoles, ModelIR } from "./types.js";
 
 /** The IR without its roles: what lowering has built when it decides them. */
@@ -93,7 +93,8 @@ function codes(networks: IrNetwork[]): IrCode[] {
 function methods(ir: IrParts, label: string | undefined): IrMethods {
   const [es, ds] = [encoders(ir), decoders(ir)];
   const out: IrMethods = {};
-  if (es.length > 0) out.encode = { inputs: unique(es.flatMap((e) => e.inputs)), outputs: codes(es) };
+  // A latent one encoder reads from another (q2(z2 | z1) in a hierarchy) is computed, not given.
+  if (es.length > 0) out.encode = { inputs: unique(es.flatMap((e) => e.inputs)).filter((v) => !es.some((e) => e.outputs.includes(v))), outputs: codes(es) };
   if (ds.length === 0) return out;
   const inputs = decoderInputs(ir);
   out.decode = { inputs, outputs: codes(ds) };
@@ -102,6 +103,6 @@ function methods(ir: IrParts, label: string | undefined): IrMethods {
     out.reconstruct = { inputs: unique([...out.encode!.inputs, ...inputs.filter(isData)]) };
   }
   // Every decoder input must come from a prior or be the label; an autoencoder without a prior cannot sample.
-  if (inputs.every((v) => v === label || priorOf(ir, v))) out.sample = { latents: inputs.filter((v) => v !== label) };
+  if (inputs.every((v) => v === label || priorOf(ir, v) || priorNetworkOf(ir, v))) out.sample = { latents: inputs.filter((v) => v !== label) };
   return out;
 }

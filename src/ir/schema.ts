@@ -47,7 +47,7 @@ const parameterSource = {
 
 const network = closed({
   name,
-  role: { enum: ["encoder", "decoder", "generator", "discriminator"] },
+  role: { enum: ["encoder", "decoder", "generator", "discriminator", "prior"] },
   inputs: names,
   outputs: names,
   inputShape: shape,
@@ -84,7 +84,7 @@ const termBase = {
 const term = {
   oneOf: [
     closed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
-    closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name }),
+    closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name, prior: name }, [...Object.keys(termBase), "kind", "network", "variable"]),
     closed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
     closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource }),
     closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax"] } }),

@@ -84,7 +84,8 @@ export interface IrNetworkOutput {
 
 export interface IrNetwork {
   name: string;
-  role: "encoder" | "decoder" | "generator" | "discriminator";
+  /** `prior`: a prior network, a latent's conditional Normal given other latents (`prior p1(z1 | z2) = Normal(...) { ... }`). */
+  role: "encoder" | "decoder" | "generator" | "discriminator" | "prior";
   inputs: string[];
   outputs: string[];
   inputShape: number[];
@@ -118,7 +119,8 @@ interface IrTermBase {
 export type IrTerm = IrTermBase &
   (
     | { kind: "nll"; network: string; variable: string; target: string }
-    | { kind: "kl"; network: string; variable: string }
+    /** `prior`: the prior network the KL is taken against (hierarchical VAE); absent for the latent's fixed prior. */
+    | { kind: "kl"; network: string; variable: string; prior?: string }
     | { kind: "iwae"; k: number; encoder: string; decoder: string; latent: string; data: string }
     | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource }
     | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" }

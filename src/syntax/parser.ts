@@ -87,11 +87,23 @@ export class AespecParser extends CstParser {
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
   });
 
+  /** A fixed prior, `prior p(z) = Normal(0, 1)`, or a prior network with a body, `prior p1(z1 | z2) = Normal(mu, logvar) { ... }`. */
   public priorDeclaration = this.RULE("priorDeclaration", () => {
     this.CONSUME(T.Prior);
     this.SUBRULE(this.signature);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.call);
+    this.OPTION(() => {
+      this.CONSUME(T.LCurly);
+      this.MANY(() =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.head) },
+          { ALT: () => this.SUBRULE(this.layer) },
+          { ALT: () => this.CONSUME(T.Semicolon) },
+        ]),
+      );
+      this.CONSUME(T.RCurly);
+    });
   });
 
   public networkDeclaration = this.RULE("networkDeclaration", () => {

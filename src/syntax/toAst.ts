@@ -138,8 +138,21 @@ class AstBuilder extends BaseVisitor {
     return names.filter((t) => !t.isInsertedInRecovery).map((t) => identifier(t, nodeSpan(node)));
   }
 
-  priorDeclaration(c: Children, node: CstNode): A.PriorDeclaration {
+  priorDeclaration(c: Children, node: CstNode): A.PriorDeclaration | A.NetworkDeclaration {
     const span = nodeSpan(node);
+    // A prior with a body is a network (role `prior`) whose output is a latent: its layers are checked and lowered as any network's.
+    if (tokens(c, "LCurly").length > 0) {
+      const prior = tokens(c, "Prior")[0];
+      return {
+        kind: "NetworkDeclaration",
+        role: "prior",
+        roleSpan: prior ? tokenSpan(prior) : span,
+        signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
+        distribution: this.visitOr(nodes(c, "call")[0], () => emptyCall(span)),
+        body: ordered(c, ["head", "layer"]).map((n) => this.build(n as CstNode) as A.NetworkItem),
+        span,
+      };
+    }
     return {
       kind: "PriorDeclaration",
       signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),

@@ -10,6 +10,7 @@ import { networkShapesRule } from "./networkShapesRule.js";
 import { networkSignaturesRule } from "./networkSignaturesRule.js";
 import { objectiveRule } from "./objectiveRule.js";
 import { phasesRule } from "./phasesRule.js";
+import { priorNetworksRule } from "./priorNetworksRule.js";
 import { priorsRule } from "./priorsRule.js";
 import { resourcesRule } from "./resourcesRule.js";
 import { supportsRule } from "./supportsRule.js";
@@ -27,6 +28,7 @@ export const specifiedRules: readonly Rule[] = [
   acyclicityRule,
   networkShapesRule,
   networkOutputsRule,
+  priorNetworksRule,
   supportsRule,
   corruptionsRule,
   trainSettingsRule,

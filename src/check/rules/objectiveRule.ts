@@ -5,7 +5,7 @@ import { findBuiltin, objectives } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
 import type { NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
-import { checkKlPair, klEstimator } from "../terms.js";
+import { checkKlPair, checkPriorNetworkKl, klEstimator, klPriorNetworkEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
 
 /**
@@ -46,6 +46,12 @@ export function objectiveRule(ctx: CheckContext): void {
     if (!ctx.defaultOptimizerBroken && !ctx.trainBroken) {
       ctx.report(diagnose.AE0513.objective(spec.name), preset.span);
     }
+    return;
+  }
+  // Prior networks enter the bound through their latents' KL terms: only `elbo` expands into them.
+  const priorNetwork = networksOf(ctx, "prior")[0];
+  if (priorNetwork && spec.name !== "elbo") {
+    ctx.report(diagnose.AE0550.objective({ objective: spec.name, network: priorNetwork.name }), preset.span, { labels: [{ span: priorNetwork.declaration.signature.span, message: "the prior network" }] });
     return;
   }
   const expand = { reconstruction, elbo, iwae, gan, aae }[spec.name as "elbo"];
@@ -96,12 +102,20 @@ function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
   const terms = likelihoodTerms(ctx);
   for (const encoder of parts.encoders) {
     for (const z of encoder.outputs) {
+      const priorNetwork = ctx.producerOf(z, ["prior"]);
+      if (priorNetwork) {
+        // One KL term per layer of a hierarchical VAE: against the prior network given the latents it reads.
+        if (!checkPriorNetworkKl(ctx, encoder, z, preset.span)) return;
+        const estimator = klPriorNetworkEstimator([...ctx.networks.values()], encoder, priorNetwork);
+        terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator, prior: priorNetwork.name }), weight: args.beta ?? 1 });
+        continue;
+      }
       const prior = ctx.priors.get(z);
       if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return;
       terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, prior!) }), weight: args.beta ?? 1 });
     }
   }
-  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders]));
+  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders, ...networksOf(ctx, "prior")]));
 }
 
 function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
