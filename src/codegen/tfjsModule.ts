@@ -49,6 +49,7 @@ class ModuleEmitter {
     this.emitForward(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
+    if (this.ir.roles.hierarchicalImportanceSampling) this.emitHierarchicalImportanceWeights(out);
     this.emitModel(out);
     this.emitDescription(out);
     return `${out.join("\n")}\n`;
@@ -334,6 +335,26 @@ class ModuleEmitter {
     out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
   }
 
+  /** log w over every latent of a hierarchy, from a Forward on the batch tiled k times (each latent drawn k times per example). */
+  private emitHierarchicalImportanceWeights(out: Out): void {
+    const parts = this.ir.roles.hierarchicalImportanceSampling!;
+    const decoder = this.network(parts.decoder);
+    const out_ = (network: string) => `f.${prefixed("out_", network)}()`;
+    const latent = (v: string) => `f.${prefixed("latent_", v)}()`;
+    const priorDensity = (l: (typeof parts.latents)[number]) => (l.prior ? `${l.prior}(${l.latent}ᵢ | …)` : `p(${l.latent}ᵢ)`);
+    out.push(`/**`, ` * log wᵢ = log ${commentText(`${decoder.name}(${parts.data} | …) + ${parts.latents.map((l) => `log ${priorDensity(l)}`).join(" + ")} − ${parts.latents.map((l) => `log ${l.encoder}(${l.latent}ᵢ | …)`).join(" − ")}`)},`);
+    out.push(` * shaped [k, batch]. \`f\` computes on the batch tiled k times: every latent is drawn k times per example, top to bottom of the encoders.`, ` */`);
+    out.push(`function logImportanceWeights(f: Forward, k: number): tf.Tensor2D {`);
+    const d = decoder.distributions[0]!;
+    out.push(`  let logWeights = tf.neg(${this.likelihoodNll(d.distribution, `${out_(decoder.name)}[${literal(parts.data)}]`, `f.batch[${literal(parts.data)}]!`)}) as tf.Tensor1D;`);
+    for (const l of parts.latents) {
+      const z = latent(l.latent);
+      const prior = l.prior ? `rt.normalLogProb(${z}, ${out_(l.prior)}[${literal(l.latent)}])` : `f.priors[${literal(l.latent)}]!.logProb!(${z})`;
+      out.push(`  logWeights = tf.add(logWeights, tf.sub(${prior}, rt.normalLogProb(${z}, ${out_(l.encoder)}[${literal(l.latent)}])));`);
+    }
+    out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -348,17 +369,22 @@ class ModuleEmitter {
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
-    if (this.ir.roles.importanceSampling) {
+    const { importanceSampling, hierarchicalImportanceSampling } = this.ir.roles;
+    if (importanceSampling || hierarchicalImportanceSampling) {
       out.push(`  /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */`);
-      const parts = this.ir.roles.importanceSampling;
-      const widest = this.widest([this.network(parts.encoder), this.network(parts.decoder)]);
+      const networks = importanceSampling
+        ? [this.network(importanceSampling.encoder), this.network(importanceSampling.decoder)]
+        : this.ir.networks.filter((n) => n.role !== "discriminator" && n.role !== "generator");
+      const widest = this.widest(networks);
+      // A hierarchy's weights are computed by a Forward on the batch tiled k times.
+      const rows = importanceSampling ? "rt.batchRows(batch, start, size)" : "rt.tileBatch(rt.batchRows(batch, start, size), k)";
       out.push(`  async importanceSampledNll(batch: ${batch}, k = 100): Promise<number> {`);
       out.push(`    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");`);
       out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(${widest}));`);
       out.push(`    // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.`);
       out.push(`    const chunk = rt.rowsWithin(k * ${widest});`);
       out.push(`    let total = 0;`, `    for (let start = 0; start < rows; start += chunk) {`, `      const size = Math.min(chunk, rows - start);`);
-      out.push(`      const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(rt.batchRows(batch, start, size), false), k))));`);
+      out.push(`      const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(${rows}, false), k))));`);
       out.push(`      total += (await value.data())[0]! * size;`, `      value.dispose();`, `    }`, `    return total / rows;`, `  }`);
     }
     out.push(`}`, "");

@@ -94,6 +94,7 @@ class TorchEmitter {
     this.emitValues(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
+    if (this.ir.roles.hierarchicalImportanceSampling) this.emitHierarchicalImportanceWeights(out);
     this.emitModel(out);
     return `${out.join("\n")}\n`;
   }
@@ -375,6 +376,28 @@ class TorchEmitter {
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
 
+  /** log w over every latent of a hierarchy, from values on the batch tiled k times (each latent drawn k times per example). */
+  private emitHierarchicalImportanceWeights(out: Out): void {
+    const parts = this.ir.roles.hierarchicalImportanceSampling!;
+    const decoder = this.network(parts.decoder);
+    const outputs = (network: string) => `f.${this.method("out_", network)}()`;
+    const latent = (v: string) => `f.${this.method("latent_", v)}()`;
+    const name = this.globals.allocate("log_importance_weights");
+    out.push("", `def ${name}(f: ${this.valuesClass}, k: int) -> Tensor:`);
+    const priors = parts.latents.map((l) => (l.prior ? `log ${l.prior}(${l.latent}ᵢ | …)` : `log p(${l.latent}ᵢ)`)).join(" + ");
+    const posteriors = parts.latents.map((l) => `log ${l.encoder}(${l.latent}ᵢ | …)`).join(" − ");
+    out.push(`    """${docText(`log wᵢ = log ${decoder.name}(${parts.data} | …) + ${priors} − ${posteriors}.`)}`, "");
+    out.push("    Shaped [k, batch]; ``f`` computes on the batch tiled k times, so every latent is drawn k times per example.", `    """`);
+    const d = decoder.distributions[0]!;
+    out.push(`    log_weights = -${this.likelihoodNll(d.distribution, `${outputs(decoder.name)}[${literal(parts.data)}]`, `f.batch[${literal(parts.data)}]`)}`);
+    for (const l of parts.latents) {
+      const z = latent(l.latent);
+      const prior = l.prior ? `rt.normal_log_prob(${z}, ${outputs(l.prior)}[${literal(l.latent)}])` : `f.priors[${literal(l.latent)}].log_prob(${z})`;
+      out.push(`    log_weights = log_weights + ${prior} - rt.normal_log_prob(${z}, ${outputs(l.encoder)}[${literal(l.latent)}])`);
+    }
+    out.push(`    return log_weights.reshape(k, -1)`, "");
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -414,10 +437,12 @@ class TorchEmitter {
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
-    if (ir.roles.importanceSampling) {
+    if (ir.roles.importanceSampling || ir.roles.hierarchicalImportanceSampling) {
       out.push("", `    @torch.no_grad()`, `    def importance_sampled_nll(self, batch: Dict[str, Tensor], k: int = 100) -> float:`);
       out.push(`        """−log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO)."""`);
-      out.push(`        return float(rt.batch_mean(rt.iwae_loss(log_importance_weights(self.values(self.to_device(batch), False), k))))`);
+      // A hierarchy's weights are computed on the batch tiled k times.
+      const given = ir.roles.importanceSampling ? "self.to_device(batch)" : "rt.tile_batch(self.to_device(batch), k)";
+      out.push(`        return float(rt.batch_mean(rt.iwae_loss(log_importance_weights(self.values(${given}, False), k))))`);
     }
     out.push("", "", `def ${this.createFunction}(seed: int = 1, device: Optional[Union[str, torch.device]] = None) -> ${this.modelClass}:`);
     out.push(`    """Creates the model with fresh weights (Glorot-uniform kernels, zero biases) on a device (default: cpu)."""`);

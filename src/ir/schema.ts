@@ -99,6 +99,7 @@ const roles = closed(
   {
     negativeElbo: { type: "array", items: { type: "string" }, minItems: 1 },
     importanceSampling: closed({ encoder: name, decoder: name, latent: name, data: name }),
+    hierarchicalImportanceSampling: closed({ latents: { type: "array", minItems: 2, items: closed({ latent: name, encoder: name, prior: name }, ["latent", "encoder"]) }, decoder: name, data: name }),
     label: name,
     classifier: closed({ term: { type: "string" }, network: name, variable: name, target: name }),
     planarLatent: closed({ latent: name, decoder: name, encoder: name }),

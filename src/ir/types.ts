@@ -170,6 +170,13 @@ export interface IrRoles {
    * density, and one decoder of the data reading that latent (the VAE family).
    */
   importanceSampling?: { encoder: string; decoder: string; latent: string; data: string };
+  /**
+   * log p(x) can be importance-sampled over several latents (a hierarchical VAE): each
+   * latent drawn from its Normal encoder, in the order encoders read each other, and
+   * scored under its fixed prior or its prior network (`prior`); one decoder of the data.
+   * log w = log p(x | …) + Σ log p(zᵢ | …) − Σ log q(zᵢ | …), all k samples in one pass.
+   */
+  hierarchicalImportanceSampling?: { latents: { latent: string; encoder: string; prior?: string }[]; decoder: string; data: string };
   /** The onehot decoder input that `sample(n, { label })` fixes: a data label (CVAE) or a categorical latent (the semi-supervised AAE's class). */
   label?: string;
   /** An encoder's Categorical output scored against onehot data: its test error is a metric. */

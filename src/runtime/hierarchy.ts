@@ -11,3 +11,10 @@ export function klNormalNormalParameters(q: NormalParameters, p: NormalParameter
   const ratio = tf.div(tf.add(tf.exp(q.logvar), tf.square(tf.sub(q.mu, p.mu))), tf.exp(p.logvar));
   return tf.mul(0.5, sumPerExample(tf.sub(tf.add(tf.sub(p.logvar, q.logvar), ratio), 1))) as tf.Tensor1D;
 }
+
+/** Each data tensor repeated k times along the batch axis (row i·batch + j is copy i of example j): k importance samples in one pass. */
+export function tileBatch<B extends Record<string, tf.Tensor | undefined>>(batch: B, k: number): B {
+  const tiled: Record<string, tf.Tensor | undefined> = {};
+  for (const [name, value] of Object.entries(batch)) tiled[name] = value === undefined ? undefined : tf.tile(value, [k, ...value.shape.slice(1).map(() => 1)]);
+  return tiled as B;
+}
