@@ -1,6 +1,6 @@
 import type * as A from "../syntax/ast.js";
 import type {
-  Activation, CorruptionKind, DistributionName, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, PriorName, VariableType,
+  Activation, CorruptionKind, DistributionName, FlowKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, PriorName, VariableType,
 } from "../language/vocabulary.js";
 
 /**
@@ -57,10 +57,19 @@ export interface HeadInfo {
 /** Where a distribution parameter comes from: a named head, or the trunk's last layer. */
 export type ParameterSource = { readonly head: string } | { readonly trunk: true };
 
+/** A normalising flow after a Normal posterior (`then planar(steps = 8)`, `then iaf(steps = 2, hidden = 320)`). */
+export interface FlowInfo {
+  readonly kind: FlowKind;
+  readonly steps: number;
+  /** Units of each IAF step's masked hidden layer. */
+  readonly hidden?: number;
+}
+
 export interface NetworkOutput {
   readonly variable: string;
   readonly distribution: DistributionName;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
+  readonly flow?: FlowInfo;
 }
 
 export interface NetworkInfo {

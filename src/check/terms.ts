@@ -201,7 +201,8 @@ function nllTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
  * log q(z1 | x) − log p1(z1 | z2) at the same samples.
  */
 export function klPriorNetworkEstimator(networks: readonly NetworkInfo[], posterior: NetworkInfo, prior: NetworkInfo): KlEstimator {
-  return upstream(networks, prior).includes(posterior.name) ? "monte-carlo" : "analytic";
+  const flowed = posterior.distributions.some((o) => o.flow !== undefined);
+  return flowed || upstream(networks, prior).includes(posterior.name) ? "monte-carlo" : "analytic";
 }
 
 /** AE0502: a KL against a prior network needs a Normal posterior (the prior network outputs a Normal, AE0441). */
@@ -213,8 +214,9 @@ export function checkPriorNetworkKl(ctx: CheckContext, network: NetworkInfo, var
 }
 
 export function klEstimator(network: NetworkInfo, variable: string, prior: PriorInfo): KlEstimator {
-  const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
-  return posterior === "Normal" && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
+  const posterior = network.distributions.find((o) => o.variable === variable)!;
+  // After a flow, q(z | x) has no closed form: log q0(z0) − Σ log|det ∂f/∂z| − log p(zK) at the sample.
+  return posterior.distribution === "Normal" && !posterior.flow && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
 }
 
 /** AE0502 / AE0503: what a KL(q ‖ p) needs of its posterior and prior. */

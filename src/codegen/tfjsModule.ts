@@ -1,4 +1,4 @@
-import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { encoderOf, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
@@ -218,7 +218,15 @@ class ModuleEmitter {
       const how = encoder
         ? `${v.name} from ${encoder.name}(${v.name} | ${encoder.inputs.join(", ")}): ${encoder.distributions.find((d) => d.variable === v.name)!.feeds}`
         : `${v.name} ~ ${prior?.name ?? "p"}(${v.name})`;
-      const value = encoder ? this.fed(encoder, v.name, `this.${prefixed("out_", encoder.name)}()`) : `this.priors[${literal(v.name)}]!.sample(this.size, this.random${prior ? this.priorLabel(prior) : ""})`;
+      const flow = encoder?.distributions.find((d) => d.variable === v.name)!.flow;
+      let value = encoder ? this.fed(encoder, v.name, `this.${prefixed("out_", encoder.name)}()`) : `this.priors[${literal(v.name)}]!.sample(this.size, this.random${prior ? this.priorLabel(prior) : ""})`;
+      if (flow) {
+        // The flowed sample: z0 from the Normal, zK after the flow, and Σ log|det| for the bounds.
+        const flowMethod = this.methods.allocate(prefixed("flow_", v.name));
+        out.push(`  /** ${commentText(`${v.name} = ${flow.kind}(${flow.steps} steps)(z0), z0 from ${encoder!.name}(${v.name} | ${encoder!.inputs.join(", ")})`)} */`);
+        out.push(`  ${flowMethod}(): rt.FlowSample {`, `    return this.memo(${literal(flowMethod)}, () => ${flowCall(flow, value, "this")});`, `  }`);
+        value = `this.${flowMethod}().z`;
+      }
       out.push(`  /** ${commentText(how)} */`, `  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${value});`, `  }`);
     }
     const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
@@ -275,9 +283,9 @@ class ModuleEmitter {
           if (term.estimator === "analytic") {
             out.push(`  return rt.batchMean(rt.klNormalNormalParameters(${posterior}, ${prior}));`);
           } else {
-            out.push(`  // One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent).`);
+            out.push(`  // One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent, or q has a flow).`);
             out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
-            out.push(`  return rt.batchMean(tf.sub(rt.normalLogProb(z, ${posterior}), rt.normalLogProb(z, ${prior})));`);
+            out.push(`  return rt.batchMean(tf.sub(${this.posteriorLogProb(term.network, term.variable, "z")}, rt.normalLogProb(z, ${prior})));`);
           }
           break;
         }
@@ -287,7 +295,7 @@ class ModuleEmitter {
         } else {
           out.push(`  // One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
           out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
-          out.push(`  return rt.batchMean(tf.sub(rt.normalLogProb(z, ${posterior}), f.priors[${literal(term.variable)}]!.logProb!(z${this.priorLabelIn(prior, "f")})));`);
+          out.push(`  return rt.batchMean(tf.sub(${this.posteriorLogProb(term.network, term.variable, "z")}, f.priors[${literal(term.variable)}]!.logProb!(z${this.priorLabelIn(prior, "f")})));`);
         }
         break;
       }
@@ -311,6 +319,15 @@ class ModuleEmitter {
     out.push(`}`, "");
   }
 
+  /** log q(z | …) at the step's sample `z`, in a term function: after a flow, log q0(z0) − Σ log|det|. */
+  private posteriorLogProb(network: string, variable: string, z: string): string {
+    const output = this.network(network).distributions.find((d) => d.variable === variable)!;
+    const posterior = `f.${prefixed("out_", network)}()[${literal(variable)}]`;
+    if (!output.flow) return `rt.normalLogProb(${z}, ${posterior})`;
+    const flowed = `f.${prefixed("flow_", variable)}()`;
+    return `tf.sub(rt.normalLogProb(${flowed}.z0, ${posterior}), ${flowed}.logDet)`;
+  }
+
   private priorLabelIn(prior: IrPrior, f: string): string {
     return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}]` : "";
   }
@@ -328,10 +345,15 @@ class ModuleEmitter {
     out.push(`function logImportanceWeights(f: Forward, k: number): tf.Tensor2D {`);
     out.push(`  const posterior = f.${prefixed("out_", encoder.name)}()[${literal(latent)}];`);
     out.push(`  const tiled = { mu: ${tile("posterior.mu", rankOf(latent))}, logvar: ${tile("posterior.logvar", rankOf(latent))} };`);
-    out.push(`  const z = rt.normalSample(tiled, f.random);`);
+    const flow = encoder.distributions.find((o) => o.variable === latent)!.flow;
+    if (flow) {
+      out.push(`  const flowed = ${flowCall(flow, "rt.normalSample(tiled, f.random)", "f")};`);
+      out.push(`  const z = flowed.z;`);
+    } else out.push(`  const z = rt.normalSample(tiled, f.random);`);
     out.push(`  const likelihood = ${this.networkFunction(decoder)}(f, ${decoderInputs.length === 1 ? decoderInputs[0] : `rt.concatInputs([${decoderInputs.join(", ")}])`})[${literal(data)}];`);
     out.push(`  const logLikelihood = tf.neg(${this.likelihoodNll(d.distribution, "likelihood", tile(`f.batch[${literal(data)}]!`, rankOf(data)))});`);
-    out.push(`  const logWeights = tf.sub(tf.add(logLikelihood, f.priors[${literal(latent)}]!.logProb!(z)), rt.normalLogProb(z, tiled));`);
+    const posterior = flow ? "tf.sub(rt.normalLogProb(flowed.z0, tiled), flowed.logDet)" : "rt.normalLogProb(z, tiled)";
+    out.push(`  const logWeights = tf.sub(tf.add(logLikelihood, f.priors[${literal(latent)}]!.logProb!(z)), ${posterior});`);
     out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
   }
 
@@ -350,7 +372,7 @@ class ModuleEmitter {
     for (const l of parts.latents) {
       const z = latent(l.latent);
       const prior = l.prior ? `rt.normalLogProb(${z}, ${out_(l.prior)}[${literal(l.latent)}])` : `f.priors[${literal(l.latent)}]!.logProb!(${z})`;
-      out.push(`  logWeights = tf.add(logWeights, tf.sub(${prior}, rt.normalLogProb(${z}, ${out_(l.encoder)}[${literal(l.latent)}])));`);
+      out.push(`  logWeights = tf.add(logWeights, tf.sub(${prior}, ${this.posteriorLogProb(l.encoder, l.latent, z)}));`);
     }
     out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
   }
@@ -405,7 +427,8 @@ class ModuleEmitter {
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
     switch (code.summary) {
-      case "mean": return `${params}.mu`;
+      // After a flow, the code is the base mean carried through the flow.
+      case "mean": return d.flow ? `${flowCall(d.flow, `${params}.mu`, "f")}.z` : `${params}.mu`;
       case "value": return `${params}.value`;
       case "probabilities": return d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
     }
@@ -514,6 +537,19 @@ class ModuleEmitter {
     out.push(`      return { ${fields.join(", ")} };`, `    });`);
     out.push(`    try {`, `      return this.decode(inputs, { draw: options.draw ?? false });`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
   }
+}
+
+/** The flow of `z0`, with the step weights read through `f` (the Forward). */
+export function flowCall(flow: IrFlow, z0: string, f: string): string {
+  const w = (name: string) => `${f}.w(${literal(name)})`;
+  const per = flow.kind === "planar" ? 3 : 6;
+  const steps = Array.from({ length: flow.steps }, (_, i) => {
+    const ws = flow.weights.slice(i * per, (i + 1) * per).map((x) => w(x.name));
+    return flow.kind === "planar"
+      ? `{ u: ${ws[0]}, w: ${ws[1]}, b: ${ws[2]} }`
+      : `{ hidden: { kernel: ${ws[0]}, bias: ${ws[1]} }, mu: { kernel: ${ws[2]}, bias: ${ws[3]} }, sigma: { kernel: ${ws[4]}, bias: ${ws[5]} } }`;
+  });
+  return `rt.${flow.kind === "planar" ? "planarFlow" : "iafFlow"}(${z0}, [${steps.join(", ")}])`;
 }
 
 function capitalize(s: string): string {

@@ -171,7 +171,7 @@ const definitions = {
     wrong: "dense(500, rellu)",
     fixed: "dense(500, relu)",
     messages: {
-      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
+      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term" | "flow"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
       unknownChoice: (a: { what: string; name: string; call: string }) => `unknown ${a.what} \`${a.name}\` in ${a.call}`,
     },
   },
@@ -481,6 +481,34 @@ const definitions = {
       distribution: (a: { network: string; distribution: string }) => ({
         message: `the prior network \`${a.network}\` outputs ${a.distribution}; prior networks output a Normal`,
         help: "write `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+    },
+  },
+  AE0442: {
+    title: "a flow follows an encoder's Normal posterior",
+    severity: "error",
+    explanation:
+      "A normalising flow (`then planar(steps = 8)`, `then iaf(steps = 2, hidden = 320)`) transforms the reparameterised sample of an encoder's Normal posterior, z0 = μ + σ·ε, " +
+      "into zK through K invertible steps; the ELBO and the IWAE bound subtract Σ log|det ∂zₖ/∂zₖ₋₁| from log q0(z0). It needs a Normal to start from, a latent to transform " +
+      "(an encoder's output: likelihoods of data have no use for it), and a flat latent (`real[D]`).",
+    wrong: "encoder q(z | x) = Bernoulli(logits) then planar(steps = 8) { ... }",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) then planar(steps = 8) { ... }",
+    messages: {
+      notEncoder: (a: { network: string; role: string }) => ({
+        message: `a flow transforms an encoder's posterior, but \`${a.network}\` is ${withArticle(a.role)}`,
+        help: "move `then ...` to the encoder of the latent (`encoder q(z | x) = Normal(mu, logvar) then planar(steps = 8)`)",
+      }),
+      notNormal: (a: { network: string; distribution: string }) => ({
+        message: `a flow starts from a Normal posterior, but \`${a.network}\` outputs ${a.distribution}`,
+        help: "write `= Normal(mu, logvar) then ...` with heads `mu` and `logvar`",
+      }),
+      notFlat: (a: { variable: string; shape: readonly number[] }) => ({
+        message: `a flow transforms a flat latent, but \`${a.variable}\` is real[${a.shape.join(", ")}]`,
+        help: `declare \`latent ${a.variable}: real[${a.shape.reduce((x, y) => x * y, 1)}]\``,
+      }),
+      severalOutputs: (network: string) => ({
+        message: `\`${network}\` outputs several variables: a flow after its distribution would not say which it transforms`,
+        help: "give the flowed latent its own encoder",
       }),
     },
   },

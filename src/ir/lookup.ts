@@ -1,4 +1,4 @@
-import type { IrNetwork, IrPrior, IrVariable, ModelIR } from "./types.js";
+import type { IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
 type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
@@ -14,6 +14,11 @@ export function networkOf(ir: Parts, name: string): IrNetwork {
 /** The encoder that produces a latent, if one does (else the latent comes from its prior). */
 export function encoderOf(ir: Parts, variable: string): IrNetwork | undefined {
   return ir.networks.find((n) => n.role === "encoder" && n.outputs.includes(variable));
+}
+
+/** Every weight of a network, in checkpoint order: its layers' (trunk, then heads), then its flows'. */
+export function networkWeights(network: IrNetwork): IrWeight[] {
+  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).concat(network.distributions.flatMap((d) => d.flow?.weights ?? []));
 }
 
 export function priorOf(ir: Parts, variable: string): IrPrior | undefined {

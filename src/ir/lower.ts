@@ -4,6 +4,8 @@ import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } fro
 import type { IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
+import { networkWeights } from "./lookup.js";
+import { flowWeights } from "./flows.js";
 
 /** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
 export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
@@ -12,10 +14,10 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
 }
 
 function lowerParts(model: CheckedModel, sourceName: string): IrParts {
-  const networks = model.networks.map(lowerNetwork);
+  const networks = model.networks.map((n) => lowerNetwork(model, n));
   const weightsOf = (name: string) => {
     const network = networks.find((n) => n.name === name)!;
-    return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).filter((w) => w.trainable).map((w) => w.name);
+    return networkWeights(network).filter((w) => w.trainable).map((w) => w.name);
   };
   return {
     irVersion,
@@ -54,7 +56,8 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   };
 }
 
-function lowerNetwork(network: NetworkInfo): IrNetwork {
+function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
+  const flows = network.distributions.map((o) => (o.flow ? flowWeights(network.name, o.variable, model.variables.find((v) => v.name === o.variable)!.size, o.flow) : []));
   return {
     name: network.name,
     role: network.role,
@@ -67,14 +70,15 @@ function lowerNetwork(network: NetworkInfo): IrNetwork {
       layers: h.layers.map((l, i) => lowerLayer(network.name, h.layers.length === 1 ? headId(network, h.name) : `${headId(network, h.name)}.${i}`, l)),
       outputShape: [...h.outputShape],
     })),
-    distributions: network.distributions.map((o) => ({
+    distributions: network.distributions.map((o, i) => ({
       variable: o.variable,
       distribution: o.distribution,
       parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, "head" in v ? { head: v.head } : { trunk: true as const }])),
       reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic",
       feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
+      ...(o.flow ? { flow: { kind: o.flow.kind, steps: o.flow.steps, ...(o.flow.hidden !== undefined ? { hidden: o.flow.hidden } : {}), weights: flows[i]! } } : {}),
     })),
-    parameterCount: network.parameterCount,
+    parameterCount: network.parameterCount + flows.flat().reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0),
   };
 }
 

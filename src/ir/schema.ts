@@ -61,7 +61,8 @@ const network = closed({
       parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
       reparameterised: { type: "boolean" },
       feeds: { enum: ["sample", "value", "probabilities", "none"] },
-    }),
+      flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),
+    }, ["variable", "distribution", "parameters", "reparameterised", "feeds"]),
   },
   parameterCount: { type: "integer", minimum: 0 },
 });

@@ -5,7 +5,7 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
-import type { Activation, CorruptionKind, DistributionName, LayerKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
+import type { Activation, CorruptionKind, DistributionName, FlowKind, LayerKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
 
 export const irVersion = 2;
 
@@ -67,10 +67,24 @@ export interface IrHead {
 
 export type IrParameterSource = { head: string } | { trunk: true };
 
+/**
+ * A normalising flow after a Normal posterior: K steps applied to z0 = μ + σ·ε, whose
+ * log-determinants the bounds subtract from log q0(z0). Planar steps have weights
+ * `u`, `w` ([1, D]) and `b` ([1]); IAF steps a MADE network `hidden`, `mu`, `sigma`
+ * (masked dense layers, the masks fixed by the step's variable order).
+ */
+export interface IrFlow {
+  kind: FlowKind;
+  steps: number;
+  hidden?: number;
+  weights: IrWeight[];
+}
+
 export interface IrNetworkOutput {
   variable: string;
   distribution: DistributionName;
   parameters: Record<string, IrParameterSource>;
+  flow?: IrFlow;
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
   /**

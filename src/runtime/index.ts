@@ -9,6 +9,7 @@ export { Random } from "./random.js";
 export * from "./layers.js";
 export * from "./distributions.js";
 export * from "./hierarchy.js";
+export * from "./flows.js";
 export * from "./priors.js";
 export * from "./losses.js";
 export * from "./corruption.js";

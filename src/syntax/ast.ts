@@ -133,6 +133,8 @@ export interface NetworkDeclaration {
   readonly roleSpan: Span;
   readonly signature: Signature;
   readonly distribution?: Call;
+  /** A normalising flow after the distribution, `then planar(steps = 8)`. */
+  readonly flow?: Call;
   readonly body: readonly NetworkItem[];
   readonly span: Span;
 }

@@ -117,6 +117,11 @@ export class AespecParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.call);
+      // A normalising flow after the posterior: `= Normal(mu, logvar) then planar(steps = 8)`.
+      this.OPTION2(() => {
+        this.CONSUME(T.Then);
+        this.SUBRULE2(this.call);
+      });
     });
     this.CONSUME(T.LCurly);
     this.MANY(() =>

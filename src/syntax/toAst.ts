@@ -164,13 +164,14 @@ class AstBuilder extends BaseVisitor {
   networkDeclaration(c: Children, node: CstNode): A.NetworkDeclaration {
     const span = nodeSpan(node);
     const roleToken = [...tokens(c, "Encoder"), ...tokens(c, "Decoder"), ...tokens(c, "Generator"), ...tokens(c, "Discriminator")][0];
-    const distribution = nodes(c, "call")[0];
+    const [distribution, flow] = nodes(c, "call");
     return {
       kind: "NetworkDeclaration",
       role: (roleToken?.image ?? "encoder") as A.NetworkRole,
       roleSpan: roleToken ? tokenSpan(roleToken) : span,
       signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
       ...(distribution ? { distribution: this.build(distribution) as A.Call } : {}),
+      ...(flow ? { flow: this.build(flow) as A.Call } : {}),
       body: ordered(c, ["head", "layer"]).map((n) => this.build(n as CstNode) as A.NetworkItem),
       span,
     };
