@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { encoderOf, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
@@ -59,6 +59,8 @@ class TorchEmitter {
   private readonly termNames = new Map<string, string>();
   private readonly networkClass = new Map<string, string>();
   private readonly networkAttribute = new Map<string, string>();
+  /** `network/variable` → the attribute of the network module holding that output's flow. */
+  private readonly flowAttribute = new Map<string, string>();
   private readonly scores = new Map<string, string>();
   private readonly valuesClass: string;
   private readonly modelClass: string;
@@ -129,7 +131,15 @@ class TorchEmitter {
       attribute.set(layer, name);
       out.push(`        self.${name} = ${module}`);
     }
-    if (attribute.size === 0) out.push("        pass");
+    for (const d of network.distributions) {
+      if (!d.flow) continue;
+      const name = attributes.allocate(prefixed("flow_", d.variable));
+      this.flowAttribute.set(`${network.name}/${d.variable}`, name);
+      const size = variableOf(this.ir, d.variable).size;
+      const names = pyTuple(d.flow.weights.map((w) => literal(w.name)));
+      out.push(`        self.${name} = ${d.flow.kind === "planar" ? `rt.PlanarFlow(${size}, ${d.flow.steps}, names=${names})` : `rt.IafFlow(${size}, ${d.flow.steps}, ${d.flow.hidden}, names=${names})`}`);
+    }
+    if (attribute.size === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
@@ -173,6 +183,20 @@ class TorchEmitter {
 
 
 
+
+  /** The flow module after a network's output. */
+  private flowModule(network: string, variable: string, f: string): string {
+    return `${this.net(network, f)}.${this.flowAttribute.get(`${network}/${variable}`)!}`;
+  }
+
+  /** log q(z | …) at the sample `z`, in a term function: after a flow, log q0(z0) − Σ log|det|. */
+  private posteriorLogProb(network: string, variable: string, z: string): string {
+    const output = this.network(network).distributions.find((d) => d.variable === variable)!;
+    const posterior = `f.${this.method("out_", network)}()[${literal(variable)}]`;
+    if (!output.flow) return `rt.normal_log_prob(${z}, ${posterior})`;
+    const flowed = `f.${this.method("flow_", variable)}()`;
+    return `(rt.normal_log_prob(${flowed}.z0, ${posterior}) - ${flowed}.log_det)`;
+  }
 
   private net(name: string, f: string): string {
     return `${f}.model.${this.networkAttribute.get(name)!}`;
@@ -267,9 +291,15 @@ class TorchEmitter {
       const how = encoder
         ? `${v.name} from ${encoder.name}(${v.name} | ${encoder.inputs.join(", ")}): ${encoder.distributions.find((d) => d.variable === v.name)!.feeds}`
         : `${v.name} ~ ${prior?.name ?? "p"}(${v.name})`;
-      const value = encoder
+      let value = encoder
         ? this.fed(encoder, v.name, `self.${this.method("out_", encoder.name)}()`)
         : `self.priors[${literal(v.name)}].sample(self.size, self.noise${prior ? this.priorLabel(prior, "self") : ""})`;
+      const flow = encoder?.distributions.find((d) => d.variable === v.name)!.flow;
+      if (flow) {
+        // The flowed sample: z0 from the Normal, zK after the flow, and Σ log|det| for the bounds.
+        this.emitMemo(out, this.method("flow_", v.name), `${v.name} = ${flow.kind}(${flow.steps} steps)(z0), z0 from ${encoder!.name}`, "Any", `${this.flowModule(encoder!.name, v.name, "self")}(${value})`);
+        value = `self.${this.method("flow_", v.name)}().z`;
+      }
       this.emitMemo(out, this.method("latent_", v.name), how, "Tensor", value);
     }
     const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
@@ -319,7 +349,7 @@ class TorchEmitter {
           } else {
             out.push(`    # One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent).`);
             out.push(`    z = f.${this.method("latent_", term.variable)}()`);
-            out.push(`    return rt.batch_mean(rt.normal_log_prob(z, ${posterior}) - rt.normal_log_prob(z, ${prior}))`);
+            out.push(`    return rt.batch_mean(${this.posteriorLogProb(term.network, term.variable, "z")} - rt.normal_log_prob(z, ${prior}))`);
           }
           break;
         }
@@ -330,7 +360,7 @@ class TorchEmitter {
           out.push(`    # One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
           out.push(`    z = f.${this.method("latent_", term.variable)}()`);
           const label = prior.given.length > 0 ? `, f.batch[${literal(prior.given[0]!)}]` : "";
-          out.push(`    return rt.batch_mean(rt.normal_log_prob(z, ${posterior}) - f.priors[${literal(term.variable)}].log_prob(z${label}))`);
+          out.push(`    return rt.batch_mean(${this.posteriorLogProb(term.network, term.variable, "z")} - f.priors[${literal(term.variable)}].log_prob(z${label}))`);
         }
         break;
       }
@@ -369,10 +399,14 @@ class TorchEmitter {
     out.push("    Shaped [k, batch]; all k samples go through the decoder as one batch (row i·batch + j is sample i of example j).", `    """`);
     out.push(`    posterior = f.${this.method("out_", encoder.name)}()[${literal(latent)}]`);
     out.push(`    tiled = rt.NormalParameters(${tile("posterior.mu", rankOf(latent))}, ${tile("posterior.logvar", rankOf(latent))})`);
-    out.push(`    z = rt.normal_sample(tiled, f.noise)`);
+    const flow = encoder.distributions.find((o) => o.variable === latent)!.flow;
+    if (flow) {
+      out.push(`    flowed = ${this.flowModule(encoder.name, latent, "f")}(rt.normal_sample(tiled, f.noise))`, `    z = flowed.z`);
+    } else out.push(`    z = rt.normal_sample(tiled, f.noise)`);
     out.push(`    likelihood = ${this.net(decoder.name, "f")}(f, ${decoderInputs.length === 1 ? decoderInputs[0] : `rt.concat_inputs([${decoderInputs.join(", ")}])`})[${literal(data)}]`);
     out.push(`    log_likelihood = -${this.likelihoodNll(d.distribution, "likelihood", tile(`f.batch[${literal(data)}]`, rankOf(data)))}`);
-    out.push(`    log_weights = log_likelihood + f.priors[${literal(latent)}].log_prob(z) - rt.normal_log_prob(z, tiled)`);
+    const posterior = flow ? "(rt.normal_log_prob(flowed.z0, tiled) - flowed.log_det)" : "rt.normal_log_prob(z, tiled)";
+    out.push(`    log_weights = log_likelihood + f.priors[${literal(latent)}].log_prob(z) - ${posterior}`);
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
 
@@ -393,7 +427,7 @@ class TorchEmitter {
     for (const l of parts.latents) {
       const z = latent(l.latent);
       const prior = l.prior ? `rt.normal_log_prob(${z}, ${outputs(l.prior)}[${literal(l.latent)}])` : `f.priors[${literal(l.latent)}].log_prob(${z})`;
-      out.push(`    log_weights = log_weights + ${prior} - rt.normal_log_prob(${z}, ${outputs(l.encoder)}[${literal(l.latent)}])`);
+      out.push(`    log_weights = log_weights + ${prior} - ${this.posteriorLogProb(l.encoder, l.latent, z)}`);
     }
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
@@ -407,9 +441,7 @@ class TorchEmitter {
     out.push(`    """${docText(ir.model)}: train, encode, decode and sample. Create it with \`\`${this.createFunction}\`\`."""`, "");
     out.push(`    model_name = ${literal(ir.model)}`, `    weight_specs = (`);
     for (const network of ir.networks) {
-      for (const layer of [...network.trunk, ...network.heads.flatMap((h) => h.layers)]) {
-        for (const w of layer.weights) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
-      }
+      for (const w of networkWeights(network)) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     }
     out.push(`    )`, `    phases = (`);
     for (const phase of ir.phases) {
@@ -453,7 +485,8 @@ class TorchEmitter {
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
     switch (code.summary) {
-      case "mean": return `${params}.mu`;
+      // After a flow, the code is the base mean carried through the flow.
+      case "mean": return d.flow ? `${this.flowModule(code.network, code.variable, "f")}(${params}.mu).z` : `${params}.mu`;
       case "value": return `${params}.value`;
       case "probabilities": return d.distribution === "Categorical" ? `torch.softmax(${params}.logits, -1)` : `torch.sigmoid(${params}.logits)`;
     }
