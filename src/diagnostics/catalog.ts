@@ -506,10 +506,6 @@ const definitions = {
         message: `a flow transforms a flat latent, but \`${a.variable}\` is real[${a.shape.join(", ")}]`,
         help: `declare \`latent ${a.variable}: real[${a.shape.reduce((x, y) => x * y, 1)}]\``,
       }),
-      severalOutputs: (network: string) => ({
-        message: `\`${network}\` outputs several variables: a flow after its distribution would not say which it transforms`,
-        help: "give the flowed latent its own encoder",
-      }),
     },
   },
   // ── objectives and phases ──
@@ -779,9 +775,9 @@ const definitions = {
     wrong: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }\nobjective aae",
     fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }\nobjective elbo",
     messages: {
-      objective: (a: { objective: string; network: string }) => ({
+      objective: (a: { objective: string; network: string; variable: string; given: string }) => ({
         message: `\`objective ${a.objective}\` cannot train the prior network \`${a.network}\``,
-        help: "use `objective elbo` (one KL term per layer), or write phases with `kl(q(z1 | x), " + a.network + "(z1 | z2))`",
+        help: `use \`objective elbo\` (one KL term per layer), or write phases with \`kl(q(${a.variable} | …), ${a.network}(${a.variable} | ${a.given}))\``,
       }),
     },
   },

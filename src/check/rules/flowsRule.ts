@@ -8,7 +8,7 @@ import type { FlowInfo } from "../model.js";
 /**
  * Flows after a posterior (`encoder q(z | x) = Normal(mu, logvar) then planar(steps = 8)`):
  * AE0204 an unknown flow, its arguments (bindCall), AE0442 a flow anywhere but after an
- * encoder's Normal posterior of one flat latent. A checked flow is attached to its output.
+ * encoder's Normal posterior of a flat latent. A checked flow is attached to its output.
  */
 export function flowsRule(ctx: CheckContext): void {
   for (const decl of ctx.items("NetworkDeclaration")) {
@@ -27,7 +27,6 @@ export function flowsRule(ctx: CheckContext): void {
       const output = network.distributions[0]!;
       const variable = ctx.variables.get(output.variable)!;
       if (network.role !== "encoder") ctx.report(diagnose.AE0442.notEncoder({ network: name, role: network.role }), decl.flow.span);
-      else if (network.distributions.length !== 1) ctx.report(diagnose.AE0442.severalOutputs(name), decl.flow.span);
       else if (output.distribution !== "Normal") ctx.report(diagnose.AE0442.notNormal({ network: name, distribution: output.distribution }), decl.flow.span);
       else if (variable.shape.length !== 1) ctx.report(diagnose.AE0442.notFlat({ variable: variable.name, shape: variable.shape }), decl.flow.span);
     }

@@ -51,7 +51,7 @@ export function objectiveRule(ctx: CheckContext): void {
   // Prior networks enter the bound through their latents' KL terms: only `elbo` expands into them.
   const priorNetwork = networksOf(ctx, "prior")[0];
   if (priorNetwork && spec.name !== "elbo") {
-    ctx.report(diagnose.AE0550.objective({ objective: spec.name, network: priorNetwork.name }), preset.span, { labels: [{ span: priorNetwork.declaration.signature.span, message: "the prior network" }] });
+    ctx.report(diagnose.AE0550.objective({ objective: spec.name, network: priorNetwork.name, variable: priorNetwork.outputs[0]!, given: priorNetwork.inputs.join(", ") }), preset.span, { labels: [{ span: priorNetwork.declaration.signature.span, message: "the prior network" }] });
     return;
   }
   const expand = { reconstruction, elbo, iwae, gan, aae }[spec.name as "elbo"];
