@@ -271,7 +271,11 @@ class VAE2Model(rt.GeneratedModel):
         - z2: the mean μ of q2(z2 | z1) (Normal)
         """
         f = self.values(self.to_device(inputs), False)
-        return {"z1": f.out_q1()["z1"].mu, "z2": f.out_q2()["z2"].mu}
+        out1 = self.net_q1(f, f.batch["x"])
+        code0 = out1["z1"].mu
+        out2 = self.net_q2(f, code0)
+        code1 = out2["z2"].mu
+        return {"z1": code0, "z2": code1}
 
     @torch.no_grad()
     def decode(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:

@@ -151,7 +151,11 @@ export class VAE2Model extends rt.GeneratedModel<VAE2Batch, Forward> {
     this.checkInputs("encode", inputs, ["x"], 784);
     return tf.tidy(() => {
       const f = this.forward(inputs, false);
-      return { z1: f.out_q1()["z1"].mu, z2: f.out_q2()["z2"].mu };
+      const out1 = encoder_q1(f, inputs["x"]);
+      const code0 = out1["z1"].mu;
+      const out2 = encoder_q2(f, code0);
+      const code1 = out2["z2"].mu;
+      return { z1: code0, z2: code1 };
     });
   }
 

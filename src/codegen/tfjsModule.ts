@@ -1,5 +1,5 @@
 import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
@@ -467,7 +467,18 @@ class ModuleEmitter {
     out.push(`  encode(inputs: ${this.tensorRecord(encode.inputs)}): ${this.tensorRecord(encode.outputs.map((c) => c.variable))} {`);
     out.push(`    this.checkInputs("encode", inputs, ${valueLiteral(encode.inputs)}, ${this.widest(this.ir.networks.filter((n) => n.role === "encoder"))});`);
     out.push(`    return tf.tidy(() => {`, `      const f = this.forward(inputs, false);`);
-    const fields = encode.outputs.map((c) => `${literal(c.variable)}: ${this.summary(c, `f.${prefixed("out_", c.network)}()[${literal(c.variable)}]`)}`);
+    const chained = this.ir.networks.some((n) => n.role === "encoder" && n.inputs.some((v) => encoderOf(this.ir, v)));
+    if (chained) {
+      // An encoder reading another's latent (q2(z2 | z1)) is given that latent's code, not a draw: encode stays deterministic.
+      const code = (v: string) => `code${encode.outputs.findIndex((c) => c.variable === v)}`;
+      for (const e of encodersInOrder(this.ir)) {
+        const inputs = e.inputs.map((v) => (encoderOf(this.ir, v) ? code(v) : `inputs[${literal(v)}]`));
+        const local = `out${this.ir.networks.indexOf(e)}`;
+        out.push(`      const ${local} = ${this.networkFunction(e)}(f, ${inputs.length === 1 ? inputs[0] : `rt.concatInputs([${inputs.join(", ")}])`});`);
+        for (const c of encode.outputs.filter((o) => o.network === e.name)) out.push(`      const ${code(c.variable)} = ${this.summary(c, `${local}[${literal(c.variable)}]`)};`);
+      }
+    }
+    const fields = encode.outputs.map((c) => `${literal(c.variable)}: ${chained ? `code${encode.outputs.indexOf(c)}` : this.summary(c, `f.${prefixed("out_", c.network)}()[${literal(c.variable)}]`)}`);
     out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
   }
 

@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
@@ -507,6 +507,18 @@ class TorchEmitter {
     out.push("", `    @torch.no_grad()`, `    def encode(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:`);
     out.push(`        """The code of each latent from ${docText(encode.inputs.join(", "))}, without sampling:`, "", ...this.summaryDoc(encode.outputs), `        """`);
     out.push(`        f = self.values(self.to_device(inputs), False)`);
+    if (this.ir.networks.some((n) => n.role === "encoder" && n.inputs.some((v) => encoderOf(this.ir, v)))) {
+      // An encoder reading another's latent (q2(z2 | z1)) is given that latent's code, not a draw: encode stays deterministic.
+      const code = (v: string) => `code${encode.outputs.findIndex((c) => c.variable === v)}`;
+      for (const e of encodersInOrder(this.ir)) {
+        const inputs = e.inputs.map((v) => (encoderOf(this.ir, v) ? code(v) : `f.batch[${literal(v)}]`));
+        const local = `out${this.ir.networks.indexOf(e)}`;
+        out.push(`        ${local} = self.${this.networkAttribute.get(e.name)!}(f, ${inputs.length === 1 ? inputs[0] : `rt.concat_inputs([${inputs.join(", ")}])`})`);
+        for (const c of encode.outputs.filter((o) => o.network === e.name)) out.push(`        ${code(c.variable)} = ${this.summary(c, `${local}[${literal(c.variable)}]`)}`);
+      }
+      out.push(`        return {${encode.outputs.map((c, i) => `${literal(c.variable)}: code${i}`).join(", ")}}`);
+      return;
+    }
     out.push(`        return {${encode.outputs.map((c) => `${literal(c.variable)}: ${this.summary(c, `f.${this.method("out_", c.network)}()[${literal(c.variable)}]`)}`).join(", ")}}`);
   }
 

@@ -51,3 +51,14 @@ export function topDownDraws(ir: Parts, latents: readonly string[]): { variable:
   for (const v of latents) visit(v);
   return order;
 }
+
+/** The encoders in an order where each comes after those producing the latents it reads (the checker proved them acyclic, AE0516). */
+export function encodersInOrder(ir: Parts): IrNetwork[] {
+  const pending = ir.networks.filter((n) => n.role === "encoder");
+  const ordered: IrNetwork[] = [];
+  while (pending.length > 0) {
+    const ready = pending.findIndex((e) => e.inputs.every((v) => !pending.some((other) => other !== e && other.outputs.includes(v))));
+    ordered.push(...pending.splice(ready, 1));
+  }
+  return ordered;
+}
