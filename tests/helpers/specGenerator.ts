@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { activations, corruptions, layers, objectives, optimizers, priors } from "../../src/language/vocabulary.js";
+import { activations, corruptions, flows, layers, objectives, optimizers, priors } from "../../src/language/vocabulary.js";
 
 /**
  * A generator of mostly well-typed specs for the semantic fuzz (tests/semanticFuzz.test.ts):
@@ -75,7 +75,21 @@ function trunk(image: boolean): fc.Arbitrary<string[]> {
 }
 
 /** Layer names other than the ones the generator builds by hand, to keep every table in play. */
-export const coveredTables = { layers: layers.map((l) => l.name), priors: priors.map((p) => p.name), corruptions: corruptions.map((c) => c.name), objectives: objectives.map((o) => o.name), optimizers: optimizers.map((o) => o.name) };
+export const coveredTables = { layers: layers.map((l) => l.name), priors: priors.map((p) => p.name), corruptions: corruptions.map((c) => c.name), objectives: objectives.map((o) => o.name), optimizers: optimizers.map((o) => o.name), flows: flows.map((f) => f.name) };
+
+/** A flow after a Normal posterior (mostly none): planar or IAF steps, sometimes zero steps (rejected). */
+const flow: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("") },
+  { weight: 1, arbitrary: size(0, 3).map((k) => ` then planar(steps = ${k})`) },
+  { weight: 1, arbitrary: fc.tuple(size(1, 2), size(1, 6)).map(([k, h]) => ` then iaf(steps = ${k}, hidden = ${h})`) },
+);
+
+/**
+ * A second, top latent (mostly none): z2 ~ p2(z2) = N(0, 1), z ~ pz(z | z2) through a prior
+ * network, inferred bottom-up by q2(z2 | z) — the two-layer VAE. Presets other than elbo
+ * reject it (AE0550), explicit phases' kl(q(z | x), p(z)) finds no p(z).
+ */
+const hierarchy: fc.Arbitrary<{ readonly size: number; readonly activation: Act } | undefined> = fc.option(fc.record({ size: size(1, 3), activation }), { freq: 4 });
 
 const lr = small(1e-4, 1e-2).map(format);
 const optimizer: fc.Arbitrary<string> = fc.oneof(
@@ -136,8 +150,8 @@ function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
   const head = s.latent.onehot
     ? fc.oneof({ weight: 5, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) }, { weight: 1, arbitrary: fc.constant(` = Categorical(probs) {\n    BODY\n    probs: dense(${z}, sigmoid)\n  }`) })
     : fc.oneof(
-        { weight: 3, arbitrary: fc.constant(` = Normal(mu, logvar) {\n    BODY\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`) },
-        { weight: 2, arbitrary: fc.constant(` = Normal(mu, sigma) {\n    BODY\n    mu: dense(${z})\n    sigma: dense(${z}, softplus)\n  }`) },
+        { weight: 3, arbitrary: flow.map((then) => ` = Normal(mu, logvar)${then} {\n    BODY\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`) },
+        { weight: 2, arbitrary: flow.map((then) => ` = Normal(mu, sigma)${then} {\n    BODY\n    mu: dense(${z})\n    sigma: dense(${z}, softplus)\n  }`) },
         { weight: 1, arbitrary: fc.constant(` {\n    BODY\n    dense(${z})\n  }`) },
       );
   return fc.tuple(head, trunk(s.data.image)).map(([h, t]) => `  encoder q(z | ${inputs})${h.replace("BODY", t.join("\n    ") || "dense(4, relu)")}`);
@@ -205,11 +219,19 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       clipNorm: fc.option(number(small(0.1, 10)), { freq: 3 }),
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
+      hierarchy,
     })
     .map((r) => {
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
-      lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`, `  prior p(z) = ${r.prior}`);
+      const h = r.hierarchy && !s.latent.onehot && r.objective !== "gan" ? r.hierarchy : undefined;
+      lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`);
+      if (h) {
+        const z = s.latent.size;
+        lines.push(`  latent z2: real[${h.size}]`, "  prior p2(z2) = Normal(0, 1)");
+        lines.push(`  prior pz(z | z2) = Normal(mu, logvar) {\n    dense(4, ${h.activation})\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`);
+        lines.push(`  encoder q2(z2 | z) = Normal(mu, logvar) {\n    dense(4, ${h.activation})\n    mu: dense(${h.size})\n    logvar: dense(${h.size})\n  }`);
+      } else lines.push(`  prior p(z) = ${r.prior}`);
       if (r.corruption && r.objective !== "gan") lines.push(`  corrupt x with ${r.corruption}`);
       const train = [`    optimizer ${r.optimizer}`, `    batch ${r.batch}`, "    epochs 1", ...(r.clipNorm ? [`    clipNorm ${r.clipNorm}`] : [])];
       if (r.objective === "gan") {
