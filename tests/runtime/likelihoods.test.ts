@@ -377,13 +377,13 @@ describe.skipIf(process.env.AESPEC_SKIP_TORCH === "1")("the torch runtime agrees
     const beta = [[0.5, 5, 20], [3, 1, 0.2]];
     const t = tf.tensor;
     const run = () => {
-      const grad = (f: (...p: tf.Tensor[]) => tf.Tensor, ...p: number[][][]) => {
+      const grad = (f: (...p: tf.Tensor[]) => tf.Tensor, ...p: (number[][] | number[][][])[]) => {
         const params = p.map((v) => t(v));
         const { value, grads } = tf.valueAndGrads((...q: tf.Tensor[]) => tf.sum(f(...q)))(params);
         return { value: Array.from(f(...params).dataSync()), grads: grads.map((g) => Array.from(g.dataSync())) };
       };
       return {
-        laplace: grad((a, b) => rt.laplaceNll(t(mu), a!, b!), x01, logScale),
+        laplace: grad((a, b) => rt.laplaceNll(t(x01), a!, b!), mu, logScale),
         cb: grad((l) => rt.continuousBernoulliNll(t(x01), l!), logits),
         cbMean: Array.from(rt.continuousBernoulliMean(t(logits)).dataSync()),
         dl: grad((a, b) => rt.discretizedLogisticNll(t(bytesX), a!, b!, bytes), bytesMu, logScale),
@@ -422,7 +422,7 @@ def grad(f, *p):
 B, U = Bins(0, 255, 256), Bins(0, 1, 256)
 c = lambda v: torch.tensor(v, dtype=torch.float32)
 out = {
-    "laplace": grad(lambda a, b: laplace_nll(c(i["mu"]), a, b), i["x01"], i["logScale"]),
+    "laplace": grad(lambda a, b: laplace_nll(c(i["x01"]), a, b), i["mu"], i["logScale"]),
     "cb": grad(lambda l: continuous_bernoulli_nll(c(i["x01"]), l), i["logits"]),
     "cbMean": continuous_bernoulli_mean(c(i["logits"])).flatten().tolist(),
     "dl": grad(lambda a, b: discretized_logistic_nll(c(i["bytesX"]), a, b, B), i["bytesMu"], i["logScale"]),
