@@ -10,6 +10,7 @@ export * from "./layers.js";
 export * from "./distributions.js";
 export * from "./hierarchy.js";
 export * from "./flows.js";
+export * from "./likelihoods.js";
 export * from "./priors.js";
 export * from "./losses.js";
 export * from "./corruption.js";
