@@ -946,7 +946,7 @@ const definitions = {
     messages: {
       gaussianOnInterval: (a: { variable: string; low: number; high: number }) => ({
         message: `a Normal likelihood on \`${a.variable}\`, which lies in [${a.low}, ${a.high}]`,
-        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; Bernoulli(logits) fits [0, 1] data",
+        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; ContinuousBernoulli(logits) is a density on [0, 1], and Bernoulli(logits) fits binary-like [0, 1] data",
       }),
     },
   },
