@@ -338,7 +338,7 @@ const definitions = {
   AE0402: {
     title: "distribution does not fit the variable's support",
     severity: "error",
-    explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a Normal the squared error), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
+    explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a fixed-σ Normal — `Normal(mu, sigma = 0.1)` — the squared error / 2σ²), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
     wrong: "data x: real[784]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     messages: {
