@@ -1,6 +1,7 @@
 import { isActivation } from "../language/vocabulary.js";
 import { termDependencies, upstream } from "../check/dependencies.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } from "../check/model.js";
+import { flattenLayers } from "./layers.js";
 import type { IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
@@ -15,7 +16,7 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   const networks = model.networks.map(lowerNetwork);
   const weightsOf = (name: string) => {
     const network = networks.find((n) => n.name === name)!;
-    return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).filter((w) => w.trainable).map((w) => w.name);
+    return flattenLayers([...network.trunk, ...network.heads.flatMap((h) => h.layers)]).flatMap((l) => l.weights).filter((w) => w.trainable).map((w) => w.name);
   };
   return {
     irVersion,
