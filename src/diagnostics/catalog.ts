@@ -335,11 +335,11 @@ const definitions = {
     title: "residual block that changes the shape",
     severity: "error",
     explanation: "A residual block computes x + f(x), f being its layers, so f must give back its input's shape. The language adds no hidden projection: every weight of a model is written in its spec. Change the channels outside the block (a `conv2d(C, 1)` before it) and downsample or upsample outside it too. A block holds layers (and blocks) only, at least one.",
-    wrong: "conv2d(32, 3, relu)\nresidual { conv2d(64, 3, relu); conv2d(64, 3) }",
-    fixed: "conv2d(64, 3, relu)\nresidual { conv2d(64, 3, relu); conv2d(64, 3) }",
+    wrong: "conv2d(32, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    fixed: "conv2d(64, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
     messages: {
       changesShape: (a: { input: string; output: string }) => `this residual block turns ${a.input} into ${a.output}; x + f(x) needs f(x) shaped as x`,
-      empty: () => ({ message: "an empty residual block", help: "write its layers inside the braces, e.g. `residual { conv2d(64, 3, relu); conv2d(64, 3) }`, or remove it" }),
+      empty: () => ({ message: "an empty residual block", help: "write its layers inside the braces, e.g. `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`, or remove it" }),
       head: () => ({ message: "a head inside a residual block", help: "heads read the network's last layer: write them after the block" }),
     },
   },
@@ -348,7 +348,7 @@ const definitions = {
     severity: "error",
     explanation: "`layerNorm` normalises over the last axis: the features of a flat input, the channels of each pixel of an image. With one value on that axis, the value minus its own mean is always 0 and the layer outputs its learned shift whatever it reads.",
     wrong: "reshape(28, 28, 1)\nlayerNorm",
-    fixed: "reshape(28, 28, 1)\nconv2d(32, 3, relu)\nlayerNorm",
+    fixed: "reshape(28, 28, 1)\nconv2d(32, 3, activation = relu)\nlayerNorm",
     messages: {
       singleValue: (a: { input: string }) => `layerNorm normalises over the last axis, which has one value in ${a.input}: it would always output its shift`,
     },

@@ -123,7 +123,7 @@ export interface Head {
   readonly span: Span;
 }
 
-/** `residual { conv2d(64, 3, relu); conv2d(64, 3) }`: the block's input plus its layers' output. */
+/** `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`: the block's input plus its layers' output. */
 export interface Residual {
   readonly kind: "Residual";
   readonly keywordSpan: Span;

@@ -123,7 +123,7 @@ export class AespecParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
-  /** `residual { conv2d(64, 3, relu); conv2d(64, 3) }`: x + f(x), f the block's layers. */
+  /** `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`: x + f(x), f the block's layers. */
   public residualBlock = this.RULE("residualBlock", () => {
     this.CONSUME(T.Residual);
     this.SUBRULE(this.networkBody);
