@@ -105,6 +105,7 @@ function headId(network: NetworkInfo, head: string): string {
 
 function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
   const args = Object.fromEntries(Object.entries(layer.arguments).filter(([k]) => k !== "activation").map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IrLayer["arguments"];
+  const inner = layer.inner ? { layers: layer.inner.map((l, i) => lowerLayer(network, `${id}.${i}`, l)) } : {};
   return {
     id,
     kind: isActivation(layer.kind) ? "activation" : layer.kind,
@@ -114,6 +115,7 @@ function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
     outputShape: [...layer.outputShape],
     parameters: layer.parameters,
     weights: layerWeights(`${network}/${id}`, layer),
+    ...inner,
   };
 }
 
@@ -134,6 +136,8 @@ function layerWeights(prefix: string, layer: LayerInfo): IrWeight[] {
       return [w("kernel", [k, k, out, inChannels]), w("bias", [out])];
     case "batchNorm":
       return [w("gamma", [out]), w("beta", [out]), w("movingMean", [out], false), w("movingVariance", [out], false)];
+    case "layerNorm":
+      return [w("gamma", [out]), w("beta", [out])];
     default:
       return [];
   }
