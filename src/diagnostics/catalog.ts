@@ -997,7 +997,7 @@ const definitions = {
     messages: {
       noPrior: (model: string) => ({
         message: `model ${model} cannot sample: a latent its decoder reads has no prior`,
-        help: "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode",
+        help: "sample from models with a prior (VAE, AAE, GAN, …), or through a Gaussian mixture fitted to the training codes: `--sampler gmm(10)`",
       }),
       notImage: (model: string) => `model ${model}'s data is not an image`,
       tooMany: (a: { n: number; max: number }) => ({ message: `-n ${a.n} is too many samples at once; at most ${a.max}`, help: "draw fewer, or run aec sample several times" }),
@@ -1079,6 +1079,19 @@ const definitions = {
       workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
       startFrom: (run: string) => ({ message: `--start-from ${run} starts a new torch run from another run's weights`, help: "use it with --engine torch and without --resume" }),
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
+    },
+  },
+  AE0920: {
+    title: "cannot fit a post-hoc sampler",
+    severity: "error",
+    explanation: "`aec sample RUN --sampler gmm(K)` fits a K-component Gaussian mixture (full covariances, EM) to the codes `encode` gives for the training data, then decodes draws from it (Ghosh et al. 2020). Every input of the model's decoder must be a real latent an encoder produces, and the training data must hold at least K examples. `--label` fixes a class through a prior, so it goes with `--sampler prior` only.",
+    messages: {
+      noCodes: (a: { model: string; inputs: readonly string[] }) => ({
+        message: `model ${a.model} cannot sample through a fitted mixture: its decoder reads ${a.inputs.length > 0 ? a.inputs.map((i) => `\`${i}\``).join(", ") : "nothing"}, not only real codes an encoder gives`,
+        help: "a post-hoc sampler needs an encoder that gives every real latent the decoder reads",
+      }),
+      tooFewCodes: (a: { components: number; codes: number }) => ({ message: `a mixture of ${a.components} Gaussians needs at least ${a.components} codes; the training data gives ${a.codes}`, help: "choose fewer components" }),
+      label: () => ({ message: "--label goes with --sampler prior: a fitted mixture of codes has no classes", help: "drop --label, or sample from the prior" }),
     },
   },
   AE0999: {
