@@ -4,6 +4,7 @@ import { corruptionsRule } from "./corruptionsRule.js";
 import { coverageRule } from "./coverageRule.js";
 import { declarationsRule } from "./declarationsRule.js";
 import { labelledRule } from "./labelledRule.js";
+import { learnedPriorCoverageRule, learnedPriorsRule } from "./learnedPriorsRule.js";
 import { lintRules } from "./lintRules.js";
 import { networkOutputsRule } from "./networkOutputsRule.js";
 import { networkShapesRule } from "./networkShapesRule.js";
@@ -27,6 +28,7 @@ export const specifiedRules: readonly Rule[] = [
   acyclicityRule,
   networkShapesRule,
   networkOutputsRule,
+  learnedPriorsRule,
   supportsRule,
   corruptionsRule,
   trainSettingsRule,
@@ -35,6 +37,7 @@ export const specifiedRules: readonly Rule[] = [
   labelledRule,
   resourcesRule,
   coverageRule,
+  learnedPriorCoverageRule,
 ];
 
 export { lintRules };
