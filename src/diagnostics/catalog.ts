@@ -706,16 +706,6 @@ const definitions = {
     },
   },
   // ── numbers ──
-  AE0601: {
-    title: "size must be a positive integer",
-    severity: "error",
-    explanation: "Dimensions, units, filters, kernels, strides, batch sizes, epochs, sample counts (k) and label counts are whole numbers of at least 1.",
-    wrong: "dense(500.5, relu)",
-    fixed: "dense(500, relu)",
-    messages: {
-      size: (a: { what: string; value: number }) => `${a.what} must be a positive integer, found ${a.value}`,
-    },
-  },
   AE0530: {
     title: "VampPrior without a Normal encoder of data",
     severity: "error",
@@ -745,6 +735,16 @@ const definitions = {
       notLearned: (a: { prior: string; distribution: string }) => ({ message: `the prior \`${a.prior}\` (${a.distribution}) has no weights to train`, help: "remove it from `over`, or make it a `VampPrior` or a `GaussianMixture(learned = true)`" }),
       noPrior: () => ({ message: "`over prior` names the model's learned prior, but the model has none", help: "remove `prior` from `over`" }),
       severalPriors: (priors: readonly string[]) => ({ message: `\`over prior\` is ambiguous: the model has several learned priors (${priors.map((p) => `\`${p}\``).join(", ")})`, help: "name the prior instead, if no network has its name" }),
+    },
+  },
+  AE0601: {
+    title: "size must be a positive integer",
+    severity: "error",
+    explanation: "Dimensions, units, filters, kernels, strides, batch sizes, epochs, sample counts (k) and label counts are whole numbers of at least 1.",
+    wrong: "dense(500.5, relu)",
+    fixed: "dense(500, relu)",
+    messages: {
+      size: (a: { what: string; value: number }) => `${a.what} must be a positive integer, found ${a.value}`,
     },
   },
   AE0602: {
@@ -876,6 +876,14 @@ const definitions = {
     },
   },
   // ── lints (--lint) ──
+  AE0615: {
+    title: "too many fixed mixture components",
+    severity: "error",
+    explanation: "A fixed `GaussianMixture` puts its K means at ±radius on each axis of the latent: at most 2·d distinct means in d dimensions. More components would repeat means. Use fewer components, or `learned = true`.",
+    messages: {
+      tooMany: (a: { components: number; variable: string; size: number }) => ({ message: `a fixed GaussianMixture on \`${a.variable}\` (${a.size} dimensions) has at most ${2 * a.size} components, one at ±radius on each axis; ${a.components} were asked`, help: "use fewer components, or `learned = true`" }),
+    },
+  },
   AE0701: {
     title: "Gaussian likelihood on [0, 1] data (lint)",
     severity: "warning",
@@ -1110,14 +1118,6 @@ const definitions = {
       workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
       startFrom: (run: string) => ({ message: `--start-from ${run} starts a new torch run from another run's weights`, help: "use it with --engine torch and without --resume" }),
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
-    },
-  },
-  AE0615: {
-    title: "too many fixed mixture components",
-    severity: "error",
-    explanation: "A fixed `GaussianMixture` puts its K means at ±radius on each axis of the latent: at most 2·d distinct means in d dimensions. More components would repeat means. Use fewer components, or `learned = true`.",
-    messages: {
-      tooMany: (a: { components: number; variable: string; size: number }) => ({ message: `a fixed GaussianMixture on \`${a.variable}\` (${a.size} dimensions) has at most ${2 * a.size} components, one at ±radius on each axis; ${a.components} were asked`, help: "use fewer components, or `learned = true`" }),
     },
   },
   AE0920: {

@@ -127,8 +127,15 @@ function prior(s: Shape): fc.Arbitrary<string> {
         .map(([c, r, a, b]) => `MixtureOfGaussians(components = ${c}, radius = ${r}, radialSigma = ${a}, tangentialSigma = ${b})`),
     },
     { weight: 1, arbitrary: fc.tuple(number(small(0.5, 3)), number(small(0, 0.3)), location(small(1, 5))).map(([t, n, sc]) => `SwissRoll(turns = ${t}, noise = ${n}, scale = ${sc})`) },
+    { weight: 1, arbitrary: size(1, 6).map((c) => `VampPrior(components = ${c})`) },
+    // Fixed: at most 2·size components fit on the axes (more are rejected, AE0615).
+    { weight: 1, arbitrary: fc.tuple(size(1, 2 * s.latent.size + 1), location(small(0.5, 4)), number(small(0.1, 2))).map(([c, r, sd]) => `GaussianMixture(components = ${c}, radius = ${r}, sigma = ${sd})`) },
+    { weight: 1, arbitrary: size(1, 6).map((c) => `GaussianMixture(components = ${c}, learned = true)`) },
   );
 }
+
+/** A prior with weights: phases that read its density train it too (`over …, prior`). */
+const learnedPrior = (prior: string) => prior.startsWith("VampPrior") || prior.includes("learned = true");
 
 /** The encoder's output: a Normal, a deterministic code, or a Categorical for a onehot latent. */
 function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
@@ -221,7 +228,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
           const [a, b] = r.weights;
           // A onehot latent has no KL here (AE0502): its phase is the likelihood alone.
           const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))`;
-          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}\n      over encoder, decoder${s.labels?.labelled ? "\n      on labelled" : ""}`);
+          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${s.labels?.labelled ? "\n      on labelled" : ""}`);
         } else lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
       }
       lines.push("  train {", ...train, "  }", "}");

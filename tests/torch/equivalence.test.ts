@@ -42,7 +42,7 @@ import { readPack, writePack } from "./tensorPack.js";
  * fresh optimizers; optimizers-priors has RMSProp and momentum SGD, a mixture prior (a Monte
  * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption.
  */
-const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors"];
+const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/mixture-priors"];
 const fresh = new Set(["fixtures/python-names"]);
 
 function fixtureIr(fixture: string): ModelIR {
