@@ -127,10 +127,23 @@ function prior(s: Shape): fc.Arbitrary<string> {
         .map(([c, r, a, b]) => `MixtureOfGaussians(components = ${c}, radius = ${r}, radialSigma = ${a}, tangentialSigma = ${b})`),
     },
     { weight: 1, arbitrary: fc.tuple(number(small(0.5, 3)), number(small(0, 0.3)), location(small(1, 5))).map(([t, n, sc]) => `SwissRoll(turns = ${t}, noise = ${n}, scale = ${sc})`) },
-    { weight: 1, arbitrary: size(1, 6).map((c) => `VampPrior(components = ${c})`) },
-    // Fixed: at most 2·size components fit on the axes (more are rejected, AE0615).
-    { weight: 1, arbitrary: fc.tuple(size(1, 2 * s.latent.size + 1), location(small(0.5, 4)), number(small(0.1, 2))).map(([c, r, sd]) => `GaussianMixture(components = ${c}, radius = ${r}, sigma = ${sd})`) },
-    { weight: 1, arbitrary: size(1, 6).map((c) => `GaussianMixture(components = ${c}, learned = true)`) },
+  );
+}
+
+/**
+ * Mixture priors in any dimension, drawn as a last field of the spec that replaces the
+ * prior above (so every other spec of a seed stays what it was before they existed).
+ */
+function mixturePrior(s: Shape): fc.Arbitrary<string | null> {
+  if (s.latent.onehot) return fc.constant(null);
+  return fc.option(
+    fc.oneof(
+      size(1, 6).map((c) => `VampPrior(components = ${c})`),
+      // Fixed: at most 2·size components fit on the axes (more are rejected, AE0615).
+      fc.tuple(size(1, 2 * s.latent.size + 1), location(small(0.5, 4)), number(small(0.1, 2))).map(([c, r, sd]) => `GaussianMixture(components = ${c}, radius = ${r}, sigma = ${sd})`),
+      size(1, 6).map((c) => `GaussianMixture(components = ${c}, learned = true)`),
+    ),
+    { freq: 3 },
   );
 }
 
@@ -212,8 +225,10 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       clipNorm: fc.option(number(small(0.1, 10)), { freq: 3 }),
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
+      mixture: mixturePrior(s),
     })
-    .map((r) => {
+    .map((drawn) => {
+      const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
       lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`, `  prior p(z) = ${r.prior}`);
