@@ -10,6 +10,7 @@ export * from "./layers.js";
 export * from "./distributions.js";
 export * from "./priors.js";
 export * from "./losses.js";
+export * from "./regularisers.js";
 export * from "./corruption.js";
 export * from "./trainer.js";
 export * from "./data.js";
