@@ -86,8 +86,10 @@ def half_squared_norm(z: Tensor) -> Tensor:
 
 
 def weight_decay(weights: Sequence[Tensor]) -> Tensor:
-    """½ Σ θ² over the given weights."""
-    return 0.5 * sum(torch.square(w).sum() for w in weights)
+    """½ Σ θ² over the given weights (0 for a network of parameter-free layers)."""
+    if len(weights) == 0:
+        return torch.zeros(())
+    return 0.5 * torch.stack([torch.square(w).sum() for w in weights]).sum()
 
 
 def permute_dimensions(z: Tensor, noise: Noise) -> Tensor:

@@ -164,10 +164,6 @@ export function networkRegulariser(ctx: CheckContext, call: A.Call, kind: "weigh
   const network = resolveNetwork(ctx, { kind: "Identifier", name, span: call.args[0]!.span });
   if (!network || network === "broken") return undefined;
   if (kind === "weightDecay") {
-    if (network.parameterCount === 0) {
-      ctx.report(diagnose.AE0520.noWeights(network.name), call.args[0]!.span);
-      return undefined;
-    }
     return { term: { kind, network: network.name }, dependsOn: [network.name], reads: [] };
   }
   const reason = gradientPenaltyObstacle(network);

@@ -754,7 +754,7 @@ const definitions = {
     fixed: "minimize nll(p(x | z), x) + l2(q(z | x))",
     messages: {
       code: (a: { term: string; usage: string }) => ({ message: `the first argument of \`${a.term}\` is an encoder's code`, help: `write \`${a.usage}\`` }),
-      arguments: (a: { term: string; usage: string }) => `\`${a.term}\` is written \`${a.usage}\``,
+      arguments: (a: { term: string; usage: string }) => `\`${a.term}\` is written ${a.usage.split(" or ").map((u) => `\`${u}\``).join(" or ")}`,
       permutedOneDimension: (variable: string) => ({
         message: `\`${variable}\` has one dimension: permuting it across the batch leaves its distribution unchanged`,
         help: "a total correlation needs a latent of at least two dimensions",
@@ -776,7 +776,6 @@ const definitions = {
         message: `\`gradientPenalty\` needs a network of dense layers with one head; \`${a.network}\` ${a.reason}`,
         help: "write it as `dense(…, activation)` layers with one head, or use `weightDecay`",
       }),
-      noWeights: (network: string) => ({ message: `\`${network}\` has no trainable weights to decay`, help: "name a network with dense or convolutional layers" }),
     },
   },
   // ── numbers ──

@@ -100,8 +100,9 @@ export function halfSquaredNorm(z: tf.Tensor): tf.Tensor1D {
   return tf.mul(0.5, tf.sum(tf.square(rows(z)), 1)) as tf.Tensor1D;
 }
 
-/** ½ Σ θ² over the given weights. */
+/** ½ Σ θ² over the given weights (0 for a network of parameter-free layers). */
 export function weightDecay(weights: readonly tf.Tensor[]): tf.Scalar {
+  if (weights.length === 0) return tf.scalar(0);
   return tf.mul(0.5, tf.addN(weights.map((w) => tf.sum(tf.square(w))))) as tf.Scalar;
 }
 

@@ -33,7 +33,10 @@ export function objectiveRule(ctx: CheckContext): void {
     ctx.report(diagnose.AE0204.unknown({ kind: "objective", name: preset.callee.name }), preset.callee.span, {
       // Each objective is a different model: a near name (`wae` → `iwae`) is no fix, so only a
       // difference of case is suggested.
-      help: sameUpToCase(preset.callee.name, objectives.map((o) => o.name)) ?? `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
+      help:
+        sameUpToCase(preset.callee.name, objectives.map((o) => o.name)) ??
+        writtenAsPhases[preset.callee.name.toLowerCase()] ??
+        `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
     });
     return;
   }
@@ -51,6 +54,15 @@ export function objectiveRule(ctx: CheckContext): void {
   const expand = { reconstruction, elbo, iwae, gan, aae, betaTC }[spec.name as "elbo"];
   expand(ctx, preset, bound.values as Record<string, number>);
 }
+
+/** Models of the field that are a phase of terms rather than a preset: how to write them. */
+const writtenAsPhases: Record<string, string> = {
+  wae: "a Wasserstein autoencoder is a phase: `minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(z))` (see specs/wae-mmd.aespec)",
+  infovae: "InfoVAE is a phase: `minimize nll(p(x | z), x) + kl(q(z | x), p(z)) + 99 * mmd(q(z | x), p(z))` (see specs/info-vae.aespec)",
+  factorvae: "FactorVAE is two phases: `nll + kl + γ·tc(q(z | x), d)` and `gan_d(d, real = q(z | x), fake = permuted(q(z | x)))` (see specs/factor-vae.aespec)",
+  rae: "a regularised autoencoder is a phase: `minimize nll(p(x | z), x) + l2(q(z | x)) + 1e-4 * weightDecay(decoder)` (see specs/rae.aespec)",
+  betatcvae: "did you mean `betaTC`?",
+};
 
 function sameUpToCase(name: string, candidates: readonly string[]): string | undefined {
   const match = candidates.find((c) => c.toLowerCase() === name.toLowerCase());
