@@ -115,7 +115,10 @@ export function permuteDimensions(z: tf.Tensor, random: Random): tf.Tensor {
   const codes = rows(z);
   const [m, d] = codes.shape;
   const order = tf.topk(tf.randomUniform([d, m], 0, 1, "float32", random.seed()), m).indices;
-  return tf.reshape(tf.transpose(tf.gather(tf.transpose(codes), order, 1, 1)), z.shape);
+  // Row j of the transposed codes, reordered by order[j], as one flat gather (the wasm backend's
+  // gather with batch dimensions reads out of bounds when there are more dimensions than rows).
+  const flat = tf.reshape(tf.add(order, tf.mul(tf.range(0, d, 1, "int32").expandDims(1), tf.scalar(m, "int32"))), [-1]);
+  return tf.reshape(tf.transpose(tf.reshape(tf.gather(tf.reshape(tf.transpose(codes), [-1]), flat), [d, m])), z.shape);
 }
 
 /** The discriminator's least-squares loss on logits (Mao et al. 2017): ½(D(real) − 1)² + ½D(fake)². */

@@ -174,6 +174,9 @@ describe("the other regularisers and the GAN losses", () => {
     columns.forEach((column, j) => expect([...column].sort((a, b) => a - b)).toEqual(z.map((row) => row[j]!)));
     // Independent permutations: the rows no longer line up.
     expect(columns[1]!.map((v, i) => v - 100 - columns[0]![i]!).some((d) => d !== 0)).toBe(true);
+    // Fewer rows than dimensions (a last batch of a few codes; the wasm backend's batched gather failed there).
+    const few = (await rt.permuteDimensions(tf.tensor2d([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]), new rt.Random(2)).array()) as number[][];
+    [0, 1, 2, 3, 4].forEach((j) => expect([few[0]![j]!, few[1]![j]!].sort((a, b) => a - b)).toEqual([1 + j, 6 + j]));
   });
 
   it("½‖z‖² and ½ Σ θ²", async () => {
