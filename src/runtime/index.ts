@@ -14,6 +14,7 @@ export * from "./likelihoods.js";
 export * from "./priors.js";
 export * from "./mixturePriors.js";
 export * from "./losses.js";
+export * from "./regularisers.js";
 export * from "./corruption.js";
 export * from "./trainer.js";
 export * from "./data.js";
