@@ -38,7 +38,9 @@ export interface PriorInfo {
 }
 
 export interface LayerInfo {
-  readonly kind: LayerKind;
+  /** A builtin layer, or a residual block (its layers in `inner`). */
+  readonly kind: LayerKind | "residual";
+  readonly inner?: readonly LayerInfo[];
   readonly arguments: Readonly<Record<string, ArgumentValue | readonly number[]>>;
   readonly activation: Activation;
   readonly inputShape: readonly number[];
@@ -54,8 +56,12 @@ export interface HeadInfo {
   readonly span: A.Call["span"];
 }
 
-/** Where a distribution parameter comes from: a named head, or the trunk's last layer. */
-export type ParameterSource = { readonly head: string } | { readonly trunk: true };
+/**
+ * Where a distribution parameter comes from: a named head, the trunk's last layer, a
+ * constant (`sigma = 0.1`), or a learned weight of the network (`logvar = learned`: one
+ * per dimension; `learned(shared)`: one scalar).
+ */
+export type ParameterSource = { readonly head: string } | { readonly trunk: true } | { readonly constant: number } | { readonly learned: "each" | "shared" };
 
 /** A normalising flow after a Normal posterior (`then planar(steps = 8)`, `then iaf(steps = 2, hidden = 320)`). */
 export interface FlowInfo {
@@ -70,6 +76,8 @@ export interface NetworkOutput {
   readonly distribution: DistributionName;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
   readonly flow?: FlowInfo;
+  /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
+  readonly options?: Readonly<Record<string, number>>;
 }
 
 export interface NetworkInfo {
@@ -102,7 +110,13 @@ export interface OptimizerInfo {
 export type SampleSource =
   | { readonly kind: "prior"; readonly variable: string }
   | { readonly kind: "network"; readonly network: string; readonly variable: string }
-  | { readonly kind: "data"; readonly variable: string };
+  | { readonly kind: "data"; readonly variable: string }
+  /** An encoder's codes with each dimension shuffled across the batch on its own: samples of Πⱼ q(zⱼ) (FactorVAE). */
+  | { readonly kind: "permuted"; readonly network: string; readonly variable: string };
+
+export type GanDiscriminatorLoss = "logistic" | "leastSquares" | "hinge";
+export type GanGeneratorLoss = "nonsaturating" | "minimax" | "leastSquares" | "hinge";
+export type MmdKernel = "imq" | "rbf";
 
 export type KlEstimator = "analytic" | "monte-carlo";
 
@@ -111,9 +125,14 @@ export type LossTerm =
   /** `prior`: the prior network the KL is taken against (a hierarchical VAE's p1(z1 | z2)); absent for the latent's fixed prior. */
   | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator; readonly prior?: string }
   | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
-  | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource }
-  | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: "nonsaturating" | "minimax" }
-  | { readonly kind: "contractive"; readonly id: string; readonly network: string; readonly variable: string; readonly input: string };
+  | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource; readonly loss: GanDiscriminatorLoss }
+  | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: GanGeneratorLoss }
+  | { readonly kind: "contractive"; readonly id: string; readonly network: string; readonly variable: string; readonly input: string }
+  | { readonly kind: "mmd"; readonly id: string; readonly network: string; readonly variable: string; readonly kernel: MmdKernel; readonly scale: number }
+  /** Total correlation: over the batch, or (with `discriminator`) by its density ratio. */
+  | { readonly kind: "tc"; readonly id: string; readonly network: string; readonly variable: string; readonly discriminator?: string }
+  | { readonly kind: "mi" | "dwkl" | "l2"; readonly id: string; readonly network: string; readonly variable: string }
+  | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string };
 
 export interface WeightedTerm {
   readonly term: string;

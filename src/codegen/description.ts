@@ -1,3 +1,4 @@
+import { networkLayers } from "../ir/layers.js";
 import type { IrLayer, ModelIR } from "../ir/types.js";
 import type { ModelDescription } from "../runtime/model.js";
 import { networkWeights } from "../ir/lookup.js";
@@ -12,7 +13,11 @@ export function runtimeDescription(ir: ModelIR): ModelDescription {
   return {
     name: ir.model,
     variables: Object.fromEntries(ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
-    networks: Object.fromEntries(ir.networks.map((n) => [n.name, networkWeights(n).map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))])),
+    networks: Object.fromEntries([
+      ...ir.networks.map((n) => [n.name, networkWeights(n).map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))]),
+      // A learned prior's weights, under its parameter set (`p(z)`), as phases name it.
+      ...ir.priors.flatMap((p) => (p.learned ? [[p.learned.parameterSet, p.learned.weights.map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))]] : [])),
+    ]),
     terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
     phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer, subset: p.subset })),
     train: ir.train,
@@ -27,7 +32,7 @@ export function widestLayer(networks: readonly ModelIR["networks"][number][]): n
   return Math.max(1, ...sizes);
 }
 
-/** A network's layers in weight order: the trunk, then each head. */
+/** A network's layers in weight order: the trunk (each residual block, then its layers), then each head. */
 export function layersOf(network: ModelIR["networks"][number]): IrLayer[] {
-  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
+  return networkLayers(network);
 }

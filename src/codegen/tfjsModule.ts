@@ -1,8 +1,10 @@
 import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
+import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 
 /**
  * Emits the TypeScript module for one model from its IR: a function per network, a
@@ -17,11 +19,10 @@ export function emitTfjsModule(ir: ModelIR): string {
 
 type Out = string[];
 
-const parameterType: Record<IrNetworkOutput["distribution"], string> = {
-  Normal: "rt.NormalParameters",
-  Bernoulli: "rt.LogitParameters",
-  Categorical: "rt.LogitParameters",
-  Deterministic: "rt.ValueParameters",
+/** TF.js writes a constant and a learned value shaped like the location head. */
+const tsSources: SourceWriters = {
+  constant: (like, value) => `rt.filledLike(${like}, ${value})`,
+  learned: (like, weight) => `rt.broadcastLike(${like}, ${weight})`,
 };
 
 class ModuleEmitter {
@@ -46,6 +47,7 @@ class ModuleEmitter {
     out.push(`import * as rt from "aespec/runtime";`, `import { tf } from "aespec/runtime";`, "");
     this.emitTypes(out);
     for (const network of this.ir.networks) this.emitNetwork(out, network);
+    for (const prior of this.ir.priors) if (prior.learned) this.emitLearnedPrior(out, prior);
     this.emitForward(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
@@ -84,7 +86,7 @@ class ModuleEmitter {
 
   private outputType(network: IrNetwork): string {
     if (network.role === "discriminator") return "tf.Tensor";
-    return `{ ${network.distributions.map((d) => `${literal(d.variable)}: ${parameterType[d.distribution]}`).join("; ")} }`;
+    return `{ ${network.distributions.map((d) => `${literal(d.variable)}: ${likelihoodCode[d.distribution].ts.type}`).join("; ")} }`;
   }
 
   private emitNetwork(out: Out, network: IrNetwork): void {
@@ -118,17 +120,9 @@ class ModuleEmitter {
       out.push(`  return ${trunk};`, `}`, "");
       return;
     }
-    const source = (d: IrNetworkOutput, parameter: string) => {
-      const s = d.parameters[parameter]!;
-      return "head" in s ? headLocal.get(s.head)! : trunk;
-    };
+    const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const p = Object.keys(d.parameters);
-      let value: string;
-      if (d.distribution === "Normal") value = p.includes("sigma") ? `rt.normalFromSigma(${source(d, "mu")}, ${source(d, "sigma")})` : `{ mu: ${source(d, "mu")}, logvar: ${source(d, "logvar")} }`;
-      else if (d.distribution === "Bernoulli") value = p.includes("probs") ? `{ logits: rt.logitsFromProbs(${source(d, "probs")}) }` : `{ logits: ${source(d, "logits")} }`;
-      else if (d.distribution === "Categorical") value = p.includes("probs") ? `{ logits: rt.categoricalLogitsFromProbs(${source(d, "probs")}) }` : `{ logits: ${source(d, "logits")} }`;
-      else value = `{ value: ${source(d, "value")} }`;
+      const value = buildParameters(d, "ts", local, (name) => `f.w(${literal(name)})`, tsSources, this.facts(d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`  return { ${fields.join(", ")} };`, `}`, "");
@@ -155,13 +149,7 @@ class ModuleEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
-    const params = `${outputs}[${literal(variable)}]`;
-    switch (d.distribution) {
-      case "Normal": return `rt.normalSample(${params}, this.random)`;
-      case "Deterministic": return `${params}.value`;
-      case "Categorical": return `tf.softmax(${params}.logits)`;
-      case "Bernoulli": return `tf.sigmoid(${params}.logits)`;
-    }
+    return likelihoodCode[d.distribution].ts.fed(`${outputs}[${literal(variable)}]`, "this.random");
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -172,6 +160,7 @@ class ModuleEmitter {
         const network = this.ir.networks.find((n) => n.name === source.network)!;
         return network.role === "encoder" ? `this.${prefixed("latent_", source.variable)}()` : this.fed(network, source.variable, `this.${prefixed("out_", network.name)}()`);
       }
+      case "permuted": return `this.${prefixed("permuted_", source.variable)}()`;
     }
   }
 
@@ -229,21 +218,29 @@ class ModuleEmitter {
       }
       out.push(`  /** ${commentText(how)} */`, `  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${value});`, `  }`);
     }
-    const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
+    const sampledPriors = new Set(sampledPriorsOf(this.ir));
     for (const prior of this.ir.priors.filter((p) => sampledPriors.has(p.variable))) {
       const method = this.methods.allocate(prefixed("prior_", prior.variable));
       out.push(`  /** Samples ${commentText(`${prior.variable} ~ ${prior.name}(${prior.variable})`)}, one per example. */`);
       out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => this.priors[${literal(prior.variable)}]!.sample(this.size, this.random${this.priorLabel(prior)}));`, `  }`);
     }
-    for (const term of this.ir.terms) {
-      if (term.kind !== "gan_d" && term.kind !== "gan_g") continue;
-      const sources = term.kind === "gan_d" ? [term.real, term.fake] : [term.fake];
+    for (const source of permutedSourcesOf(this.ir)) {
+      const method = this.methods.allocate(prefixed("permuted_", source.variable));
+      out.push(`  /** ${commentText(source.variable)} from ${commentText(source.network)}, each dimension shuffled across the batch on its own: samples of Πⱼ q(${commentText(source.variable)}ⱼ). */`);
+      out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => rt.permuteDimensions(this.${prefixed("latent_", source.variable)}(), this.random));`, `  }`);
+    }
+    for (const network of gradientPenaltyNetworksOf(this.ir).map((n) => this.network(n))) {
+      const method = this.methods.allocate(prefixed("in_", network.name));
+      out.push(`  /** What ${commentText(network.name)} reads, flattened: where its gradient penalty is taken. */`);
+      out.push(`  ${method}(): tf.Tensor2D {`, `    return this.memo(${literal(method)}, () => rt.flatten(${this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"))}) as tf.Tensor2D);`, `  }`);
+    }
+    for (const { discriminator, sources } of judgedSourcesOf(this.ir)) {
       for (const source of sources) {
-        const key = JSON.stringify([term.discriminator, source]);
+        const key = JSON.stringify([discriminator, source]);
         if (this.scores.has(key)) continue;
-        const method = this.scoreMethod(term.discriminator, source);
-        const d = this.ir.networks.find((n) => n.name === term.discriminator)!;
-        out.push(`  /** ${commentText(term.discriminator)}'s logit on ${commentText(describeSource(source))}. */`);
+        const method = this.scoreMethod(discriminator, source);
+        const d = this.ir.networks.find((n) => n.name === discriminator)!;
+        out.push(`  /** ${commentText(discriminator)}'s logit on ${commentText(describeSource(source))}. */`);
         out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${this.networkFunction(d)}(this, ${this.sourceExpression(source)}));`, `  }`);
       }
     }
@@ -257,12 +254,13 @@ class ModuleEmitter {
   }
 
   private likelihoodNll(distribution: IrNetworkOutput["distribution"], params: string, target: string): string {
-    switch (distribution) {
-      case "Bernoulli": return `rt.bernoulliNll(${params}.logits, ${target})`;
-      case "Categorical": return `rt.categoricalNll(${params}.logits, ${target})`;
-      case "Normal": return `tf.neg(rt.normalLogProb(${target}, ${params}))`;
-      case "Deterministic": throw new Error("a deterministic output has no likelihood");
-    }
+    return likelihoodCode[distribution].ts.nll(params, target);
+  }
+
+  /** What the likelihood table needs to know of an output beyond its parameters. */
+  private facts(d: IrNetworkOutput): OutputFacts {
+    const v = variableOf(this.ir, d.variable);
+    return { shape: v.shape, support: v.support, options: d.options ?? {} };
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -303,7 +301,7 @@ class ModuleEmitter {
         out.push(`  return rt.batchMean(rt.iwaeLoss(logImportanceWeights(f, ${term.k})));`);
         break;
       case "gan_d":
-        out.push(`  return rt.ganDiscriminatorLoss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}());`);
+        out.push(`  return rt.ganDiscriminatorLoss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}()${term.loss === "logistic" ? "" : `, ${literal(term.loss)}`});`);
         break;
       case "gan_g":
         out.push(`  return rt.ganGeneratorLoss(f.${this.scoreMethod(term.discriminator, term.fake)}(), ${literal(term.loss)});`);
@@ -313,6 +311,41 @@ class ModuleEmitter {
         const stages = layersOf(network).map((l) => `{ kernel: f.w(${literal(l.weights[0]!.name)}) as tf.Tensor2D, bias: f.w(${literal(l.weights[1]!.name)}) as tf.Tensor1D, activation: ${literal(l.activation)} as const }`);
         out.push(`  const x = rt.flatten(f.batch[${literal(term.input)}]!);`);
         out.push(`  return rt.batchMean(rt.contractivePenalty(x, [${stages.join(", ")}], f.random));`);
+        break;
+      }
+      case "mmd":
+        out.push(`  return rt.mmdUnbiased(f.${prefixed("latent_", term.variable)}(), f.${prefixed("prior_", term.variable)}(), ${literal(term.kernel)}, ${term.scale});`);
+        break;
+      case "tc":
+      case "mi":
+      case "dwkl": {
+        if (term.kind === "tc" && term.discriminator) {
+          out.push(`  // The discriminator's logit is log D/(1 − D) ≈ log q(z) / Πⱼ q(zⱼ) (Kim & Mnih 2018), the discriminator held fixed.`);
+          out.push(`  return tf.mean(f.${this.scoreMethod(term.discriminator, { kind: "network", network: term.network, variable: term.variable })}()) as tf.Scalar;`);
+          break;
+        }
+        out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
+        out.push(`  const q = rt.aggregatePosterior(z, ${out_(term.network)}[${literal(term.variable)}] as rt.NormalParameters);`);
+        if (term.kind === "tc") out.push(`  return rt.totalCorrelation(q);`);
+        else if (term.kind === "mi") out.push(`  return rt.indexCodeMutualInformation(q);`);
+        else {
+          const prior = priorOf(this.ir, term.variable)!;
+          out.push(`  return rt.dimensionWiseKl(q, z, ${prior.parameters.mu}, ${prior.parameters.sigma});`);
+        }
+        break;
+      }
+      case "l2":
+        out.push(`  return rt.batchMean(rt.halfSquaredNorm(f.${prefixed("latent_", term.variable)}()));`);
+        break;
+      case "weightDecay": {
+        const weights = layersOf(this.network(term.network)).flatMap((l) => l.weights.filter((w) => w.trainable)).map((w) => `f.w(${literal(w.name)})`);
+        out.push(`  return rt.weightDecay([${weights.join(", ")}]);`);
+        break;
+      }
+      case "gradientPenalty": {
+        const network = this.network(term.network);
+        const stages = layersOf(network).map((l) => `{ kernel: f.w(${literal(l.weights[0]!.name)}) as tf.Tensor2D, bias: f.w(${literal(l.weights[1]!.name)}) as tf.Tensor1D, activation: ${literal(l.activation)} as const }`);
+        out.push(`  return rt.batchMean(rt.contractivePenalty(f.${prefixed("in_", network.name)}(), [${stages.join(", ")}], f.random));`);
         break;
       }
     }
@@ -377,6 +410,33 @@ class ModuleEmitter {
     out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
   }
 
+  // ── learned priors ──
+
+  /** The mixture a learned prior is, computed from its weights (and, for a VampPrior, the encoder at its pseudo-inputs). */
+  private emitLearnedPrior(out: Out, prior: IrPrior): void {
+    const learned = prior.learned!;
+    const weight = (name: string) => `f.w(${literal(`${learned.parameterSet}/${name}`)})`;
+    const k = prior.parameters.components;
+    if (prior.distribution === "VampPrior") {
+      const encoder = this.ir.networks.find((n) => n.name === learned.encoder)!;
+      const input = variableOf(this.ir, learned.input!);
+      out.push(`/** ${commentText(learned.parameterSet)}: a VampPrior, (1/${k}) Σₖ ${commentText(`${encoder.name}(${prior.variable} | ${input.name} = uₖ)`)} at ${k} learned pseudo-inputs uₖ (in the encoder's inference mode). */`);
+      out.push(`function ${prefixed("prior_", prior.variable)}(f: rt.Forward): rt.MixtureParameters {`);
+      out.push(`  const u = rt.intoSupport(${weight("pseudoInputs")}, ${valueLiteral(input.support)});`);
+      out.push(`  return rt.vampMixture(${this.networkFunction(encoder)}(f, u)[${literal(prior.variable)}]);`, `}`, "");
+      return;
+    }
+    out.push(`/** ${commentText(learned.parameterSet)}: a learned mixture of ${k} diagonal Gaussians (means, log-variances, and weights by softmax). */`);
+    out.push(`function ${prefixed("prior_", prior.variable)}(f: rt.Forward): rt.MixtureParameters {`);
+    out.push(`  return rt.learnedMixture(${weight("means")}, ${weight("logvars")}, ${weight("logits")});`, `}`, "");
+  }
+
+  private priorExpression(prior: IrPrior): string {
+    const variable = variableOf(this.ir, prior.variable);
+    if (prior.learned) return `rt.gaussianMixturePrior(${valueLiteral(variable.shape)}, () => ${prefixed("prior_", prior.variable)}(this.forward({}, false)))`;
+    return priorExpression(prior, variable);
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -386,7 +446,7 @@ class ModuleEmitter {
     out.push(`export class ${model} extends rt.GeneratedModel<${batch}, Forward> {`);
     out.push(`  protected readonly termFunctions = { ${this.ir.terms.map((t) => `${literal(t.id)}: ${this.termFunction(t)}`).join(", ")} };`, "");
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
-    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable))}`).join(", ")} };`, `  }`, "");
+    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")} };`, `  }`, "");
     out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
     this.emitEncode(out);
     this.emitDecode(out);
@@ -423,26 +483,18 @@ class ModuleEmitter {
     return `{ ${names.map((n) => `${literal(n)}: tf.Tensor`).join("; ")} }`;
   }
 
-  /** What a method returns for one output: μ of a Normal, the value, or the probabilities. */
+  /** What a method returns for one output: the likelihood's mean (μ of a Normal, the probabilities…) or the value. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (code.summary) {
-      // After a flow, the code is the base mean carried through the flow.
-      case "mean": return d.flow ? `${flowCall(d.flow, `${params}.mu`, "f")}.z` : `${params}.mu`;
-      case "value": return `${params}.value`;
-      case "probabilities": return d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
-    }
+    const mean = likelihoodCode[d.distribution].ts.mean(params);
+    // After a flow, the code is the base mean carried through the flow.
+    return d.flow ? `${flowCall(d.flow, mean, "f")}.z` : mean;
   }
 
   /** A draw from an output's distribution, with the model's random stream. */
   private draw(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (d.distribution) {
-      case "Normal": return `rt.normalSample(${params}, this.random)`;
-      case "Bernoulli": return `rt.bernoulliSample(${params}.logits, this.random)`;
-      case "Categorical": return `rt.categoricalSample(${params}.logits as tf.Tensor2D, this.random)`;
-      case "Deterministic": return `${params}.value`;
-    }
+    return likelihoodCode[d.distribution].ts.draw!(params, "this.random");
   }
 
   /** The most values per example any layer of these networks holds: bounds the rows one call may ask for. */
@@ -567,7 +619,8 @@ function capitalize(s: string): string {
   return s[0]!.toUpperCase() + s.slice(1);
 }
 
-function layerExpression(layer: IrLayer, input: string): string {
+/** An expression of `input`; a residual block's layers nest inside an arrow function of its input. */
+function layerExpression(layer: IrLayer, input: string, depth = 0): string {
   const w = (i: number) => `f.w(${literal(layer.weights[i]!.name)})`;
   const a = layer.arguments;
   const act = literal(layer.activation);
@@ -580,6 +633,15 @@ function layerExpression(layer: IrLayer, input: string): string {
     case "dropout": return `rt.dropout(${input}, ${a.rate}, f.training, f.random)`;
     case "batchNorm": return `rt.batchNorm(${input}, { gamma: ${w(0)}, beta: ${w(1)}, movingMean: ${w(2)}, movingVariance: ${w(3)} }, ${a.momentum}, ${a.epsilon}, f.training, f.movingUpdates)`;
     case "activation": return `rt.activate(${input}, ${act})`;
+    case "maxPool2d": return `rt.maxPool2d(${input}, ${a.size}, ${a.stride})`;
+    case "avgPool2d": return `rt.avgPool2d(${input}, ${a.size}, ${a.stride})`;
+    case "upsample2d": return `rt.upsample2d(${input}, ${a.factor}, ${literal(String(a.mode))})`;
+    case "layerNorm": return `rt.layerNorm(${input}, ${w(0)}, ${w(1)}, ${a.epsilon})`;
+    case "residual": {
+      const x = `r${depth}`;
+      const body = (layer.layers ?? []).reduce((value, inner) => layerExpression(inner, value, depth + 1), x);
+      return `rt.residual(${input}, (${x}) => ${body})`;
+    }
   }
 }
 
@@ -588,6 +650,7 @@ function describeSource(source: IrSampleSource): string {
     case "prior": return `samples of ${source.variable} from its prior`;
     case "data": return `the data ${source.variable}`;
     case "network": return `${source.variable} from ${source.network}`;
+    case "permuted": return `${source.variable} from ${source.network}, each dimension permuted across the batch`;
   }
 }
 
@@ -599,5 +662,7 @@ function priorExpression(prior: IrPrior, variable: IrVariable): string {
     case "Categorical": return `rt.categoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.mixtureOfGaussiansPrior(${p.components}, ${p.radius}, ${p.radialSigma}, ${p.tangentialSigma})`;
     case "SwissRoll": return `rt.swissRollPrior(${p.turns}, ${p.noise}, ${p.scale})`;
+    case "GaussianMixture": return `rt.fixedGaussianMixturePrior(${valueLiteral(variable.shape)}, ${p.components}, ${p.radius}, ${p.sigma})`;
+    case "VampPrior": throw new Error("a VampPrior is learned: its mixture is emitted with the networks");
   }
 }

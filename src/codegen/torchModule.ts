@@ -1,6 +1,9 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
+import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
+import { networkLayers } from "../ir/layers.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
 
@@ -49,6 +52,12 @@ const moduleAttributes = [
 
 type Out = string[];
 
+/** PyTorch writes a constant and a learned value shaped like the location head. */
+const pySources: SourceWriters = {
+  constant: (like, value) => `torch.full_like(${like}, ${pyNumber(value)})`,
+  learned: (like, weight) => `rt.broadcast_like(${like}, ${weight})`,
+};
+
 class TorchEmitter {
   /** Module-level names: classes and functions. */
   private readonly globals = new NameAllocator();
@@ -61,6 +70,9 @@ class TorchEmitter {
   private readonly networkAttribute = new Map<string, string>();
   /** `network/variable` → the attribute of the network module holding that output's flow. */
   private readonly flowAttribute = new Map<string, string>();
+  /** Each learned prior's mixture function and the model attribute holding its weights, by latent. */
+  private readonly priorFunction = new Map<string, string>();
+  private readonly priorAttribute = new Map<string, string>();
   private readonly scores = new Map<string, string>();
   private readonly valuesClass: string;
   private readonly modelClass: string;
@@ -78,6 +90,28 @@ class TorchEmitter {
       this.networkClass.set(network.name, this.globals.allocate(`${capitalize(network.role)}${pythonClassName(network.name)}`));
       this.networkAttribute.set(network.name, attributes.allocate(prefixed("net_", network.name)));
     }
+    for (const prior of ir.priors.filter((p) => p.learned)) {
+      this.priorFunction.set(prior.variable, this.globals.allocate(prefixed("prior_", prior.variable)));
+      this.priorAttribute.set(prior.variable, attributes.allocate(prefixed("prior_", prior.variable)));
+    }
+  }
+
+  /** A learned prior's mixture, computed from its weights (and, for a VampPrior, the encoder at its pseudo-inputs). */
+  private emitLearnedPrior(out: Out, prior: IrPrior): void {
+    const learned = prior.learned!;
+    const weight = (name: string) => `f.w(${literal(`${learned.parameterSet}/${name}`)})`;
+    const k = prior.parameters.components;
+    out.push("", "", `def ${this.priorFunction.get(prior.variable)!}(f: rt.Forward) -> rt.MixtureParameters:`);
+    if (prior.distribution === "VampPrior") {
+      const input = variableOf(this.ir, learned.input!);
+      const support = input.support.kind === "interval" ? `, ${pyNumber(input.support.low)}, ${pyNumber(input.support.high)}` : input.support.kind === "binary" ? ", binary=True" : "";
+      out.push(`    """${docText(`${learned.parameterSet}: a VampPrior, (1/${k}) Σₖ ${learned.encoder}(${prior.variable} | ${input.name} = uₖ) at ${k} learned pseudo-inputs uₖ (in the encoder's inference mode).`)}"""`);
+      out.push(`    u = rt.into_support(${weight("pseudoInputs")}${support})`);
+      out.push(`    return rt.vamp_mixture(f.model.${this.networkAttribute.get(learned.encoder!)!}(f, u)[${literal(prior.variable)}])`);
+      return;
+    }
+    out.push(`    """${docText(`${learned.parameterSet}: a learned mixture of ${k} diagonal Gaussians (means, log-variances, and weights by softmax).`)}"""`);
+    out.push(`    return rt.learned_mixture(${weight("means")}, ${weight("logvars")}, ${weight("logits")})`);
   }
 
   emit(): string {
@@ -93,6 +127,7 @@ class TorchEmitter {
     out.push("from __future__ import annotations", "", "from typing import Any, Dict, Optional, Sequence, Union", "");
     out.push("import torch", "from torch import Tensor, nn", "", "import aespec_torch as rt", "");
     for (const network of this.ir.networks) this.emitNetwork(out, network);
+    for (const prior of this.ir.priors) if (prior.learned) this.emitLearnedPrior(out, prior);
     this.emitValues(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
@@ -121,7 +156,7 @@ class TorchEmitter {
     const attributes = new NameAllocator();
     for (const name of [...pythonKeywords, ...moduleAttributes]) attributes.allocate(name);
     const attribute = new Map<IrLayer, string>();
-    const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
+    const layers = networkLayers(network);
     out.push("    def __init__(self) -> None:", "        super().__init__()");
     for (const layer of layers) {
       const module = layerModule(layer);
@@ -131,6 +166,12 @@ class TorchEmitter {
       attribute.set(layer, name);
       out.push(`        self.${name} = ${module}`);
     }
+    const learned = new Map<string, string>();
+    for (const w of networkWeights(network).filter((x) => network.distributions.some((d) => Object.values(d.parameters).some((p) => "learned" in p && p.learned.name === x.name)))) {
+      const name = attributes.allocate(prefixed("learned_", w.name.slice(w.name.indexOf("/") + 1, w.name.lastIndexOf("/")).replace(/\./g, "_")));
+      learned.set(w.name, name);
+      out.push(`        self.${name} = rt.Learned(${literal(w.name)}, ${pyTuple(w.shape)})`);
+    }
     for (const d of network.distributions) {
       if (!d.flow) continue;
       const name = attributes.allocate(prefixed("flow_", d.variable));
@@ -139,12 +180,12 @@ class TorchEmitter {
       const names = pyTuple(d.flow.weights.map((w) => literal(w.name)));
       out.push(`        self.${name} = ${d.flow.kind === "planar" ? `rt.PlanarFlow(${size}, ${d.flow.steps}, names=${names})` : `rt.IafFlow(${size}, ${d.flow.steps}, ${d.flow.hidden}, names=${names})`}`);
     }
-    if (attribute.size === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
+    if (attribute.size === 0 && learned.size === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
     network.trunk.forEach((layer, i) => {
-      out.push(`        t${i} = ${layerCall(layer, previous, attribute.get(layer))}`);
+      out.push(`        t${i} = ${layerCall(layer, previous, attribute)}`);
       previous = `t${i}`;
     });
     const trunk = previous;
@@ -153,7 +194,7 @@ class TorchEmitter {
       let value = trunk;
       head.layers.forEach((layer, j) => {
         const local = head.layers.length === 1 ? `h${i}` : `h${i}_${j}`;
-        out.push(`        ${local} = ${layerCall(layer, value, attribute.get(layer))}  # head ${commentText(head.name)}`);
+        out.push(`        ${local} = ${layerCall(layer, value, attribute)}  # head ${commentText(head.name)}`);
         value = local;
       });
       headLocal.set(head.name, value);
@@ -162,17 +203,9 @@ class TorchEmitter {
       out.push(`        return ${trunk}`, "");
       return;
     }
-    const source = (d: IrNetworkOutput, parameter: string) => {
-      const s = d.parameters[parameter]!;
-      return "head" in s ? headLocal.get(s.head)! : trunk;
-    };
+    const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const p = Object.keys(d.parameters);
-      let value: string;
-      if (d.distribution === "Normal") value = p.includes("sigma") ? `rt.normal_from_sigma(${source(d, "mu")}, ${source(d, "sigma")})` : `rt.NormalParameters(${source(d, "mu")}, ${source(d, "logvar")})`;
-      else if (d.distribution === "Bernoulli") value = `rt.LogitParameters(${p.includes("probs") ? `rt.logits_from_probs(${source(d, "probs")})` : source(d, "logits")})`;
-      else if (d.distribution === "Categorical") value = `rt.LogitParameters(${p.includes("probs") ? `rt.categorical_logits_from_probs(${source(d, "probs")})` : source(d, "logits")})`;
-      else value = `rt.ValueParameters(${source(d, "value")})`;
+      const value = buildParameters(d, "py", local, (name) => `self.${learned.get(name)!}.value`, pySources, this.facts(d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`        return {${fields.join(", ")}}`, "");
@@ -228,13 +261,13 @@ class TorchEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
-    const params = `${outputs}[${literal(variable)}]`;
-    switch (d.distribution) {
-      case "Normal": return `rt.normal_sample(${params}, self.noise)`;
-      case "Deterministic": return `${params}.value`;
-      case "Categorical": return `torch.softmax(${params}.logits, -1)`;
-      case "Bernoulli": return `torch.sigmoid(${params}.logits)`;
-    }
+    return likelihoodCode[d.distribution].py.fed(`${outputs}[${literal(variable)}]`, "self.noise");
+  }
+
+  /** What the likelihood table needs to know of an output beyond its parameters. */
+  private facts(d: IrNetworkOutput): OutputFacts {
+    const v = variableOf(this.ir, d.variable);
+    return { shape: v.shape, support: v.support, options: d.options ?? {} };
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -245,6 +278,7 @@ class TorchEmitter {
         const network = this.network(source.network);
         return network.role === "encoder" ? `self.${this.method("latent_", source.variable)}()` : this.fed(network, source.variable, `self.${this.method("out_", network.name)}()`);
       }
+      case "permuted": return `self.${this.method("permuted_", source.variable)}()`;
     }
   }
 
@@ -302,17 +336,22 @@ class TorchEmitter {
       }
       this.emitMemo(out, this.method("latent_", v.name), how, "Tensor", value);
     }
-    const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
+    const sampledPriors = new Set(sampledPriorsOf(this.ir));
     for (const prior of this.ir.priors.filter((p) => sampledPriors.has(p.variable))) {
       this.emitMemo(out, this.method("prior_", prior.variable), `Samples ${prior.variable} ~ ${prior.name}(${prior.variable}), one per example.`, "Tensor", `self.priors[${literal(prior.variable)}].sample(self.size, self.noise${this.priorLabel(prior, "self")})`);
     }
-    for (const term of this.ir.terms) {
-      if (term.kind !== "gan_d" && term.kind !== "gan_g") continue;
-      const sources = term.kind === "gan_d" ? [term.real, term.fake] : [term.fake];
+    for (const source of permutedSourcesOf(this.ir)) {
+      this.emitMemo(out, this.method("permuted_", source.variable), `${source.variable} from ${source.network}, each dimension shuffled across the batch on its own.`, "Tensor", `rt.permute_dimensions(self.${this.method("latent_", source.variable)}(), self.noise)`);
+    }
+    for (const network of gradientPenaltyNetworksOf(this.ir).map((n) => this.network(n))) {
+      const input = this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"));
+      this.emitMemo(out, this.method("in_", network.name), `What ${network.name} reads, flattened: where its gradient penalty is taken.`, "Tensor", `rt.flatten(${input})`);
+    }
+    for (const { discriminator, sources } of judgedSourcesOf(this.ir)) {
       for (const source of sources) {
-        if (this.scores.has(JSON.stringify([term.discriminator, source]))) continue;
-        const method = this.scoreMethod(term.discriminator, source);
-        this.emitMemo(out, method, `${term.discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(term.discriminator, "self")}(self, ${this.sourceExpression(source)})`);
+        if (this.scores.has(JSON.stringify([discriminator, source]))) continue;
+        const method = this.scoreMethod(discriminator, source);
+        this.emitMemo(out, method, `${discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(discriminator, "self")}(self, ${this.sourceExpression(source)})`);
       }
     }
     out.push("");
@@ -321,12 +360,7 @@ class TorchEmitter {
   // ── loss terms ──
 
   private likelihoodNll(distribution: IrNetworkOutput["distribution"], params: string, target: string): string {
-    switch (distribution) {
-      case "Bernoulli": return `rt.bernoulli_nll(${params}.logits, ${target})`;
-      case "Categorical": return `rt.categorical_nll(${params}.logits, ${target})`;
-      case "Normal": return `-rt.normal_log_prob(${target}, ${params})`;
-      case "Deterministic": throw new Error("a deterministic output has no likelihood");
-    }
+    return likelihoodCode[distribution].py.nll(params, target);
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -368,7 +402,7 @@ class TorchEmitter {
         out.push(`    return rt.batch_mean(rt.iwae_loss(log_importance_weights(f, ${term.k})))`);
         break;
       case "gan_d":
-        out.push(`    return rt.gan_discriminator_loss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}())`);
+        out.push(`    return rt.gan_discriminator_loss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}()${term.loss === "logistic" ? "" : `, ${literal(term.loss)}`})`);
         break;
       case "gan_g":
         out.push(`    return rt.gan_generator_loss(f.${this.scoreMethod(term.discriminator, term.fake)}(), ${literal(term.loss)})`);
@@ -379,6 +413,44 @@ class TorchEmitter {
         out.push(`    x = rt.flatten(f.batch[${literal(term.input)}])`, `    stages = [`);
         for (const l of layers) out.push(`        rt.DenseStage(f.w(${literal(l.weights[0]!.name)}), f.w(${literal(l.weights[1]!.name)}), ${literal(l.activation)}),`);
         out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(x, stages, f.noise))`);
+        break;
+      }
+      case "mmd":
+        out.push(`    return rt.mmd_unbiased(f.${this.method("latent_", term.variable)}(), f.${this.method("prior_", term.variable)}(), ${literal(term.kernel)}, ${pyNumber(term.scale)})`);
+        break;
+      case "tc":
+      case "mi":
+      case "dwkl": {
+        if (term.kind === "tc" && term.discriminator) {
+          out.push(`    # The discriminator's logit is log D/(1 − D) ≈ log q(z) / Πⱼ q(zⱼ) (Kim & Mnih 2018), the discriminator held fixed.`);
+          out.push(`    return f.${this.scoreMethod(term.discriminator, { kind: "network", network: term.network, variable: term.variable })}().mean()`);
+          break;
+        }
+        out.push(`    z = f.${this.method("latent_", term.variable)}()`);
+        out.push(`    q = rt.aggregate_posterior(z, ${outputs(term.network)}[${literal(term.variable)}])`);
+        if (term.kind === "tc") out.push(`    return rt.total_correlation(q)`);
+        else if (term.kind === "mi") out.push(`    return rt.index_code_mutual_information(q)`);
+        else {
+          const prior = priorOf(this.ir, term.variable)!;
+          out.push(`    return rt.dimension_wise_kl(q, z, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)})`);
+        }
+        break;
+      }
+      case "l2":
+        out.push(`    return rt.batch_mean(rt.half_squared_norm(f.${this.method("latent_", term.variable)}()))`);
+        break;
+      case "weightDecay": {
+        const network = this.network(term.network);
+        const weights = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights.filter((w) => w.trainable)).map((w) => `f.w(${literal(w.name)})`);
+        out.push(`    return rt.weight_decay([${weights.join(", ")}])`);
+        break;
+      }
+      case "gradientPenalty": {
+        const network = this.network(term.network);
+        const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.weights.length > 0);
+        out.push(`    stages = [`);
+        for (const l of layers) out.push(`        rt.DenseStage(f.w(${literal(l.weights[0]!.name)}), f.w(${literal(l.weights[1]!.name)}), ${literal(l.activation)}),`);
+        out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(f.${this.method("in_", network.name)}(), stages, f.noise))`);
         break;
       }
     }
@@ -432,6 +504,12 @@ class TorchEmitter {
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
 
+  private priorExpression(prior: IrPrior): string {
+    const variable = variableOf(this.ir, prior.variable);
+    if (prior.learned) return `rt.GaussianMixturePrior(${pyTuple(variable.shape)}, lambda: ${this.priorFunction.get(prior.variable)!}(self.values({}, False)))`;
+    return priorExpression(prior, variable);
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -443,6 +521,7 @@ class TorchEmitter {
     for (const network of ir.networks) {
       for (const w of networkWeights(network)) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     }
+    for (const w of ir.priors.flatMap((p) => p.learned?.weights ?? [])) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     out.push(`    )`, `    phases = (`);
     for (const phase of ir.phases) {
       out.push(`        rt.Phase(`, `            name=${literal(phase.name)},`);
@@ -461,9 +540,13 @@ class TorchEmitter {
     out.push(`    batch_size = ${ir.train.batch}`, `    epochs = ${ir.train.epochs}`, "");
     out.push(`    def __init__(self, seed: int = 1, device: Optional[Union[str, torch.device]] = None) -> None:`, `        super().__init__()`);
     for (const network of ir.networks) out.push(`        self.${this.networkAttribute.get(network.name)!} = ${this.networkClass.get(network.name)!}()`);
+    for (const prior of ir.priors.filter((p) => p.learned)) {
+      const weights = prior.learned!.weights.map((w) => `(${literal(w.name.slice(w.name.lastIndexOf("/") + 1))}, ${literal(w.name)}, ${pyTuple(w.shape)})`);
+      out.push(`        self.${this.priorAttribute.get(prior.variable)!} = rt.PriorWeights((${weights.join(", ")},))`);
+    }
     out.push(`        self.term_functions = {${ir.terms.map((t) => `${literal(t.id)}: ${this.termNames.get(t.id)!}`).join(", ")}}`);
     out.push(`        self.setup(seed, device)`, "");
-    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable))}`).join(", ")}}`, "");
+    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")}}`, "");
     out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> ${this.valuesClass}:`);
     out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise)`);
     this.emitEncode(out);
@@ -484,12 +567,9 @@ class TorchEmitter {
   /** What a method returns for one output: μ of a Normal, the value, or the probabilities. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (code.summary) {
-      // After a flow, the code is the base mean carried through the flow.
-      case "mean": return d.flow ? `${this.flowModule(code.network, code.variable, "f")}(${params}.mu).z` : `${params}.mu`;
-      case "value": return `${params}.value`;
-      case "probabilities": return d.distribution === "Categorical" ? `torch.softmax(${params}.logits, -1)` : `torch.sigmoid(${params}.logits)`;
-    }
+    const mean = likelihoodCode[d.distribution].py.mean(params);
+    // After a flow, the code is the base mean carried through the flow.
+    return d.flow ? `${this.flowModule(code.network, code.variable, "f")}(${mean}).z` : mean;
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {
@@ -592,17 +672,25 @@ function layerModule(layer: IrLayer): string | undefined {
     case "conv2d": return `rt.Conv2d(${channels}, ${a.filters}, ${a.kernel}, ${a.stride}, ${literal(String(a.padding))}, ${act}, names=${names})`;
     case "conv2dTranspose": return `rt.Conv2dTranspose(${channels}, ${a.filters}, ${a.kernel}, ${a.stride}, ${literal(String(a.padding))}, ${pyTuple(layer.outputShape)}, ${act}, names=${names})`;
     case "batchNorm": return `rt.BatchNorm(${channels}, ${pyNumber(a.momentum as number)}, ${pyNumber(a.epsilon as number)}, names=${names})`;
+    case "layerNorm": return `rt.LayerNorm(${channels}, ${pyNumber(a.epsilon as number)}, names=${names})`;
     default: return undefined;
   }
 }
 
-function layerCall(layer: IrLayer, input: string, attribute: string | undefined): string {
+/** An expression of `input`; a residual block is its input plus its layers' calls, nested. */
+function layerCall(layer: IrLayer, input: string, attributes: ReadonlyMap<IrLayer, string>): string {
   const a = layer.arguments;
+  const attribute = attributes.get(layer);
   switch (layer.kind) {
     case "dense":
     case "conv2d":
-    case "conv2dTranspose": return `self.${attribute!}(${input})`;
+    case "conv2dTranspose":
+    case "layerNorm": return `self.${attribute!}(${input})`;
     case "batchNorm": return `self.${attribute!}.normalize(${input}, f.training, f.moving_updates)`;
+    case "maxPool2d": return `rt.max_pool2d(${input}, ${a.size}, ${a.stride})`;
+    case "avgPool2d": return `rt.avg_pool2d(${input}, ${a.size}, ${a.stride})`;
+    case "upsample2d": return `rt.upsample2d(${input}, ${a.factor}, ${literal(String(a.mode))})`;
+    case "residual": return `(${input} + ${(layer.layers ?? []).reduce((value, inner) => layerCall(inner, value, attributes), input)})`;
     case "reshape": return `rt.reshape(${input}, ${pyTuple(layer.outputShape)})`;
     case "flatten": return `rt.flatten(${input})`;
     case "dropout": return `rt.dropout(${input}, ${pyNumber(a.rate as number)}, f.training, f.noise)`;
@@ -615,6 +703,7 @@ function describeSource(source: IrSampleSource): string {
     case "prior": return `samples of ${source.variable} from its prior`;
     case "data": return `the data ${source.variable}`;
     case "network": return `${source.variable} from ${source.network}`;
+    case "permuted": return `${source.variable} from ${source.network}, each dimension permuted across the batch`;
   }
 }
 
@@ -626,6 +715,8 @@ function priorExpression(prior: IrPrior, variable: IrVariable): string {
     case "Categorical": return `rt.CategoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.MixtureOfGaussiansPrior(${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.radialSigma!)}, ${pyNumber(p.tangentialSigma!)})`;
     case "SwissRoll": return `rt.SwissRollPrior(${pyNumber(p.turns!)}, ${pyNumber(p.noise!)}, ${pyNumber(p.scale!)})`;
+    case "GaussianMixture": return `rt.FixedGaussianMixturePrior(${pyTuple(variable.shape)}, ${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.sigma!)})`;
+    case "VampPrior": throw new Error("a VampPrior is learned: its mixture is emitted with the networks");
   }
 }
 

@@ -266,7 +266,7 @@ const definitions = {
   AE0303: {
     title: "layer cannot take its input",
     severity: "error",
-    explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d` and `conv2dTranspose` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
+    explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d`, `conv2dTranspose`, the pooling layers and `upsample2d` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
     wrong: "encoder q(z | x) {   // x: real[784]\n  conv2d(32, 3, activation = relu)\n  ...",
     fixed: "encoder q(z | x) {\n  reshape(28, 28, 1)\n  conv2d(32, 3, activation = relu)\n  ...",
     messages: {
@@ -318,11 +318,46 @@ const definitions = {
       outputShape: (a: { network: string; shape: string; variable: string; variableShape: string }) => `\`${a.network}\` ends in ${a.shape}, but \`${a.variable}\` is ${a.variableShape}`,
     },
   },
+  AE0307: {
+    title: "pooling window larger than its input",
+    severity: "error",
+    explanation: "`maxPool2d` and `avgPool2d` pool whole size × size windows without padding, so the window must fit inside the image it reads: an image smaller than the window has no window to pool.",
+    wrong: "reshape(4, 4, 8)\nmaxPool2d(5)",
+    fixed: "reshape(4, 4, 8)\nmaxPool2d(2)",
+    messages: {
+      windowTooLarge: (a: { layer: string; size: number; height: number; width: number }) => ({
+        message: `${a.layer} with a ${a.size}×${a.size} window does not fit the ${a.height}×${a.width} input`,
+        help: `use a window of at most ${Math.min(a.height, a.width)}, or pool earlier where the image is larger`,
+      }),
+    },
+  },
+  AE0308: {
+    title: "residual block that changes the shape",
+    severity: "error",
+    explanation: "A residual block computes x + f(x), f being its layers, so f must give back its input's shape. The language adds no hidden projection: every weight of a model is written in its spec. Change the channels outside the block (a `conv2d(C, 1)` before it) and downsample or upsample outside it too. A block holds layers (and blocks) only, at least one.",
+    wrong: "conv2d(32, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    fixed: "conv2d(64, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    messages: {
+      changesShape: (a: { input: string; output: string }) => `this residual block turns ${a.input} into ${a.output}; x + f(x) needs f(x) shaped as x`,
+      empty: () => ({ message: "an empty residual block", help: "write its layers inside the braces, e.g. `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`, or remove it" }),
+      head: () => ({ message: "a head inside a residual block", help: "heads read the network's last layer: write them after the block" }),
+    },
+  },
+  AE0309: {
+    title: "layerNorm over a single value",
+    severity: "error",
+    explanation: "`layerNorm` normalises over the last axis: the features of a flat input, the channels of each pixel of an image. With one value on that axis, the value minus its own mean is always 0 and the layer outputs its learned shift whatever it reads.",
+    wrong: "reshape(28, 28, 1)\nlayerNorm",
+    fixed: "reshape(28, 28, 1)\nconv2d(32, 3, activation = relu)\nlayerNorm",
+    messages: {
+      singleValue: (a: { input: string }) => `layerNorm normalises over the last axis, which has one value in ${a.input}: it would always output its shift`,
+    },
+  },
   // ── distributions and supports ──
   AE0401: {
     title: "invalid distribution parameters",
     severity: "error",
-    explanation: "Each distribution is given by one of its parameter sets: Normal(mu, sigma) or Normal(mu, logvar); Bernoulli(logits) or Bernoulli(probs); Categorical(logits) or Categorical(probs); Deterministic(value). A network-level distribution (after `=`) describes a network with one output; give each output of a multi-output network its own head instead.",
+    explanation: "Each distribution is given by one of its parameter sets: Normal(mu, sigma) or Normal(mu, logvar); Bernoulli(logits) or Bernoulli(probs); Categorical(logits) or Categorical(probs); Deterministic(value); Laplace(mu, scale) or Laplace(mu, logscale); ContinuousBernoulli(logits); DiscretizedLogistic(mu, logscale); DiscretizedLogisticMixture(logits, mu, logscale, components = K); Beta(alpha, beta). A scale may be a named constant or `learned` instead of a head (`Normal(mu, sigma = 0.1)`, see AE0412). A network-level distribution (after `=`) describes a network with one output; give each output of a multi-output network its own head instead.",
     wrong: "encoder q(z | x) = Normal(mu, sigma, logvar) { ... }",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }",
     messages: {
@@ -338,7 +373,7 @@ const definitions = {
   AE0402: {
     title: "distribution does not fit the variable's support",
     severity: "error",
-    explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a Normal the squared error), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
+    explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a fixed-σ Normal — `Normal(mu, sigma = 0.1)` — the squared error / 2σ²), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
     wrong: "data x: real[784]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     messages: {
@@ -506,6 +541,98 @@ const definitions = {
         message: `a flow transforms a flat latent, but \`${a.variable}\` is real[${a.shape.join(", ")}]`,
         help: `declare \`latent ${a.variable}: real[${a.shape.reduce((x, y) => x * y, 1)}]\``,
       }),
+    },
+  },
+  // ── likelihood parameters and supports (issue 15) ──
+  AE0412: {
+    title: "a parameter that must be a head is given a constant or `learned`",
+    severity: "error",
+    explanation:
+      "A likelihood's location (mu, logits, alpha, beta) depends on the input, so it comes from a head. Its scale may instead be a constant (`Normal(mu, sigma = 0.1)`: squared error / 2σ² plus ½·log 2πσ²) " +
+      "or a weight the network learns (`logvar = learned`: one per dimension; `logvar = learned(shared)`: one scalar). The scale parameters are Normal's sigma and logvar, Laplace's scale and logscale, and DiscretizedLogistic's logscale.",
+    wrong: "decoder p(x | z) = Normal(mu = 0.5, sigma) { ... }",
+    fixed: "decoder p(x | z) = Normal(mu, sigma = 0.1) { ... }",
+    messages: {
+      notFixable: (a: { distribution: string; parameter: string }) => `\`${a.parameter}\` of ${a.distribution} depends on the input, so it names a head: it cannot be a constant or \`learned\``,
+      learnedForm: (parameter: string) => ({ message: `\`${parameter} = learned(…)\` takes only \`shared\``, help: "write `learned` (one value per dimension) or `learned(shared)` (one scalar)" }),
+    },
+  },
+  AE0413: {
+    title: "a constant scale is not positive",
+    severity: "error",
+    explanation: "A constant standard deviation or scale divides the error (squared error / 2σ², |x − μ| / b), so it must be > 0; a constant log-scale may be any finite number.",
+    wrong: "decoder p(x | z) = Normal(mu, sigma = 0) { ... }",
+    fixed: "decoder p(x | z) = Normal(mu, sigma = 0.1) { ... }",
+    messages: {
+      scale: (a: { distribution: string; parameter: string; value: number }) => `\`${a.parameter} = ${a.value}\`: the ${a.parameter} of ${a.distribution} must be a finite number${a.parameter === "sigma" || a.parameter === "scale" ? " > 0" : ""}`,
+    },
+  },
+  AE0414: {
+    title: "a discretized likelihood needs bounded data",
+    severity: "error",
+    explanation:
+      "DiscretizedLogistic and its mixture put the probability of a logistic over equal bins of the data's interval; the first and last bins reach to −∞ and +∞ (Salimans et al. 2017). " +
+      "The bins come from the declared interval: `in [0, 255]` gives the 256 integers, any other interval (`[0, 1]`: 8-bit data rescaled) 256 equal bins unless `levels = N` says otherwise. Unbounded, binary or onehot data has no such bins.",
+    wrong: "data x: real[784]\ndecoder p(x | z) = DiscretizedLogistic(mu, logscale) { ... }",
+    fixed: "data x: real[784] in [0, 255]\ndecoder p(x | z) = DiscretizedLogistic(mu, logscale) { ... }",
+    messages: {
+      unbounded: (a: { distribution: string; variable: string; support: string }) => `${a.distribution} needs data declared in an interval of bins, but \`${a.variable}\` is ${a.support}`,
+    },
+  },
+  AE0415: {
+    title: "a likelihood on [0, 1] for data outside it",
+    severity: "error",
+    explanation:
+      "ContinuousBernoulli (Loaiza-Ganem & Cunningham 2019) and Beta are densities on [0, 1]. Beta's density is 0 or infinite at the ends, so data is clamped into [1e-6, 1 − 1e-6] (the usual treatment of pixels that are exactly 0 or 1); " +
+      "data declared outside [0, 1] has no density under either.",
+    wrong: "data x: real[784] in [0, 255]\ndecoder p(x | z) = ContinuousBernoulli(logits) { ... }",
+    fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = ContinuousBernoulli(logits) { ... }",
+    messages: {
+      outside: (a: { distribution: string; variable: string; support: string }) => `${a.distribution} is a density on [0, 1], but \`${a.variable}\` is ${a.support}`,
+    },
+  },
+  AE0416: {
+    title: "a real-valued likelihood on discrete data",
+    severity: "error",
+    explanation: "Laplace is a density on real values; binary data takes Bernoulli, onehot data Categorical.",
+    wrong: "data x: binary[784]\ndecoder p(x | z) = Laplace(mu, scale = 0.1) { ... }",
+    fixed: "data x: binary[784]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
+    messages: {
+      discrete: (a: { distribution: string; variable: string; support: string }) => `${a.distribution} models real values, but \`${a.variable}\` is ${a.support}`,
+    },
+  },
+  AE0417: {
+    title: "a likelihood used as a posterior",
+    severity: "error",
+    explanation: "Laplace, ContinuousBernoulli, DiscretizedLogistic, its mixture and Beta are likelihoods of data: an encoder's latent must be passed on as a reparameterised sample (Normal), a value (Deterministic) or class probabilities (Categorical, Bernoulli).",
+    wrong: "encoder q(z | x) = Laplace(mu, scale) { ... }",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }",
+    messages: {
+      posterior: (a: { distribution: string; network: string }) => ({ message: `${a.distribution} is a likelihood of data; encoder \`${a.network}\` cannot output it`, help: "use `Normal(mu, logvar)` for a latent" }),
+    },
+  },
+  AE0418: {
+    title: "a mixture's heads are not K values per dimension",
+    severity: "error",
+    explanation:
+      "DiscretizedLogisticMixture(logits, mu, logscale, components = K) reads K numbers per dimension from each head: each head has K × the variable's size values, which are reshaped to [..., K] " +
+      "(for a dense head, unit i·K + k is component k of dimension i; for a convolution, the K channels of a pixel).",
+    wrong: "data x: real[784] in [0, 1]\ndecoder p(x | z) = DiscretizedLogisticMixture(logits, mu, logscale, components = 5) { ...; mu: dense(784) }",
+    fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = DiscretizedLogisticMixture(logits, mu, logscale, components = 5) { ...; mu: dense(3920) }",
+    messages: {
+      headSize: (a: { head: string; size: number; components: number; variable: string; variableSize: number }) =>
+        `head \`${a.head}\` gives ${a.size} values, but ${a.components} components of \`${a.variable}\` need ${a.components} × ${a.variableSize} = ${a.components * a.variableSize}`,
+    },
+  },
+  AE0419: {
+    title: "an invalid likelihood option",
+    severity: "error",
+    explanation: "`levels = N` (the number of bins of a discretized likelihood) is an integer ≥ 2; `components = K` (a mixture's components) an integer ≥ 1, and a mixture must say how many it has.",
+    wrong: "decoder p(x | z) = DiscretizedLogistic(mu, logscale, levels = 1) { ... }",
+    fixed: "decoder p(x | z) = DiscretizedLogistic(mu, logscale, levels = 256) { ... }",
+    messages: {
+      option: (a: { distribution: string; option: string; minimum: number }) => `\`${a.option}\` of ${a.distribution} is an integer ≥ ${a.minimum}`,
+      missing: (a: { distribution: string; option: string }) => ({ message: `${a.distribution} needs \`${a.option} = …\``, help: `e.g. \`${a.distribution}(logits, mu, logscale, ${a.option} = 5)\`` }),
     },
   },
   // ── objectives and phases ──
@@ -781,7 +908,111 @@ const definitions = {
       }),
     },
   },
+  AE0517: {
+    title: "mmd needs prior samples of the same variable",
+    severity: "error",
+    explanation:
+      "`mmd(q(z | x), p(z))` compares the batch's codes with as many samples of the same variable's prior (the unbiased minibatch MMD² of WAE and InfoVAE). " +
+      "The second argument is that prior, the latent is real-valued, and the kernel is `imq(scale)` (s/(s + ‖a − b‖²)) or `rbf(scale)` (exp(−‖a − b‖²/s)).",
+    wrong: "minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(z))",
+    messages: {
+      notPrior: (variable: string) => ({ message: `the second argument of \`mmd\` is the prior the codes are compared with, e.g. \`p(${variable})\``, help: `declare \`prior p(${variable}) = Normal(0, 1)\` and write \`mmd(…, p(${variable}))\`` }),
+      shapes: (a: { variable: string; other: string; shape: string; otherShape: string }) => ({
+        message: `\`mmd\` compares \`${a.variable}\` (${a.shape}) with samples of \`${a.other}\` (${a.otherShape}): the two samples must be of one variable`,
+        help: `write the prior of \`${a.variable}\``,
+      }),
+      onehot: (variable: string) => ({ message: `\`${variable}\` is onehot: \`mmd\` compares real-valued codes`, help: "regularise a onehot latent adversarially (gan_d/gan_g)" }),
+      kernel: (found: string) => ({ message: `\`${found}\` is not a kernel of \`mmd\``, help: "write `kernel = imq(scale)` or `kernel = rbf(scale)`, e.g. `kernel = imq(16)`" }),
+    },
+  },
+  AE0518: {
+    title: "total-correlation terms need a Normal posterior",
+    severity: "error",
+    explanation:
+      "`tc`, `mi` and `dwkl` estimate densities of the aggregate posterior q(z) = mean over the batch of q(z | xₙ) by evaluating every code under every example's posterior, " +
+      "so the posterior must be a density: `Normal(mu, logvar)`. A deterministic code has none (every q(z | x) is a point mass). `dwkl` compares each dimension with the prior's, so the prior is `Normal`.",
+    wrong: "encoder q(z | x) { dense(400, relu); dense(10) }\n... minimize nll(p(x | z), x) + 6 * tc(q(z | x))",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { dense(400, relu); mu: dense(10); logvar: dense(10) }",
+    messages: {
+      posterior: (a: { term: string; network: string; variable: string; distribution: string }) => ({
+        message: `\`${a.term}\` evaluates \`${a.network}(${a.variable} | …)\` as a density, but it is ${a.distribution === "Deterministic" ? "deterministic" : a.distribution}`,
+        help: "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+      dwklPrior: (a: { prior: string; distribution: string }) => ({
+        message: `\`dwkl\` compares each dimension with the prior's marginal, and \`${a.prior}\` is ${a.distribution}, not a Normal with independent dimensions`,
+        help: "use `prior p(z) = Normal(0, 1)`, or leave the dimension-wise KL out",
+      }),
+      discriminator: (a: { discriminator: string; judged: string; variable: string }) => ({
+        message: `\`${a.discriminator}\` judges \`${a.judged}\`, so its density ratio says nothing about the total correlation of \`${a.variable}\``,
+        help: `declare \`discriminator d_tc(${a.variable}) { …; dense(1) }\` trained by \`gan_d(d_tc, real = q(${a.variable} | x), fake = permuted(q(${a.variable} | x)))\``,
+      }),
+    },
+  },
+  AE0519: {
+    title: "term needs an encoder's code",
+    severity: "error",
+    explanation: "`mmd`, `tc`, `mi`, `dwkl`, `l2` and `permuted` act on the codes an encoder produces, written as its density: `q(z | x)` for `encoder q(z | x)`.",
+    wrong: "minimize nll(p(x | z), x) + l2(p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + l2(q(z | x))",
+    messages: {
+      code: (a: { term: string; usage: string }) => ({ message: `the first argument of \`${a.term}\` is an encoder's code`, help: `write \`${a.usage}\`` }),
+      arguments: (a: { term: string; usage: string }) => `\`${a.term}\` is written ${a.usage.split(" or ").map((u) => `\`${u}\``).join(" or ")}`,
+      permutedOneDimension: (variable: string) => ({
+        message: `\`${variable}\` has one dimension: permuting it across the batch leaves its distribution unchanged`,
+        help: "a total correlation needs a latent of at least two dimensions",
+      }),
+      permutedPlace: () => ({ message: "`permuted(q(z | x))` is a sample source: it is written as `gan_d`'s `real` or `fake`", help: "e.g. `gan_d(d, real = q(z | x), fake = permuted(q(z | x)))`" }),
+    },
+  },
+  AE0520: {
+    title: "network regulariser on an unsuitable network",
+    severity: "error",
+    explanation:
+      "`weightDecay(p)` and `gradientPenalty(p)` take a network by its name or its role (`weightDecay(decoder)`). `gradientPenalty` computes ‖∂out/∂in‖²_F through the network's Jacobian, " +
+      "so the network is made of dense layers and produces one head (exactly for one layer, by a random projection for more); discriminators are not supported.",
+    wrong: "minimize nll(p(x | z), x) + gradientPenalty(p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + gradientPenalty(p)",
+    messages: {
+      notNetwork: (term: string) => ({ message: `\`${term}\` takes a network's name, e.g. \`${term}(p)\` or \`${term}(decoder)\``, help: "name the network, not its density" }),
+      notDense: (a: { network: string; reason: string }) => ({
+        message: `\`gradientPenalty\` needs a network of dense layers with one head; \`${a.network}\` ${a.reason}`,
+        help: "write it as `dense(…, activation)` layers with one head, or use `weightDecay`",
+      }),
+    },
+  },
   // ── numbers ──
+  AE0530: {
+    title: "VampPrior without a Normal encoder of data",
+    severity: "error",
+    explanation: "A VampPrior (Tomczak & Welling 2018) is p(z) = (1/K) Σₖ q(z | uₖ): the encoder's own posteriors at K learned pseudo-inputs uₖ. It needs the latent's encoder to output a Normal, and to read one data variable (real, an interval or binary) — the pseudo-inputs live where that variable's values do. An encoder that reads another latent or a one-hot label, a deterministic code, or a latent no encoder produces have no such mixture.",
+    wrong: "latent z: real[8]\nprior p(z) = VampPrior(components = 50)\nencoder f(z | x) { dense(64, relu); dense(8) }",
+    fixed: "latent z: real[8]\nprior p(z) = VampPrior(components = 50)\nencoder q(z | x) = Normal(mu, logvar) { dense(64, relu); mu: dense(8); logvar: dense(8) }",
+    messages: {
+      noEncoder: (variable: string) => ({ message: `a VampPrior on \`${variable}\` needs an encoder that produces \`${variable}\`; none does`, help: `declare \`encoder q(${variable} | x) = Normal(mu, logvar) { … }\`` }),
+      notNormal: (a: { variable: string; network: string; distribution: string }) => ({ message: `a VampPrior on \`${a.variable}\` is a mixture of Normal posteriors, but \`${a.network}\` gives \`${a.variable}\` as ${a.distribution}`, help: `give \`${a.variable}\` as \`Normal(mu, logvar)\`, or use another prior` }),
+      notData: (a: { variable: string; network: string; inputs: readonly string[] }) => ({
+        message: `a VampPrior on \`${a.variable}\` feeds pseudo-inputs to \`${a.network}\`, which must read exactly one real, interval or binary data variable; it reads ${a.inputs.map((i) => `\`${i}\``).join(", ")}`,
+        help: "use a learned `GaussianMixture(components = K, learned = true)` instead",
+      }),
+    },
+  },
+  AE0531: {
+    title: "learned prior never trained",
+    severity: "error",
+    explanation: "A learned prior (a VampPrior, or a `GaussianMixture(learned = true)`) has weights; a phase trains them when it names the prior in `over` — as `prior` or by its name — and its loss reaches the prior's density (a `kl` or `iwae` term of that latent). Preset objectives `elbo` and `iwae` train it with the networks. No other preset reads the prior's density, so none can learn it.",
+    wrong: "prior p(z) = VampPrior(components = 50)\n…\nphase elbo minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder",
+    fixed: "phase elbo minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder, prior",
+    messages: {
+      neverTrained: (a: { prior: string; objective?: string }) => ({
+        message: `no phase trains the learned prior \`${a.prior}\`, so its weights would stay at their initial values`,
+        help: a.objective ? `objective \`${a.objective}\` does not read the prior's density: use \`elbo\` or \`iwae\`, or a fixed prior` : "add `prior` to the `over` list of the phase whose loss has its `kl` term",
+      }),
+      notLearned: (a: { prior: string; distribution: string }) => ({ message: `the prior \`${a.prior}\` (${a.distribution}) has no weights to train`, help: "remove it from `over`, or make it a `VampPrior` or a `GaussianMixture(learned = true)`" }),
+      noPrior: () => ({ message: "`over prior` names the model's learned prior, but the model has none", help: "remove `prior` from `over`" }),
+      severalPriors: (priors: readonly string[]) => ({ message: `\`over prior\` is ambiguous: the model has several learned priors (${priors.map((p) => `\`${p}\``).join(", ")})`, help: "name the prior instead, if no network has its name" }),
+    },
+  },
   AE0601: {
     title: "size must be a positive integer",
     severity: "error",
@@ -921,6 +1152,14 @@ const definitions = {
     },
   },
   // ── lints (--lint) ──
+  AE0615: {
+    title: "too many fixed mixture components",
+    severity: "error",
+    explanation: "A fixed `GaussianMixture` puts its K means at ±radius on each axis of the latent: at most 2·d distinct means in d dimensions. More components would repeat means. Use fewer components, or `learned = true`.",
+    messages: {
+      tooMany: (a: { components: number; variable: string; size: number }) => ({ message: `a fixed GaussianMixture on \`${a.variable}\` (${a.size} dimensions) has at most ${2 * a.size} components, one at ±radius on each axis; ${a.components} were asked`, help: "use fewer components, or `learned = true`" }),
+    },
+  },
   AE0701: {
     title: "Gaussian likelihood on [0, 1] data (lint)",
     severity: "warning",
@@ -930,7 +1169,7 @@ const definitions = {
     messages: {
       gaussianOnInterval: (a: { variable: string; low: number; high: number }) => ({
         message: `a Normal likelihood on \`${a.variable}\`, which lies in [${a.low}, ${a.high}]`,
-        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; Bernoulli(logits) fits [0, 1] data",
+        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; ContinuousBernoulli(logits) is a density on [0, 1], and Bernoulli(logits) fits binary-like [0, 1] data",
       }),
     },
   },
@@ -1073,7 +1312,7 @@ const definitions = {
     messages: {
       noPrior: (model: string) => ({
         message: `model ${model} cannot sample: a latent its decoder reads has no prior`,
-        help: "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode",
+        help: "sample from models with a prior (VAE, AAE, GAN, …), or through a Gaussian mixture fitted to the training codes: `--sampler gmm(10)`",
       }),
       notImage: (model: string) => `model ${model}'s data is not an image`,
       tooMany: (a: { n: number; max: number }) => ({ message: `-n ${a.n} is too many samples at once; at most ${a.max}`, help: "draw fewer, or run aec sample several times" }),
@@ -1155,6 +1394,19 @@ const definitions = {
       workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
       startFrom: (run: string) => ({ message: `--start-from ${run} starts a new torch run from another run's weights`, help: "use it with --engine torch and without --resume" }),
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
+    },
+  },
+  AE0920: {
+    title: "cannot fit a post-hoc sampler",
+    severity: "error",
+    explanation: "`aec sample RUN --sampler gmm(K)` fits a K-component Gaussian mixture (full covariances, EM) to the codes `encode` gives for the training data, then decodes draws from it (Ghosh et al. 2020). Every input of the model's decoder must be a real latent an encoder produces, and the training data must hold at least K examples. `--label` fixes a class through a prior, so it goes with `--sampler prior` only.",
+    messages: {
+      noCodes: (a: { model: string; inputs: readonly string[] }) => ({
+        message: `model ${a.model} cannot sample through a fitted mixture: its decoder reads ${a.inputs.length > 0 ? a.inputs.map((i) => `\`${i}\``).join(", ") : "nothing"}, not only real codes an encoder gives`,
+        help: "a post-hoc sampler needs an encoder that gives every real latent the decoder reads",
+      }),
+      tooFewCodes: (a: { components: number; codes: number }) => ({ message: `a mixture of ${a.components} Gaussians needs at least ${a.components} codes; the training data gives ${a.codes}`, help: "choose fewer components" }),
+      label: () => ({ message: "--label goes with --sampler prior: a fitted mixture of codes has no classes", help: "drop --label, or sample from the prior" }),
     },
   },
   AE0999: {

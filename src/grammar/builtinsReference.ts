@@ -1,4 +1,4 @@
-import { type BuiltinSpec, corruptions, distributions, flows, layers, objectives, optimizers, parameterSets, priors, trainSettings } from "../language/vocabulary.js";
+import { type BuiltinSpec, corruptions, distributions, flows, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
@@ -29,11 +29,19 @@ export function builtinsReference(): string {
     ...table("Layers", layers.filter((l) => l.parameters.length > 0 || ["reshape", "flatten"].includes(l.name))),
     "Activations, usable as `activation = …` or as layers of their own: " + layers.filter((l) => l.parameters.length === 0 && !["reshape", "flatten"].includes(l.name)).map((l) => `\`${l.name}\``).join(", ") + ".",
     "",
+    "Residual blocks: `residual { LAYERS }` in a network's trunk computes x + LAYERS(x); its layers must give back their input's shape (AE0308). See docs/language.md, \"Image layers and residual blocks\".",
+    "",
     "## Distributions of network outputs",
     "",
-    "| name | parameter sets | models | reparameterised |",
-    "|---|---|---|---|",
-    ...distributions.map((d) => `| \`${d.name}\` | ${parameterSets(d)} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
+    "| name | parameter sets | constant or `learned` (else a head) | options | models | reparameterised |",
+    "|---|---|---|---|---|---|",
+    ...distributions.map((d) => {
+      const fixable = Object.entries(d.fixable ?? {}).map(([p, kind]) => `\`${p}\`${kind === "positive" ? " (> 0)" : ""}`).join(", ") || "—";
+      const options = (d.options ?? []).map((o) => `\`${o.name}\`${o.required ? " (required)" : ""}: ${o.doc}`).join("; ") || "—";
+      return `| \`${d.name}\` | ${parameterSets(d)} | ${fixable} | ${options} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`;
+    }),
+    "",
+    "A constant is written with its name (`Normal(mu, sigma = 0.1)`); `learned` is one weight per dimension of the variable, `learned(shared)` one scalar (docs/language.md, Likelihoods).",
     "",
     "## Priors",
     "",
@@ -44,6 +52,12 @@ export function builtinsReference(): string {
     ...table("Corruptions (`corrupt x with …`)", corruptions),
     ...table("Flows (`encoder q(z | x) = Normal(mu, logvar) then …`)", flows),
     ...table("Objectives (`objective …`)", objectives),
+    "## Loss terms (`minimize …` in a phase)",
+    "",
+    "| name | written | what it computes |",
+    "|---|---|---|",
+    ...lossTerms.map((t) => `| \`${t}\` | \`${lossTermUsage[t].usage.replace(/\|/g, "\\|")}\` | ${lossTermUsage[t].doc.replace(/\|/g, "\\|")} |`),
+    "",
     ...table("Optimizers", optimizers),
     "## Train settings",
     "",

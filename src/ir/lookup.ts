@@ -1,4 +1,5 @@
 import type { IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
+import { networkLayers } from "./layers.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
 type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
@@ -14,11 +15,6 @@ export function networkOf(ir: Parts, name: string): IrNetwork {
 /** The encoder that produces a latent, if one does (else the latent comes from its prior). */
 export function encoderOf(ir: Parts, variable: string): IrNetwork | undefined {
   return ir.networks.find((n) => n.role === "encoder" && n.outputs.includes(variable));
-}
-
-/** Every weight of a network, in checkpoint order: its layers' (trunk, then heads), then its flows'. */
-export function networkWeights(network: IrNetwork): IrWeight[] {
-  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).concat(network.distributions.flatMap((d) => d.flow?.weights ?? []));
 }
 
 export function priorOf(ir: Parts, variable: string): IrPrior | undefined {
@@ -61,4 +57,12 @@ export function encodersInOrder(ir: Parts): IrNetwork[] {
     ordered.push(...pending.splice(ready, 1));
   }
   return ordered;
+}
+
+/** A network's weights in checkpoint order: the layers' (trunk, then heads), then its likelihoods' learned values, then its flows'. */
+export function networkWeights(network: IrNetwork): IrWeight[] {
+  const layers = networkLayers(network).flatMap((l) => l.weights);
+  const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
+  const flows = network.distributions.flatMap((d) => d.flow?.weights ?? []);
+  return [...layers, ...learned, ...flows];
 }

@@ -34,6 +34,22 @@ export interface IrPrior {
   parameters: Record<string, number | string>;
   /** log p(z) can be evaluated (ELBO, IWAE); every prior can be sampled. */
   density: boolean;
+  /** A prior with weights (VampPrior, a learned GaussianMixture), trained by the phases whose `updates` name its parameter set. */
+  learned?: IrLearnedPrior;
+}
+
+export interface IrLearnedPrior {
+  /** The name phases and terms use for the prior's weights: the density as written, `p(z)` (never a network's name). */
+  parameterSet: string;
+  /**
+   * VampPrior: `pseudoInputs` [K, ...the input's shape] (unconstrained; mapped into the
+   * input's support before the encoder reads them). GaussianMixture: `means` [K, size],
+   * `logvars` [K, size] and `logits` [K] (the weights' log-softmax).
+   */
+  weights: IrWeight[];
+  /** VampPrior: the encoder whose posteriors at the pseudo-inputs are the components, and the data variable they stand for. */
+  encoder?: string;
+  input?: string;
 }
 
 export interface IrWeight {
@@ -42,21 +58,23 @@ export interface IrWeight {
   shape: number[];
   /** False for state that is saved but not optimised (batch-norm moving statistics). */
   trainable: boolean;
-  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances. */
-  init: "glorotUniform" | "zeros" | "ones";
+  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances; N(0, 1) for a learned prior's means and pseudo-inputs. */
+  init: "glorotUniform" | "zeros" | "ones" | "standardNormal";
 }
 
 export interface IrLayer {
   /** Unique within its network: `t0`, `t1`… for the trunk; heads by what they compute, `z.mu`, `c.logits` (`.0`, `.1`… when a head has several layers). */
   id: string;
-  /** Activation layers (`relu` written as a layer) are all of kind `activation`. */
-  kind: Exclude<LayerKind, Activation> | "activation";
+  /** Activation layers (`relu` written as a layer) are all of kind `activation`; a residual block is `residual`. */
+  kind: Exclude<LayerKind, Activation> | "activation" | "residual";
   activation: Activation;
   arguments: Record<string, number | string | number[]>;
   inputShape: number[];
   outputShape: number[];
   parameters: number;
   weights: IrWeight[];
+  /** A residual block's layers (ids `t2.0`, `t2.1`…; the block itself has no weights): it outputs input + layers(input). */
+  layers?: IrLayer[];
 }
 
 export interface IrHead {
@@ -65,7 +83,13 @@ export interface IrHead {
   outputShape: number[];
 }
 
-export type IrParameterSource = { head: string } | { trunk: true };
+/**
+ * Where a distribution parameter comes from: a head, the trunk, a constant (in the
+ * parameter's own units: `sigma = 0.1` is σ = 0.1), or a learned weight of the network
+ * (shaped like the variable, or [1] when shared), passed through the same transform as
+ * a head giving that parameter would be.
+ */
+export type IrParameterSource = { head: string } | { trunk: true } | { constant: number } | { learned: IrWeight };
 
 /**
  * A normalising flow after a Normal posterior: K steps applied to z0 = μ + σ·ε, whose
@@ -85,6 +109,8 @@ export interface IrNetworkOutput {
   distribution: DistributionName;
   parameters: Record<string, IrParameterSource>;
   flow?: IrFlow;
+  /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
+  options?: Record<string, number>;
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
   /**
@@ -118,12 +144,14 @@ export interface IrCorruption {
 export type IrSampleSource =
   | { kind: "prior"; variable: string }
   | { kind: "network"; network: string; variable: string }
-  | { kind: "data"; variable: string };
+  | { kind: "data"; variable: string }
+  /** The encoder's codes, each dimension shuffled across the batch independently (samples of Πⱼ q(zⱼ)). */
+  | { kind: "permuted"; network: string; variable: string };
 
 interface IrTermBase {
   id: string;
   /** How the term's value is computed, in words for the loss graph. */
-  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial";
+  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio";
   /** Networks whose parameters the term's gradient reaches. */
   dependsOn: string[];
   /** The term in the usual notation, e.g. `−log p(x | z), z ~ q(z | x)`. */
@@ -136,9 +164,15 @@ export type IrTerm = IrTermBase &
     /** `prior`: the prior network the KL is taken against (hierarchical VAE); absent for the latent's fixed prior. */
     | { kind: "kl"; network: string; variable: string; prior?: string }
     | { kind: "iwae"; k: number; encoder: string; decoder: string; latent: string; data: string }
-    | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource }
-    | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" }
+    | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource; loss: "logistic" | "leastSquares" | "hinge" }
+    | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" | "leastSquares" | "hinge" }
     | { kind: "contractive"; network: string; variable: string; input: string }
+    /** Unbiased MMD² between the codes and as many prior samples, with kernel imq: s/(s + ‖a − b‖²) or rbf: exp(−‖a − b‖²/s). */
+    | { kind: "mmd"; network: string; variable: string; kernel: "imq" | "rbf"; scale: number }
+    /** Total correlation of the aggregate posterior: over the batch, or from `discriminator`'s logit (density ratio). */
+    | { kind: "tc"; network: string; variable: string; discriminator?: string }
+    | { kind: "mi" | "dwkl" | "l2"; network: string; variable: string }
+    | { kind: "weightDecay" | "gradientPenalty"; network: string }
   );
 
 export interface IrOptimizer {

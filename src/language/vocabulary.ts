@@ -80,6 +80,10 @@ export const layers = table<BuiltinSpec>()([
   { name: "flatten", doc: "flatten to one dimension", parameters: [] },
   { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true, belowOne: "every unit is dropped and the kept ones are scaled by 1 / (1 − rate), a division by 0" })] },
   { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3, scale: true })] },
+  { name: "maxPool2d", doc: "the largest value of each size × size window of an image, per channel (no padding: a last row or column that does not fill a window is dropped)", parameters: [p("size", "size", "window side", { required: true }), p("stride", "size", "step in both directions (default: the window side)")] },
+  { name: "avgPool2d", doc: "the mean of each size × size window of an image, per channel (no padding, as maxPool2d)", parameters: [p("size", "size", "window side", { required: true }), p("stride", "size", "step in both directions (default: the window side)")] },
+  { name: "upsample2d", doc: "enlarges an image by an integer factor in height and width", parameters: [p("factor", "size", "scale of each side", { required: true }), p("mode", "choice", "`nearest` repeats each pixel; `bilinear` interpolates between pixel centres (edges clamped)", { default: "nearest", choices: ["nearest", "bilinear"] })] },
+  { name: "layerNorm", doc: "layer normalisation over the last axis (each example's features; each pixel's channels), with a learned gain and shift", parameters: [p("epsilon", "positive", "added to the variance", { default: 1e-5, scale: true })] },
   ...activations.map((a) => ({ name: a, doc: `${a} activation as its own layer`, parameters: [] })),
 ]);
 export type LayerKind = (typeof layers)[number]["name"];
@@ -92,6 +96,16 @@ export interface DistributionSpec {
   readonly reparameterisable: boolean;
   /** Which variable types it models. */
   readonly supports: readonly ("real" | "interval" | "binary" | "onehot")[];
+  /**
+   * Parameters that may also be a constant (`sigma = 0.1`) or a learned weight
+   * (`logvar = learned`): "positive" ones are a scale (a constant must be > 0), "number"
+   * ones are on the log scale (any constant). Every other parameter names a head.
+   */
+  readonly fixable?: Readonly<Record<string, "positive" | "number">>;
+  /** Numeric options written among the parameters (`levels = 256`, `components = 5`). */
+  readonly options?: readonly ParameterSpec[];
+  /** Only a decoder's likelihood: no encoder posterior of this kind (what would it feed?). */
+  readonly likelihoodOnly?: boolean;
 }
 
 /** `(mu, sigma) or (mu, logvar)`: the ways to give a distribution, for messages and docs. */
@@ -100,10 +114,32 @@ export function parameterSets(spec: DistributionSpec): string {
 }
 
 export const distributions = table<DistributionSpec>()([
-  { name: "Normal", doc: "Gaussian with diagonal covariance", parameterSets: [["mu", "sigma"], ["mu", "logvar"]], reparameterisable: true, supports: ["real", "interval"] },
+  { name: "Normal", doc: "Gaussian with diagonal covariance", parameterSets: [["mu", "sigma"], ["mu", "logvar"]], reparameterisable: true, supports: ["real", "interval"], fixable: { sigma: "positive", logvar: "number" } },
   { name: "Bernoulli", doc: "independent binary (or [0, 1]) outputs", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["binary", "interval"] },
   { name: "Categorical", doc: "one of K classes, as a one-hot vector", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["onehot"] },
   { name: "Deterministic", doc: "a point mass: the network's output itself", parameterSets: [["value"]], reparameterisable: true, supports: ["real", "interval", "binary", "onehot"] },
+  { name: "Laplace", doc: "Laplace (double exponential) with diagonal scale: the L1 reconstruction loss", parameterSets: [["mu", "scale"], ["mu", "logscale"]], reparameterisable: false, supports: ["real", "interval"], fixable: { scale: "positive", logscale: "number" }, likelihoodOnly: true },
+  { name: "ContinuousBernoulli", doc: "the normalised density on [0, 1] of Loaiza-Ganem & Cunningham (2019), for grey values", parameterSets: [["logits"]], reparameterisable: false, supports: ["interval"], likelihoodOnly: true },
+  {
+    name: "DiscretizedLogistic",
+    doc: "a logistic integrated over equal bins of the data's interval (Salimans et al. 2017): 8-bit images",
+    parameterSets: [["mu", "logscale"]],
+    reparameterisable: false,
+    supports: ["interval"],
+    fixable: { logscale: "number" },
+    options: [p("levels", "size", "number of equal bins over the data's interval (default: the integers of `[0, 255]`-like intervals, else 256)")],
+    likelihoodOnly: true,
+  },
+  {
+    name: "DiscretizedLogisticMixture",
+    doc: "a mixture of K discretized logistics per value (PixelCNN++); each head is K× the variable's size",
+    parameterSets: [["logits", "mu", "logscale"]],
+    reparameterisable: false,
+    supports: ["interval"],
+    options: [p("components", "size", "mixture components K", { required: true }), p("levels", "size", "number of equal bins over the data's interval (as DiscretizedLogistic)")],
+    likelihoodOnly: true,
+  },
+  { name: "Beta", doc: "Beta on (0, 1), from two heads made positive by softplus", parameterSets: [["alpha", "beta"]], reparameterisable: false, supports: ["interval"], likelihoodOnly: true },
 ]);
 export type DistributionName = (typeof distributions)[number]["name"];
 
@@ -130,6 +166,27 @@ export const priors = table<PriorSpec>()([
       p("radius", "positive", "distance of each mean from the origin", { default: 4 }),
       p("radialSigma", "positive", "standard deviation along the radius", { default: 0.5, scale: true }),
       p("tangentialSigma", "positive", "standard deviation across the radius", { default: 0.1, scale: true }),
+    ],
+  },
+  {
+    name: "VampPrior",
+    doc: "a mixture of the encoder's posteriors at K learned pseudo-inputs, equally weighted (Tomczak & Welling 2018); its KL is Monte Carlo",
+    density: true,
+    dimensions: "any",
+    supports: ["real"],
+    parameters: [p("components", "size", "number of pseudo-inputs", { default: 500 })],
+  },
+  {
+    name: "GaussianMixture",
+    doc: "K diagonal Gaussians in any dimension: fixed (means ±radius on the axes, one per axis direction) or learned (means, log-variances and weights are weights)",
+    density: true,
+    dimensions: "any",
+    supports: ["real"],
+    parameters: [
+      p("components", "size", "number of Gaussians", { default: 10 }),
+      p("learned", "choice", "`true`: means, scales and weights are trained with the phases that name the prior", { default: "false", choices: ["false", "true"] }),
+      p("radius", "positive", "fixed: distance of each mean from the origin", { default: 2 }),
+      p("sigma", "positive", "fixed: standard deviation of every component", { default: 1, scale: true }),
     ],
   },
   {
@@ -165,8 +222,13 @@ export const objectives = table<BuiltinSpec>()([
   { name: "reconstruction", doc: "the likelihood's NLL of the data through encoder and decoder (AE, denoising AE)", parameters: [] },
   { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1 })] },
   { name: "iwae", doc: "the importance-weighted bound with k samples (IWAE)", parameters: [p("k", "size", "importance samples per example", { default: 5 })] },
-  { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss", { default: "nonsaturating", choices: ["nonsaturating", "minimax"] })] },
+  { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss (`leastSquares` and `hinge` set the discriminator's loss too)", { default: "nonsaturating", choices: ["nonsaturating", "minimax", "leastSquares", "hinge"] })] },
   { name: "aae", doc: "the adversarial autoencoder's three phases: reconstruct, discriminate, regularise", parameters: [] },
+  {
+    name: "betaTC",
+    doc: "β-TCVAE (Chen et al. 2018): nll + α·mi + β·tc + γ·dwkl, the KL split into index-code MI, total correlation and dimension-wise KL",
+    parameters: [p("alpha", "nonnegative", "weight of the index-code mutual information", { default: 1 }), p("beta", "nonnegative", "weight of the total correlation", { default: 6 }), p("gamma", "nonnegative", "weight of the dimension-wise KL", { default: 1 })],
+  },
 ]);
 export type ObjectiveName = (typeof objectives)[number]["name"];
 
@@ -194,9 +256,35 @@ export const trainSettings: readonly SettingSpec[] = [
 export const variableTypes = ["real", "binary", "onehot"] as const;
 export type VariableType = (typeof variableTypes)[number];
 
-export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive"] as const;
+export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "mmd", "tc", "mi", "dwkl", "l2", "weightDecay", "gradientPenalty"] as const;
 export type LossTermKind = (typeof lossTerms)[number];
+
+/** How each loss term is written and what it computes: docs/reference.md's table of terms. */
+export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: string; readonly doc: string }>> = {
+  nll: { usage: "nll(p(x | z), x)", doc: "−log p(x | z), z from its encoder; or, for an encoder's Categorical head, −log q(c = y | x)" },
+  kl: { usage: "kl(q(z | x), p(z))", doc: "KL from posterior to prior: analytic for Normal ‖ Normal, one-sample Monte Carlo otherwise" },
+  gan_d: { usage: "gan_d(d, real = …, fake = …, loss = logistic | leastSquares | hinge)", doc: "the discriminator's loss (samples held fixed); `fake` may be `permuted(q(z | x))`" },
+  gan_g: { usage: "gan_g(d, fake = …, loss = nonsaturating | minimax | leastSquares | hinge)", doc: "the generator's loss (the discriminator held fixed)" },
+  contractive: { usage: "contractive(f(z | x), x)", doc: "‖∂z/∂x‖²_F of a dense deterministic encoder" },
+  mmd: { usage: "mmd(q(z | x), p(z), kernel = imq(scale) | rbf(scale))", doc: "unbiased minibatch MMD² between the codes and as many prior samples (WAE, InfoVAE); scale defaults to 2·dim(z)" },
+  tc: { usage: "tc(q(z | x)) or tc(q(z | x), d)", doc: "total correlation KL(q(z) ‖ Πⱼ q(zⱼ)) of the aggregate posterior: over the batch (β-TCVAE), or by a discriminator's density ratio (FactorVAE)" },
+  mi: { usage: "mi(q(z | x))", doc: "index-code mutual information KL(q(z, n) ‖ q(z) p(n)), the aggregate posterior taken over the batch" },
+  dwkl: { usage: "dwkl(q(z | x), p(z))", doc: "dimension-wise KL Σⱼ KL(q(zⱼ) ‖ p(zⱼ)), the aggregate posterior taken over the batch" },
+  l2: { usage: "l2(q(z | x))", doc: "½‖z‖² of the code (RAE)" },
+  weightDecay: { usage: "weightDecay(p)", doc: "½ Σ θ² over a network's trainable weights" },
+  gradientPenalty: { usage: "gradientPenalty(p)", doc: "‖∂out/∂in‖²_F of a dense network at the inputs it is given (RAE's decoder penalty)" },
+};
 
 export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
   return list.find((b) => b.name === name);
+}
+
+/** A prior whose parameters are weights, trained by the phases that name it (`over …, prior`). */
+export function isLearnedPrior(prior: { readonly distribution: string; readonly parameters: Readonly<Record<string, number | string>> }): boolean {
+  return prior.distribution === "VampPrior" || (prior.distribution === "GaussianMixture" && prior.parameters.learned === "true");
+}
+
+/** How phases and checkpoints name a learned prior's weights: the density as written, `p(z)` (never a network's name). */
+export function priorParameterSet(prior: { readonly name: string; readonly variable: string }): string {
+  return `${prior.name}(${prior.variable})`;
 }

@@ -7,12 +7,16 @@
 export * as tf from "@tensorflow/tfjs";
 export { Random } from "./random.js";
 export * from "./layers.js";
+export * from "./imageLayers.js";
 export * from "./distributions.js";
 export * from "./hierarchy.js";
 export * from "./flows.js";
+export * from "./likelihoodParameters.js";
 export * from "./likelihoods.js";
 export * from "./priors.js";
+export * from "./mixturePriors.js";
 export * from "./losses.js";
+export * from "./regularisers.js";
 export * from "./corruption.js";
 export * from "./trainer.js";
 export * from "./data.js";

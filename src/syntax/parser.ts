@@ -93,17 +93,7 @@ export class AespecParser extends CstParser {
     this.SUBRULE(this.signature);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.call);
-    this.OPTION(() => {
-      this.CONSUME(T.LCurly);
-      this.MANY(() =>
-        this.OR([
-          { ALT: () => this.SUBRULE(this.head) },
-          { ALT: () => this.SUBRULE(this.layer) },
-          { ALT: () => this.CONSUME(T.Semicolon) },
-        ]),
-      );
-      this.CONSUME(T.RCurly);
-    });
+    this.OPTION(() => this.SUBRULE(this.networkBody));
   });
 
   public networkDeclaration = this.RULE("networkDeclaration", () => {
@@ -123,15 +113,27 @@ export class AespecParser extends CstParser {
         this.SUBRULE2(this.call);
       });
     });
+    this.SUBRULE(this.networkBody);
+  });
+
+  /** `{ layers and heads }`: a network's body, and a residual block's (whose heads the checker refuses). */
+  public networkBody = this.RULE("networkBody", () => {
     this.CONSUME(T.LCurly);
     this.MANY(() =>
-      this.OR2([
+      this.OR([
         { ALT: () => this.SUBRULE(this.head) },
         { ALT: () => this.SUBRULE(this.layer) },
+        { ALT: () => this.SUBRULE(this.residualBlock) },
         { ALT: () => this.CONSUME(T.Semicolon) },
       ]),
     );
     this.CONSUME(T.RCurly);
+  });
+
+  /** `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`: x + f(x), f the block's layers. */
+  public residualBlock = this.RULE("residualBlock", () => {
+    this.CONSUME(T.Residual);
+    this.SUBRULE(this.networkBody);
   });
 
   public head = this.RULE("head", () => {
@@ -191,7 +193,7 @@ export class AespecParser extends CstParser {
     });
   });
 
-  /** Networks by name (`d_z`) or by role (`encoder`). */
+  /** Networks by name (`d_z`) or by role (`encoder`), and `prior` (a learned prior's weights). */
   public networkList = this.RULE("networkList", () => {
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
@@ -202,8 +204,19 @@ export class AespecParser extends CstParser {
           { ALT: () => this.CONSUME(T.Decoder) },
           { ALT: () => this.CONSUME(T.Generator) },
           { ALT: () => this.CONSUME(T.Discriminator) },
+          { ALT: () => this.CONSUME(T.Prior) },
         ]),
     });
+  });
+
+  /** A network named by its role where an expression names a network: `weightDecay(decoder)`. */
+  public roleName = this.RULE("roleName", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Encoder) },
+      { ALT: () => this.CONSUME(T.Decoder) },
+      { ALT: () => this.CONSUME(T.Generator) },
+      { ALT: () => this.CONSUME(T.Discriminator) },
+    ]);
   });
 
   public expression = this.RULE("expression", () => {
@@ -230,6 +243,7 @@ export class AespecParser extends CstParser {
       } },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.roleName) },
       { ALT: () => {
         this.CONSUME(T.LParen);
         this.SUBRULE(this.expression);

@@ -134,14 +134,15 @@ class AstBuilder extends BaseVisitor {
   }
 
   networkList(c: Children, node: CstNode): A.Identifier[] {
-    const names = ordered(c, ["Identifier", "Encoder", "Decoder", "Generator", "Discriminator"]).filter(isToken);
+    const names = ordered(c, ["Identifier", "Encoder", "Decoder", "Generator", "Discriminator", "Prior"]).filter(isToken);
     return names.filter((t) => !t.isInsertedInRecovery).map((t) => identifier(t, nodeSpan(node)));
   }
 
   priorDeclaration(c: Children, node: CstNode): A.PriorDeclaration | A.NetworkDeclaration {
     const span = nodeSpan(node);
     // A prior with a body is a network (role `prior`) whose output is a latent: its layers are checked and lowered as any network's.
-    if (tokens(c, "LCurly").length > 0) {
+    const body = nodes(c, "networkBody")[0];
+    if (body) {
       const prior = tokens(c, "Prior")[0];
       return {
         kind: "NetworkDeclaration",
@@ -149,7 +150,7 @@ class AstBuilder extends BaseVisitor {
         roleSpan: prior ? tokenSpan(prior) : span,
         signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
         distribution: this.visitOr(nodes(c, "call")[0], () => emptyCall(span)),
-        body: ordered(c, ["head", "layer"]).map((n) => this.build(n as CstNode) as A.NetworkItem),
+        body: this.networkItems(body),
         span,
       };
     }
@@ -172,9 +173,23 @@ class AstBuilder extends BaseVisitor {
       signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
       ...(distribution ? { distribution: this.build(distribution) as A.Call } : {}),
       ...(flow ? { flow: this.build(flow) as A.Call } : {}),
-      body: ordered(c, ["head", "layer"]).map((n) => this.build(n as CstNode) as A.NetworkItem),
+      body: this.networkItems(nodes(c, "networkBody")[0]),
       span,
     };
+  }
+
+  private networkItems(body: CstNode | undefined): A.NetworkItem[] {
+    return body ? this.build(body) : [];
+  }
+
+  networkBody(c: Children): A.NetworkItem[] {
+    return ordered(c, ["head", "layer", "residualBlock"]).map((n) => this.build(n as CstNode) as A.NetworkItem);
+  }
+
+  residualBlock(c: Children, node: CstNode): A.Residual {
+    const span = nodeSpan(node);
+    const keyword = tokens(c, "Residual")[0];
+    return { kind: "Residual", keywordSpan: keyword ? tokenSpan(keyword) : span, body: this.networkItems(nodes(c, "networkBody")[0]), span };
   }
 
   head(c: Children, node: CstNode): A.Head {
@@ -253,6 +268,8 @@ class AstBuilder extends BaseVisitor {
     if (number) return numberLiteral(number);
     const call = nodes(c, "call")[0];
     if (call) return this.build(call);
+    const role = nodes(c, "roleName")[0];
+    if (role) return this.build(role);
     const inner = nodes(c, "expression")[0];
     if (inner) return { kind: "ParenthesizedExpression", expression: this.build(inner), span };
     const negated = nodes(c, "factor")[0];
@@ -275,6 +292,13 @@ class AstBuilder extends BaseVisitor {
       given: after.flatMap((l) => this.build(l) as A.Argument[]),
       span,
     };
+  }
+
+  /** A role written where a network is named reads as that bare name (`decoder`), resolved by role in the checker. */
+  roleName(c: Children, node: CstNode): A.Call {
+    const span = nodeSpan(node);
+    const token = ordered(c, ["Encoder", "Decoder", "Generator", "Discriminator"]).filter(isToken)[0];
+    return { kind: "Call", callee: identifier(token, span), hasParens: false, args: [], given: [], span };
   }
 
   argumentList(c: Children): A.Argument[] {

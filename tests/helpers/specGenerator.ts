@@ -57,6 +57,28 @@ const flatLayer: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: number(small(0, 0.9)).map((r) => `dropout(${r})`) },
   { weight: 1, arbitrary: fc.tuple(number(small(0.5, 0.99)), number(small(1e-5, 1e-2))).map(([m, e]) => `batchNorm(momentum = ${m}, epsilon = ${e})`) },
   { weight: 1, arbitrary: activation },
+  { weight: 1, arbitrary: number(small(1e-5, 1e-2)).map((e) => `layerNorm(epsilon = ${e})`) },
+  // Shape-keeping when the width happens to match the layer before: both halves of AE0308.
+  {
+    weight: 1,
+    arbitrary: fc.oneof(activation.map((a) => `residual { layerNorm; ${a} }`), fc.tuple(size(1, 8), activation).map(([u, a]) => `residual { dense(${u}, ${a}) }`)),
+  },
+);
+
+/** A layer inside an image's residual block: a `same` stride-1 convolution (its channels at random), a normalisation, an activation, a nested block. */
+const blockLayer: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(size(1, 3), size(1, 3), activation).map(([f, k, a]) => `conv2d(${f}, ${k}, activation = ${a})`) },
+  { weight: 1, arbitrary: fc.constant("layerNorm") },
+  { weight: 1, arbitrary: activation },
+  { weight: 1, arbitrary: fc.tuple(size(1, 3), size(1, 2)).map(([f, k]) => `residual { conv2d(${f}, ${k}) }`) },
+);
+
+/** Pooling, upsampling, normalisation and residual blocks between the convolutions and the flatten. */
+const imageLayer: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom("maxPool2d", "avgPool2d"), size(1, 3), fc.option(size(1, 3))).map(([kind, k, s]) => `${kind}(${k}${s ? `, stride = ${s}` : ""})`),
+  fc.tuple(size(1, 3), fc.constantFrom("nearest", "bilinear")).map(([f, m]) => `upsample2d(${f}, mode = ${m})`),
+  number(small(1e-5, 1e-2)).map((e) => `layerNorm(${e})`),
+  fc.array(blockLayer, { minLength: 1, maxLength: 3 }).map((inner) => `residual { ${inner.join("; ")} }`),
 );
 
 /** Convolutional layers over a 4×4×1 image, then flatten: strides and paddings at random. */
@@ -67,7 +89,7 @@ const convTrunk: fc.Arbitrary<string[]> = fc
     ),
     { minLength: 1, maxLength: 2 },
   )
-  .map((convs) => [...convs, "flatten"]);
+  .chain((convs) => fc.array(imageLayer, { maxLength: 2 }).map((more) => [...convs, ...more, "flatten"]));
 
 function trunk(image: boolean): fc.Arbitrary<string[]> {
   const dense = fc.array(flatLayer, { maxLength: 3 });
@@ -144,6 +166,26 @@ function prior(s: Shape): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * Mixture priors in any dimension, drawn as a last field of the spec that replaces the
+ * prior above (so every other spec of a seed stays what it was before they existed).
+ */
+function mixturePrior(s: Shape): fc.Arbitrary<string | null> {
+  if (s.latent.onehot) return fc.constant(null);
+  return fc.option(
+    fc.oneof(
+      size(1, 6).map((c) => `VampPrior(components = ${c})`),
+      // Fixed: at most 2·size components fit on the axes (more are rejected, AE0615).
+      fc.tuple(size(1, 2 * s.latent.size + 1), location(small(0.5, 4)), number(small(0.1, 2))).map(([c, r, sd]) => `GaussianMixture(components = ${c}, radius = ${r}, sigma = ${sd})`),
+      size(1, 6).map((c) => `GaussianMixture(components = ${c}, learned = true)`),
+    ),
+    { freq: 3 },
+  );
+}
+
+/** A prior with weights: phases that read its density train it too (`over …, prior`). */
+const learnedPrior = (prior: string) => prior.startsWith("VampPrior") || prior.includes("learned = true");
+
 /** The encoder's output: a Normal, a deterministic code, or a Categorical for a onehot latent. */
 function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
   const z = s.latent.size;
@@ -165,11 +207,41 @@ function decoder(s: Shape, name: "decoder p" | "generator g", inputs: string): f
   const layer = (a?: string) => (s.data.image ? `conv2d(1, 1${a ? `, activation = ${a}` : ""})` : `dense(${x}${a ? `, ${a}` : ""})`);
   const bounded = s.data.kind === "unit" || s.data.kind === "binary";
   const normal = `Normal(mu, logvar) {\n    BODY${trunkEnd}\n    mu: ${layer()}\n    logvar: ${layer()}\n  }`;
-  const fitting = bounded ? [`Bernoulli(logits) {\n    BODY${trunkEnd}\n    logits: ${layer()}\n  }`, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer("sigmoid")}\n  }`] : [normal];
-  const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`];
+  const likelihoods = moreLikelihoods(s, trunkEnd, layer);
+  const fitting = [...(bounded ? [`Bernoulli(logits) {\n    BODY${trunkEnd}\n    logits: ${layer()}\n  }`, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer("sigmoid")}\n  }`] : [normal]), ...likelihoods.fitting];
+  const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`, ...likelihoods.misfits];
   const deterministic = `{\n    BODY${trunkEnd}\n    ${layer(bounded ? "sigmoid" : undefined)}\n  }`;
   const choice = name === "generator g" ? fc.constant(deterministic) : fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...fitting) }, { weight: 1, arbitrary: fc.constantFrom(...any) });
   return fc.tuple(choice, fc.array(flatLayer, { maxLength: 3 })).map(([c, t]) => `  ${name}(x | ${inputs}) ${c.startsWith("{") ? "" : "= "}${c.replace("BODY", t.join("\n    ") || "dense(4, relu)")}`);
+}
+
+/**
+ * The likelihoods of issue 15 and the non-head parameter forms (constants, `learned`,
+ * `learned(shared)`, options), each where the data's support fits it; `misfits` are the
+ * ones the checker must reject (a support that does not fit, σ = 0, too few levels).
+ */
+function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string) => string): { fitting: string[]; misfits: string[] } {
+  const write = (call: string, heads: readonly string[]) => `${call} {\n    BODY${trunkEnd}\n${heads.map((h) => `    ${h}: ${layer()}\n`).join("")}  }`;
+  const mixtureHead = s.data.image ? "conv2d(2, 1)" : `dense(${2 * s.data.size})`;
+  const mixture = `DiscretizedLogisticMixture(logits, mu, logscale, components = 2) {\n    BODY${trunkEnd}\n    logits: ${mixtureHead}\n    mu: ${mixtureHead}\n    logscale: ${mixtureHead}\n  }`;
+  const real = [
+    write("Normal(mu, sigma = 0.5)", ["mu"]),
+    write("Normal(mu, logvar = learned)", ["mu"]),
+    write("Normal(mu, logvar = learned(shared))", ["mu"]),
+    write("Normal(mu, sigma = learned)", ["mu"]),
+    write("Laplace(mu, scale = 0.2)", ["mu"]),
+    write("Laplace(mu, logscale)", ["mu", "logscale"]),
+    write("Laplace(mu, scale = learned(shared))", ["mu"]),
+  ];
+  const interval = [write("DiscretizedLogistic(mu, logscale)", ["mu", "logscale"]), write("DiscretizedLogistic(mu, logscale = learned, levels = 16)", ["mu"]), write("DiscretizedLogistic(mu, logscale = -2)", ["mu"]), mixture];
+  const unit = [write("ContinuousBernoulli(logits)", ["logits"]), write("Beta(alpha, beta)", ["alpha", "beta"])];
+  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
+  switch (s.data.kind) {
+    case "real": return { fitting: real, misfits: [...misfits, ...interval, ...unit] };
+    case "interval": return { fitting: [...real, ...interval], misfits: [...misfits, ...unit] };
+    case "unit": return { fitting: [...real, ...interval, ...unit], misfits };
+    case "binary": return { fitting: [], misfits: [...misfits, ...real.slice(4), ...interval, ...unit] };
+  }
 }
 
 function discriminator(variable: string, image: boolean): fc.Arbitrary<string> {
@@ -194,19 +266,38 @@ const corruption: fc.Arbitrary<string | undefined> = fc.option(
  */
 const weight = fc.oneof({ weight: 8, arbitrary: small(0, 4).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "1", "-1", "1000001", "1e39", "1e-40") });
 
+/** The regulariser terms of an explicit phase; those a model cannot take (tc of a deterministic code, mmd of a onehot one) are rejected. */
+function regulariserTerms(labelInput: string): string[] {
+  const code = `q(z | x${labelInput})`;
+  return [
+    `mmd(${code}, p(z))`,
+    `mmd(${code}, p(z), kernel = rbf(2))`,
+    `tc(${code})`,
+    `mi(${code})`,
+    `dwkl(${code}, p(z))`,
+    `l2(${code})`,
+    "weightDecay(decoder)",
+    "weightDecay(encoder)",
+    "gradientPenalty(decoder)",
+  ];
+}
+
 /** A whole spec. */
 export const specText: fc.Arbitrary<string> = shape.chain((s) => {
   const labelInput = s.labels ? ", y" : "";
   // Presets run on every example: a partly labelled y is read by explicit phases `on labelled` (mostly).
   const objective = s.labels?.labelled
     ? fc.oneof({ weight: 4, arbitrary: fc.constant("phases") }, { weight: 1, arbitrary: fc.constantFrom("elbo", "aae") })
-    : fc.constantFrom("reconstruction", "elbo", "iwae", "aae", "gan", "phases");
+    : fc.constantFrom("reconstruction", "elbo", "iwae", "aae", "gan", "phases", "betaTC", "factor");
   return fc
     .record({
       objective,
       beta: weight,
       k: size(1, 6),
-      loss: fc.constantFrom("nonsaturating", "minimax"),
+      loss: fc.constantFrom("nonsaturating", "minimax", "leastSquares", "hinge"),
+      discriminatorLoss: fc.constantFrom("logistic", "leastSquares", "hinge"),
+      regularisers: fc.subarray(regulariserTerms(labelInput)),
+      tcWeights: fc.tuple(weight, weight, weight),
       prior: prior(s),
       encoder: encoder(s, `x${labelInput}`),
       decoder: decoder(s, "decoder p", `z${labelInput}`),
@@ -220,8 +311,10 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
       hierarchy,
+      mixture: mixturePrior(s),
     })
-    .map((r) => {
+    .map((drawn) => {
+      const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
       const h = r.hierarchy && !s.latent.onehot && r.objective !== "gan" ? r.hierarchy : undefined;
@@ -238,12 +331,22 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
         lines.push(r.generator, r.discriminatorX, `  objective gan(loss = ${r.loss})`);
       } else {
         lines.push(r.encoder, r.decoder);
-        if (r.objective === "aae") lines.push(r.discriminatorZ);
+        if (r.objective === "aae" || r.objective === "factor") lines.push(r.discriminatorZ);
+        const onLabelled = s.labels?.labelled ? "\n      on labelled" : "";
         if (r.objective === "phases") {
           const [a, b] = r.weights;
           // A onehot latent has no KL here (AE0502): its phase is the likelihood alone.
           const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))`;
-          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}\n      over encoder, decoder${s.labels?.labelled ? "\n      on labelled" : ""}`);
+          const regularisers = r.regularisers.map((t) => ` + ${a} * ${t}`).join("");
+          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}${regularisers}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${onLabelled}`);
+        } else if (r.objective === "factor") {
+          // FactorVAE's two phases: a density-ratio TC, and a discriminator of permuted codes.
+          const code = `q(z | x${labelInput})`;
+          train.push(`    phase vae\n      minimize nll(p(x | z${labelInput}), x) + kl(${code}, p(z)) + ${r.weights[0]} * tc(${code}, d)\n      over encoder, decoder${learnedPrior(r.prior) ? ", prior" : ""}${onLabelled}`);
+          train.push(`    phase discriminate\n      minimize gan_d(d, real = ${code}, fake = permuted(${code}), loss = ${r.discriminatorLoss})\n      over d${onLabelled}`);
+        } else if (r.objective === "betaTC") {
+          const [alpha, beta, gamma] = r.tcWeights;
+          lines.push(`  objective betaTC(alpha = ${alpha}, beta = ${beta}, gamma = ${gamma})`);
         } else lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
       }
       lines.push("  train {", ...train, "  }", "}");

@@ -4,7 +4,9 @@ import { corruptionsRule } from "./corruptionsRule.js";
 import { coverageRule } from "./coverageRule.js";
 import { declarationsRule } from "./declarationsRule.js";
 import { flowsRule } from "./flowsRule.js";
+import { likelihoodSupportsRule } from "./likelihoodSupportsRule.js";
 import { labelledRule } from "./labelledRule.js";
+import { learnedPriorCoverageRule, learnedPriorsRule } from "./learnedPriorsRule.js";
 import { lintRules } from "./lintRules.js";
 import { networkOutputsRule } from "./networkOutputsRule.js";
 import { networkShapesRule } from "./networkShapesRule.js";
@@ -31,7 +33,9 @@ export const specifiedRules: readonly Rule[] = [
   networkOutputsRule,
   priorNetworksRule,
   flowsRule,
+  learnedPriorsRule,
   supportsRule,
+  likelihoodSupportsRule,
   corruptionsRule,
   trainSettingsRule,
   objectiveRule,
@@ -39,6 +43,7 @@ export const specifiedRules: readonly Rule[] = [
   labelledRule,
   resourcesRule,
   coverageRule,
+  learnedPriorCoverageRule,
 ];
 
 export { lintRules };
