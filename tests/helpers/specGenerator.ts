@@ -108,8 +108,8 @@ const flow: fc.Arbitrary<string> = fc.oneof(
 
 /**
  * A second, top latent (mostly none): z2 ~ p2(z2) = N(0, 1), z ~ pz(z | z2) through a prior
- * network, inferred bottom-up by q2(z2 | z) — the two-layer VAE. Presets other than elbo
- * reject it (AE0550), explicit phases' kl(q(z | x), p(z)) finds no p(z).
+ * network, inferred bottom-up by q2(z2 | z) — the two-layer VAE, drawn with the presets
+ * reconstruction, elbo, iwae and aae only: those other than elbo reject it (AE0550).
  */
 const hierarchy: fc.Arbitrary<{ readonly size: number; readonly activation: Act } | undefined> = fc.option(fc.record({ size: size(1, 3), activation }), { freq: 4 });
 
@@ -317,7 +317,8 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
-      const h = r.hierarchy && !s.latent.onehot && r.objective !== "gan" ? r.hierarchy : undefined;
+      // Presets only: explicit phases (and FactorVAE's) name p(z), which a hierarchy replaces by pz(z | z2).
+      const h = r.hierarchy && !s.latent.onehot && ["reconstruction", "elbo", "iwae", "aae"].includes(r.objective) ? r.hierarchy : undefined;
       lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`);
       if (h) {
         const z = s.latent.size;
