@@ -84,7 +84,7 @@ describe("what the IR states", () => {
     const vae = irOf("vae.aespec").roles;
     expect(vae.negativeElbo).toEqual(["nll_x", "kl_z"]);
     expect(vae.importanceSampling).toEqual({ encoder: "q", decoder: "p", latent: "z", data: "x" });
-    expect(vae.image).toEqual({ variable: "x", height: 28, width: 28 });
+    expect(vae.image).toEqual({ variable: "x", height: 28, width: 28, channels: 1 });
     expect(vae.label).toBeUndefined();
     expect(vae.classifier).toBeUndefined();
     expect(vae.methods.sample).toEqual({ latents: ["z"] });

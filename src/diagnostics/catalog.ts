@@ -1081,6 +1081,43 @@ const definitions = {
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
     },
   },
+  AE0915: {
+    title: "images do not match the image variable",
+    severity: "error",
+    explanation:
+      "A folder of PNG images feeds an image variable: `real[H, W, C]` (C = 1 for greyscale, 3 for colour) or, for greyscale, `real[H, W]` or `real[H*W]` (a square). " +
+      "Every image must be H×W pixels, and with C declared its colours must match: C = 3 reads RGB (or RGBA, or a colour palette), C = 1 reads grey (or grey + alpha, or a palette of greys). " +
+      "Without C, colour images are read as their grey level (the mean of red, green and blue). The message names the first file that does not fit.",
+    messages: {
+      size: (a: { file: string; width: number; height: number; variable: string; needWidth: number; needHeight: number }) => ({
+        message: `\`${a.file}\` is ${a.width}×${a.height}; \`${a.variable}\` needs ${a.needWidth}×${a.needHeight} images`,
+        help: "resize the images, or declare the variable with the images' height and width",
+      }),
+      channels: (a: { file: string; found: "greyscale" | "colour"; variable: string; declared: string }) => ({
+        message: `\`${a.file}\` is a ${a.found} image; \`${a.variable}\` is ${a.declared}, which reads ${a.found === "colour" ? "greyscale" : "colour (RGB)"} images`,
+        help: a.found === "colour" ? "declare the variable with 3 channels, `real[H, W, 3]`, or leave the channels out to read colour images as their grey level" : "declare the variable with 1 channel, `real[H, W, 1]`, or convert the images to RGB",
+      }),
+      channelCount: (a: { variable: string; declared: string; channels: number }) => ({
+        message: `\`${a.variable}\` is ${a.declared}: ${a.channels} channels, but PNG images have 1 (grey) or 3 (red, green, blue)`,
+        help: "declare the image as `real[H, W, 1]` or `real[H, W, 3]`",
+      }),
+      notAnImage: (a: { variable: string; declared: string }) => ({
+        message: `\`${a.variable}\` is ${a.declared}, which is not a square image or [height, width, channels]; a folder of PNG images feeds images`,
+        help: "declare the image as `real[H, W, C]`",
+      }),
+    },
+  },
+  AE0916: {
+    title: "alpha channel ignored (warning)",
+    severity: "warning",
+    explanation:
+      "Some PNG images have an alpha (transparency) channel. The model reads only grey or red, green and blue, so alpha is dropped: each pixel's colour is used as stored, not blended over a background. " +
+      "Flatten the images onto the background you mean if transparent pixels hold colours you do not want the model to see.",
+    messages: {
+      alphaDropped: (a: { folder: string; files: number; total: number; example: string }) =>
+        `${a.files} of the ${a.total} PNG images in \`${a.folder}\` have an alpha channel (e.g. \`${a.example}\`); alpha is dropped and colours are read as stored`,
+    },
+  },
   AE0999: {
     title: "internal compiler error",
     severity: "error",

@@ -102,7 +102,7 @@ const roles = closed(
     label: name,
     classifier: closed({ term: { type: "string" }, network: name, variable: name, target: name }),
     planarLatent: closed({ latent: name, decoder: name, encoder: name }),
-    image: closed({ variable: name, height: size, width: size }),
+    image: closed({ variable: name, height: size, width: size, channels: { enum: [1, 3] } }),
     methods: closed(
       {
         encode: closed({ inputs: names, outputs: codes }),

@@ -174,8 +174,8 @@ export interface IrRoles {
   classifier?: { term: string; network: string; variable: string; target: string };
   /** A 2-D real latent that an encoder produces and a decoder reads alone: its plane can be drawn. */
   planarLatent?: { latent: string; decoder: string; encoder: string };
-  /** The data variable drawn as greyscale pictures (its size is height × width). */
-  image?: { variable: string; height: number; width: number };
+  /** The data variable drawn as pictures: greyscale (channels 1, its size height × width) or colour (`real[H, W, 3]`, channels 3, red, green, blue). */
+  image?: { variable: string; height: number; width: number; channels: 1 | 3 };
   /** The model's public methods and what each reads and returns (what every backend emits). */
   methods: IrMethods;
 }
