@@ -9,7 +9,7 @@
 // --only NAME (one decoder), --gradients (part 1 only). Needs `npm run build` (the script
 // in package.json runs it first).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { selectBackend } from "../src/runtime/backend.js";
@@ -91,10 +91,15 @@ if (!flags.gradients) {
     results.push({ decoder: decoder.title, likelihood: decoder.likelihood, ...metrics });
   }
   const budget = { epochs: Number(flags.epochs), trainExamples: Number(flags.limit), seed: 1, backend: "wasm", batch: 128, optimizer: "adam(lr = 1e-3)" };
-  writeFileSync("bench/results/likelihoods.json", `${JSON.stringify({ date: new Date().toISOString(), budget, results }, null, 2)}\n`);
+  // --only replaces its decoder's entry and keeps the others (each entry records its own budget).
+  const saved = "bench/results/likelihoods.json";
+  const previous = flags.only && existsSync(saved) ? (JSON.parse(readFileSync(saved, "utf8")) as { results: (typeof results)[number][] }).results : [];
+  const entries = [...previous.filter((p) => !results.some((r) => r.decoder === p.decoder)), ...results.map((r) => ({ ...r, budget, date: new Date().toISOString() }))];
+  entries.sort((a, b) => decoders.findIndex((d) => d.title === a.decoder) - decoders.findIndex((d) => d.title === b.decoder));
+  writeFileSync(saved, `${JSON.stringify({ results: entries }, null, 2)}\n`);
   console.log("| decoder | test −ELBO (nats) | −log p(x), IWAE k (nats) | seconds |");
   console.log("|---|---|---|---|");
-  for (const r of results) {
+  for (const r of entries) {
     const nll = r.importanceSampledNll;
     console.log(`| ${r.decoder} | ${r.test.negativeElbo?.toFixed(2) ?? Object.entries(r.test).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")} | ${nll ? `${nll.nats.toFixed(2)} (k = ${nll.k}, ${nll.examples} images)` : "—"} | ${r.seconds.toFixed(0)} |`);
   }
