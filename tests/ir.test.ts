@@ -5,6 +5,7 @@ import { lowerModel } from "../src/ir/lower.js";
 import { irErrors } from "../src/ir/validate.js";
 import type { ModelIR } from "../src/ir/types.js";
 import { runtimeDescription } from "../src/codegen/description.js";
+import { networkWeights } from "../src/ir/lookup.js";
 import { modelWeights, phaseParameters } from "../src/runtime/model.js";
 
 const update = process.env.AEC_UPDATE_GOLDEN === "1";
@@ -34,7 +35,7 @@ describe("the runtime's description, projected from the IR", () => {
     const ir = irOf(file);
     const description = runtimeDescription(ir);
     for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
-    const weights = ir.networks.flatMap((n) => [...n.trunk, ...n.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights));
+    const weights = ir.networks.flatMap(networkWeights);
     expect(modelWeights(description)).toEqual(weights);
   });
 });

@@ -54,13 +54,19 @@ export interface HeadInfo {
   readonly span: A.Call["span"];
 }
 
-/** Where a distribution parameter comes from: a named head, or the trunk's last layer. */
-export type ParameterSource = { readonly head: string } | { readonly trunk: true };
+/**
+ * Where a distribution parameter comes from: a named head, the trunk's last layer, a
+ * constant (`sigma = 0.1`), or a learned weight of the network (`logvar = learned`: one
+ * per dimension; `learned(shared)`: one scalar).
+ */
+export type ParameterSource = { readonly head: string } | { readonly trunk: true } | { readonly constant: number } | { readonly learned: "each" | "shared" };
 
 export interface NetworkOutput {
   readonly variable: string;
   readonly distribution: DistributionName;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
+  /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
+  readonly options?: Readonly<Record<string, number>>;
 }
 
 export interface NetworkInfo {

@@ -1,5 +1,6 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
+import { encoderOf, isCorrupted, networkWeights, priorOf, variableOf } from "../ir/lookup.js";
+import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 import { describeLayer } from "../ir/describe.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
@@ -48,6 +49,12 @@ const moduleAttributes = [
 ];
 
 type Out = string[];
+
+/** PyTorch writes a constant and a learned value shaped like the location head. */
+const pySources: SourceWriters = {
+  constant: (like, value) => `torch.full_like(${like}, ${pyNumber(value)})`,
+  learned: (like, weight) => `rt.broadcast_like(${like}, ${weight})`,
+};
 
 class TorchEmitter {
   /** Module-level names: classes and functions. */
@@ -128,7 +135,13 @@ class TorchEmitter {
       attribute.set(layer, name);
       out.push(`        self.${name} = ${module}`);
     }
-    if (attribute.size === 0) out.push("        pass");
+    const learned = new Map<string, string>();
+    for (const w of networkWeights(network).filter((x) => network.distributions.some((d) => Object.values(d.parameters).some((p) => "learned" in p && p.learned.name === x.name)))) {
+      const name = attributes.allocate(prefixed("learned_", w.name.slice(w.name.indexOf("/") + 1, w.name.lastIndexOf("/")).replace(/\./g, "_")));
+      learned.set(w.name, name);
+      out.push(`        self.${name} = rt.Learned(${literal(w.name)}, ${pyTuple(w.shape)})`);
+    }
+    if (attribute.size === 0 && learned.size === 0) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
@@ -151,17 +164,9 @@ class TorchEmitter {
       out.push(`        return ${trunk}`, "");
       return;
     }
-    const source = (d: IrNetworkOutput, parameter: string) => {
-      const s = d.parameters[parameter]!;
-      return "head" in s ? headLocal.get(s.head)! : trunk;
-    };
+    const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const p = Object.keys(d.parameters);
-      let value: string;
-      if (d.distribution === "Normal") value = p.includes("sigma") ? `rt.normal_from_sigma(${source(d, "mu")}, ${source(d, "sigma")})` : `rt.NormalParameters(${source(d, "mu")}, ${source(d, "logvar")})`;
-      else if (d.distribution === "Bernoulli") value = `rt.LogitParameters(${p.includes("probs") ? `rt.logits_from_probs(${source(d, "probs")})` : source(d, "logits")})`;
-      else if (d.distribution === "Categorical") value = `rt.LogitParameters(${p.includes("probs") ? `rt.categorical_logits_from_probs(${source(d, "probs")})` : source(d, "logits")})`;
-      else value = `rt.ValueParameters(${source(d, "value")})`;
+      const value = buildParameters(d, "py", local, (name) => `self.${learned.get(name)!}.value`, pySources, this.facts(d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`        return {${fields.join(", ")}}`, "");
@@ -203,13 +208,13 @@ class TorchEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
-    const params = `${outputs}[${literal(variable)}]`;
-    switch (d.distribution) {
-      case "Normal": return `rt.normal_sample(${params}, self.noise)`;
-      case "Deterministic": return `${params}.value`;
-      case "Categorical": return `torch.softmax(${params}.logits, -1)`;
-      case "Bernoulli": return `torch.sigmoid(${params}.logits)`;
-    }
+    return likelihoodCode[d.distribution].py.fed(`${outputs}[${literal(variable)}]`, "self.noise");
+  }
+
+  /** What the likelihood table needs to know of an output beyond its parameters. */
+  private facts(d: IrNetworkOutput): OutputFacts {
+    const v = variableOf(this.ir, d.variable);
+    return { shape: v.shape, support: v.support, options: d.options ?? {} };
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -290,12 +295,7 @@ class TorchEmitter {
   // ── loss terms ──
 
   private likelihoodNll(distribution: IrNetworkOutput["distribution"], params: string, target: string): string {
-    switch (distribution) {
-      case "Bernoulli": return `rt.bernoulli_nll(${params}.logits, ${target})`;
-      case "Categorical": return `rt.categorical_nll(${params}.logits, ${target})`;
-      case "Normal": return `-rt.normal_log_prob(${target}, ${params})`;
-      case "Deterministic": throw new Error("a deterministic output has no likelihood");
-    }
+    return likelihoodCode[distribution].py.nll(params, target);
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -373,9 +373,7 @@ class TorchEmitter {
     out.push(`    """${docText(ir.model)}: train, encode, decode and sample. Create it with \`\`${this.createFunction}\`\`."""`, "");
     out.push(`    model_name = ${literal(ir.model)}`, `    weight_specs = (`);
     for (const network of ir.networks) {
-      for (const layer of [...network.trunk, ...network.heads.flatMap((h) => h.layers)]) {
-        for (const w of layer.weights) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
-      }
+      for (const w of networkWeights(network)) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     }
     out.push(`    )`, `    phases = (`);
     for (const phase of ir.phases) {
@@ -416,11 +414,7 @@ class TorchEmitter {
   /** What a method returns for one output: μ of a Normal, the value, or the probabilities. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (code.summary) {
-      case "mean": return `${params}.mu`;
-      case "value": return `${params}.value`;
-      case "probabilities": return d.distribution === "Categorical" ? `torch.softmax(${params}.logits, -1)` : `torch.sigmoid(${params}.logits)`;
-    }
+    return likelihoodCode[d.distribution].py.mean(params);
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {

@@ -31,9 +31,15 @@ export function builtinsReference(): string {
     "",
     "## Distributions of network outputs",
     "",
-    "| name | parameter sets | models | reparameterised |",
-    "|---|---|---|---|",
-    ...distributions.map((d) => `| \`${d.name}\` | ${parameterSets(d)} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
+    "| name | parameter sets | constant or `learned` (else a head) | options | models | reparameterised |",
+    "|---|---|---|---|---|---|",
+    ...distributions.map((d) => {
+      const fixable = Object.entries(d.fixable ?? {}).map(([p, kind]) => `\`${p}\`${kind === "positive" ? " (> 0)" : ""}`).join(", ") || "—";
+      const options = (d.options ?? []).map((o) => `\`${o.name}\`${o.required ? " (required)" : ""}: ${o.doc}`).join("; ") || "—";
+      return `| \`${d.name}\` | ${parameterSets(d)} | ${fixable} | ${options} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`;
+    }),
+    "",
+    "A constant is written with its name (`Normal(mu, sigma = 0.1)`); `learned` is one weight per dimension of the variable, `learned(shared)` one scalar (docs/language.md, Likelihoods).",
     "",
     "## Priors",
     "",

@@ -1,4 +1,4 @@
-import type { IrNetwork, IrPrior, IrVariable, ModelIR } from "./types.js";
+import type { IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
 type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
@@ -23,4 +23,11 @@ export function priorOf(ir: Parts, variable: string): IrPrior | undefined {
 /** Whether encoders see a corrupted copy of this data variable while training. */
 export function isCorrupted(ir: Parts, variable: string): boolean {
   return ir.corruptions.some((c) => c.variable === variable);
+}
+
+/** A network's weights in their order: the layers' (trunk, then heads), then its likelihoods' learned values. */
+export function networkWeights(network: IrNetwork): IrWeight[] {
+  const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights);
+  const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
+  return [...layers, ...learned];
 }

@@ -1,7 +1,8 @@
-import { isActivation } from "../language/vocabulary.js";
+import { distributions, findBuiltin, isActivation } from "../language/vocabulary.js";
 import { termDependencies, upstream } from "../check/dependencies.js";
-import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } from "../check/model.js";
-import type { IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
+import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, SampleSource } from "../check/model.js";
+import type { IrLayer, IrNetwork, IrParameterSource, IrTerm, IrWeight, ModelIR } from "./types.js";
+import { networkWeights } from "./lookup.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
 
@@ -12,11 +13,8 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
 }
 
 function lowerParts(model: CheckedModel, sourceName: string): IrParts {
-  const networks = model.networks.map(lowerNetwork);
-  const weightsOf = (name: string) => {
-    const network = networks.find((n) => n.name === name)!;
-    return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).filter((w) => w.trainable).map((w) => w.name);
-  };
+  const networks = model.networks.map((n) => lowerNetwork(model, n));
+  const weightsOf = (name: string) => networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
   return {
     irVersion,
     model: model.name,
@@ -54,7 +52,8 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   };
 }
 
-function lowerNetwork(network: NetworkInfo): IrNetwork {
+function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
+  const shapeOf = (variable: string) => [...model.variables.find((v) => v.name === variable)!.shape];
   return {
     name: network.name,
     role: network.role,
@@ -70,12 +69,26 @@ function lowerNetwork(network: NetworkInfo): IrNetwork {
     distributions: network.distributions.map((o) => ({
       variable: o.variable,
       distribution: o.distribution,
-      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, "head" in v ? { head: v.head } : { trunk: true as const }])),
-      reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic",
+      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
+      ...(o.options ? { options: { ...o.options } } : {}),
+      reparameterised: findBuiltin(distributions, o.distribution)!.reparameterisable,
       feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
     })),
-    parameterCount: network.parameterCount,
+    parameterCount: network.parameterCount + network.distributions.reduce((n, o) => n + Object.values(o.parameters).filter((s) => "learned" in s).reduce((m, s) => m + ((s as { learned: string }).learned === "shared" ? 1 : shapeOf(o.variable).reduce((a, b) => a * b, 1)), 0), 0),
   };
+}
+
+/**
+ * A learned parameter is a weight of its network, `p/x.logvar/value`, shaped like the
+ * variable (`learned`) or [1] (`learned(shared)`). It starts at 0, as a head's bias does:
+ * logvar = 0 and logscale = 0 give σ = b = 1; sigma and scale pass through softplus,
+ * so 0 gives log 2 ≈ 0.69, the value of an untrained head.
+ */
+function lowerSource(network: string, variable: string, parameter: string, source: ParameterSource, shape: number[]): IrParameterSource {
+  if ("head" in source) return { head: source.head };
+  if ("constant" in source) return { constant: source.constant };
+  if ("learned" in source) return { learned: { name: `${network}/${variable}.${parameter}/value`, shape: source.learned === "shared" ? [1] : shape, trainable: true, init: "zeros" } };
+  return { trunk: true };
 }
 
 /**

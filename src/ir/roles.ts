@@ -88,6 +88,11 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   Deterministic: "value",
   Categorical: "probabilities",
   Bernoulli: "probabilities",
+  Laplace: "mean",
+  ContinuousBernoulli: "mean",
+  DiscretizedLogistic: "mean",
+  DiscretizedLogisticMixture: "mean",
+  Beta: "mean",
 };
 
 function codes(networks: IrNetwork[]): IrCode[] {

@@ -4,6 +4,8 @@
  * is a bug, not an extension.
  */
 
+import { distributions } from "../language/vocabulary.js";
+
 const closed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
   type: "object",
   additionalProperties: false,
@@ -42,7 +44,7 @@ const layer = closed({
 });
 
 const parameterSource = {
-  oneOf: [closed({ head: { type: "string" } }), closed({ trunk: { const: true } })],
+  oneOf: [closed({ head: { type: "string" } }), closed({ trunk: { const: true } }), closed({ constant: { type: "number" } }), closed({ learned: weight })],
 };
 
 const network = closed({
@@ -55,13 +57,17 @@ const network = closed({
   heads: { type: "array", items: closed({ name: { type: "string" }, layers: { type: "array", items: layer, minItems: 1 }, outputShape: shape }) },
   distributions: {
     type: "array",
-    items: closed({
-      variable: name,
-      distribution: { enum: ["Normal", "Bernoulli", "Categorical", "Deterministic"] },
-      parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
-      reparameterised: { type: "boolean" },
-      feeds: { enum: ["sample", "value", "probabilities", "none"] },
-    }),
+    items: closed(
+      {
+        variable: name,
+        distribution: { enum: distributions.map((d) => d.name) },
+        parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
+        options: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
+        reparameterised: { type: "boolean" },
+        feeds: { enum: ["sample", "value", "probabilities", "none"] },
+      },
+      ["variable", "distribution", "parameters", "reparameterised", "feeds"],
+    ),
   },
   parameterCount: { type: "integer", minimum: 0 },
 });

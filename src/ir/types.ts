@@ -65,12 +65,20 @@ export interface IrHead {
   outputShape: number[];
 }
 
-export type IrParameterSource = { head: string } | { trunk: true };
+/**
+ * Where a distribution parameter comes from: a head, the trunk, a constant (in the
+ * parameter's own units: `sigma = 0.1` is σ = 0.1), or a learned weight of the network
+ * (shaped like the variable, or [1] when shared), passed through the same transform as
+ * a head giving that parameter would be.
+ */
+export type IrParameterSource = { head: string } | { trunk: true } | { constant: number } | { learned: IrWeight };
 
 export interface IrNetworkOutput {
   variable: string;
   distribution: DistributionName;
   parameters: Record<string, IrParameterSource>;
+  /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
+  options?: Record<string, number>;
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
   /**

@@ -151,11 +151,41 @@ function decoder(s: Shape, name: "decoder p" | "generator g", inputs: string): f
   const layer = (a?: string) => (s.data.image ? `conv2d(1, 1${a ? `, activation = ${a}` : ""})` : `dense(${x}${a ? `, ${a}` : ""})`);
   const bounded = s.data.kind === "unit" || s.data.kind === "binary";
   const normal = `Normal(mu, logvar) {\n    BODY${trunkEnd}\n    mu: ${layer()}\n    logvar: ${layer()}\n  }`;
-  const fitting = bounded ? [`Bernoulli(logits) {\n    BODY${trunkEnd}\n    logits: ${layer()}\n  }`, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer("sigmoid")}\n  }`] : [normal];
-  const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`];
+  const likelihoods = moreLikelihoods(s, trunkEnd, layer);
+  const fitting = [...(bounded ? [`Bernoulli(logits) {\n    BODY${trunkEnd}\n    logits: ${layer()}\n  }`, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer("sigmoid")}\n  }`] : [normal]), ...likelihoods.fitting];
+  const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`, ...likelihoods.misfits];
   const deterministic = `{\n    BODY${trunkEnd}\n    ${layer(bounded ? "sigmoid" : undefined)}\n  }`;
   const choice = name === "generator g" ? fc.constant(deterministic) : fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...fitting) }, { weight: 1, arbitrary: fc.constantFrom(...any) });
   return fc.tuple(choice, fc.array(flatLayer, { maxLength: 3 })).map(([c, t]) => `  ${name}(x | ${inputs}) ${c.startsWith("{") ? "" : "= "}${c.replace("BODY", t.join("\n    ") || "dense(4, relu)")}`);
+}
+
+/**
+ * The likelihoods of issue 15 and the non-head parameter forms (constants, `learned`,
+ * `learned(shared)`, options), each where the data's support fits it; `misfits` are the
+ * ones the checker must reject (a support that does not fit, σ = 0, too few levels).
+ */
+function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string) => string): { fitting: string[]; misfits: string[] } {
+  const write = (call: string, heads: readonly string[]) => `${call} {\n    BODY${trunkEnd}\n${heads.map((h) => `    ${h}: ${layer()}\n`).join("")}  }`;
+  const mixtureHead = s.data.image ? "conv2d(2, 1)" : `dense(${2 * s.data.size})`;
+  const mixture = `DiscretizedLogisticMixture(logits, mu, logscale, components = 2) {\n    BODY${trunkEnd}\n    logits: ${mixtureHead}\n    mu: ${mixtureHead}\n    logscale: ${mixtureHead}\n  }`;
+  const real = [
+    write("Normal(mu, sigma = 0.5)", ["mu"]),
+    write("Normal(mu, logvar = learned)", ["mu"]),
+    write("Normal(mu, logvar = learned(shared))", ["mu"]),
+    write("Normal(mu, sigma = learned)", ["mu"]),
+    write("Laplace(mu, scale = 0.2)", ["mu"]),
+    write("Laplace(mu, logscale)", ["mu", "logscale"]),
+    write("Laplace(mu, scale = learned(shared))", ["mu"]),
+  ];
+  const interval = [write("DiscretizedLogistic(mu, logscale)", ["mu", "logscale"]), write("DiscretizedLogistic(mu, logscale = learned, levels = 16)", ["mu"]), write("DiscretizedLogistic(mu, logscale = -2)", ["mu"]), mixture];
+  const unit = [write("ContinuousBernoulli(logits)", ["logits"]), write("Beta(alpha, beta)", ["alpha", "beta"])];
+  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
+  switch (s.data.kind) {
+    case "real": return { fitting: real, misfits: [...misfits, ...interval, ...unit] };
+    case "interval": return { fitting: [...real, ...interval], misfits: [...misfits, ...unit] };
+    case "unit": return { fitting: [...real, ...interval, ...unit], misfits };
+    case "binary": return { fitting: [], misfits: [...misfits, ...real.slice(4), ...interval, ...unit] };
+  }
 }
 
 function discriminator(variable: string, image: boolean): fc.Arbitrary<string> {

@@ -5,7 +5,8 @@ import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { type Activation, distributions, findBuiltin, isActivation, layers, parameterSets } from "../../language/vocabulary.js";
 import type { CheckContext, InlineDistribution } from "../context.js";
-import type { HeadInfo, LayerInfo } from "../model.js";
+import type { HeadInfo, LayerInfo, ParameterSource } from "../model.js";
+import { fixedArgument } from "../likelihoodArguments.js";
 import { formatShape, layerShape } from "../shapes.js";
 
 /** No network here should need more; a bigger one would not fit in memory for training. */
@@ -143,9 +144,18 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
   }
   const parameterNames = [...new Set(distribution.parameterSets.flat())];
   const given: Record<string, A.Call> = {};
+  const fixed: Record<string, ParameterSource> = {};
+  const options: Record<string, number> = {};
   const firstSet = distribution.parameterSets[0]!;
   for (const [index, arg] of call.args.entries()) {
     const parameter = arg.name?.name ?? firstSet[index];
+    if (arg.name && (parameterNames.includes(arg.name.name) || distribution.options?.some((o) => o.name === arg.name!.name))) {
+      const found = fixedArgument(ctx, distribution, arg.name.name, arg);
+      if (found === "error") return undefined;
+      if (found?.kind === "option") options[arg.name.name] = found.value;
+      else if (found) fixed[arg.name.name] = found.source;
+      if (found) continue;
+    }
     if (!parameter || !parameterNames.includes(parameter)) {
       ctx.report(diagnose.AE0401.unknownParameter({ distribution: distribution.name, parameter: parameter ?? `number ${index + 1}` }), arg.span, {
         help: `${distribution.name} takes ${parameterSets(distribution)}`,
@@ -158,19 +168,20 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
     }
     given[parameter] = arg.value;
   }
-  const chosen = distribution.parameterSets.find((set) => set.length === Object.keys(given).length && set.every((p) => p in given));
+  const givenParameters = [...Object.keys(given), ...Object.keys(fixed)];
+  const chosen = distribution.parameterSets.find((set) => set.length === givenParameters.length && set.every((p) => givenParameters.includes(p)));
   if (!chosen) {
-    ctx.report(diagnose.AE0401.headParameterSet({ distribution: distribution.name, sets: parameterSets(distribution), head: head.name.name, given: Object.keys(given) }), call.span);
+    ctx.report(diagnose.AE0401.headParameterSet({ distribution: distribution.name, sets: parameterSets(distribution), head: head.name.name, given: givenParameters }), call.span);
     return undefined;
   }
   const heads: HeadInfo[] = [];
   const parameters: Record<string, string> = {};
-  for (const parameter of chosen) {
+  for (const parameter of chosen.filter((p) => p in given)) {
     const layer = resolveLayer(ctx, given[parameter]!, input);
     if (!layer) return undefined;
     const name = `${head.name.name}.${parameter}`;
     heads.push({ name, layers: [layer], outputShape: layer.outputShape, span: given[parameter]!.span });
     parameters[parameter] = name;
   }
-  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, span: head.span } };
+  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, fixed, options, span: head.span } };
 }
