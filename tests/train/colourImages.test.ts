@@ -228,3 +228,24 @@ describe("aec train on generated colour MNIST", { timeout: 300_000 }, () => {
     }
   });
 });
+
+describe("specs/colour-vae.aespec on generated colour MNIST", { timeout: 600_000 }, () => {
+  /** Some pixel whose red, green and blue differ. */
+  const hasColour = (data: ArrayLike<number>) => Array.from({ length: data.length / 3 }, (_, p) => p).some((p) => data[3 * p] !== data[3 * p + 1] || data[3 * p + 1] !== data[3 * p + 2]);
+
+  it("the discretized-logistic colour VAE trains a few steps from aec train: finite figures, pictures in colour (needs npm run build)", () => {
+    const data = scratch();
+    writeColourMnist({ out: data, train: 24, test: 8, size: 32, seed: 2 });
+    const out = join(scratch(), "run");
+    const run = spawnSync(process.execPath, ["bin/aec.js", "train", "specs/colour-vae.aespec", "--data", data, "--epochs", "1", "--batch", "8", "--k", "2", "--out", out], { encoding: "utf8", timeout: 600_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    for (const value of [...Object.values(metrics.test), metrics.importanceSampledNll.nats] as number[]) expect(Number.isFinite(value)).toBe(true);
+    for (const file of ["samples.png", "reconstructions.png"]) {
+      const image = decode(readFileSync(join(out, file)));
+      expect(image.channels, file).toBe(3);
+      expect(hasColour(image.data), `${file} has colour`).toBe(true);
+    }
+  });
+});
