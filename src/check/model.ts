@@ -38,7 +38,9 @@ export interface PriorInfo {
 }
 
 export interface LayerInfo {
-  readonly kind: LayerKind;
+  /** A builtin layer, or a residual block (its layers in `inner`). */
+  readonly kind: LayerKind | "residual";
+  readonly inner?: readonly LayerInfo[];
   readonly arguments: Readonly<Record<string, ArgumentValue | readonly number[]>>;
   readonly activation: Activation;
   readonly inputShape: readonly number[];

@@ -446,7 +446,8 @@ function capitalize(s: string): string {
   return s[0]!.toUpperCase() + s.slice(1);
 }
 
-function layerExpression(layer: IrLayer, input: string): string {
+/** An expression of `input`; a residual block's layers nest inside an arrow function of its input. */
+function layerExpression(layer: IrLayer, input: string, depth = 0): string {
   const w = (i: number) => `f.w(${literal(layer.weights[i]!.name)})`;
   const a = layer.arguments;
   const act = literal(layer.activation);
@@ -459,6 +460,15 @@ function layerExpression(layer: IrLayer, input: string): string {
     case "dropout": return `rt.dropout(${input}, ${a.rate}, f.training, f.random)`;
     case "batchNorm": return `rt.batchNorm(${input}, { gamma: ${w(0)}, beta: ${w(1)}, movingMean: ${w(2)}, movingVariance: ${w(3)} }, ${a.momentum}, ${a.epsilon}, f.training, f.movingUpdates)`;
     case "activation": return `rt.activate(${input}, ${act})`;
+    case "maxPool2d": return `rt.maxPool2d(${input}, ${a.size}, ${a.stride})`;
+    case "avgPool2d": return `rt.avgPool2d(${input}, ${a.size}, ${a.stride})`;
+    case "upsample2d": return `rt.upsample2d(${input}, ${a.factor}, ${literal(String(a.mode))})`;
+    case "layerNorm": return `rt.layerNorm(${input}, ${w(0)}, ${w(1)}, ${a.epsilon})`;
+    case "residual": {
+      const x = `r${depth}`;
+      const body = (layer.layers ?? []).reduce((value, inner) => layerExpression(inner, value, depth + 1), x);
+      return `rt.residual(${input}, (${x}) => ${body})`;
+    }
   }
 }
 

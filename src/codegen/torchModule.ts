@@ -2,6 +2,7 @@ import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSour
 import { encoderOf, isCorrupted, networkWeights, priorOf, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 import { describeLayer } from "../ir/describe.js";
+import { networkLayers } from "../ir/layers.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
 
@@ -125,7 +126,7 @@ class TorchEmitter {
     const attributes = new NameAllocator();
     for (const name of [...pythonKeywords, ...moduleAttributes]) attributes.allocate(name);
     const attribute = new Map<IrLayer, string>();
-    const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
+    const layers = networkLayers(network);
     out.push("    def __init__(self) -> None:", "        super().__init__()");
     for (const layer of layers) {
       const module = layerModule(layer);
@@ -146,7 +147,7 @@ class TorchEmitter {
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
     network.trunk.forEach((layer, i) => {
-      out.push(`        t${i} = ${layerCall(layer, previous, attribute.get(layer))}`);
+      out.push(`        t${i} = ${layerCall(layer, previous, attribute)}`);
       previous = `t${i}`;
     });
     const trunk = previous;
@@ -155,7 +156,7 @@ class TorchEmitter {
       let value = trunk;
       head.layers.forEach((layer, j) => {
         const local = head.layers.length === 1 ? `h${i}` : `h${i}_${j}`;
-        out.push(`        ${local} = ${layerCall(layer, value, attribute.get(layer))}  # head ${commentText(head.name)}`);
+        out.push(`        ${local} = ${layerCall(layer, value, attribute)}  # head ${commentText(head.name)}`);
         value = local;
       });
       headLocal.set(head.name, value);
@@ -489,17 +490,25 @@ function layerModule(layer: IrLayer): string | undefined {
     case "conv2d": return `rt.Conv2d(${channels}, ${a.filters}, ${a.kernel}, ${a.stride}, ${literal(String(a.padding))}, ${act}, names=${names})`;
     case "conv2dTranspose": return `rt.Conv2dTranspose(${channels}, ${a.filters}, ${a.kernel}, ${a.stride}, ${literal(String(a.padding))}, ${pyTuple(layer.outputShape)}, ${act}, names=${names})`;
     case "batchNorm": return `rt.BatchNorm(${channels}, ${pyNumber(a.momentum as number)}, ${pyNumber(a.epsilon as number)}, names=${names})`;
+    case "layerNorm": return `rt.LayerNorm(${channels}, ${pyNumber(a.epsilon as number)}, names=${names})`;
     default: return undefined;
   }
 }
 
-function layerCall(layer: IrLayer, input: string, attribute: string | undefined): string {
+/** An expression of `input`; a residual block is its input plus its layers' calls, nested. */
+function layerCall(layer: IrLayer, input: string, attributes: ReadonlyMap<IrLayer, string>): string {
   const a = layer.arguments;
+  const attribute = attributes.get(layer);
   switch (layer.kind) {
     case "dense":
     case "conv2d":
-    case "conv2dTranspose": return `self.${attribute!}(${input})`;
+    case "conv2dTranspose":
+    case "layerNorm": return `self.${attribute!}(${input})`;
     case "batchNorm": return `self.${attribute!}.normalize(${input}, f.training, f.moving_updates)`;
+    case "maxPool2d": return `rt.max_pool2d(${input}, ${a.size}, ${a.stride})`;
+    case "avgPool2d": return `rt.avg_pool2d(${input}, ${a.size}, ${a.stride})`;
+    case "upsample2d": return `rt.upsample2d(${input}, ${a.factor}, ${literal(String(a.mode))})`;
+    case "residual": return `(${input} + ${(layer.layers ?? []).reduce((value, inner) => layerCall(inner, value, attributes), input)})`;
     case "reshape": return `rt.reshape(${input}, ${pyTuple(layer.outputShape)})`;
     case "flatten": return `rt.flatten(${input})`;
     case "dropout": return `rt.dropout(${input}, ${pyNumber(a.rate as number)}, f.training, f.noise)`;

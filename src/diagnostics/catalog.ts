@@ -266,7 +266,7 @@ const definitions = {
   AE0303: {
     title: "layer cannot take its input",
     severity: "error",
-    explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d` and `conv2dTranspose` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
+    explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d`, `conv2dTranspose`, the pooling layers and `upsample2d` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
     wrong: "encoder q(z | x) {   // x: real[784]\n  conv2d(32, 3, activation = relu)\n  ...",
     fixed: "encoder q(z | x) {\n  reshape(28, 28, 1)\n  conv2d(32, 3, activation = relu)\n  ...",
     messages: {
@@ -316,6 +316,41 @@ const definitions = {
     fixed: "latent z: real[2]\nencoder f(z | x) { dense(1000, relu); dense(2) }",
     messages: {
       outputShape: (a: { network: string; shape: string; variable: string; variableShape: string }) => `\`${a.network}\` ends in ${a.shape}, but \`${a.variable}\` is ${a.variableShape}`,
+    },
+  },
+  AE0307: {
+    title: "pooling window larger than its input",
+    severity: "error",
+    explanation: "`maxPool2d` and `avgPool2d` pool whole size × size windows without padding, so the window must fit inside the image it reads: an image smaller than the window has no window to pool.",
+    wrong: "reshape(4, 4, 8)\nmaxPool2d(5)",
+    fixed: "reshape(4, 4, 8)\nmaxPool2d(2)",
+    messages: {
+      windowTooLarge: (a: { layer: string; size: number; height: number; width: number }) => ({
+        message: `${a.layer} with a ${a.size}×${a.size} window does not fit the ${a.height}×${a.width} input`,
+        help: `use a window of at most ${Math.min(a.height, a.width)}, or pool earlier where the image is larger`,
+      }),
+    },
+  },
+  AE0308: {
+    title: "residual block that changes the shape",
+    severity: "error",
+    explanation: "A residual block computes x + f(x), f being its layers, so f must give back its input's shape. The language adds no hidden projection: every weight of a model is written in its spec. Change the channels outside the block (a `conv2d(C, 1)` before it) and downsample or upsample outside it too. A block holds layers (and blocks) only, at least one.",
+    wrong: "conv2d(32, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    fixed: "conv2d(64, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    messages: {
+      changesShape: (a: { input: string; output: string }) => `this residual block turns ${a.input} into ${a.output}; x + f(x) needs f(x) shaped as x`,
+      empty: () => ({ message: "an empty residual block", help: "write its layers inside the braces, e.g. `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`, or remove it" }),
+      head: () => ({ message: "a head inside a residual block", help: "heads read the network's last layer: write them after the block" }),
+    },
+  },
+  AE0309: {
+    title: "layerNorm over a single value",
+    severity: "error",
+    explanation: "`layerNorm` normalises over the last axis: the features of a flat input, the channels of each pixel of an image. With one value on that axis, the value minus its own mean is always 0 and the layer outputs its learned shift whatever it reads.",
+    wrong: "reshape(28, 28, 1)\nlayerNorm",
+    fixed: "reshape(28, 28, 1)\nconv2d(32, 3, activation = relu)\nlayerNorm",
+    messages: {
+      singleValue: (a: { input: string }) => `layerNorm normalises over the last axis, which has one value in ${a.input}: it would always output its shift`,
     },
   },
   // ── distributions and supports ──

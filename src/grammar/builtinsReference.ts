@@ -29,6 +29,8 @@ export function builtinsReference(): string {
     ...table("Layers", layers.filter((l) => l.parameters.length > 0 || ["reshape", "flatten"].includes(l.name))),
     "Activations, usable as `activation = …` or as layers of their own: " + layers.filter((l) => l.parameters.length === 0 && !["reshape", "flatten"].includes(l.name)).map((l) => `\`${l.name}\``).join(", ") + ".",
     "",
+    "Residual blocks: `residual { LAYERS }` in a network's trunk computes x + LAYERS(x); its layers must give back their input's shape (AE0308). See docs/language.md, \"Image layers and residual blocks\".",
+    "",
     "## Distributions of network outputs",
     "",
     "| name | parameter sets | constant or `learned` (else a head) | options | models | reparameterised |",

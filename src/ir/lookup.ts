@@ -1,4 +1,5 @@
 import type { IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
+import { networkLayers } from "./layers.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
 type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
@@ -27,7 +28,7 @@ export function isCorrupted(ir: Parts, variable: string): boolean {
 
 /** A network's weights in their order: the layers' (trunk, then heads), then its likelihoods' learned values. */
 export function networkWeights(network: IrNetwork): IrWeight[] {
-  const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights);
+  const layers = networkLayers(network).flatMap((l) => l.weights);
   const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
   return [...layers, ...learned];
 }

@@ -54,6 +54,16 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
 
 function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
   const shapeOf = (variable: string) => [...model.variables.find((v) => v.name === variable)!.shape];
+  const outputs: IrNetwork["distributions"] = network.distributions.map((o) => ({
+    variable: o.variable,
+    distribution: o.distribution,
+    parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
+    ...(o.options ? { options: { ...o.options } } : {}),
+    reparameterised: findBuiltin(distributions, o.distribution)!.reparameterisable,
+    feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
+  }));
+  // The checker counts layer weights; learned likelihood values are weights of the network too.
+  const learnedValues = outputs.flatMap((o) => Object.values(o.parameters).flatMap((s) => ("learned" in s ? [s.learned.shape.reduce((a, b) => a * b, 1)] : [])));
   return {
     name: network.name,
     role: network.role,
@@ -66,15 +76,8 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
       layers: h.layers.map((l, i) => lowerLayer(network.name, h.layers.length === 1 ? headId(network, h.name) : `${headId(network, h.name)}.${i}`, l)),
       outputShape: [...h.outputShape],
     })),
-    distributions: network.distributions.map((o) => ({
-      variable: o.variable,
-      distribution: o.distribution,
-      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
-      ...(o.options ? { options: { ...o.options } } : {}),
-      reparameterised: findBuiltin(distributions, o.distribution)!.reparameterisable,
-      feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
-    })),
-    parameterCount: network.parameterCount + network.distributions.reduce((n, o) => n + Object.values(o.parameters).filter((s) => "learned" in s).reduce((m, s) => m + ((s as { learned: string }).learned === "shared" ? 1 : shapeOf(o.variable).reduce((a, b) => a * b, 1)), 0), 0),
+    distributions: outputs,
+    parameterCount: network.parameterCount + learnedValues.reduce((a, b) => a + b, 0),
   };
 }
 
@@ -105,6 +108,7 @@ function headId(network: NetworkInfo, head: string): string {
 
 function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
   const args = Object.fromEntries(Object.entries(layer.arguments).filter(([k]) => k !== "activation").map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IrLayer["arguments"];
+  const inner = layer.inner ? { layers: layer.inner.map((l, i) => lowerLayer(network, `${id}.${i}`, l)) } : {};
   return {
     id,
     kind: isActivation(layer.kind) ? "activation" : layer.kind,
@@ -114,6 +118,7 @@ function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
     outputShape: [...layer.outputShape],
     parameters: layer.parameters,
     weights: layerWeights(`${network}/${id}`, layer),
+    ...inner,
   };
 }
 
@@ -134,6 +139,8 @@ function layerWeights(prefix: string, layer: LayerInfo): IrWeight[] {
       return [w("kernel", [k, k, out, inChannels]), w("bias", [out])];
     case "batchNorm":
       return [w("gamma", [out]), w("beta", [out]), w("movingMean", [out], false), w("movingVariance", [out], false)];
+    case "layerNorm":
+      return [w("gamma", [out]), w("beta", [out])];
     default:
       return [];
   }

@@ -32,16 +32,19 @@ const support = {
 
 const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones"] } });
 
-const layer = closed({
+/** A layer; a residual block holds its layers, so the definition refers to itself (`#/definitions/layer`). */
+const layerFields = {
   id: { type: "string", pattern: "^[A-Za-z0-9_.]+$" },
-  kind: { enum: ["dense", "conv2d", "conv2dTranspose", "reshape", "flatten", "dropout", "batchNorm", "activation"] },
+  kind: { enum: ["dense", "conv2d", "conv2dTranspose", "reshape", "flatten", "dropout", "batchNorm", "maxPool2d", "avgPool2d", "upsample2d", "layerNorm", "activation", "residual"] },
   activation: { enum: ["linear", "relu", "leakyRelu", "elu", "sigmoid", "tanh", "softplus"] },
   arguments: { type: "object", additionalProperties: { type: ["number", "string", "array"], items: size } },
   inputShape: shape,
   outputShape: shape,
   parameters: { type: "integer", minimum: 0 },
   weights: { type: "array", items: weight },
-});
+};
+const layer = { $ref: "#/definitions/layer" };
+const layerDefinition = closed({ ...layerFields, layers: { type: "array", items: layer, minItems: 1 } }, Object.keys(layerFields));
 
 const parameterSource = {
   oneOf: [closed({ head: { type: "string" } }), closed({ trunk: { const: true } }), closed({ constant: { type: "number" } }), closed({ learned: weight })],
@@ -125,6 +128,7 @@ const roles = closed(
 export const irSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "aespec model IR",
+  definitions: { layer: layerDefinition },
   ...closed({
     irVersion: { const: 2 },
     model: name,

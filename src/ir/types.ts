@@ -49,14 +49,16 @@ export interface IrWeight {
 export interface IrLayer {
   /** Unique within its network: `t0`, `t1`… for the trunk; heads by what they compute, `z.mu`, `c.logits` (`.0`, `.1`… when a head has several layers). */
   id: string;
-  /** Activation layers (`relu` written as a layer) are all of kind `activation`. */
-  kind: Exclude<LayerKind, Activation> | "activation";
+  /** Activation layers (`relu` written as a layer) are all of kind `activation`; a residual block is `residual`. */
+  kind: Exclude<LayerKind, Activation> | "activation" | "residual";
   activation: Activation;
   arguments: Record<string, number | string | number[]>;
   inputShape: number[];
   outputShape: number[];
   parameters: number;
   weights: IrWeight[];
+  /** A residual block's layers (ids `t2.0`, `t2.1`…; the block itself has no weights): it outputs input + layers(input). */
+  layers?: IrLayer[];
 }
 
 export interface IrHead {

@@ -80,6 +80,10 @@ export const layers = table<BuiltinSpec>()([
   { name: "flatten", doc: "flatten to one dimension", parameters: [] },
   { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true, belowOne: "every unit is dropped and the kept ones are scaled by 1 / (1 − rate), a division by 0" })] },
   { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3, scale: true })] },
+  { name: "maxPool2d", doc: "the largest value of each size × size window of an image, per channel (no padding: a last row or column that does not fill a window is dropped)", parameters: [p("size", "size", "window side", { required: true }), p("stride", "size", "step in both directions (default: the window side)")] },
+  { name: "avgPool2d", doc: "the mean of each size × size window of an image, per channel (no padding, as maxPool2d)", parameters: [p("size", "size", "window side", { required: true }), p("stride", "size", "step in both directions (default: the window side)")] },
+  { name: "upsample2d", doc: "enlarges an image by an integer factor in height and width", parameters: [p("factor", "size", "scale of each side", { required: true }), p("mode", "choice", "`nearest` repeats each pixel; `bilinear` interpolates between pixel centres (edges clamped)", { default: "nearest", choices: ["nearest", "bilinear"] })] },
+  { name: "layerNorm", doc: "layer normalisation over the last axis (each example's features; each pixel's channels), with a learned gain and shift", parameters: [p("epsilon", "positive", "added to the variance", { default: 1e-5, scale: true })] },
   ...activations.map((a) => ({ name: a, doc: `${a} activation as its own layer`, parameters: [] })),
 ]);
 export type LayerKind = (typeof layers)[number]["name"];

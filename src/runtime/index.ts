@@ -7,6 +7,7 @@
 export * as tf from "@tensorflow/tfjs";
 export { Random } from "./random.js";
 export * from "./layers.js";
+export * from "./imageLayers.js";
 export * from "./distributions.js";
 export * from "./likelihoodParameters.js";
 export * from "./likelihoods.js";

@@ -57,6 +57,28 @@ const flatLayer: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: number(small(0, 0.9)).map((r) => `dropout(${r})`) },
   { weight: 1, arbitrary: fc.tuple(number(small(0.5, 0.99)), number(small(1e-5, 1e-2))).map(([m, e]) => `batchNorm(momentum = ${m}, epsilon = ${e})`) },
   { weight: 1, arbitrary: activation },
+  { weight: 1, arbitrary: number(small(1e-5, 1e-2)).map((e) => `layerNorm(epsilon = ${e})`) },
+  // Shape-keeping when the width happens to match the layer before: both halves of AE0308.
+  {
+    weight: 1,
+    arbitrary: fc.oneof(activation.map((a) => `residual { layerNorm; ${a} }`), fc.tuple(size(1, 8), activation).map(([u, a]) => `residual { dense(${u}, ${a}) }`)),
+  },
+);
+
+/** A layer inside an image's residual block: a `same` stride-1 convolution (its channels at random), a normalisation, an activation, a nested block. */
+const blockLayer: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(size(1, 3), size(1, 3), activation).map(([f, k, a]) => `conv2d(${f}, ${k}, activation = ${a})`) },
+  { weight: 1, arbitrary: fc.constant("layerNorm") },
+  { weight: 1, arbitrary: activation },
+  { weight: 1, arbitrary: fc.tuple(size(1, 3), size(1, 2)).map(([f, k]) => `residual { conv2d(${f}, ${k}) }`) },
+);
+
+/** Pooling, upsampling, normalisation and residual blocks between the convolutions and the flatten. */
+const imageLayer: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom("maxPool2d", "avgPool2d"), size(1, 3), fc.option(size(1, 3))).map(([kind, k, s]) => `${kind}(${k}${s ? `, stride = ${s}` : ""})`),
+  fc.tuple(size(1, 3), fc.constantFrom("nearest", "bilinear")).map(([f, m]) => `upsample2d(${f}, mode = ${m})`),
+  number(small(1e-5, 1e-2)).map((e) => `layerNorm(${e})`),
+  fc.array(blockLayer, { minLength: 1, maxLength: 3 }).map((inner) => `residual { ${inner.join("; ")} }`),
 );
 
 /** Convolutional layers over a 4×4×1 image, then flatten: strides and paddings at random. */
@@ -67,7 +89,7 @@ const convTrunk: fc.Arbitrary<string[]> = fc
     ),
     { minLength: 1, maxLength: 2 },
   )
-  .map((convs) => [...convs, "flatten"]);
+  .chain((convs) => fc.array(imageLayer, { maxLength: 2 }).map((more) => [...convs, ...more, "flatten"]));
 
 function trunk(image: boolean): fc.Arbitrary<string[]> {
   const dense = fc.array(flatLayer, { maxLength: 3 });
