@@ -19,46 +19,60 @@ import aespec_torch as rt
 class EncoderQ(nn.Module):
     """Encoder q(z | x): z ~ Normal.
 
-    [32, 32, 3] → conv2d 16×3×3/2 relu [16, 16, 16] → conv2d 32×3×3/2 relu [8, 8, 32] → flatten → heads mu [16], logvar [16]; 70,656 parameters.
+    [32, 32, 3] → conv2d 16×3×3/2 relu [16, 16, 16] → residual(conv2d 16×3×3/1 relu [16, 16, 16] → conv2d 16×3×3/1 [16, 16, 16]) → conv2d 32×3×3/2 relu [8, 8, 32] → residual(conv2d 32×3×3/1 relu [8, 8, 32] → conv2d 32×3×3/1 [8, 8, 32]) → flatten → heads mu [16], logvar [16]; 93,792 parameters.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.t0 = rt.Conv2d(3, 16, 3, 2, "same", "relu", names=("q/t0/kernel", "q/t0/bias"))
-        self.t1 = rt.Conv2d(16, 32, 3, 2, "same", "relu", names=("q/t1/kernel", "q/t1/bias"))
+        self.t1_0 = rt.Conv2d(16, 16, 3, 1, "same", "relu", names=("q/t1.0/kernel", "q/t1.0/bias"))
+        self.t1_1 = rt.Conv2d(16, 16, 3, 1, "same", "linear", names=("q/t1.1/kernel", "q/t1.1/bias"))
+        self.t2 = rt.Conv2d(16, 32, 3, 2, "same", "relu", names=("q/t2/kernel", "q/t2/bias"))
+        self.t3_0 = rt.Conv2d(32, 32, 3, 1, "same", "relu", names=("q/t3.0/kernel", "q/t3.0/bias"))
+        self.t3_1 = rt.Conv2d(32, 32, 3, 1, "same", "linear", names=("q/t3.1/kernel", "q/t3.1/bias"))
         self.z_mu = rt.Dense(2048, 16, "linear", names=("q/z.mu/kernel", "q/z.mu/bias"))
         self.z_logvar = rt.Dense(2048, 16, "linear", names=("q/z.logvar/kernel", "q/z.logvar/bias"))
 
     def forward(self, f: rt.Forward, x: Tensor) -> Dict[str, Any]:
         t0 = self.t0(x)
-        t1 = self.t1(t0)
-        t2 = rt.flatten(t1)
-        h0 = self.z_mu(t2)  # head mu
-        h1 = self.z_logvar(t2)  # head logvar
+        t1 = (t0 + self.t1_1(self.t1_0(t0)))
+        t2 = self.t2(t1)
+        t3 = (t2 + self.t3_1(self.t3_0(t2)))
+        t4 = rt.flatten(t3)
+        h0 = self.z_mu(t4)  # head mu
+        h1 = self.z_logvar(t4)  # head logvar
         return {"z": rt.NormalParameters(h0, h1)}
 
 
 class DecoderP(nn.Module):
     """Decoder p(x | z): x ~ DiscretizedLogistic.
 
-    [16] → dense 2048 relu → reshape [8, 8, 32] → conv2dTranspose 32×3×3/2 relu [16, 16, 32] → conv2dTranspose 16×3×3/2 relu [32, 32, 16] → heads mu [32, 32, 3], logscale [32, 32, 3]; 49,558 parameters.
+    [16] → dense 2048 relu → reshape [8, 8, 32] → residual(conv2d 32×3×3/1 relu [8, 8, 32] → conv2d 32×3×3/1 [8, 8, 32]) → upsample2d ×2 nearest [16, 16, 32] → conv2d 16×3×3/1 relu [16, 16, 16] → residual(conv2d 16×3×3/1 relu [16, 16, 16] → conv2d 16×3×3/1 [16, 16, 16]) → upsample2d ×2 nearest [32, 32, 16] → conv2d 16×3×3/1 relu [32, 32, 16] → heads mu [32, 32, 3], logscale [32, 32, 3]; 65,766 parameters.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.t0 = rt.Dense(16, 2048, "relu", names=("p/t0/kernel", "p/t0/bias"))
-        self.t2 = rt.Conv2dTranspose(32, 32, 3, 2, "same", (16, 16, 32), "relu", names=("p/t2/kernel", "p/t2/bias"))
-        self.t3 = rt.Conv2dTranspose(32, 16, 3, 2, "same", (32, 32, 16), "relu", names=("p/t3/kernel", "p/t3/bias"))
-        self.x_mu = rt.Conv2dTranspose(16, 3, 3, 1, "same", (32, 32, 3), "linear", names=("p/x.mu/kernel", "p/x.mu/bias"))
-        self.x_logscale = rt.Conv2dTranspose(16, 3, 3, 1, "same", (32, 32, 3), "linear", names=("p/x.logscale/kernel", "p/x.logscale/bias"))
+        self.t2_0 = rt.Conv2d(32, 32, 3, 1, "same", "relu", names=("p/t2.0/kernel", "p/t2.0/bias"))
+        self.t2_1 = rt.Conv2d(32, 32, 3, 1, "same", "linear", names=("p/t2.1/kernel", "p/t2.1/bias"))
+        self.t4 = rt.Conv2d(32, 16, 3, 1, "same", "relu", names=("p/t4/kernel", "p/t4/bias"))
+        self.t5_0 = rt.Conv2d(16, 16, 3, 1, "same", "relu", names=("p/t5.0/kernel", "p/t5.0/bias"))
+        self.t5_1 = rt.Conv2d(16, 16, 3, 1, "same", "linear", names=("p/t5.1/kernel", "p/t5.1/bias"))
+        self.t7 = rt.Conv2d(16, 16, 3, 1, "same", "relu", names=("p/t7/kernel", "p/t7/bias"))
+        self.x_mu = rt.Conv2d(16, 3, 3, 1, "same", "linear", names=("p/x.mu/kernel", "p/x.mu/bias"))
+        self.x_logscale = rt.Conv2d(16, 3, 3, 1, "same", "linear", names=("p/x.logscale/kernel", "p/x.logscale/bias"))
 
     def forward(self, f: rt.Forward, x: Tensor) -> Dict[str, Any]:
         t0 = self.t0(x)
         t1 = rt.reshape(t0, (8, 8, 32))
-        t2 = self.t2(t1)
-        t3 = self.t3(t2)
-        h0 = self.x_mu(t3)  # head mu
-        h1 = self.x_logscale(t3)  # head logscale
+        t2 = (t1 + self.t2_1(self.t2_0(t1)))
+        t3 = rt.upsample2d(t2, 2, "nearest")
+        t4 = self.t4(t3)
+        t5 = (t4 + self.t5_1(self.t5_0(t4)))
+        t6 = rt.upsample2d(t5, 2, "nearest")
+        t7 = self.t7(t6)
+        h0 = self.x_mu(t7)  # head mu
+        h1 = self.x_logscale(t7)  # head logscale
         return {"x": rt.DiscretizedLogisticParameters(h0, h1, rt.Bins(0, 1, 256))}
 
 
@@ -115,21 +129,37 @@ class ColourVAEModel(rt.GeneratedModel):
     weight_specs = (
         rt.WeightSpec("q/t0/kernel", (3, 3, 3, 16), "glorotUniform", True),
         rt.WeightSpec("q/t0/bias", (16,), "zeros", True),
-        rt.WeightSpec("q/t1/kernel", (3, 3, 16, 32), "glorotUniform", True),
-        rt.WeightSpec("q/t1/bias", (32,), "zeros", True),
+        rt.WeightSpec("q/t1.0/kernel", (3, 3, 16, 16), "glorotUniform", True),
+        rt.WeightSpec("q/t1.0/bias", (16,), "zeros", True),
+        rt.WeightSpec("q/t1.1/kernel", (3, 3, 16, 16), "glorotUniform", True),
+        rt.WeightSpec("q/t1.1/bias", (16,), "zeros", True),
+        rt.WeightSpec("q/t2/kernel", (3, 3, 16, 32), "glorotUniform", True),
+        rt.WeightSpec("q/t2/bias", (32,), "zeros", True),
+        rt.WeightSpec("q/t3.0/kernel", (3, 3, 32, 32), "glorotUniform", True),
+        rt.WeightSpec("q/t3.0/bias", (32,), "zeros", True),
+        rt.WeightSpec("q/t3.1/kernel", (3, 3, 32, 32), "glorotUniform", True),
+        rt.WeightSpec("q/t3.1/bias", (32,), "zeros", True),
         rt.WeightSpec("q/z.mu/kernel", (2048, 16), "glorotUniform", True),
         rt.WeightSpec("q/z.mu/bias", (16,), "zeros", True),
         rt.WeightSpec("q/z.logvar/kernel", (2048, 16), "glorotUniform", True),
         rt.WeightSpec("q/z.logvar/bias", (16,), "zeros", True),
         rt.WeightSpec("p/t0/kernel", (16, 2048), "glorotUniform", True),
         rt.WeightSpec("p/t0/bias", (2048,), "zeros", True),
-        rt.WeightSpec("p/t2/kernel", (3, 3, 32, 32), "glorotUniform", True),
-        rt.WeightSpec("p/t2/bias", (32,), "zeros", True),
-        rt.WeightSpec("p/t3/kernel", (3, 3, 16, 32), "glorotUniform", True),
-        rt.WeightSpec("p/t3/bias", (16,), "zeros", True),
-        rt.WeightSpec("p/x.mu/kernel", (3, 3, 3, 16), "glorotUniform", True),
+        rt.WeightSpec("p/t2.0/kernel", (3, 3, 32, 32), "glorotUniform", True),
+        rt.WeightSpec("p/t2.0/bias", (32,), "zeros", True),
+        rt.WeightSpec("p/t2.1/kernel", (3, 3, 32, 32), "glorotUniform", True),
+        rt.WeightSpec("p/t2.1/bias", (32,), "zeros", True),
+        rt.WeightSpec("p/t4/kernel", (3, 3, 32, 16), "glorotUniform", True),
+        rt.WeightSpec("p/t4/bias", (16,), "zeros", True),
+        rt.WeightSpec("p/t5.0/kernel", (3, 3, 16, 16), "glorotUniform", True),
+        rt.WeightSpec("p/t5.0/bias", (16,), "zeros", True),
+        rt.WeightSpec("p/t5.1/kernel", (3, 3, 16, 16), "glorotUniform", True),
+        rt.WeightSpec("p/t5.1/bias", (16,), "zeros", True),
+        rt.WeightSpec("p/t7/kernel", (3, 3, 16, 16), "glorotUniform", True),
+        rt.WeightSpec("p/t7/bias", (16,), "zeros", True),
+        rt.WeightSpec("p/x.mu/kernel", (3, 3, 16, 3), "glorotUniform", True),
         rt.WeightSpec("p/x.mu/bias", (3,), "zeros", True),
-        rt.WeightSpec("p/x.logscale/kernel", (3, 3, 3, 16), "glorotUniform", True),
+        rt.WeightSpec("p/x.logscale/kernel", (3, 3, 16, 3), "glorotUniform", True),
         rt.WeightSpec("p/x.logscale/bias", (3,), "zeros", True),
     )
     phases = (
@@ -140,18 +170,34 @@ class ColourVAEModel(rt.GeneratedModel):
             parameters=(
                 "q/t0/kernel",
                 "q/t0/bias",
-                "q/t1/kernel",
-                "q/t1/bias",
+                "q/t1.0/kernel",
+                "q/t1.0/bias",
+                "q/t1.1/kernel",
+                "q/t1.1/bias",
+                "q/t2/kernel",
+                "q/t2/bias",
+                "q/t3.0/kernel",
+                "q/t3.0/bias",
+                "q/t3.1/kernel",
+                "q/t3.1/bias",
                 "q/z.mu/kernel",
                 "q/z.mu/bias",
                 "q/z.logvar/kernel",
                 "q/z.logvar/bias",
                 "p/t0/kernel",
                 "p/t0/bias",
-                "p/t2/kernel",
-                "p/t2/bias",
-                "p/t3/kernel",
-                "p/t3/bias",
+                "p/t2.0/kernel",
+                "p/t2.0/bias",
+                "p/t2.1/kernel",
+                "p/t2.1/bias",
+                "p/t4/kernel",
+                "p/t4/bias",
+                "p/t5.0/kernel",
+                "p/t5.0/bias",
+                "p/t5.1/kernel",
+                "p/t5.1/bias",
+                "p/t7/kernel",
+                "p/t7/bias",
                 "p/x.mu/kernel",
                 "p/x.mu/bias",
                 "p/x.logscale/kernel",

@@ -16,44 +16,70 @@ export interface ColourVAEBatch extends rt.Batch {
 
 /**
  * Encoder q(z | x): z ~ Normal.
- * [32, 32, 3] → conv2d 16×3×3/2 relu [16, 16, 16] → conv2d 32×3×3/2 relu [8, 8, 32] → flatten → heads mu [16], logvar [16]; 70,656 parameters.
+ * [32, 32, 3] → conv2d 16×3×3/2 relu [16, 16, 16] → residual(conv2d 16×3×3/1 relu [16, 16, 16] → conv2d 16×3×3/1 [16, 16, 16]) → conv2d 32×3×3/2 relu [8, 8, 32] → residual(conv2d 32×3×3/1 relu [8, 8, 32] → conv2d 32×3×3/1 [8, 8, 32]) → flatten → heads mu [16], logvar [16]; 93,792 parameters.
  */
 function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } {
   const t0 = rt.conv2d(input, f.w("q/t0/kernel"), f.w("q/t0/bias"), 2, "same", "relu");
-  const t1 = rt.conv2d(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), 2, "same", "relu");
-  const t2 = rt.flatten(t1);
-  const h0 = rt.dense(t2, f.w("q/z.mu/kernel"), f.w("q/z.mu/bias"), "linear"); // head mu
-  const h1 = rt.dense(t2, f.w("q/z.logvar/kernel"), f.w("q/z.logvar/bias"), "linear"); // head logvar
+  const t1 = rt.residual(t0, (r0) =>
+    rt.conv2d(
+      rt.conv2d(r0, f.w("q/t1.0/kernel"), f.w("q/t1.0/bias"), 1, "same", "relu"),
+      f.w("q/t1.1/kernel"),
+      f.w("q/t1.1/bias"),
+      1,
+      "same",
+      "linear",
+    ),
+  );
+  const t2 = rt.conv2d(t1, f.w("q/t2/kernel"), f.w("q/t2/bias"), 2, "same", "relu");
+  const t3 = rt.residual(t2, (r0) =>
+    rt.conv2d(
+      rt.conv2d(r0, f.w("q/t3.0/kernel"), f.w("q/t3.0/bias"), 1, "same", "relu"),
+      f.w("q/t3.1/kernel"),
+      f.w("q/t3.1/bias"),
+      1,
+      "same",
+      "linear",
+    ),
+  );
+  const t4 = rt.flatten(t3);
+  const h0 = rt.dense(t4, f.w("q/z.mu/kernel"), f.w("q/z.mu/bias"), "linear"); // head mu
+  const h1 = rt.dense(t4, f.w("q/z.logvar/kernel"), f.w("q/z.logvar/bias"), "linear"); // head logvar
   return { z: { mu: h0, logvar: h1 } };
 }
 
 /**
  * Decoder p(x | z): x ~ DiscretizedLogistic.
- * [16] → dense 2048 relu → reshape [8, 8, 32] → conv2dTranspose 32×3×3/2 relu [16, 16, 32] → conv2dTranspose 16×3×3/2 relu [32, 32, 16] → heads mu [32, 32, 3], logscale [32, 32, 3]; 49,558 parameters.
+ * [16] → dense 2048 relu → reshape [8, 8, 32] → residual(conv2d 32×3×3/1 relu [8, 8, 32] → conv2d 32×3×3/1 [8, 8, 32]) → upsample2d ×2 nearest [16, 16, 32] → conv2d 16×3×3/1 relu [16, 16, 16] → residual(conv2d 16×3×3/1 relu [16, 16, 16] → conv2d 16×3×3/1 [16, 16, 16]) → upsample2d ×2 nearest [32, 32, 16] → conv2d 16×3×3/1 relu [32, 32, 16] → heads mu [32, 32, 3], logscale [32, 32, 3]; 65,766 parameters.
  */
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.DiscretizedLogisticParameters } {
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
   const t1 = rt.reshape(t0, [8, 8, 32]);
-  const t2 = rt.conv2dTranspose(t1, f.w("p/t2/kernel"), f.w("p/t2/bias"), [16, 16, 32], 2, "same", "relu");
-  const t3 = rt.conv2dTranspose(t2, f.w("p/t3/kernel"), f.w("p/t3/bias"), [32, 32, 16], 2, "same", "relu");
-  const h0 = rt.conv2dTranspose(
-    t3,
-    f.w("p/x.mu/kernel"),
-    f.w("p/x.mu/bias"),
-    [32, 32, 3],
-    1,
-    "same",
-    "linear",
-  ); // head mu
-  const h1 = rt.conv2dTranspose(
-    t3,
-    f.w("p/x.logscale/kernel"),
-    f.w("p/x.logscale/bias"),
-    [32, 32, 3],
-    1,
-    "same",
-    "linear",
-  ); // head logscale
+  const t2 = rt.residual(t1, (r0) =>
+    rt.conv2d(
+      rt.conv2d(r0, f.w("p/t2.0/kernel"), f.w("p/t2.0/bias"), 1, "same", "relu"),
+      f.w("p/t2.1/kernel"),
+      f.w("p/t2.1/bias"),
+      1,
+      "same",
+      "linear",
+    ),
+  );
+  const t3 = rt.upsample2d(t2, 2, "nearest");
+  const t4 = rt.conv2d(t3, f.w("p/t4/kernel"), f.w("p/t4/bias"), 1, "same", "relu");
+  const t5 = rt.residual(t4, (r0) =>
+    rt.conv2d(
+      rt.conv2d(r0, f.w("p/t5.0/kernel"), f.w("p/t5.0/bias"), 1, "same", "relu"),
+      f.w("p/t5.1/kernel"),
+      f.w("p/t5.1/bias"),
+      1,
+      "same",
+      "linear",
+    ),
+  );
+  const t6 = rt.upsample2d(t5, 2, "nearest");
+  const t7 = rt.conv2d(t6, f.w("p/t7/kernel"), f.w("p/t7/bias"), 1, "same", "relu");
+  const h0 = rt.conv2d(t7, f.w("p/x.mu/kernel"), f.w("p/x.mu/bias"), 1, "same", "linear"); // head mu
+  const h1 = rt.conv2d(t7, f.w("p/x.logscale/kernel"), f.w("p/x.logscale/bias"), 1, "same", "linear"); // head logscale
   return { x: { mu: h0, logScale: h1, bins: { low: 0, high: 1, levels: 256 } } };
 }
 
@@ -218,8 +244,16 @@ export const description: rt.ModelDescription = {
     q: [
       { name: "q/t0/kernel", shape: [3, 3, 3, 16], init: "glorotUniform", trainable: true },
       { name: "q/t0/bias", shape: [16], init: "zeros", trainable: true },
-      { name: "q/t1/kernel", shape: [3, 3, 16, 32], init: "glorotUniform", trainable: true },
-      { name: "q/t1/bias", shape: [32], init: "zeros", trainable: true },
+      { name: "q/t1.0/kernel", shape: [3, 3, 16, 16], init: "glorotUniform", trainable: true },
+      { name: "q/t1.0/bias", shape: [16], init: "zeros", trainable: true },
+      { name: "q/t1.1/kernel", shape: [3, 3, 16, 16], init: "glorotUniform", trainable: true },
+      { name: "q/t1.1/bias", shape: [16], init: "zeros", trainable: true },
+      { name: "q/t2/kernel", shape: [3, 3, 16, 32], init: "glorotUniform", trainable: true },
+      { name: "q/t2/bias", shape: [32], init: "zeros", trainable: true },
+      { name: "q/t3.0/kernel", shape: [3, 3, 32, 32], init: "glorotUniform", trainable: true },
+      { name: "q/t3.0/bias", shape: [32], init: "zeros", trainable: true },
+      { name: "q/t3.1/kernel", shape: [3, 3, 32, 32], init: "glorotUniform", trainable: true },
+      { name: "q/t3.1/bias", shape: [32], init: "zeros", trainable: true },
       { name: "q/z.mu/kernel", shape: [2048, 16], init: "glorotUniform", trainable: true },
       { name: "q/z.mu/bias", shape: [16], init: "zeros", trainable: true },
       { name: "q/z.logvar/kernel", shape: [2048, 16], init: "glorotUniform", trainable: true },
@@ -228,13 +262,21 @@ export const description: rt.ModelDescription = {
     p: [
       { name: "p/t0/kernel", shape: [16, 2048], init: "glorotUniform", trainable: true },
       { name: "p/t0/bias", shape: [2048], init: "zeros", trainable: true },
-      { name: "p/t2/kernel", shape: [3, 3, 32, 32], init: "glorotUniform", trainable: true },
-      { name: "p/t2/bias", shape: [32], init: "zeros", trainable: true },
-      { name: "p/t3/kernel", shape: [3, 3, 16, 32], init: "glorotUniform", trainable: true },
-      { name: "p/t3/bias", shape: [16], init: "zeros", trainable: true },
-      { name: "p/x.mu/kernel", shape: [3, 3, 3, 16], init: "glorotUniform", trainable: true },
+      { name: "p/t2.0/kernel", shape: [3, 3, 32, 32], init: "glorotUniform", trainable: true },
+      { name: "p/t2.0/bias", shape: [32], init: "zeros", trainable: true },
+      { name: "p/t2.1/kernel", shape: [3, 3, 32, 32], init: "glorotUniform", trainable: true },
+      { name: "p/t2.1/bias", shape: [32], init: "zeros", trainable: true },
+      { name: "p/t4/kernel", shape: [3, 3, 32, 16], init: "glorotUniform", trainable: true },
+      { name: "p/t4/bias", shape: [16], init: "zeros", trainable: true },
+      { name: "p/t5.0/kernel", shape: [3, 3, 16, 16], init: "glorotUniform", trainable: true },
+      { name: "p/t5.0/bias", shape: [16], init: "zeros", trainable: true },
+      { name: "p/t5.1/kernel", shape: [3, 3, 16, 16], init: "glorotUniform", trainable: true },
+      { name: "p/t5.1/bias", shape: [16], init: "zeros", trainable: true },
+      { name: "p/t7/kernel", shape: [3, 3, 16, 16], init: "glorotUniform", trainable: true },
+      { name: "p/t7/bias", shape: [16], init: "zeros", trainable: true },
+      { name: "p/x.mu/kernel", shape: [3, 3, 16, 3], init: "glorotUniform", trainable: true },
       { name: "p/x.mu/bias", shape: [3], init: "zeros", trainable: true },
-      { name: "p/x.logscale/kernel", shape: [3, 3, 3, 16], init: "glorotUniform", trainable: true },
+      { name: "p/x.logscale/kernel", shape: [3, 3, 16, 3], init: "glorotUniform", trainable: true },
       { name: "p/x.logscale/bias", shape: [3], init: "zeros", trainable: true },
     ],
   },

@@ -233,7 +233,7 @@ describe("specs/colour-vae.aespec on generated colour MNIST", { timeout: 600_000
   /** Some pixel whose red, green and blue differ. */
   const hasColour = (data: ArrayLike<number>) => Array.from({ length: data.length / 3 }, (_, p) => p).some((p) => data[3 * p] !== data[3 * p + 1] || data[3 * p + 1] !== data[3 * p + 2]);
 
-  it("the discretized-logistic colour VAE trains a few steps from aec train: finite figures, pictures in colour (needs npm run build)", () => {
+  it("the residual, discretized-logistic colour VAE trains a few steps from aec train: finite figures, pictures in colour (needs npm run build)", () => {
     const data = scratch();
     writeColourMnist({ out: data, train: 24, test: 8, size: 32, seed: 2 });
     const out = join(scratch(), "run");
