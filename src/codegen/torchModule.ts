@@ -1,6 +1,7 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { encoderOf, isCorrupted, networkWeights, priorOf, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
+import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { networkLayers } from "../ir/layers.js";
 import { assertValidIr } from "../ir/validate.js";
@@ -67,6 +68,9 @@ class TorchEmitter {
   private readonly termNames = new Map<string, string>();
   private readonly networkClass = new Map<string, string>();
   private readonly networkAttribute = new Map<string, string>();
+  /** Each learned prior's mixture function and the model attribute holding its weights, by latent. */
+  private readonly priorFunction = new Map<string, string>();
+  private readonly priorAttribute = new Map<string, string>();
   private readonly scores = new Map<string, string>();
   private readonly valuesClass: string;
   private readonly modelClass: string;
@@ -84,6 +88,28 @@ class TorchEmitter {
       this.networkClass.set(network.name, this.globals.allocate(`${capitalize(network.role)}${pythonClassName(network.name)}`));
       this.networkAttribute.set(network.name, attributes.allocate(prefixed("net_", network.name)));
     }
+    for (const prior of ir.priors.filter((p) => p.learned)) {
+      this.priorFunction.set(prior.variable, this.globals.allocate(prefixed("prior_", prior.variable)));
+      this.priorAttribute.set(prior.variable, attributes.allocate(prefixed("prior_", prior.variable)));
+    }
+  }
+
+  /** A learned prior's mixture, computed from its weights (and, for a VampPrior, the encoder at its pseudo-inputs). */
+  private emitLearnedPrior(out: Out, prior: IrPrior): void {
+    const learned = prior.learned!;
+    const weight = (name: string) => `f.w(${literal(`${learned.parameterSet}/${name}`)})`;
+    const k = prior.parameters.components;
+    out.push("", "", `def ${this.priorFunction.get(prior.variable)!}(f: rt.Forward) -> rt.MixtureParameters:`);
+    if (prior.distribution === "VampPrior") {
+      const input = variableOf(this.ir, learned.input!);
+      const support = input.support.kind === "interval" ? `, ${pyNumber(input.support.low)}, ${pyNumber(input.support.high)}` : input.support.kind === "binary" ? ", binary=True" : "";
+      out.push(`    """${docText(`${learned.parameterSet}: a VampPrior, (1/${k}) Σₖ ${learned.encoder}(${prior.variable} | ${input.name} = uₖ) at ${k} learned pseudo-inputs uₖ (in the encoder's inference mode).`)}"""`);
+      out.push(`    u = rt.into_support(${weight("pseudoInputs")}${support})`);
+      out.push(`    return rt.vamp_mixture(f.model.${this.networkAttribute.get(learned.encoder!)!}(f, u)[${literal(prior.variable)}])`);
+      return;
+    }
+    out.push(`    """${docText(`${learned.parameterSet}: a learned mixture of ${k} diagonal Gaussians (means, log-variances, and weights by softmax).`)}"""`);
+    out.push(`    return rt.learned_mixture(${weight("means")}, ${weight("logvars")}, ${weight("logits")})`);
   }
 
   emit(): string {
@@ -99,6 +125,7 @@ class TorchEmitter {
     out.push("from __future__ import annotations", "", "from typing import Any, Dict, Optional, Sequence, Union", "");
     out.push("import torch", "from torch import Tensor, nn", "", "import aespec_torch as rt", "");
     for (const network of this.ir.networks) this.emitNetwork(out, network);
+    for (const prior of this.ir.priors) if (prior.learned) this.emitLearnedPrior(out, prior);
     this.emitValues(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
@@ -226,6 +253,7 @@ class TorchEmitter {
         const network = this.network(source.network);
         return network.role === "encoder" ? `self.${this.method("latent_", source.variable)}()` : this.fed(network, source.variable, `self.${this.method("out_", network.name)}()`);
       }
+      case "permuted": return `self.${this.method("permuted_", source.variable)}()`;
     }
   }
 
@@ -277,17 +305,22 @@ class TorchEmitter {
         : `self.priors[${literal(v.name)}].sample(self.size, self.noise${prior ? this.priorLabel(prior, "self") : ""})`;
       this.emitMemo(out, this.method("latent_", v.name), how, "Tensor", value);
     }
-    const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
+    const sampledPriors = new Set(sampledPriorsOf(this.ir));
     for (const prior of this.ir.priors.filter((p) => sampledPriors.has(p.variable))) {
       this.emitMemo(out, this.method("prior_", prior.variable), `Samples ${prior.variable} ~ ${prior.name}(${prior.variable}), one per example.`, "Tensor", `self.priors[${literal(prior.variable)}].sample(self.size, self.noise${this.priorLabel(prior, "self")})`);
     }
-    for (const term of this.ir.terms) {
-      if (term.kind !== "gan_d" && term.kind !== "gan_g") continue;
-      const sources = term.kind === "gan_d" ? [term.real, term.fake] : [term.fake];
+    for (const source of permutedSourcesOf(this.ir)) {
+      this.emitMemo(out, this.method("permuted_", source.variable), `${source.variable} from ${source.network}, each dimension shuffled across the batch on its own.`, "Tensor", `rt.permute_dimensions(self.${this.method("latent_", source.variable)}(), self.noise)`);
+    }
+    for (const network of gradientPenaltyNetworksOf(this.ir).map((n) => this.network(n))) {
+      const input = this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"));
+      this.emitMemo(out, this.method("in_", network.name), `What ${network.name} reads, flattened: where its gradient penalty is taken.`, "Tensor", `rt.flatten(${input})`);
+    }
+    for (const { discriminator, sources } of judgedSourcesOf(this.ir)) {
       for (const source of sources) {
-        if (this.scores.has(JSON.stringify([term.discriminator, source]))) continue;
-        const method = this.scoreMethod(term.discriminator, source);
-        this.emitMemo(out, method, `${term.discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(term.discriminator, "self")}(self, ${this.sourceExpression(source)})`);
+        if (this.scores.has(JSON.stringify([discriminator, source]))) continue;
+        const method = this.scoreMethod(discriminator, source);
+        this.emitMemo(out, method, `${discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(discriminator, "self")}(self, ${this.sourceExpression(source)})`);
       }
     }
     out.push("");
@@ -327,7 +360,7 @@ class TorchEmitter {
         out.push(`    return rt.batch_mean(rt.iwae_loss(log_importance_weights(f, ${term.k})))`);
         break;
       case "gan_d":
-        out.push(`    return rt.gan_discriminator_loss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}())`);
+        out.push(`    return rt.gan_discriminator_loss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}()${term.loss === "logistic" ? "" : `, ${literal(term.loss)}`})`);
         break;
       case "gan_g":
         out.push(`    return rt.gan_generator_loss(f.${this.scoreMethod(term.discriminator, term.fake)}(), ${literal(term.loss)})`);
@@ -338,6 +371,44 @@ class TorchEmitter {
         out.push(`    x = rt.flatten(f.batch[${literal(term.input)}])`, `    stages = [`);
         for (const l of layers) out.push(`        rt.DenseStage(f.w(${literal(l.weights[0]!.name)}), f.w(${literal(l.weights[1]!.name)}), ${literal(l.activation)}),`);
         out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(x, stages, f.noise))`);
+        break;
+      }
+      case "mmd":
+        out.push(`    return rt.mmd_unbiased(f.${this.method("latent_", term.variable)}(), f.${this.method("prior_", term.variable)}(), ${literal(term.kernel)}, ${pyNumber(term.scale)})`);
+        break;
+      case "tc":
+      case "mi":
+      case "dwkl": {
+        if (term.kind === "tc" && term.discriminator) {
+          out.push(`    # The discriminator's logit is log D/(1 − D) ≈ log q(z) / Πⱼ q(zⱼ) (Kim & Mnih 2018), the discriminator held fixed.`);
+          out.push(`    return f.${this.scoreMethod(term.discriminator, { kind: "network", network: term.network, variable: term.variable })}().mean()`);
+          break;
+        }
+        out.push(`    z = f.${this.method("latent_", term.variable)}()`);
+        out.push(`    q = rt.aggregate_posterior(z, ${outputs(term.network)}[${literal(term.variable)}])`);
+        if (term.kind === "tc") out.push(`    return rt.total_correlation(q)`);
+        else if (term.kind === "mi") out.push(`    return rt.index_code_mutual_information(q)`);
+        else {
+          const prior = priorOf(this.ir, term.variable)!;
+          out.push(`    return rt.dimension_wise_kl(q, z, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)})`);
+        }
+        break;
+      }
+      case "l2":
+        out.push(`    return rt.batch_mean(rt.half_squared_norm(f.${this.method("latent_", term.variable)}()))`);
+        break;
+      case "weightDecay": {
+        const network = this.network(term.network);
+        const weights = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights.filter((w) => w.trainable)).map((w) => `f.w(${literal(w.name)})`);
+        out.push(`    return rt.weight_decay([${weights.join(", ")}])`);
+        break;
+      }
+      case "gradientPenalty": {
+        const network = this.network(term.network);
+        const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.weights.length > 0);
+        out.push(`    stages = [`);
+        for (const l of layers) out.push(`        rt.DenseStage(f.w(${literal(l.weights[0]!.name)}), f.w(${literal(l.weights[1]!.name)}), ${literal(l.activation)}),`);
+        out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(f.${this.method("in_", network.name)}(), stages, f.noise))`);
         break;
       }
     }
@@ -365,6 +436,12 @@ class TorchEmitter {
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
 
+  private priorExpression(prior: IrPrior): string {
+    const variable = variableOf(this.ir, prior.variable);
+    if (prior.learned) return `rt.GaussianMixturePrior(${pyTuple(variable.shape)}, lambda: ${this.priorFunction.get(prior.variable)!}(self.values({}, False)))`;
+    return priorExpression(prior, variable);
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -376,6 +453,7 @@ class TorchEmitter {
     for (const network of ir.networks) {
       for (const w of networkWeights(network)) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     }
+    for (const w of ir.priors.flatMap((p) => p.learned?.weights ?? [])) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     out.push(`    )`, `    phases = (`);
     for (const phase of ir.phases) {
       out.push(`        rt.Phase(`, `            name=${literal(phase.name)},`);
@@ -394,9 +472,13 @@ class TorchEmitter {
     out.push(`    batch_size = ${ir.train.batch}`, `    epochs = ${ir.train.epochs}`, "");
     out.push(`    def __init__(self, seed: int = 1, device: Optional[Union[str, torch.device]] = None) -> None:`, `        super().__init__()`);
     for (const network of ir.networks) out.push(`        self.${this.networkAttribute.get(network.name)!} = ${this.networkClass.get(network.name)!}()`);
+    for (const prior of ir.priors.filter((p) => p.learned)) {
+      const weights = prior.learned!.weights.map((w) => `(${literal(w.name.slice(w.name.lastIndexOf("/") + 1))}, ${literal(w.name)}, ${pyTuple(w.shape)})`);
+      out.push(`        self.${this.priorAttribute.get(prior.variable)!} = rt.PriorWeights((${weights.join(", ")},))`);
+    }
     out.push(`        self.term_functions = {${ir.terms.map((t) => `${literal(t.id)}: ${this.termNames.get(t.id)!}`).join(", ")}}`);
     out.push(`        self.setup(seed, device)`, "");
-    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable))}`).join(", ")}}`, "");
+    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")}}`, "");
     out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> ${this.valuesClass}:`);
     out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise)`);
     this.emitEncode(out);
@@ -521,6 +603,7 @@ function describeSource(source: IrSampleSource): string {
     case "prior": return `samples of ${source.variable} from its prior`;
     case "data": return `the data ${source.variable}`;
     case "network": return `${source.variable} from ${source.network}`;
+    case "permuted": return `${source.variable} from ${source.network}, each dimension permuted across the batch`;
   }
 }
 
@@ -532,6 +615,8 @@ function priorExpression(prior: IrPrior, variable: IrVariable): string {
     case "Categorical": return `rt.CategoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.MixtureOfGaussiansPrior(${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.radialSigma!)}, ${pyNumber(p.tangentialSigma!)})`;
     case "SwissRoll": return `rt.SwissRollPrior(${pyNumber(p.turns!)}, ${pyNumber(p.noise!)}, ${pyNumber(p.scale!)})`;
+    case "GaussianMixture": return `rt.FixedGaussianMixturePrior(${pyTuple(variable.shape)}, ${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.sigma!)})`;
+    case "VampPrior": throw new Error("a VampPrior is learned: its mixture is emitted with the networks");
   }
 }
 

@@ -832,7 +832,111 @@ const definitions = {
       }),
     },
   },
+  AE0517: {
+    title: "mmd needs prior samples of the same variable",
+    severity: "error",
+    explanation:
+      "`mmd(q(z | x), p(z))` compares the batch's codes with as many samples of the same variable's prior (the unbiased minibatch MMD² of WAE and InfoVAE). " +
+      "The second argument is that prior, the latent is real-valued, and the kernel is `imq(scale)` (s/(s + ‖a − b‖²)) or `rbf(scale)` (exp(−‖a − b‖²/s)).",
+    wrong: "minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(z))",
+    messages: {
+      notPrior: (variable: string) => ({ message: `the second argument of \`mmd\` is the prior the codes are compared with, e.g. \`p(${variable})\``, help: `declare \`prior p(${variable}) = Normal(0, 1)\` and write \`mmd(…, p(${variable}))\`` }),
+      shapes: (a: { variable: string; other: string; shape: string; otherShape: string }) => ({
+        message: `\`mmd\` compares \`${a.variable}\` (${a.shape}) with samples of \`${a.other}\` (${a.otherShape}): the two samples must be of one variable`,
+        help: `write the prior of \`${a.variable}\``,
+      }),
+      onehot: (variable: string) => ({ message: `\`${variable}\` is onehot: \`mmd\` compares real-valued codes`, help: "regularise a onehot latent adversarially (gan_d/gan_g)" }),
+      kernel: (found: string) => ({ message: `\`${found}\` is not a kernel of \`mmd\``, help: "write `kernel = imq(scale)` or `kernel = rbf(scale)`, e.g. `kernel = imq(16)`" }),
+    },
+  },
+  AE0518: {
+    title: "total-correlation terms need a Normal posterior",
+    severity: "error",
+    explanation:
+      "`tc`, `mi` and `dwkl` estimate densities of the aggregate posterior q(z) = mean over the batch of q(z | xₙ) by evaluating every code under every example's posterior, " +
+      "so the posterior must be a density: `Normal(mu, logvar)`. A deterministic code has none (every q(z | x) is a point mass). `dwkl` compares each dimension with the prior's, so the prior is `Normal`.",
+    wrong: "encoder q(z | x) { dense(400, relu); dense(10) }\n... minimize nll(p(x | z), x) + 6 * tc(q(z | x))",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { dense(400, relu); mu: dense(10); logvar: dense(10) }",
+    messages: {
+      posterior: (a: { term: string; network: string; variable: string; distribution: string }) => ({
+        message: `\`${a.term}\` evaluates \`${a.network}(${a.variable} | …)\` as a density, but it is ${a.distribution === "Deterministic" ? "deterministic" : a.distribution}`,
+        help: "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+      dwklPrior: (a: { prior: string; distribution: string }) => ({
+        message: `\`dwkl\` compares each dimension with the prior's marginal, and \`${a.prior}\` is ${a.distribution}, not a Normal with independent dimensions`,
+        help: "use `prior p(z) = Normal(0, 1)`, or leave the dimension-wise KL out",
+      }),
+      discriminator: (a: { discriminator: string; judged: string; variable: string }) => ({
+        message: `\`${a.discriminator}\` judges \`${a.judged}\`, so its density ratio says nothing about the total correlation of \`${a.variable}\``,
+        help: `declare \`discriminator d_tc(${a.variable}) { …; dense(1) }\` trained by \`gan_d(d_tc, real = q(${a.variable} | x), fake = permuted(q(${a.variable} | x)))\``,
+      }),
+    },
+  },
+  AE0519: {
+    title: "term needs an encoder's code",
+    severity: "error",
+    explanation: "`mmd`, `tc`, `mi`, `dwkl`, `l2` and `permuted` act on the codes an encoder produces, written as its density: `q(z | x)` for `encoder q(z | x)`.",
+    wrong: "minimize nll(p(x | z), x) + l2(p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + l2(q(z | x))",
+    messages: {
+      code: (a: { term: string; usage: string }) => ({ message: `the first argument of \`${a.term}\` is an encoder's code`, help: `write \`${a.usage}\`` }),
+      arguments: (a: { term: string; usage: string }) => `\`${a.term}\` is written ${a.usage.split(" or ").map((u) => `\`${u}\``).join(" or ")}`,
+      permutedOneDimension: (variable: string) => ({
+        message: `\`${variable}\` has one dimension: permuting it across the batch leaves its distribution unchanged`,
+        help: "a total correlation needs a latent of at least two dimensions",
+      }),
+      permutedPlace: () => ({ message: "`permuted(q(z | x))` is a sample source: it is written as `gan_d`'s `real` or `fake`", help: "e.g. `gan_d(d, real = q(z | x), fake = permuted(q(z | x)))`" }),
+    },
+  },
+  AE0520: {
+    title: "network regulariser on an unsuitable network",
+    severity: "error",
+    explanation:
+      "`weightDecay(p)` and `gradientPenalty(p)` take a network by its name or its role (`weightDecay(decoder)`). `gradientPenalty` computes ‖∂out/∂in‖²_F through the network's Jacobian, " +
+      "so the network is made of dense layers and produces one head (exactly for one layer, by a random projection for more); discriminators are not supported.",
+    wrong: "minimize nll(p(x | z), x) + gradientPenalty(p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + gradientPenalty(p)",
+    messages: {
+      notNetwork: (term: string) => ({ message: `\`${term}\` takes a network's name, e.g. \`${term}(p)\` or \`${term}(decoder)\``, help: "name the network, not its density" }),
+      notDense: (a: { network: string; reason: string }) => ({
+        message: `\`gradientPenalty\` needs a network of dense layers with one head; \`${a.network}\` ${a.reason}`,
+        help: "write it as `dense(…, activation)` layers with one head, or use `weightDecay`",
+      }),
+    },
+  },
   // ── numbers ──
+  AE0530: {
+    title: "VampPrior without a Normal encoder of data",
+    severity: "error",
+    explanation: "A VampPrior (Tomczak & Welling 2018) is p(z) = (1/K) Σₖ q(z | uₖ): the encoder's own posteriors at K learned pseudo-inputs uₖ. It needs the latent's encoder to output a Normal, and to read one data variable (real, an interval or binary) — the pseudo-inputs live where that variable's values do. An encoder that reads another latent or a one-hot label, a deterministic code, or a latent no encoder produces have no such mixture.",
+    wrong: "latent z: real[8]\nprior p(z) = VampPrior(components = 50)\nencoder f(z | x) { dense(64, relu); dense(8) }",
+    fixed: "latent z: real[8]\nprior p(z) = VampPrior(components = 50)\nencoder q(z | x) = Normal(mu, logvar) { dense(64, relu); mu: dense(8); logvar: dense(8) }",
+    messages: {
+      noEncoder: (variable: string) => ({ message: `a VampPrior on \`${variable}\` needs an encoder that produces \`${variable}\`; none does`, help: `declare \`encoder q(${variable} | x) = Normal(mu, logvar) { … }\`` }),
+      notNormal: (a: { variable: string; network: string; distribution: string }) => ({ message: `a VampPrior on \`${a.variable}\` is a mixture of Normal posteriors, but \`${a.network}\` gives \`${a.variable}\` as ${a.distribution}`, help: `give \`${a.variable}\` as \`Normal(mu, logvar)\`, or use another prior` }),
+      notData: (a: { variable: string; network: string; inputs: readonly string[] }) => ({
+        message: `a VampPrior on \`${a.variable}\` feeds pseudo-inputs to \`${a.network}\`, which must read exactly one real, interval or binary data variable; it reads ${a.inputs.map((i) => `\`${i}\``).join(", ")}`,
+        help: "use a learned `GaussianMixture(components = K, learned = true)` instead",
+      }),
+    },
+  },
+  AE0531: {
+    title: "learned prior never trained",
+    severity: "error",
+    explanation: "A learned prior (a VampPrior, or a `GaussianMixture(learned = true)`) has weights; a phase trains them when it names the prior in `over` — as `prior` or by its name — and its loss reaches the prior's density (a `kl` or `iwae` term of that latent). Preset objectives `elbo` and `iwae` train it with the networks. No other preset reads the prior's density, so none can learn it.",
+    wrong: "prior p(z) = VampPrior(components = 50)\n…\nphase elbo minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder",
+    fixed: "phase elbo minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder, prior",
+    messages: {
+      neverTrained: (a: { prior: string; objective?: string }) => ({
+        message: `no phase trains the learned prior \`${a.prior}\`, so its weights would stay at their initial values`,
+        help: a.objective ? `objective \`${a.objective}\` does not read the prior's density: use \`elbo\` or \`iwae\`, or a fixed prior` : "add `prior` to the `over` list of the phase whose loss has its `kl` term",
+      }),
+      notLearned: (a: { prior: string; distribution: string }) => ({ message: `the prior \`${a.prior}\` (${a.distribution}) has no weights to train`, help: "remove it from `over`, or make it a `VampPrior` or a `GaussianMixture(learned = true)`" }),
+      noPrior: () => ({ message: "`over prior` names the model's learned prior, but the model has none", help: "remove `prior` from `over`" }),
+      severalPriors: (priors: readonly string[]) => ({ message: `\`over prior\` is ambiguous: the model has several learned priors (${priors.map((p) => `\`${p}\``).join(", ")})`, help: "name the prior instead, if no network has its name" }),
+    },
+  },
   AE0601: {
     title: "size must be a positive integer",
     severity: "error",
@@ -972,6 +1076,14 @@ const definitions = {
     },
   },
   // ── lints (--lint) ──
+  AE0615: {
+    title: "too many fixed mixture components",
+    severity: "error",
+    explanation: "A fixed `GaussianMixture` puts its K means at ±radius on each axis of the latent: at most 2·d distinct means in d dimensions. More components would repeat means. Use fewer components, or `learned = true`.",
+    messages: {
+      tooMany: (a: { components: number; variable: string; size: number }) => ({ message: `a fixed GaussianMixture on \`${a.variable}\` (${a.size} dimensions) has at most ${2 * a.size} components, one at ±radius on each axis; ${a.components} were asked`, help: "use fewer components, or `learned = true`" }),
+    },
+  },
   AE0701: {
     title: "Gaussian likelihood on [0, 1] data (lint)",
     severity: "warning",
@@ -1124,7 +1236,7 @@ const definitions = {
     messages: {
       noPrior: (model: string) => ({
         message: `model ${model} cannot sample: a latent its decoder reads has no prior`,
-        help: "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode",
+        help: "sample from models with a prior (VAE, AAE, GAN, …), or through a Gaussian mixture fitted to the training codes: `--sampler gmm(10)`",
       }),
       notImage: (model: string) => `model ${model}'s data is not an image`,
       tooMany: (a: { n: number; max: number }) => ({ message: `-n ${a.n} is too many samples at once; at most ${a.max}`, help: "draw fewer, or run aec sample several times" }),
@@ -1243,6 +1355,19 @@ const definitions = {
     messages: {
       alphaDropped: (a: { folder: string; files: number; total: number; example: string }) =>
         `${a.files} of the ${a.total} PNG images in \`${a.folder}\` have an alpha channel (e.g. \`${a.example}\`); alpha is dropped and colours are read as stored`,
+    },
+  },
+  AE0920: {
+    title: "cannot fit a post-hoc sampler",
+    severity: "error",
+    explanation: "`aec sample RUN --sampler gmm(K)` fits a K-component Gaussian mixture (full covariances, EM) to the codes `encode` gives for the training data, then decodes draws from it (Ghosh et al. 2020). Every input of the model's decoder must be a real latent an encoder produces, and the training data must hold at least K examples. `--label` fixes a class through a prior, so it goes with `--sampler prior` only.",
+    messages: {
+      noCodes: (a: { model: string; inputs: readonly string[] }) => ({
+        message: `model ${a.model} cannot sample through a fitted mixture: its decoder reads ${a.inputs.length > 0 ? a.inputs.map((i) => `\`${i}\``).join(", ") : "nothing"}, not only real codes an encoder gives`,
+        help: "a post-hoc sampler needs an encoder that gives every real latent the decoder reads",
+      }),
+      tooFewCodes: (a: { components: number; codes: number }) => ({ message: `a mixture of ${a.components} Gaussians needs at least ${a.components} codes; the training data gives ${a.codes}`, help: "choose fewer components" }),
+      label: () => ({ message: "--label goes with --sampler prior: a fitted mixture of codes has no classes", help: "drop --label, or sample from the prior" }),
     },
   },
   AE0999: {

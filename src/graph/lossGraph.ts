@@ -56,6 +56,9 @@ const estimatorWords: Record<IrTerm["estimator"], string> = {
   "monte-carlo": "Monte Carlo, 1 sample",
   "importance-weighted": "importance-weighted",
   adversarial: "adversarial",
+  "u-statistic": "unbiased over the batch (U-statistic)",
+  minibatch: "over the batch's aggregate posterior",
+  "density-ratio": "density ratio (a discriminator's logit)",
 };
 
 function parameterList(params: Record<string, unknown>): string {
@@ -70,7 +73,15 @@ function typeOf(ir: ModelIR, name: string): string {
 
 function describePrior(prior: IrPrior): string {
   const p = prior.parameters;
-  const args = prior.distribution === "Normal" ? `${p.mu}, ${p.sigma}` : prior.distribution === "Uniform" ? `${p.low}, ${p.high}` : prior.distribution === "Categorical" ? "uniform" : prior.distribution === "MixtureOfGaussians" ? `${p.components} components, radius ${p.radius}` : `${p.turns} turns`;
+  const args = {
+    Normal: () => `${p.mu}, ${p.sigma}`,
+    Uniform: () => `${p.low}, ${p.high}`,
+    Categorical: () => "uniform",
+    MixtureOfGaussians: () => `${p.components} components, radius ${p.radius}`,
+    SwissRoll: () => `${p.turns} turns`,
+    VampPrior: () => `${p.components} pseudo-inputs`,
+    GaussianMixture: () => (p.learned === "true" ? `${p.components} components, learned` : `${p.components} components, radius ${p.radius}, σ ${p.sigma}`),
+  }[prior.distribution]();
   return `${prior.name}(${prior.variable}${prior.given.length ? ` | ${prior.given.join(", ")}` : ""}) = ${prior.distribution}(${args})`;
 }
 
@@ -98,7 +109,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
     edge(ids.get(`var:${c.variable}`)!, id);
   }
   for (const p of ir.priors) {
-    const id = node(`prior:${p.variable}`, "prior", [describePrior(p), p.density ? "density and samples" : "samples only"]);
+    const learned = p.learned ? [`learned: ${p.learned.weights.map((w) => `${w.name.slice(w.name.lastIndexOf("/") + 1)} [${w.shape.join(", ")}]`).join(", ")}`] : [];
+    const id = node(`prior:${p.variable}`, "prior", [describePrior(p), p.density ? "density and samples" : "samples only", ...learned]);
     for (const g of p.given) edge(ids.get(`var:${g}`)!, id, "chooses component");
   }
 
@@ -127,15 +139,23 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
       } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : undefined);
     }
   }
+  // A VampPrior's components are the encoder's posteriors at its pseudo-inputs.
+  for (const p of ir.priors) if (p.learned?.encoder) edge(ids.get(`net:${p.learned.encoder}`)!, ids.get(`prior:${p.variable}`)!, `${p.learned.encoder}(${p.variable} | uₖ), ${p.parameters.components} pseudo-inputs uₖ`);
   // Latents nothing encodes are drawn from their prior.
   for (const v of ir.variables.filter((x) => x.role === "latent")) {
     if (!ir.networks.some((n) => n.role === "encoder" && n.outputs.includes(v.name)) && ids.has(`prior:${v.name}`)) edge(ids.get(`prior:${v.name}`)!, ids.get(`var:${v.name}`)!, "sample");
   }
 
-  // Loss terms, grouped by phase.
+  // Loss terms, grouped by phase. A code is its posterior, or the latent itself when the encoder is deterministic.
+  const code = (network: string, variable: string): string => ids.get(`dist:${network}:${variable}`) ?? ids.get(`var:${variable}`)!;
   const source = (s: IrSampleSource): string => {
     if (s.kind === "prior") return ids.get(`prior:${s.variable}`)!;
     if (s.kind === "data") return ids.get(`var:${s.variable}`)!;
+    if (s.kind === "permuted") {
+      const permuted = ids.get(`permuted:${s.variable}`) ?? node(`permuted:${s.variable}`, "sample", [`${s.variable}̃ = ${s.variable} permuted`, "each dimension shuffled across the batch"]);
+      if (!edges.some((e) => e.to === permuted)) edge(ids.get(`var:${s.variable}`)!, permuted, "permute");
+      return permuted;
+    }
     const network = ir.networks.find((n) => n.name === s.network)!;
     if (network.role === "encoder") return ids.get(`var:${s.variable}`)!;
     const fake = ids.get(`fake:${network.name}:${s.variable}`);
@@ -187,6 +207,31 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         }
         case "contractive":
           edge(ids.get(`net:${term.network}`)!, id, `∂${term.variable}/∂${term.input}`);
+          break;
+        case "mmd":
+          edge(code(term.network, term.variable), id, "codes");
+          edge(ids.get(`prior:${term.variable}`)!, id, "samples");
+          break;
+        case "tc":
+          if (term.discriminator) {
+            const d = ids.get(`net:${term.discriminator}`)!;
+            edge(ids.get(`var:${term.variable}`)!, d, "codes");
+            edge(d, id, "logit");
+          } else edge(code(term.network, term.variable), id);
+          break;
+        case "mi":
+        case "l2":
+          edge(code(term.network, term.variable), id);
+          break;
+        case "dwkl":
+          edge(code(term.network, term.variable), id);
+          edge(ids.get(`prior:${term.variable}`)!, id);
+          break;
+        case "weightDecay":
+          edge(ids.get(`net:${term.network}`)!, id, "weights");
+          break;
+        case "gradientPenalty":
+          edge(ids.get(`net:${term.network}`)!, id, "Jacobian");
           break;
       }
     }

@@ -1,7 +1,7 @@
-import { distributions, findBuiltin, isActivation } from "../language/vocabulary.js";
-import { termDependencies, upstream } from "../check/dependencies.js";
-import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, SampleSource } from "../check/model.js";
-import type { IrLayer, IrNetwork, IrParameterSource, IrTerm, IrWeight, ModelIR } from "./types.js";
+import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
+import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
+import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
+import type { IrLayer, IrNetwork, IrParameterSource, IrPrior, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { networkWeights } from "./lookup.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
@@ -14,7 +14,12 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
 
 function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   const networks = model.networks.map((n) => lowerNetwork(model, n));
-  const weightsOf = (name: string) => networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
+  const priors = model.priors.map((p) => lowerPrior(model, p));
+  const weightsOf = (name: string) => {
+    const prior = priors.find((p) => p.learned?.parameterSet === name);
+    if (prior) return prior.learned!.weights.map((w) => w.name);
+    return networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
+  };
   return {
     irVersion,
     model: model.name,
@@ -28,14 +33,7 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
       support: { ...v.support },
       ...(v.labelled !== undefined ? { labelled: v.labelled } : {}),
     })),
-    priors: model.priors.map((p) => ({
-      name: p.declaration.signature.name.name,
-      variable: p.variable,
-      given: [...p.given],
-      distribution: p.distribution,
-      parameters: { ...p.parameters },
-      density: p.density,
-    })),
+    priors,
     networks,
     corruptions: model.corruptions.map((c) => ({ variable: c.variable, kind: c.kind, parameters: { ...c.parameters } })),
     objective: { kind: model.objective.kind, parameters: { ...model.objective.parameters } },
@@ -50,6 +48,31 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
     })),
     train: { ...model.train },
   };
+}
+
+function lowerPrior(model: CheckedModel, prior: PriorInfo): IrPrior {
+  const lowered: IrPrior = {
+    name: prior.declaration.signature.name.name,
+    variable: prior.variable,
+    given: [...prior.given],
+    distribution: prior.distribution,
+    parameters: { ...prior.parameters },
+    density: prior.density,
+  };
+  if (!isLearnedPrior(prior)) return lowered;
+  const parameterSet = priorParameterSet(lowered);
+  const k = prior.parameters.components as number;
+  const size = model.variables.find((v) => v.name === prior.variable)!.size;
+  const w = (name: string, shape: number[], init: IrWeight["init"]): IrWeight => ({ name: `${parameterSet}/${name}`, shape, trainable: true, init });
+  if (prior.distribution === "VampPrior") {
+    // The checker proved one Normal encoder of the latent, reading one data variable.
+    const encoder = model.networks.find((n) => n.role === "encoder" && n.outputs.includes(prior.variable))!;
+    const input = model.variables.find((v) => v.name === encoder.inputs[0])!;
+    // Random, distinct pseudo-inputs: identical ones would stay identical (their gradients are equal).
+    return { ...lowered, learned: { parameterSet, weights: [w("pseudoInputs", [k, ...input.shape], "standardNormal")], encoder: encoder.name, input: input.name } };
+  }
+  // Means drawn from N(0, 1), unit variances, equal weights: a spread of components where the standard prior has its mass.
+  return { ...lowered, learned: { parameterSet, weights: [w("means", [k, size], "standardNormal"), w("logvars", [k, size], "zeros"), w("logits", [k], "zeros")] } };
 }
 
 function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
@@ -161,6 +184,8 @@ function describeSource(model: CheckedModel, source: SampleSource): string {
     }
     case "network":
       return `${source.variable} ~ ${density(model, source.network, source.variable)}`;
+    case "permuted":
+      return `${source.variable} ~ Πⱼ ${source.network}(${source.variable}ⱼ), permuted`;
   }
 }
 
@@ -181,15 +206,49 @@ function formula(model: CheckedModel, term: LossTerm): string {
     }
     case "iwae":
       return `−log (1/${term.k}) Σᵢ ${model.networks.find((n) => n.name === term.decoder)!.name}(${term.data}, ${term.latent}ᵢ) / ${term.encoder}(${term.latent}ᵢ | ${term.data})`;
-    case "gan_d":
-      return `−log ${term.discriminator}(${describeSource(model, term.real)}) − log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
-    case "gan_g":
-      return term.loss === "nonsaturating"
-        ? `−log ${term.discriminator}(${describeSource(model, term.fake)})`
-        : `log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
+    case "gan_d": {
+      const [real, fake] = [`${term.discriminator}(${describeSource(model, term.real)})`, `${term.discriminator}(${describeSource(model, term.fake)})`];
+      if (term.loss === "leastSquares") return `½(${real} − 1)² + ½${fake}², on logits`;
+      if (term.loss === "hinge") return `max(0, 1 − ${real}) + max(0, 1 + ${fake}), on logits`;
+      return `−log ${real} − log(1 − ${fake})`;
+    }
+    case "gan_g": {
+      const fake = `${term.discriminator}(${describeSource(model, term.fake)})`;
+      if (term.loss === "leastSquares") return `½(${fake} − 1)², on logits`;
+      if (term.loss === "hinge") return `−${fake}, on logits`;
+      return term.loss === "nonsaturating" ? `−log ${fake}` : `log(1 − ${fake})`;
+    }
     case "contractive":
       return `‖∂${term.variable}/∂${term.input}‖²_F of ${term.network}`;
+    case "mmd": {
+      const prior = model.priors.find((p) => p.variable === term.variable)!;
+      const kernel = term.kernel === "imq" ? `${term.scale}/(${term.scale} + ‖a − b‖²)` : `exp(−‖a − b‖²/${term.scale})`;
+      return `MMD²(${density(model, term.network, term.variable)}, ${prior.declaration.signature.name.name}(${term.variable})), k(a, b) = ${kernel}`;
+    }
+    case "tc":
+      return term.discriminator
+        ? `E log q(${term.variable}) / Πⱼ q(${term.variable}ⱼ) ≈ E ${term.discriminator}'s logit, ${term.variable} ~ ${density(model, term.network, term.variable)}`
+        : `KL(q(${term.variable}) ‖ Πⱼ q(${term.variable}ⱼ)), q(${term.variable}) = mean over the batch of ${density(model, term.network, term.variable)}`;
+    case "mi":
+      return `E log ${density(model, term.network, term.variable)} − log q(${term.variable}), q(${term.variable}) = mean over the batch`;
+    case "dwkl": {
+      const prior = model.priors.find((p) => p.variable === term.variable)!;
+      return `Σⱼ KL(q(${term.variable}ⱼ) ‖ ${prior.declaration.signature.name.name}(${term.variable}ⱼ)), q = mean over the batch of ${density(model, term.network, term.variable)}`;
+    }
+    case "l2":
+      return `½‖${term.variable}‖², ${term.variable} ~ ${density(model, term.network, term.variable)}`;
+    case "weightDecay":
+      return `½ Σ θ² over the weights of ${term.network}`;
+    case "gradientPenalty": {
+      const network = model.networks.find((n) => n.name === term.network)!;
+      return `‖∂${network.name}/∂(${network.inputs.join(", ")})‖²_F`;
+    }
   }
+}
+
+/** Whether a code is sampled (a Normal posterior) rather than a value. */
+function sampled(model: CheckedModel, network: string, variable: string): boolean {
+  return model.networks.find((n) => n.name === network)!.distributions.find((d) => d.variable === variable)!.distribution === "Normal";
 }
 
 function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
@@ -216,6 +275,23 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
       const dense = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.kind === "dense");
       return dense.length === 1 ? "exact" : "monte-carlo";
     }
+    case "mmd":
+      return "u-statistic";
+    case "tc":
+      return term.discriminator ? "density-ratio" : "minibatch";
+    case "mi":
+    case "dwkl":
+      return "minibatch";
+    case "l2":
+      return sampled(model, term.network, term.variable) ? "monte-carlo" : "exact";
+    case "weightDecay":
+      return "exact";
+    case "gradientPenalty": {
+      // As contractive: exact for one dense layer, Hutchinson's random projection for more; Monte Carlo too when the inputs are sampled.
+      const network = model.networks.find((n) => n.name === term.network)!;
+      const inputsSampled = network.inputs.some((v) => model.networks.some((e) => e.role === "encoder" && e.outputs.includes(v) && sampled(model, e.name, v)));
+      return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].length === 1 && !inputsSampled ? "exact" : "monte-carlo";
+    }
   }
 }
 
@@ -224,7 +300,7 @@ function lowerTerm(model: CheckedModel, term: LossTerm): IrTerm {
   return {
     ...(JSON.parse(JSON.stringify(rest)) as Omit<IrTerm, "estimator" | "dependsOn" | "formula">),
     estimator: estimator(model, term),
-    dependsOn: termDependencies(model.networks, term),
+    dependsOn: termDependencies(model.networks, term, learnedPriorSets(model.priors)),
     formula: formula(model, term),
   } as IrTerm;
 }

@@ -4,7 +4,7 @@
  * is a bug, not an extension.
  */
 
-import { distributions } from "../language/vocabulary.js";
+import { distributions, objectives } from "../language/vocabulary.js";
 
 const closed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
   type: "object",
@@ -15,6 +15,8 @@ const closed = (properties: Record<string, unknown>, required: string[] = Object
 
 const name = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" };
 const names = { type: "array", items: name };
+/** What a phase updates and a term reaches: networks by name, and learned priors' parameter sets, `p(z)`. */
+const parameterSets = { type: "array", items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\([A-Za-z_][A-Za-z0-9_]*\\))?$" } };
 const size = { type: "integer", minimum: 1 };
 const shape = { type: "array", items: size, minItems: 1 };
 const finite = { type: "number" };
@@ -30,7 +32,7 @@ const support = {
   ],
 };
 
-const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones"] } });
+const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./()]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones", "standardNormal"] } });
 
 /** A layer; a residual block holds its layers, so the definition refers to itself (`#/definitions/layer`). */
 const layerFields = {
@@ -80,13 +82,14 @@ const sampleSource = {
     closed({ kind: { const: "prior" }, variable: name }),
     closed({ kind: { const: "network" }, network: name, variable: name }),
     closed({ kind: { const: "data" }, variable: name }),
+    closed({ kind: { const: "permuted" }, network: name, variable: name }),
   ],
 };
 
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial"] },
-  dependsOn: names,
+  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
+  dependsOn: parameterSets,
   formula: { type: "string" },
 };
 
@@ -95,9 +98,13 @@ const term = {
     closed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
     closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name }),
     closed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
-    closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource }),
-    closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax"] } }),
+    closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource, loss: { enum: ["logistic", "leastSquares", "hinge"] } }),
+    closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax", "leastSquares", "hinge"] } }),
     closed({ ...termBase, kind: { const: "contractive" }, network: name, variable: name, input: name }),
+    closed({ ...termBase, kind: { const: "mmd" }, network: name, variable: name, kernel: { enum: ["imq", "rbf"] }, scale: { type: "number", exclusiveMinimum: 0 } }),
+    closed({ ...termBase, kind: { const: "tc" }, network: name, variable: name, discriminator: name }, ["id", "estimator", "dependsOn", "formula", "kind", "network", "variable"]),
+    closed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
+    closed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
   ],
 };
 
@@ -146,14 +153,15 @@ export const irSchema = {
         name,
         variable: name,
         given: names,
-        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "SwissRoll"] },
+        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "SwissRoll", "VampPrior", "GaussianMixture"] },
         parameters: scalarMap,
         density: { type: "boolean" },
-      }),
+        learned: closed({ parameterSet: { type: "string" }, weights: { type: "array", items: weight, minItems: 1 }, encoder: name, input: name }, ["parameterSet", "weights"]),
+      }, ["name", "variable", "given", "distribution", "parameters", "density"]),
     },
     networks: { type: "array", items: network },
     corruptions: { type: "array", items: closed({ variable: name, kind: { enum: ["gaussianNoise", "saltPepper", "masking"] }, parameters: numberMap }) },
-    objective: closed({ kind: { enum: ["reconstruction", "elbo", "iwae", "gan", "aae", "phases"] }, parameters: scalarMap }),
+    objective: closed({ kind: { enum: [...objectives.map((o) => o.name), "phases"] }, parameters: scalarMap }),
     terms: { type: "array", items: term, minItems: 1 },
     phases: {
       type: "array",
@@ -161,7 +169,7 @@ export const irSchema = {
       items: closed({
         name,
         terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: finite }) },
-        updates: { ...names, minItems: 1 },
+        updates: { ...parameterSets, minItems: 1 },
         parameters: { type: "array", items: { type: "string" } },
         optimizer: closed({ kind: { enum: ["adam", "sgd", "rmsprop"] }, parameters: numberMap }),
         subset: { enum: ["all", "labelled"] },

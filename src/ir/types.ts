@@ -34,6 +34,22 @@ export interface IrPrior {
   parameters: Record<string, number | string>;
   /** log p(z) can be evaluated (ELBO, IWAE); every prior can be sampled. */
   density: boolean;
+  /** A prior with weights (VampPrior, a learned GaussianMixture), trained by the phases whose `updates` name its parameter set. */
+  learned?: IrLearnedPrior;
+}
+
+export interface IrLearnedPrior {
+  /** The name phases and terms use for the prior's weights: the density as written, `p(z)` (never a network's name). */
+  parameterSet: string;
+  /**
+   * VampPrior: `pseudoInputs` [K, ...the input's shape] (unconstrained; mapped into the
+   * input's support before the encoder reads them). GaussianMixture: `means` [K, size],
+   * `logvars` [K, size] and `logits` [K] (the weights' log-softmax).
+   */
+  weights: IrWeight[];
+  /** VampPrior: the encoder whose posteriors at the pseudo-inputs are the components, and the data variable they stand for. */
+  encoder?: string;
+  input?: string;
 }
 
 export interface IrWeight {
@@ -42,8 +58,8 @@ export interface IrWeight {
   shape: number[];
   /** False for state that is saved but not optimised (batch-norm moving statistics). */
   trainable: boolean;
-  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances. */
-  init: "glorotUniform" | "zeros" | "ones";
+  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances; N(0, 1) for a learned prior's means and pseudo-inputs. */
+  init: "glorotUniform" | "zeros" | "ones" | "standardNormal";
 }
 
 export interface IrLayer {
@@ -113,12 +129,14 @@ export interface IrCorruption {
 export type IrSampleSource =
   | { kind: "prior"; variable: string }
   | { kind: "network"; network: string; variable: string }
-  | { kind: "data"; variable: string };
+  | { kind: "data"; variable: string }
+  /** The encoder's codes, each dimension shuffled across the batch independently (samples of Πⱼ q(zⱼ)). */
+  | { kind: "permuted"; network: string; variable: string };
 
 interface IrTermBase {
   id: string;
   /** How the term's value is computed, in words for the loss graph. */
-  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial";
+  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio";
   /** Networks whose parameters the term's gradient reaches. */
   dependsOn: string[];
   /** The term in the usual notation, e.g. `−log p(x | z), z ~ q(z | x)`. */
@@ -130,9 +148,15 @@ export type IrTerm = IrTermBase &
     | { kind: "nll"; network: string; variable: string; target: string }
     | { kind: "kl"; network: string; variable: string }
     | { kind: "iwae"; k: number; encoder: string; decoder: string; latent: string; data: string }
-    | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource }
-    | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" }
+    | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource; loss: "logistic" | "leastSquares" | "hinge" }
+    | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" | "leastSquares" | "hinge" }
     | { kind: "contractive"; network: string; variable: string; input: string }
+    /** Unbiased MMD² between the codes and as many prior samples, with kernel imq: s/(s + ‖a − b‖²) or rbf: exp(−‖a − b‖²/s). */
+    | { kind: "mmd"; network: string; variable: string; kernel: "imq" | "rbf"; scale: number }
+    /** Total correlation of the aggregate posterior: over the batch, or from `discriminator`'s logit (density ratio). */
+    | { kind: "tc"; network: string; variable: string; discriminator?: string }
+    | { kind: "mi" | "dwkl" | "l2"; network: string; variable: string }
+    | { kind: "weightDecay" | "gradientPenalty"; network: string }
   );
 
 export interface IrOptimizer {

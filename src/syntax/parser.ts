@@ -186,7 +186,7 @@ export class AespecParser extends CstParser {
     });
   });
 
-  /** Networks by name (`d_z`) or by role (`encoder`). */
+  /** Networks by name (`d_z`) or by role (`encoder`), and `prior` (a learned prior's weights). */
   public networkList = this.RULE("networkList", () => {
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
@@ -197,8 +197,19 @@ export class AespecParser extends CstParser {
           { ALT: () => this.CONSUME(T.Decoder) },
           { ALT: () => this.CONSUME(T.Generator) },
           { ALT: () => this.CONSUME(T.Discriminator) },
+          { ALT: () => this.CONSUME(T.Prior) },
         ]),
     });
+  });
+
+  /** A network named by its role where an expression names a network: `weightDecay(decoder)`. */
+  public roleName = this.RULE("roleName", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Encoder) },
+      { ALT: () => this.CONSUME(T.Decoder) },
+      { ALT: () => this.CONSUME(T.Generator) },
+      { ALT: () => this.CONSUME(T.Discriminator) },
+    ]);
   });
 
   public expression = this.RULE("expression", () => {
@@ -225,6 +236,7 @@ export class AespecParser extends CstParser {
       } },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.roleName) },
       { ALT: () => {
         this.CONSUME(T.LParen);
         this.SUBRULE(this.expression);
