@@ -19,8 +19,11 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
   const named = (name: string) => networks.find((n) => n.name === name)!;
   switch (term.kind) {
     case "nll":
-    case "kl":
+    case "vq":
       return upstream(networks, named(term.network));
+    case "kl":
+      // An exact KL (a quantised latent's log K per position) is a constant: no gradient.
+      return term.estimator === "exact" ? [] : upstream(networks, named(term.network));
     case "iwae":
       return upstream(networks, named(term.decoder));
     case "gan_d":

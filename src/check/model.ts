@@ -1,6 +1,6 @@
 import type * as A from "../syntax/ast.js";
 import type {
-  Activation, CorruptionKind, DistributionName, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, PriorName, VariableType,
+  Activation, CorruptionKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, OutputKind, PriorName, VariableType,
 } from "../language/vocabulary.js";
 
 /**
@@ -59,8 +59,10 @@ export type ParameterSource = { readonly head: string } | { readonly trunk: true
 
 export interface NetworkOutput {
   readonly variable: string;
-  readonly distribution: DistributionName;
+  readonly distribution: OutputKind;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
+  /** A VectorQuantize output: K codebook vectors as wide as the latent's last dimension, and the commitment weight β. */
+  readonly codebook?: { readonly codes: number; readonly beta: number };
 }
 
 export interface NetworkInfo {
@@ -95,7 +97,8 @@ export type SampleSource =
   | { readonly kind: "network"; readonly network: string; readonly variable: string }
   | { readonly kind: "data"; readonly variable: string };
 
-export type KlEstimator = "analytic" | "monte-carlo";
+/** `exact`: a VectorQuantize latent under a uniform Codebook prior, whose KL is the constant positions · log K. */
+export type KlEstimator = "analytic" | "monte-carlo" | "exact";
 
 export type LossTerm =
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
@@ -103,7 +106,8 @@ export type LossTerm =
   | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
   | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource }
   | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: "nonsaturating" | "minimax" }
-  | { readonly kind: "contractive"; readonly id: string; readonly network: string; readonly variable: string; readonly input: string };
+  | { readonly kind: "contractive"; readonly id: string; readonly network: string; readonly variable: string; readonly input: string }
+  | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number };
 
 export interface WeightedTerm {
   readonly term: string;

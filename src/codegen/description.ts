@@ -1,5 +1,6 @@
 import type { IrLayer, ModelIR } from "../ir/types.js";
 import type { ModelDescription } from "../runtime/model.js";
+import { networkWeights } from "../ir/lookup.js";
 
 /**
  * The runtime's view of a model (rt.ModelDescription), projected from the IR: what the
@@ -11,7 +12,7 @@ export function runtimeDescription(ir: ModelIR): ModelDescription {
   return {
     name: ir.model,
     variables: Object.fromEntries(ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
-    networks: Object.fromEntries(ir.networks.map((n) => [n.name, layersOf(n).flatMap((l) => l.weights.map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable })))])),
+    networks: Object.fromEntries(ir.networks.map((n) => [n.name, networkWeights(n).map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))])),
     terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
     phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer, subset: p.subset })),
     train: ir.train,

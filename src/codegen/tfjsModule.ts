@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
+import { codebookOf, encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
@@ -22,6 +22,7 @@ const parameterType: Record<IrNetworkOutput["distribution"], string> = {
   Bernoulli: "rt.LogitParameters",
   Categorical: "rt.LogitParameters",
   Deterministic: "rt.ValueParameters",
+  VectorQuantize: "rt.ValueParameters",
 };
 
 class ModuleEmitter {
@@ -160,6 +161,7 @@ class ModuleEmitter {
       case "Deterministic": return `${params}.value`;
       case "Categorical": return `tf.softmax(${params}.logits)`;
       case "Bernoulli": return `tf.sigmoid(${params}.logits)`;
+      case "VectorQuantize": return `this.${prefixed("quantized_", variable)}().latent`;
     }
   }
 
@@ -211,6 +213,14 @@ class ModuleEmitter {
       out.push(`    return this.memo(${literal(method)}, () => ${this.networkFunction(network)}(this, ${this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"))}));`, `  }`);
     }
     for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
+      const codebook = codebookOf(this.ir, v.name);
+      if (!codebook) continue;
+      const encoder = encoderOf(this.ir, v.name)!;
+      out.push(`  /** ${commentText(`${v.name}`)}: z_e from ${commentText(encoder.name)}, its nearest codebook vectors z_q (${codebook.codes} codes of width ${codebook.dimension} at ${codebook.positions} positions), and z_q with the straight-through gradient. */`);
+      out.push(`  ${this.methods.allocate(prefixed("quantized_", v.name))}(): rt.Quantized {`);
+      out.push(`    return this.memo(${literal(`quantized_${v.name}`)}, () => rt.quantize(this.${prefixed("out_", encoder.name)}()[${literal(v.name)}].value, this.w(${literal(codebook.weight.name)}) as tf.Tensor2D));`, `  }`);
+    }
+    for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
       const method = this.methods.allocate(prefixed("latent_", v.name));
       const encoder = encoderOf(this.ir, v.name);
       const prior = priorOf(this.ir, v.name);
@@ -253,6 +263,7 @@ class ModuleEmitter {
       case "Categorical": return `rt.categoricalNll(${params}.logits, ${target})`;
       case "Normal": return `tf.neg(rt.normalLogProb(${target}, ${params}))`;
       case "Deterministic": throw new Error("a deterministic output has no likelihood");
+      case "VectorQuantize": throw new Error("a quantised latent has no likelihood");
     }
   }
 
@@ -270,7 +281,10 @@ class ModuleEmitter {
       case "kl": {
         const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${out_(term.network)}[${literal(term.variable)}]`;
-        if (term.estimator === "analytic") {
+        const codebook = codebookOf(this.ir, term.variable);
+        if (term.estimator === "exact" && codebook) {
+          out.push(`  return rt.codebookKl(${codebook.positions}, ${codebook.codes});`);
+        } else if (term.estimator === "analytic") {
           out.push(`  return rt.batchMean(rt.klNormalNormal(${posterior}, ${prior.parameters.mu}, ${prior.parameters.sigma}));`);
         } else {
           out.push(`  // One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
@@ -295,6 +309,9 @@ class ModuleEmitter {
         out.push(`  return rt.batchMean(rt.contractivePenalty(x, [${stages.join(", ")}], f.random));`);
         break;
       }
+      case "vq":
+        out.push(`  return rt.batchMean(rt.vqLoss(f.${prefixed("quantized_", term.variable)}(), ${term.beta}));`);
+        break;
     }
     out.push(`}`, "");
   }
@@ -332,8 +349,9 @@ class ModuleEmitter {
     out.push(`export class ${model} extends rt.GeneratedModel<${batch}, Forward> {`);
     out.push(`  protected readonly termFunctions = { ${this.ir.terms.map((t) => `${literal(t.id)}: ${this.termFunction(t)}`).join(", ")} };`, "");
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
-    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable))}`).join(", ")} };`, `  }`, "");
+    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable), codebookOf(this.ir, p.variable)?.weight.name)}`).join(", ")} };`, `  }`, "");
     out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
+    this.emitStatistics(out);
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
@@ -360,6 +378,21 @@ class ModuleEmitter {
     return this.ir.networks.find((n) => n.name === name)!;
   }
 
+  /** Codebook usage of each quantised latent, reported by evaluation beside the terms. */
+  private emitStatistics(out: Out): void {
+    const quantized = this.ir.variables.flatMap((v) => {
+      const codebook = codebookOf(this.ir, v.name);
+      return codebook ? [{ variable: v.name, codes: codebook.codes }] : [];
+    });
+    if (quantized.length === 0) return;
+    out.push(`  /** Per batch: the perplexity of each quantised latent's codes (${commentText(quantized.map((q) => `at most ${q.codes} for ${q.variable}`).join(", "))}) and the fraction of codes used. */`);
+    out.push(`  protected override statistics(f: Forward): Record<string, tf.Scalar> {`, `    return {`);
+    for (const q of quantized) {
+      out.push(`      ...rt.codeUsageStatistics(${literal(q.variable)}, f.${prefixed("quantized_", q.variable)}().indices, ${q.codes}),`);
+    }
+    out.push(`    };`, `  }`, "");
+  }
+
   private tensorRecord(names: readonly string[]): string {
     return `{ ${names.map((n) => `${literal(n)}: tf.Tensor`).join("; ")} }`;
   }
@@ -371,6 +404,7 @@ class ModuleEmitter {
       case "mean": return `${params}.mu`;
       case "value": return `${params}.value`;
       case "probabilities": return d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
+      case "quantized": return `f.${prefixed("quantized_", code.variable)}().codes`;
     }
   }
 
@@ -382,6 +416,7 @@ class ModuleEmitter {
       case "Bernoulli": return `rt.bernoulliSample(${params}.logits, this.random)`;
       case "Categorical": return `rt.categoricalSample(${params}.logits as tf.Tensor2D, this.random)`;
       case "Deterministic": return `${params}.value`;
+      case "VectorQuantize": throw new Error("a quantised latent is never a decoder output");
     }
   }
 
@@ -392,7 +427,7 @@ class ModuleEmitter {
 
   /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;
@@ -492,9 +527,10 @@ function describeSource(source: IrSampleSource): string {
   }
 }
 
-function priorExpression(prior: IrPrior, variable: IrVariable): string {
+function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string | undefined): string {
   const p = prior.parameters;
   switch (prior.distribution) {
+    case "Codebook": return `rt.codebookPrior(this.weights.get(${literal(codebook!)}) as tf.Tensor2D, ${valueLiteral(variable.shape)})`;
     case "Normal": return `rt.normalPrior(${valueLiteral(variable.shape)}, ${p.mu}, ${p.sigma})`;
     case "Uniform": return `rt.uniformPrior(${valueLiteral(variable.shape)}, ${p.low}, ${p.high})`;
     case "Categorical": return `rt.categoricalPrior(${variable.size})`;

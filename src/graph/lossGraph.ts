@@ -116,7 +116,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         continue;
       }
       const kind = n.role === "encoder" ? "posterior" : "likelihood";
-      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameterList(d.parameters)})`]);
+      const parameters = d.codebook ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}` : parameterList(d.parameters);
+      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions`] : [])]);
       edge(id, dist);
       if (n.role !== "encoder") continue;
       const latent = ids.get(`var:${d.variable}`)!;
@@ -124,7 +125,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         const noise = node(`noise:${d.variable}`, "noise", [`ε ~ N(0, I)`, `reparameterisation of ${d.variable}`]);
         edge(noise, latent);
         edge(dist, latent, `${d.variable} = μ + σ·ε`);
-      } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : undefined);
+      } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : d.feeds === "quantized" ? "nearest code (straight-through gradient)" : undefined);
     }
   }
   // Latents nothing encodes are drawn from their prior.
@@ -187,6 +188,9 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         }
         case "contractive":
           edge(ids.get(`net:${term.network}`)!, id, `∂${term.variable}/∂${term.input}`);
+          break;
+        case "vq":
+          edge(ids.get(`dist:${term.network}:${term.variable}`)!, id, "z_e and its codes");
           break;
       }
     }

@@ -1,4 +1,4 @@
-import type { IrNetwork, IrPrior, IrVariable, ModelIR } from "./types.js";
+import type { IrCodebook, IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
 type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
@@ -23,4 +23,14 @@ export function priorOf(ir: Parts, variable: string): IrPrior | undefined {
 /** Whether encoders see a corrupted copy of this data variable while training. */
 export function isCorrupted(ir: Parts, variable: string): boolean {
   return ir.corruptions.some((c) => c.variable === variable);
+}
+
+/** A network's weights in order: its layers' (trunk, then heads), then its codebooks. The order checkpoints use. */
+export function networkWeights(network: IrNetwork): IrWeight[] {
+  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).concat(network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : [])));
+}
+
+/** The codebook of a vector-quantised latent, if it is one. */
+export function codebookOf(ir: Parts, variable: string): IrCodebook | undefined {
+  return encoderOf(ir, variable)?.distributions.find((d) => d.variable === variable)?.codebook;
 }

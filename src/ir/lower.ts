@@ -1,8 +1,9 @@
 import { isActivation } from "../language/vocabulary.js";
 import { termDependencies, upstream } from "../check/dependencies.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } from "../check/model.js";
-import type { IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
+import type { IrCodebook, IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { irVersion } from "./types.js";
+import { networkWeights } from "./lookup.js";
 import { type IrParts, modelRoles } from "./roles.js";
 
 /** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
@@ -12,10 +13,9 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
 }
 
 function lowerParts(model: CheckedModel, sourceName: string): IrParts {
-  const networks = model.networks.map(lowerNetwork);
+  const networks = model.networks.map((n) => lowerNetwork(model, n));
   const weightsOf = (name: string) => {
-    const network = networks.find((n) => n.name === name)!;
-    return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).filter((w) => w.trainable).map((w) => w.name);
+    return networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
   };
   return {
     irVersion,
@@ -54,7 +54,8 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   };
 }
 
-function lowerNetwork(network: NetworkInfo): IrNetwork {
+function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
+  const codebooks = network.distributions.reduce((n, o) => n + (o.codebook ? o.codebook.codes * lastDimension(model, o.variable) : 0), 0);
   return {
     name: network.name,
     role: network.role,
@@ -71,10 +72,29 @@ function lowerNetwork(network: NetworkInfo): IrNetwork {
       variable: o.variable,
       distribution: o.distribution,
       parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, "head" in v ? { head: v.head } : { trunk: true as const }])),
-      reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic",
-      feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
+      reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic" || o.distribution === "VectorQuantize",
+      feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
+      ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
     })),
-    parameterCount: network.parameterCount,
+    parameterCount: network.parameterCount + codebooks,
+  };
+}
+
+function lastDimension(model: CheckedModel, variable: string): number {
+  const shape = model.variables.find((v) => v.name === variable)!.shape;
+  return shape[shape.length - 1]!;
+}
+
+/** The codebook weight `network/variable/codebook`, [K, D], Glorot-uniform like a kernel (small vectors near z_e's initial scale). */
+function lowerCodebook(model: CheckedModel, network: string, variable: string, codebook: { codes: number; beta: number }): IrCodebook {
+  const size = model.variables.find((v) => v.name === variable)!.size;
+  const dimension = lastDimension(model, variable);
+  return {
+    weight: { name: `${network}/${variable}/codebook`, shape: [codebook.codes, dimension], trainable: true, init: "glorotUniform" },
+    codes: codebook.codes,
+    dimension,
+    positions: size / dimension,
+    beta: codebook.beta,
   };
 }
 
@@ -169,6 +189,8 @@ function formula(model: CheckedModel, term: LossTerm): string {
         : `log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
     case "contractive":
       return `‖∂${term.variable}/∂${term.input}‖²_F of ${term.network}`;
+    case "vq":
+      return `‖sg[z_e] − e‖² + ${term.beta}·‖z_e − sg[e]‖² of ${density(model, term.network, term.variable)}`;
   }
 }
 
@@ -196,6 +218,8 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
       const dense = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.kind === "dense");
       return dense.length === 1 ? "exact" : "monte-carlo";
     }
+    case "vq":
+      return "exact";
   }
 }
 

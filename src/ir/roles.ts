@@ -84,6 +84,7 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   Deterministic: "value",
   Categorical: "probabilities",
   Bernoulli: "probabilities",
+  VectorQuantize: "quantized",
 };
 
 function codes(networks: IrNetwork[]): IrCode[] {

@@ -57,11 +57,12 @@ const network = closed({
     type: "array",
     items: closed({
       variable: name,
-      distribution: { enum: ["Normal", "Bernoulli", "Categorical", "Deterministic"] },
+      distribution: { enum: ["Normal", "Bernoulli", "Categorical", "Deterministic", "VectorQuantize"] },
       parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
       reparameterised: { type: "boolean" },
-      feeds: { enum: ["sample", "value", "probabilities", "none"] },
-    }),
+      feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
+      codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
+    }, ["variable", "distribution", "parameters", "reparameterised", "feeds"]),
   },
   parameterCount: { type: "integer", minimum: 0 },
 });
@@ -89,10 +90,11 @@ const term = {
     closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource }),
     closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax"] } }),
     closed({ ...termBase, kind: { const: "contractive" }, network: name, variable: name, input: name }),
+    closed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
   ],
 };
 
-const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities"] } });
+const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities", "quantized"] } });
 const codes = { type: "array", items: code, minItems: 1 };
 
 const roles = closed(
@@ -136,7 +138,7 @@ export const irSchema = {
         name,
         variable: name,
         given: names,
-        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "SwissRoll"] },
+        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "Codebook", "SwissRoll"] },
         parameters: scalarMap,
         density: { type: "boolean" },
       }),

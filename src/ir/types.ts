@@ -5,7 +5,7 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
-import type { Activation, CorruptionKind, DistributionName, LayerKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
+import type { Activation, CorruptionKind, LayerKind, OutputKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
 
 export const irVersion = 2;
 
@@ -69,7 +69,7 @@ export type IrParameterSource = { head: string } | { trunk: true };
 
 export interface IrNetworkOutput {
   variable: string;
-  distribution: DistributionName;
+  distribution: OutputKind;
   parameters: Record<string, IrParameterSource>;
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
@@ -79,7 +79,20 @@ export interface IrNetworkOutput {
    * (Categorical and Bernoulli outputs of an encoder, as in the AAE paper — a sampled
    * one-hot would stop the gradient). Decoder outputs are data and feed nothing.
    */
-  feeds: "sample" | "value" | "probabilities" | "none";
+  feeds: "sample" | "value" | "probabilities" | "quantized" | "none";
+  /** A VectorQuantize output (`feeds: quantized`): z_e is the `value` parameter, the latent its nearest codebook vector, passed on with the straight-through gradient. */
+  codebook?: IrCodebook;
+}
+
+/** K codebook vectors of width D (the latent's last dimension), one choice per position (the latent's size / D). */
+export interface IrCodebook {
+  /** The [K, D] codebook: a weight of the encoder, saved in checkpoints like any other. */
+  weight: IrWeight;
+  codes: number;
+  dimension: number;
+  positions: number;
+  /** The commitment weight β of the `vq` term. */
+  beta: number;
 }
 
 export interface IrNetwork {
@@ -123,6 +136,7 @@ export type IrTerm = IrTermBase &
     | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource }
     | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" }
     | { kind: "contractive"; network: string; variable: string; input: string }
+    | { kind: "vq"; network: string; variable: string; beta: number }
   );
 
 export interface IrOptimizer {
@@ -195,6 +209,6 @@ export interface IrMethods {
 export interface IrCode {
   variable: string;
   network: string;
-  /** The posterior mean (Normal), the value (Deterministic), or the probabilities (Categorical, Bernoulli). */
-  summary: "mean" | "value" | "probabilities";
+  /** The posterior mean (Normal), the value (Deterministic), the probabilities (Categorical, Bernoulli), or the nearest codebook vectors (VectorQuantize). */
+  summary: "mean" | "value" | "probabilities" | "quantized";
 }

@@ -107,6 +107,24 @@ export const distributions = table<DistributionSpec>()([
 ]);
 export type DistributionName = (typeof distributions)[number]["name"];
 
+/**
+ * Quantisers an encoder can output instead of a distribution: its trunk gives z_e, and the
+ * latent is the nearest of K learned codebook vectors (van den Oord et al. 2017).
+ */
+export const quantizers = table<BuiltinSpec>()([
+  {
+    name: "VectorQuantize",
+    doc: "the nearest of K codebook vectors at each position (VQ-VAE), with the straight-through gradient",
+    parameters: [
+      p("codebook", "size", "number of codebook vectors K (each as wide as the latent's last dimension)", { required: true }),
+      p("beta", "nonnegative", "weight of the commitment term β‖z_e − sg[e]‖²", { default: 0.25 }),
+    ],
+  },
+]);
+export type QuantizerName = (typeof quantizers)[number]["name"];
+/** What an encoder's output is: a distribution, or a quantiser. */
+export type OutputKind = DistributionName | QuantizerName;
+
 export interface PriorSpec extends BuiltinSpec {
   /** Whether log p(z) can be evaluated (needed by ELBO and IWAE); every prior here can be sampled. */
   readonly density: boolean;
@@ -132,6 +150,7 @@ export const priors = table<PriorSpec>()([
       p("tangentialSigma", "positive", "standard deviation across the radius", { default: 0.1, scale: true }),
     ],
   },
+  { name: "Codebook", doc: "uniform over the K codebook vectors of a VectorQuantize latent, independently at each position", density: true, dimensions: "any", supports: ["real"], parameters: [p("weights", "choice", "only `uniform` for now", { default: "uniform", choices: ["uniform"] })] },
   {
     name: "SwissRoll",
     doc: "points along a 2-D spiral; sampleable, with no density",
@@ -183,7 +202,7 @@ export const trainSettings: readonly SettingSpec[] = [
 export const variableTypes = ["real", "binary", "onehot"] as const;
 export type VariableType = (typeof variableTypes)[number];
 
-export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive"] as const;
+export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "vq"] as const;
 export type LossTermKind = (typeof lossTerms)[number];
 
 export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {

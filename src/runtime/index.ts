@@ -9,6 +9,7 @@ export { Random } from "./random.js";
 export * from "./layers.js";
 export * from "./distributions.js";
 export * from "./priors.js";
+export * from "./quantize.js";
 export * from "./losses.js";
 export * from "./corruption.js";
 export * from "./trainer.js";
