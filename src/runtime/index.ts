@@ -8,6 +8,7 @@ export * as tf from "@tensorflow/tfjs";
 export { Random } from "./random.js";
 export * from "./layers.js";
 export * from "./distributions.js";
+export * from "./likelihoods.js";
 export * from "./priors.js";
 export * from "./quantize.js";
 export * from "./losses.js";
