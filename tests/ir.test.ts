@@ -34,7 +34,8 @@ describe("the runtime's description, projected from the IR", () => {
     const ir = irOf(file);
     const description = runtimeDescription(ir);
     for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
-    const weights = ir.networks.flatMap((n) => [...n.trunk, ...n.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights));
+    // Each network's layers' weights, then its codebooks (a VectorQuantize encoder's [K, D] vectors).
+    const weights = ir.networks.flatMap((n) => [...[...n.trunk, ...n.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights), ...n.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : []))]);
     expect(modelWeights(description)).toEqual(weights);
   });
 });

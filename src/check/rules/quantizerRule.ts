@@ -9,7 +9,10 @@ import type { NetworkInfo } from "../model.js";
 export function quantizerRule(ctx: CheckContext): void {
   const quantized = new Map<string, NetworkInfo>();
   for (const network of ctx.networks.values()) for (const o of network.distributions) if (o.codebook) quantized.set(o.variable, network);
+  // A latent whose encoder has errors has been reported: its prior is not judged against it.
+  const broken = new Set([...ctx.brokenNetworks].flatMap((n) => ctx.signatures.get(n)?.outputs ?? []));
   for (const prior of ctx.priors.values()) {
+    if (broken.has(prior.variable)) continue;
     const encoder = quantized.get(prior.variable);
     const at = prior.declaration.distribution.span;
     if (prior.distribution === "Codebook" && !encoder) ctx.report(diagnose.AE0437.codebookPrior(prior.variable), at, { help: `give \`${prior.variable}\` an encoder \`= VectorQuantize(codebook = K)\`, or use a Normal prior` });
