@@ -20,7 +20,7 @@ export function isQuantizer(call: A.Call): boolean {
 
 /**
  * AE0435 a quantiser outside an encoder or with heads, AE0436 on a latent that is not
- * unbounded real; otherwise its codebook size and β.
+ * unbounded real, AE0438 a codebook of one vector; otherwise its codebook size and β.
  */
 export function quantizerParameters(ctx: CheckContext, signature: NetworkSignature, call: A.Call, body: NetworkBody): NetworkOutput["codebook"] {
   const spec = findBuiltin(quantizers, call.callee.name)!;
@@ -42,7 +42,12 @@ export function quantizerParameters(ctx: CheckContext, signature: NetworkSignatu
     });
     return undefined;
   }
-  return { codes: bound.values.codebook as number, beta: bound.values.beta as number };
+  const codes = bound.values.codebook as number;
+  if (codes < 2) {
+    ctx.report(diagnose.AE0438.oneCode(signature.name), bound.spans.codebook ?? call.span, { help: "give it at least 2 codes, e.g. `codebook = 64`" });
+    return undefined;
+  }
+  return { codes, beta: bound.values.beta as number };
 }
 
 /** The codebook term of each quantised latent the encoders produce, weight 1 (β is inside the term). */

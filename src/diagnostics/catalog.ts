@@ -490,6 +490,18 @@ const definitions = {
       otherPrior: (a: { variable: string; prior: string; network: string }) => `\`${a.network}\` vector-quantises \`${a.variable}\`, so its prior is over the codebook, not ${withArticle(a.prior)}`,
     },
   },
+  AE0438: {
+    title: "a codebook of one vector",
+    severity: "error",
+    explanation:
+      "With one codebook vector every position takes the same value whatever the input: the latent carries no information (its KL to the uniform prior, log 1, is 0) and the decoder sees a constant. " +
+      "VQ-VAE uses hundreds of codes (512 in the paper); a few dozen suit small data.",
+    wrong: "encoder q(z | x) = VectorQuantize(codebook = 1) { ... }",
+    fixed: "encoder q(z | x) = VectorQuantize(codebook = 64) { ... }",
+    messages: {
+      oneCode: (network: string) => `\`${network}\` has a codebook of one vector: every position takes it, so the latent carries no information`,
+    },
+  },
   // ── objectives and phases ──
   AE0501: {
     title: "objective does not fit the model",
