@@ -1,4 +1,4 @@
-import { type BuiltinSpec, corruptions, distributions, layers, objectives, optimizers, parameterSets, priors, trainSettings } from "../language/vocabulary.js";
+import { type BuiltinSpec, corruptions, distributions, layers, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
@@ -35,6 +35,7 @@ export function builtinsReference(): string {
     "|---|---|---|---|",
     ...distributions.map((d) => `| \`${d.name}\` | ${parameterSets(d)} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
     "",
+    ...table("Quantisers of encoder outputs (`encoder q(z | x) = VectorQuantize(…) { … }`)", quantizers),
     "## Priors",
     "",
     "| name | parameters | density | latent |",
