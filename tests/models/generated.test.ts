@@ -18,7 +18,7 @@ interface ModuleUnderTest {
   create: (options: { seed?: number; backend?: "wasm" | "cpu" }) => Promise<AnyModel>;
 }
 
-const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae"];
+const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vq-vae"];
 
 
 /** Static imports, so the bundler in vitest can see every module. */
@@ -36,6 +36,7 @@ const modules: Record<string, () => Promise<Record<string, unknown>>> = {
   aae: () => import("../../generated/aae.js"),
   "supervised-aae": () => import("../../generated/supervised-aae.js"),
   "semi-supervised-aae": () => import("../../generated/semi-supervised-aae.js"),
+  "vq-vae": () => import("../../generated/vq-vae.js"),
 };
 
 async function load(spec: string): Promise<ModuleUnderTest> {
