@@ -7,7 +7,7 @@ import { parseSpec } from "../src/syntax/parse.js";
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shape);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "span" && k !== "roleSpan").map(([k, v]) => [k, shape(v)]));
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "span" && k !== "roleSpan" && k !== "keywordSpan").map(([k, v]) => [k, shape(v)]));
   }
   return value;
 }
@@ -81,6 +81,39 @@ train{optimizer adam(lr=1e-3);batch 128 phase a minimize nll(p(x|z),x)+kl(q(z|x)
     `);
     expect(shape(parseSpec({ name: "m", text: printed }).ast)).toEqual(shape(parseSpec({ name: "m", text: messy }).ast));
     for (const comment of parseSpec({ name: "m", text: messy }).comments) expect(printed).toContain(comment.text.split("\n")[0]!.trim());
+  });
+
+  it("prints residual blocks as nested blocks, with their comments, and reads them back the same", () => {
+    const text = `model M { data x: real[8, 8, 4]; latent z: real[2]
+encoder q(z | x) = Normal(mu, logvar) { residual { conv2d(4, 3, activation = relu); residual { layerNorm } // inner
+  // before the last
+  conv2d(4, 3) } maxPool2d(2, stride = 2); upsample2d(2, mode = bilinear) avgPool2d(2) flatten; mu: dense(2); logvar: dense(2) residual {} } }
+`;
+    const printed = format(text);
+    expect(printed).toBe(`model M {
+  data x: real[8, 8, 4]
+  latent z: real[2]
+  encoder q(z | x) = Normal(mu, logvar) {
+    residual {
+      conv2d(4, 3, activation = relu)
+      residual {
+        layerNorm
+      } // inner
+      // before the last
+      conv2d(4, 3)
+    }
+    maxPool2d(2, stride = 2)
+    upsample2d(2, mode = bilinear)
+    avgPool2d(2)
+    flatten
+    mu: dense(2)
+    logvar: dense(2)
+    residual {}
+  }
+}
+`);
+    expect(format(printed)).toBe(printed);
+    expect(shape(parseSpec({ name: "m", text: printed }).ast)).toEqual(shape(parseSpec({ name: "m", text }).ast));
   });
 
   it("is idempotent", () => {

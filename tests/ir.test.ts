@@ -5,6 +5,7 @@ import { lowerModel } from "../src/ir/lower.js";
 import { irErrors } from "../src/ir/validate.js";
 import type { ModelIR } from "../src/ir/types.js";
 import { runtimeDescription } from "../src/codegen/description.js";
+import { networkWeights } from "../src/ir/lookup.js";
 import { modelWeights, phaseParameters } from "../src/runtime/model.js";
 
 const update = process.env.AEC_UPDATE_GOLDEN === "1";
@@ -34,8 +35,8 @@ describe("the runtime's description, projected from the IR", () => {
     const ir = irOf(file);
     const description = runtimeDescription(ir);
     for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
-    // Each network's layers' weights, then its codebooks (a VectorQuantize encoder's [K, D] vectors).
-    const weights = ir.networks.flatMap((n) => [...[...n.trunk, ...n.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights), ...n.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : []))]);
+    // Each network's layers' weights, then its learned likelihood values and codebooks (a VectorQuantize encoder's [K, D] vectors).
+    const weights = ir.networks.flatMap(networkWeights);
     expect(modelWeights(description)).toEqual(weights);
   });
 });

@@ -191,6 +191,38 @@ class BatchNorm(Layer):
         return (x - mean) * self.gamma / torch.sqrt(variance + self.epsilon) + self.beta
 
 
+class LayerNorm(Layer):
+    """Normalises over the last axis (an example's features, a pixel's channels), then a learned gain and shift."""
+
+    def __init__(self, channels: int, epsilon: float, names: Sequence[str]) -> None:
+        super().__init__()
+        self.channels, self.epsilon = channels, epsilon
+        self.add_weight("gamma", names[0], [channels])
+        self.add_weight("beta", names[1], [channels])
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.layer_norm(x, (self.channels,), self.gamma, self.beta, self.epsilon)
+
+
+def max_pool2d(x: Tensor, size: int, stride: int) -> Tensor:
+    """Whole size × size windows of an NHWC image, no padding (as the TS runtime)."""
+    return F.max_pool2d(x.permute(0, 3, 1, 2), size, stride).permute(0, 2, 3, 1)
+
+
+def avg_pool2d(x: Tensor, size: int, stride: int) -> Tensor:
+    return F.avg_pool2d(x.permute(0, 3, 1, 2), size, stride).permute(0, 2, 3, 1)
+
+
+def upsample2d(x: Tensor, factor: int, mode: str) -> Tensor:
+    """Each pixel repeated (`nearest`), or interpolated between pixel centres with the edges clamped (`bilinear`)."""
+    if mode == "nearest":
+        return x.repeat_interleave(factor, dim=1).repeat_interleave(factor, dim=2)
+    if mode == "bilinear":
+        size = (x.shape[1] * factor, x.shape[2] * factor)
+        return F.interpolate(x.permute(0, 3, 1, 2), size=size, mode="bilinear", align_corners=False).permute(0, 2, 3, 1)
+    raise ValueError(f"unknown upsampling mode {mode!r}")
+
+
 def dropout(x: Tensor, rate: float, training: bool, noise: Noise) -> Tensor:
     """tf.dropout: keep where floor(u + 1 − rate) = 1, scale kept values by 1 / (1 − rate)."""
     if not training or rate <= 0:

@@ -3,7 +3,7 @@ import type * as A from "../syntax/ast.js";
 import type { Source, Span } from "../language/span.js";
 import type { DistributionName } from "../language/vocabulary.js";
 import type {
-  CorruptionInfo, HeadInfo, LayerInfo, LossTerm, NetworkInfo, ObjectiveInfo, OptimizerInfo, PhaseInfo, PriorInfo, TrainInfo, VariableInfo,
+  CorruptionInfo, HeadInfo, LayerInfo, LossTerm, NetworkInfo, ObjectiveInfo, OptimizerInfo, ParameterSource, PhaseInfo, PriorInfo, TrainInfo, VariableInfo,
 } from "./model.js";
 
 export const maxDiagnosticsPerModel = 50;
@@ -22,6 +22,9 @@ export interface InlineDistribution {
   readonly variable: string;
   readonly distribution: DistributionName;
   readonly parameters: Readonly<Record<string, string>>;
+  /** Parameters given as constants or learned weights, and options (`levels = 256`). */
+  readonly fixed?: Readonly<Record<string, ParameterSource>>;
+  readonly options?: Readonly<Record<string, number>>;
   readonly span: A.Call["span"];
 }
 

@@ -38,7 +38,9 @@ export interface PriorInfo {
 }
 
 export interface LayerInfo {
-  readonly kind: LayerKind;
+  /** A builtin layer, or a residual block (its layers in `inner`). */
+  readonly kind: LayerKind | "residual";
+  readonly inner?: readonly LayerInfo[];
   readonly arguments: Readonly<Record<string, ArgumentValue | readonly number[]>>;
   readonly activation: Activation;
   readonly inputShape: readonly number[];
@@ -54,8 +56,12 @@ export interface HeadInfo {
   readonly span: A.Call["span"];
 }
 
-/** Where a distribution parameter comes from: a named head, or the trunk's last layer. */
-export type ParameterSource = { readonly head: string } | { readonly trunk: true };
+/**
+ * Where a distribution parameter comes from: a named head, the trunk's last layer, a
+ * constant (`sigma = 0.1`), or a learned weight of the network (`logvar = learned`: one
+ * per dimension; `learned(shared)`: one scalar).
+ */
+export type ParameterSource = { readonly head: string } | { readonly trunk: true } | { readonly constant: number } | { readonly learned: "each" | "shared" };
 
 export interface NetworkOutput {
   readonly variable: string;
@@ -63,6 +69,8 @@ export interface NetworkOutput {
   readonly parameters: Readonly<Record<string, ParameterSource>>;
   /** A VectorQuantize output: K codebook vectors as wide as the latent's last dimension, and the commitment weight β. */
   readonly codebook?: { readonly codes: number; readonly beta: number };
+  /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
+  readonly options?: Readonly<Record<string, number>>;
 }
 
 export interface NetworkInfo {

@@ -26,6 +26,12 @@ function imageSuggestion(input: readonly number[]): string {
 
 type Arguments = Readonly<Record<string, ArgumentValue | readonly number[]>>;
 
+/** Defaults that depend on another argument: a pooling stride is its window unless written. */
+export function completeArguments<T extends Arguments>(kind: LayerKind, args: T): T {
+  if ((kind === "maxPool2d" || kind === "avgPool2d") && args.stride === undefined) return { ...args, stride: args.size };
+  return args;
+}
+
 export function layerShape(kind: LayerKind, args: Arguments, input: readonly number[]): ShapeResult {
   const num = (name: string) => args[name] as number;
   switch (kind) {
@@ -56,6 +62,25 @@ export function layerShape(kind: LayerKind, args: Arguments, input: readonly num
     }
     case "flatten":
       return { shape: [sizeOf(input)], parameters: 0 };
+    case "maxPool2d":
+    case "avgPool2d": {
+      if (input.length !== 3) return { problem: { ...diagnose.AE0303.convNeedsImage({ layer: kind, input: formatShape(input) }), help: imageSuggestion(input) } };
+      const [h, w, c] = input as [number, number, number];
+      const size = num("size");
+      if (size > h || size > w) return { problem: diagnose.AE0307.windowTooLarge({ layer: kind, size, height: h, width: w }) };
+      const side = (n: number) => Math.floor((n - size) / num("stride")) + 1;
+      return { shape: [side(h), side(w), c], parameters: 0 };
+    }
+    case "upsample2d": {
+      if (input.length !== 3) return { problem: { ...diagnose.AE0303.convNeedsImage({ layer: kind, input: formatShape(input) }), help: imageSuggestion(input) } };
+      const [h, w, c] = input as [number, number, number];
+      return { shape: [h * num("factor"), w * num("factor"), c], parameters: 0 };
+    }
+    case "layerNorm": {
+      const features = input[input.length - 1]!;
+      if (features === 1) return { problem: { ...diagnose.AE0309.singleValue({ input: formatShape(input) }), help: input.length === 3 ? "normalise after a layer with several channels (e.g. a `conv2d`)" : "normalise a layer with several units, or remove it" } };
+      return { shape: input, parameters: 2 * features };
+    }
     case "batchNorm":
       return { shape: input, parameters: 2 * input[input.length - 1]! };
     default:

@@ -1,3 +1,4 @@
+import { networkLayers } from "../ir/layers.js";
 import type { IrLayer, ModelIR } from "../ir/types.js";
 import type { ModelDescription } from "../runtime/model.js";
 import { networkWeights } from "../ir/lookup.js";
@@ -27,7 +28,7 @@ export function widestLayer(networks: readonly ModelIR["networks"][number][]): n
   return Math.max(1, ...sizes);
 }
 
-/** A network's layers in weight order: the trunk, then each head. */
+/** A network's layers in weight order: the trunk (each residual block, then its layers), then each head. */
 export function layersOf(network: ModelIR["networks"][number]): IrLayer[] {
-  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
+  return networkLayers(network);
 }

@@ -3,6 +3,7 @@ import { codebookOf, encoderOf, isCorrupted, priorOf, variableOf } from "../ir/l
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
+import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 
 /**
  * Emits the TypeScript module for one model from its IR: a function per network, a
@@ -17,12 +18,10 @@ export function emitTfjsModule(ir: ModelIR): string {
 
 type Out = string[];
 
-const parameterType: Record<IrNetworkOutput["distribution"], string> = {
-  Normal: "rt.NormalParameters",
-  Bernoulli: "rt.LogitParameters",
-  Categorical: "rt.LogitParameters",
-  Deterministic: "rt.ValueParameters",
-  VectorQuantize: "rt.ValueParameters",
+/** TF.js writes a constant and a learned value shaped like the location head. */
+const tsSources: SourceWriters = {
+  constant: (like, value) => `rt.filledLike(${like}, ${value})`,
+  learned: (like, weight) => `rt.broadcastLike(${like}, ${weight})`,
 };
 
 class ModuleEmitter {
@@ -84,7 +83,7 @@ class ModuleEmitter {
 
   private outputType(network: IrNetwork): string {
     if (network.role === "discriminator") return "tf.Tensor";
-    return `{ ${network.distributions.map((d) => `${literal(d.variable)}: ${parameterType[d.distribution]}`).join("; ")} }`;
+    return `{ ${network.distributions.map((d) => `${literal(d.variable)}: ${likelihoodCode[d.distribution].ts.type}`).join("; ")} }`;
   }
 
   private emitNetwork(out: Out, network: IrNetwork): void {
@@ -118,17 +117,9 @@ class ModuleEmitter {
       out.push(`  return ${trunk};`, `}`, "");
       return;
     }
-    const source = (d: IrNetworkOutput, parameter: string) => {
-      const s = d.parameters[parameter]!;
-      return "head" in s ? headLocal.get(s.head)! : trunk;
-    };
+    const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const p = Object.keys(d.parameters);
-      let value: string;
-      if (d.distribution === "Normal") value = p.includes("sigma") ? `rt.normalFromSigma(${source(d, "mu")}, ${source(d, "sigma")})` : `{ mu: ${source(d, "mu")}, logvar: ${source(d, "logvar")} }`;
-      else if (d.distribution === "Bernoulli") value = p.includes("probs") ? `{ logits: rt.logitsFromProbs(${source(d, "probs")}) }` : `{ logits: ${source(d, "logits")} }`;
-      else if (d.distribution === "Categorical") value = p.includes("probs") ? `{ logits: rt.categoricalLogitsFromProbs(${source(d, "probs")}) }` : `{ logits: ${source(d, "logits")} }`;
-      else value = `{ value: ${source(d, "value")} }`;
+      const value = buildParameters(d, "ts", local, (name) => `f.w(${literal(name)})`, tsSources, this.facts(d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`  return { ${fields.join(", ")} };`, `}`, "");
@@ -155,14 +146,8 @@ class ModuleEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
-    const params = `${outputs}[${literal(variable)}]`;
-    switch (d.distribution) {
-      case "Normal": return `rt.normalSample(${params}, this.random)`;
-      case "Deterministic": return `${params}.value`;
-      case "Categorical": return `tf.softmax(${params}.logits)`;
-      case "Bernoulli": return `tf.sigmoid(${params}.logits)`;
-      case "VectorQuantize": return `this.${prefixed("quantized_", variable)}().latent`;
-    }
+    if (d.feeds === "quantized") return `this.${prefixed("quantized_", variable)}().latent`;
+    return likelihoodCode[d.distribution].ts.fed(`${outputs}[${literal(variable)}]`, "this.random");
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -258,13 +243,13 @@ class ModuleEmitter {
   }
 
   private likelihoodNll(distribution: IrNetworkOutput["distribution"], params: string, target: string): string {
-    switch (distribution) {
-      case "Bernoulli": return `rt.bernoulliNll(${params}.logits, ${target})`;
-      case "Categorical": return `rt.categoricalNll(${params}.logits, ${target})`;
-      case "Normal": return `tf.neg(rt.normalLogProb(${target}, ${params}))`;
-      case "Deterministic": throw new Error("a deterministic output has no likelihood");
-      case "VectorQuantize": throw new Error("a quantised latent has no likelihood");
-    }
+    return likelihoodCode[distribution].ts.nll(params, target);
+  }
+
+  /** What the likelihood table needs to know of an output beyond its parameters. */
+  private facts(d: IrNetworkOutput): OutputFacts {
+    const v = variableOf(this.ir, d.variable);
+    return { shape: v.shape, support: v.support, options: d.options ?? {} };
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -397,27 +382,17 @@ class ModuleEmitter {
     return `{ ${names.map((n) => `${literal(n)}: tf.Tensor`).join("; ")} }`;
   }
 
-  /** What a method returns for one output: μ of a Normal, the value, or the probabilities. */
+  /** What a method returns for one output: the likelihood's mean (μ of a Normal, the probabilities…) or the value. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (code.summary) {
-      case "mean": return `${params}.mu`;
-      case "value": return `${params}.value`;
-      case "probabilities": return d.distribution === "Categorical" ? `tf.softmax(${params}.logits)` : `tf.sigmoid(${params}.logits)`;
-      case "quantized": return `f.${prefixed("quantized_", code.variable)}().codes`;
-    }
+    if (code.summary === "quantized") return `f.${prefixed("quantized_", code.variable)}().codes`;
+    return likelihoodCode[d.distribution].ts.mean(params);
   }
 
   /** A draw from an output's distribution, with the model's random stream. */
   private draw(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (d.distribution) {
-      case "Normal": return `rt.normalSample(${params}, this.random)`;
-      case "Bernoulli": return `rt.bernoulliSample(${params}.logits, this.random)`;
-      case "Categorical": return `rt.categoricalSample(${params}.logits as tf.Tensor2D, this.random)`;
-      case "Deterministic": return `${params}.value`;
-      case "VectorQuantize": throw new Error("a quantised latent is never a decoder output");
-    }
+    return likelihoodCode[d.distribution].ts.draw!(params, "this.random");
   }
 
   /** The most values per example any layer of these networks holds: bounds the rows one call may ask for. */
@@ -503,7 +478,8 @@ function capitalize(s: string): string {
   return s[0]!.toUpperCase() + s.slice(1);
 }
 
-function layerExpression(layer: IrLayer, input: string): string {
+/** An expression of `input`; a residual block's layers nest inside an arrow function of its input. */
+function layerExpression(layer: IrLayer, input: string, depth = 0): string {
   const w = (i: number) => `f.w(${literal(layer.weights[i]!.name)})`;
   const a = layer.arguments;
   const act = literal(layer.activation);
@@ -516,6 +492,15 @@ function layerExpression(layer: IrLayer, input: string): string {
     case "dropout": return `rt.dropout(${input}, ${a.rate}, f.training, f.random)`;
     case "batchNorm": return `rt.batchNorm(${input}, { gamma: ${w(0)}, beta: ${w(1)}, movingMean: ${w(2)}, movingVariance: ${w(3)} }, ${a.momentum}, ${a.epsilon}, f.training, f.movingUpdates)`;
     case "activation": return `rt.activate(${input}, ${act})`;
+    case "maxPool2d": return `rt.maxPool2d(${input}, ${a.size}, ${a.stride})`;
+    case "avgPool2d": return `rt.avgPool2d(${input}, ${a.size}, ${a.stride})`;
+    case "upsample2d": return `rt.upsample2d(${input}, ${a.factor}, ${literal(String(a.mode))})`;
+    case "layerNorm": return `rt.layerNorm(${input}, ${w(0)}, ${w(1)}, ${a.epsilon})`;
+    case "residual": {
+      const x = `r${depth}`;
+      const body = (layer.layers ?? []).reduce((value, inner) => layerExpression(inner, value, depth + 1), x);
+      return `rt.residual(${input}, (${x}) => ${body})`;
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, isCorrupted, networkWeights, priorOf, variableOf } from "../ir/lookup.js";
+import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 import { describeLayer } from "../ir/describe.js";
+import { networkLayers } from "../ir/layers.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
 
@@ -48,6 +50,12 @@ const moduleAttributes = [
 ];
 
 type Out = string[];
+
+/** PyTorch writes a constant and a learned value shaped like the location head. */
+const pySources: SourceWriters = {
+  constant: (like, value) => `torch.full_like(${like}, ${pyNumber(value)})`,
+  learned: (like, weight) => `rt.broadcast_like(${like}, ${weight})`,
+};
 
 class TorchEmitter {
   /** Module-level names: classes and functions. */
@@ -118,7 +126,7 @@ class TorchEmitter {
     const attributes = new NameAllocator();
     for (const name of [...pythonKeywords, ...moduleAttributes]) attributes.allocate(name);
     const attribute = new Map<IrLayer, string>();
-    const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)];
+    const layers = networkLayers(network);
     out.push("    def __init__(self) -> None:", "        super().__init__()");
     for (const layer of layers) {
       const module = layerModule(layer);
@@ -128,16 +136,22 @@ class TorchEmitter {
       attribute.set(layer, name);
       out.push(`        self.${name} = ${module}`);
     }
+    const learned = new Map<string, string>();
+    for (const w of networkWeights(network).filter((x) => network.distributions.some((d) => Object.values(d.parameters).some((p) => "learned" in p && p.learned.name === x.name)))) {
+      const name = attributes.allocate(prefixed("learned_", w.name.slice(w.name.indexOf("/") + 1, w.name.lastIndexOf("/")).replace(/\./g, "_")));
+      learned.set(w.name, name);
+      out.push(`        self.${name} = rt.Learned(${literal(w.name)}, ${pyTuple(w.shape)})`);
+    }
     const codebooks = network.distributions.flatMap((d) => (d.codebook ? [{ variable: d.variable, codebook: d.codebook }] : []));
     for (const { variable, codebook } of codebooks) {
       out.push(`        self.${attributes.allocate(prefixed("codebook_", variable))} = rt.Codebook(${codebook.codes}, ${codebook.dimension}, names=${pyTuple([literal(codebook.weight.name)])})`);
     }
-    if (attribute.size === 0 && codebooks.length === 0) out.push("        pass");
+    if (attribute.size === 0 && learned.size === 0 && codebooks.length === 0) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
     network.trunk.forEach((layer, i) => {
-      out.push(`        t${i} = ${layerCall(layer, previous, attribute.get(layer))}`);
+      out.push(`        t${i} = ${layerCall(layer, previous, attribute)}`);
       previous = `t${i}`;
     });
     const trunk = previous;
@@ -146,7 +160,7 @@ class TorchEmitter {
       let value = trunk;
       head.layers.forEach((layer, j) => {
         const local = head.layers.length === 1 ? `h${i}` : `h${i}_${j}`;
-        out.push(`        ${local} = ${layerCall(layer, value, attribute.get(layer))}  # head ${commentText(head.name)}`);
+        out.push(`        ${local} = ${layerCall(layer, value, attribute)}  # head ${commentText(head.name)}`);
         value = local;
       });
       headLocal.set(head.name, value);
@@ -155,17 +169,9 @@ class TorchEmitter {
       out.push(`        return ${trunk}`, "");
       return;
     }
-    const source = (d: IrNetworkOutput, parameter: string) => {
-      const s = d.parameters[parameter]!;
-      return "head" in s ? headLocal.get(s.head)! : trunk;
-    };
+    const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const p = Object.keys(d.parameters);
-      let value: string;
-      if (d.distribution === "Normal") value = p.includes("sigma") ? `rt.normal_from_sigma(${source(d, "mu")}, ${source(d, "sigma")})` : `rt.NormalParameters(${source(d, "mu")}, ${source(d, "logvar")})`;
-      else if (d.distribution === "Bernoulli") value = `rt.LogitParameters(${p.includes("probs") ? `rt.logits_from_probs(${source(d, "probs")})` : source(d, "logits")})`;
-      else if (d.distribution === "Categorical") value = `rt.LogitParameters(${p.includes("probs") ? `rt.categorical_logits_from_probs(${source(d, "probs")})` : source(d, "logits")})`;
-      else value = `rt.ValueParameters(${source(d, "value")})`;
+      const value = buildParameters(d, "py", local, (name) => `self.${learned.get(name)!}.value`, pySources, this.facts(d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`        return {${fields.join(", ")}}`, "");
@@ -207,14 +213,14 @@ class TorchEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
-    const params = `${outputs}[${literal(variable)}]`;
-    switch (d.distribution) {
-      case "Normal": return `rt.normal_sample(${params}, self.noise)`;
-      case "Deterministic": return `${params}.value`;
-      case "Categorical": return `torch.softmax(${params}.logits, -1)`;
-      case "Bernoulli": return `torch.sigmoid(${params}.logits)`;
-      case "VectorQuantize": return `self.${this.method("quantized_", variable)}().latent`;
-    }
+    if (d.feeds === "quantized") return `self.${this.method("quantized_", variable)}().latent`;
+    return likelihoodCode[d.distribution].py.fed(`${outputs}[${literal(variable)}]`, "self.noise");
+  }
+
+  /** What the likelihood table needs to know of an output beyond its parameters. */
+  private facts(d: IrNetworkOutput): OutputFacts {
+    const v = variableOf(this.ir, d.variable);
+    return { shape: v.shape, support: v.support, options: d.options ?? {} };
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -302,13 +308,7 @@ class TorchEmitter {
   // ── loss terms ──
 
   private likelihoodNll(distribution: IrNetworkOutput["distribution"], params: string, target: string): string {
-    switch (distribution) {
-      case "Bernoulli": return `rt.bernoulli_nll(${params}.logits, ${target})`;
-      case "Categorical": return `rt.categorical_nll(${params}.logits, ${target})`;
-      case "Normal": return `-rt.normal_log_prob(${target}, ${params})`;
-      case "Deterministic": throw new Error("a deterministic output has no likelihood");
-      case "VectorQuantize": throw new Error("a quantised latent has no likelihood");
-    }
+    return likelihoodCode[distribution].py.nll(params, target);
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -446,12 +446,8 @@ class TorchEmitter {
   /** What a method returns for one output: μ of a Normal, the value, the probabilities, or the nearest codebook vectors. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
-    switch (code.summary) {
-      case "mean": return `${params}.mu`;
-      case "value": return `${params}.value`;
-      case "probabilities": return d.distribution === "Categorical" ? `torch.softmax(${params}.logits, -1)` : `torch.sigmoid(${params}.logits)`;
-      case "quantized": return `f.${this.method("quantized_", code.variable)}().codes`;
-    }
+    if (code.summary === "quantized") return `f.${this.method("quantized_", code.variable)}().codes`;
+    return likelihoodCode[d.distribution].py.mean(params);
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {
@@ -526,17 +522,25 @@ function layerModule(layer: IrLayer): string | undefined {
     case "conv2d": return `rt.Conv2d(${channels}, ${a.filters}, ${a.kernel}, ${a.stride}, ${literal(String(a.padding))}, ${act}, names=${names})`;
     case "conv2dTranspose": return `rt.Conv2dTranspose(${channels}, ${a.filters}, ${a.kernel}, ${a.stride}, ${literal(String(a.padding))}, ${pyTuple(layer.outputShape)}, ${act}, names=${names})`;
     case "batchNorm": return `rt.BatchNorm(${channels}, ${pyNumber(a.momentum as number)}, ${pyNumber(a.epsilon as number)}, names=${names})`;
+    case "layerNorm": return `rt.LayerNorm(${channels}, ${pyNumber(a.epsilon as number)}, names=${names})`;
     default: return undefined;
   }
 }
 
-function layerCall(layer: IrLayer, input: string, attribute: string | undefined): string {
+/** An expression of `input`; a residual block is its input plus its layers' calls, nested. */
+function layerCall(layer: IrLayer, input: string, attributes: ReadonlyMap<IrLayer, string>): string {
   const a = layer.arguments;
+  const attribute = attributes.get(layer);
   switch (layer.kind) {
     case "dense":
     case "conv2d":
-    case "conv2dTranspose": return `self.${attribute!}(${input})`;
+    case "conv2dTranspose":
+    case "layerNorm": return `self.${attribute!}(${input})`;
     case "batchNorm": return `self.${attribute!}.normalize(${input}, f.training, f.moving_updates)`;
+    case "maxPool2d": return `rt.max_pool2d(${input}, ${a.size}, ${a.stride})`;
+    case "avgPool2d": return `rt.avg_pool2d(${input}, ${a.size}, ${a.stride})`;
+    case "upsample2d": return `rt.upsample2d(${input}, ${a.factor}, ${literal(String(a.mode))})`;
+    case "residual": return `(${input} + ${(layer.layers ?? []).reduce((value, inner) => layerCall(inner, value, attributes), input)})`;
     case "reshape": return `rt.reshape(${input}, ${pyTuple(layer.outputShape)})`;
     case "flatten": return `rt.flatten(${input})`;
     case "dropout": return `rt.dropout(${input}, ${pyNumber(a.rate as number)}, f.training, f.noise)`;

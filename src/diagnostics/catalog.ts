@@ -266,7 +266,7 @@ const definitions = {
   AE0303: {
     title: "layer cannot take its input",
     severity: "error",
-    explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d` and `conv2dTranspose` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
+    explanation: "Shapes flow through every layer from the network's input (its conditioning variables, concatenated). `dense` needs a flat input, `conv2d`, `conv2dTranspose`, the pooling layers and `upsample2d` an image [height, width, channels], `reshape` the same number of values, and a `valid` convolution a kernel no larger than its input.",
     wrong: "encoder q(z | x) {   // x: real[784]\n  conv2d(32, 3, activation = relu)\n  ...",
     fixed: "encoder q(z | x) {\n  reshape(28, 28, 1)\n  conv2d(32, 3, activation = relu)\n  ...",
     messages: {
@@ -318,11 +318,46 @@ const definitions = {
       outputShape: (a: { network: string; shape: string; variable: string; variableShape: string }) => `\`${a.network}\` ends in ${a.shape}, but \`${a.variable}\` is ${a.variableShape}`,
     },
   },
+  AE0307: {
+    title: "pooling window larger than its input",
+    severity: "error",
+    explanation: "`maxPool2d` and `avgPool2d` pool whole size × size windows without padding, so the window must fit inside the image it reads: an image smaller than the window has no window to pool.",
+    wrong: "reshape(4, 4, 8)\nmaxPool2d(5)",
+    fixed: "reshape(4, 4, 8)\nmaxPool2d(2)",
+    messages: {
+      windowTooLarge: (a: { layer: string; size: number; height: number; width: number }) => ({
+        message: `${a.layer} with a ${a.size}×${a.size} window does not fit the ${a.height}×${a.width} input`,
+        help: `use a window of at most ${Math.min(a.height, a.width)}, or pool earlier where the image is larger`,
+      }),
+    },
+  },
+  AE0308: {
+    title: "residual block that changes the shape",
+    severity: "error",
+    explanation: "A residual block computes x + f(x), f being its layers, so f must give back its input's shape. The language adds no hidden projection: every weight of a model is written in its spec. Change the channels outside the block (a `conv2d(C, 1)` before it) and downsample or upsample outside it too. A block holds layers (and blocks) only, at least one.",
+    wrong: "conv2d(32, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    fixed: "conv2d(64, 3, activation = relu)\nresidual { conv2d(64, 3, activation = relu); conv2d(64, 3) }",
+    messages: {
+      changesShape: (a: { input: string; output: string }) => `this residual block turns ${a.input} into ${a.output}; x + f(x) needs f(x) shaped as x`,
+      empty: () => ({ message: "an empty residual block", help: "write its layers inside the braces, e.g. `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`, or remove it" }),
+      head: () => ({ message: "a head inside a residual block", help: "heads read the network's last layer: write them after the block" }),
+    },
+  },
+  AE0309: {
+    title: "layerNorm over a single value",
+    severity: "error",
+    explanation: "`layerNorm` normalises over the last axis: the features of a flat input, the channels of each pixel of an image. With one value on that axis, the value minus its own mean is always 0 and the layer outputs its learned shift whatever it reads.",
+    wrong: "reshape(28, 28, 1)\nlayerNorm",
+    fixed: "reshape(28, 28, 1)\nconv2d(32, 3, activation = relu)\nlayerNorm",
+    messages: {
+      singleValue: (a: { input: string }) => `layerNorm normalises over the last axis, which has one value in ${a.input}: it would always output its shift`,
+    },
+  },
   // ── distributions and supports ──
   AE0401: {
     title: "invalid distribution parameters",
     severity: "error",
-    explanation: "Each distribution is given by one of its parameter sets: Normal(mu, sigma) or Normal(mu, logvar); Bernoulli(logits) or Bernoulli(probs); Categorical(logits) or Categorical(probs); Deterministic(value). A network-level distribution (after `=`) describes a network with one output; give each output of a multi-output network its own head instead.",
+    explanation: "Each distribution is given by one of its parameter sets: Normal(mu, sigma) or Normal(mu, logvar); Bernoulli(logits) or Bernoulli(probs); Categorical(logits) or Categorical(probs); Deterministic(value); Laplace(mu, scale) or Laplace(mu, logscale); ContinuousBernoulli(logits); DiscretizedLogistic(mu, logscale); DiscretizedLogisticMixture(logits, mu, logscale, components = K); Beta(alpha, beta). A scale may be a named constant or `learned` instead of a head (`Normal(mu, sigma = 0.1)`, see AE0412). A network-level distribution (after `=`) describes a network with one output; give each output of a multi-output network its own head instead.",
     wrong: "encoder q(z | x) = Normal(mu, sigma, logvar) { ... }",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }",
     messages: {
@@ -338,7 +373,7 @@ const definitions = {
   AE0402: {
     title: "distribution does not fit the variable's support",
     severity: "error",
-    explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a Normal the squared error), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
+    explanation: "The likelihood is the assumption that gives the loss (Bernoulli gives cross-entropy, a fixed-σ Normal — `Normal(mu, sigma = 0.1)` — the squared error / 2σ²), so it must fit the data: Bernoulli needs values in [0, 1], Categorical onehot values, Normal real values. A decoder must declare a likelihood, and a generator's last activation must keep its outputs inside the data's support.",
     wrong: "data x: real[784]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
     messages: {
@@ -449,6 +484,98 @@ const definitions = {
         message: `the probs of Categorical come from head \`${head}\`, but no layer computes a softmax: its values are not probabilities`,
         help: "give the distribution logits instead: `Categorical(logits)` with a linear head (the likelihood applies the softmax itself)",
       }),
+    },
+  },
+  // ── likelihood parameters and supports (issue 15) ──
+  AE0412: {
+    title: "a parameter that must be a head is given a constant or `learned`",
+    severity: "error",
+    explanation:
+      "A likelihood's location (mu, logits, alpha, beta) depends on the input, so it comes from a head. Its scale may instead be a constant (`Normal(mu, sigma = 0.1)`: squared error / 2σ² plus ½·log 2πσ²) " +
+      "or a weight the network learns (`logvar = learned`: one per dimension; `logvar = learned(shared)`: one scalar). The scale parameters are Normal's sigma and logvar, Laplace's scale and logscale, and DiscretizedLogistic's logscale.",
+    wrong: "decoder p(x | z) = Normal(mu = 0.5, sigma) { ... }",
+    fixed: "decoder p(x | z) = Normal(mu, sigma = 0.1) { ... }",
+    messages: {
+      notFixable: (a: { distribution: string; parameter: string }) => `\`${a.parameter}\` of ${a.distribution} depends on the input, so it names a head: it cannot be a constant or \`learned\``,
+      learnedForm: (parameter: string) => ({ message: `\`${parameter} = learned(…)\` takes only \`shared\``, help: "write `learned` (one value per dimension) or `learned(shared)` (one scalar)" }),
+    },
+  },
+  AE0413: {
+    title: "a constant scale is not positive",
+    severity: "error",
+    explanation: "A constant standard deviation or scale divides the error (squared error / 2σ², |x − μ| / b), so it must be > 0; a constant log-scale may be any finite number.",
+    wrong: "decoder p(x | z) = Normal(mu, sigma = 0) { ... }",
+    fixed: "decoder p(x | z) = Normal(mu, sigma = 0.1) { ... }",
+    messages: {
+      scale: (a: { distribution: string; parameter: string; value: number }) => `\`${a.parameter} = ${a.value}\`: the ${a.parameter} of ${a.distribution} must be a finite number${a.parameter === "sigma" || a.parameter === "scale" ? " > 0" : ""}`,
+    },
+  },
+  AE0414: {
+    title: "a discretized likelihood needs bounded data",
+    severity: "error",
+    explanation:
+      "DiscretizedLogistic and its mixture put the probability of a logistic over equal bins of the data's interval; the first and last bins reach to −∞ and +∞ (Salimans et al. 2017). " +
+      "The bins come from the declared interval: `in [0, 255]` gives the 256 integers, any other interval (`[0, 1]`: 8-bit data rescaled) 256 equal bins unless `levels = N` says otherwise. Unbounded, binary or onehot data has no such bins.",
+    wrong: "data x: real[784]\ndecoder p(x | z) = DiscretizedLogistic(mu, logscale) { ... }",
+    fixed: "data x: real[784] in [0, 255]\ndecoder p(x | z) = DiscretizedLogistic(mu, logscale) { ... }",
+    messages: {
+      unbounded: (a: { distribution: string; variable: string; support: string }) => `${a.distribution} needs data declared in an interval of bins, but \`${a.variable}\` is ${a.support}`,
+    },
+  },
+  AE0415: {
+    title: "a likelihood on [0, 1] for data outside it",
+    severity: "error",
+    explanation:
+      "ContinuousBernoulli (Loaiza-Ganem & Cunningham 2019) and Beta are densities on [0, 1]. Beta's density is 0 or infinite at the ends, so data is clamped into [1e-6, 1 − 1e-6] (the usual treatment of pixels that are exactly 0 or 1); " +
+      "data declared outside [0, 1] has no density under either.",
+    wrong: "data x: real[784] in [0, 255]\ndecoder p(x | z) = ContinuousBernoulli(logits) { ... }",
+    fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = ContinuousBernoulli(logits) { ... }",
+    messages: {
+      outside: (a: { distribution: string; variable: string; support: string }) => `${a.distribution} is a density on [0, 1], but \`${a.variable}\` is ${a.support}`,
+    },
+  },
+  AE0416: {
+    title: "a real-valued likelihood on discrete data",
+    severity: "error",
+    explanation: "Laplace is a density on real values; binary data takes Bernoulli, onehot data Categorical.",
+    wrong: "data x: binary[784]\ndecoder p(x | z) = Laplace(mu, scale = 0.1) { ... }",
+    fixed: "data x: binary[784]\ndecoder p(x | z) = Bernoulli(logits) { ... }",
+    messages: {
+      discrete: (a: { distribution: string; variable: string; support: string }) => `${a.distribution} models real values, but \`${a.variable}\` is ${a.support}`,
+    },
+  },
+  AE0417: {
+    title: "a likelihood used as a posterior",
+    severity: "error",
+    explanation: "Laplace, ContinuousBernoulli, DiscretizedLogistic, its mixture and Beta are likelihoods of data: an encoder's latent must be passed on as a reparameterised sample (Normal), a value (Deterministic) or class probabilities (Categorical, Bernoulli).",
+    wrong: "encoder q(z | x) = Laplace(mu, scale) { ... }",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }",
+    messages: {
+      posterior: (a: { distribution: string; network: string }) => ({ message: `${a.distribution} is a likelihood of data; encoder \`${a.network}\` cannot output it`, help: "use `Normal(mu, logvar)` for a latent" }),
+    },
+  },
+  AE0418: {
+    title: "a mixture's heads are not K values per dimension",
+    severity: "error",
+    explanation:
+      "DiscretizedLogisticMixture(logits, mu, logscale, components = K) reads K numbers per dimension from each head: each head has K × the variable's size values, which are reshaped to [..., K] " +
+      "(for a dense head, unit i·K + k is component k of dimension i; for a convolution, the K channels of a pixel).",
+    wrong: "data x: real[784] in [0, 1]\ndecoder p(x | z) = DiscretizedLogisticMixture(logits, mu, logscale, components = 5) { ...; mu: dense(784) }",
+    fixed: "data x: real[784] in [0, 1]\ndecoder p(x | z) = DiscretizedLogisticMixture(logits, mu, logscale, components = 5) { ...; mu: dense(3920) }",
+    messages: {
+      headSize: (a: { head: string; size: number; components: number; variable: string; variableSize: number }) =>
+        `head \`${a.head}\` gives ${a.size} values, but ${a.components} components of \`${a.variable}\` need ${a.components} × ${a.variableSize} = ${a.components * a.variableSize}`,
+    },
+  },
+  AE0419: {
+    title: "an invalid likelihood option",
+    severity: "error",
+    explanation: "`levels = N` (the number of bins of a discretized likelihood) is an integer ≥ 2; `components = K` (a mixture's components) an integer ≥ 1, and a mixture must say how many it has.",
+    wrong: "decoder p(x | z) = DiscretizedLogistic(mu, logscale, levels = 1) { ... }",
+    fixed: "decoder p(x | z) = DiscretizedLogistic(mu, logscale, levels = 256) { ... }",
+    messages: {
+      option: (a: { distribution: string; option: string; minimum: number }) => `\`${a.option}\` of ${a.distribution} is an integer ≥ ${a.minimum}`,
+      missing: (a: { distribution: string; option: string }) => ({ message: `${a.distribution} needs \`${a.option} = …\``, help: `e.g. \`${a.distribution}(logits, mu, logscale, ${a.option} = 5)\`` }),
     },
   },
   AE0435: {
@@ -928,7 +1055,7 @@ const definitions = {
     messages: {
       gaussianOnInterval: (a: { variable: string; low: number; high: number }) => ({
         message: `a Normal likelihood on \`${a.variable}\`, which lies in [${a.low}, ${a.high}]`,
-        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; Bernoulli(logits) fits [0, 1] data",
+        help: "Normal puts mass outside the support and its MSE gradient is weak near the bounds; ContinuousBernoulli(logits) is a density on [0, 1], and Bernoulli(logits) fits binary-like [0, 1] data",
       }),
     },
   },

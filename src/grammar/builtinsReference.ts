@@ -29,11 +29,19 @@ export function builtinsReference(): string {
     ...table("Layers", layers.filter((l) => l.parameters.length > 0 || ["reshape", "flatten"].includes(l.name))),
     "Activations, usable as `activation = …` or as layers of their own: " + layers.filter((l) => l.parameters.length === 0 && !["reshape", "flatten"].includes(l.name)).map((l) => `\`${l.name}\``).join(", ") + ".",
     "",
+    "Residual blocks: `residual { LAYERS }` in a network's trunk computes x + LAYERS(x); its layers must give back their input's shape (AE0308). See docs/language.md, \"Image layers and residual blocks\".",
+    "",
     "## Distributions of network outputs",
     "",
-    "| name | parameter sets | models | reparameterised |",
-    "|---|---|---|---|",
-    ...distributions.map((d) => `| \`${d.name}\` | ${parameterSets(d)} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`),
+    "| name | parameter sets | constant or `learned` (else a head) | options | models | reparameterised |",
+    "|---|---|---|---|---|---|",
+    ...distributions.map((d) => {
+      const fixable = Object.entries(d.fixable ?? {}).map(([p, kind]) => `\`${p}\`${kind === "positive" ? " (> 0)" : ""}`).join(", ") || "—";
+      const options = (d.options ?? []).map((o) => `\`${o.name}\`${o.required ? " (required)" : ""}: ${o.doc}`).join("; ") || "—";
+      return `| \`${d.name}\` | ${parameterSets(d)} | ${fixable} | ${options} | ${d.supports.join(", ")} | ${d.reparameterisable ? "yes" : "no"} |`;
+    }),
+    "",
+    "A constant is written with its name (`Normal(mu, sigma = 0.1)`); `learned` is one weight per dimension of the variable, `learned(shared)` one scalar (docs/language.md, Likelihoods).",
     "",
     ...table("Quantisers of encoder outputs (`encoder q(z | x) = VectorQuantize(…) { … }`)", quantizers),
     "## Priors",

@@ -9,6 +9,10 @@ export function describeLayer(layer: IrLayer): string {
     case "conv2dTranspose": return `${layer.kind} ${a.filters}×${a.kernel}×${a.kernel}/${a.stride}${layer.activation === "linear" ? "" : ` ${layer.activation}`} [${layer.outputShape.join(", ")}]`;
     case "reshape": return `reshape [${layer.outputShape.join(", ")}]`;
     case "activation": return layer.activation;
+    case "maxPool2d":
+    case "avgPool2d": return `${layer.kind} ${a.size}×${a.size}/${a.stride} [${layer.outputShape.join(", ")}]`;
+    case "upsample2d": return `upsample2d ×${a.factor} ${a.mode} [${layer.outputShape.join(", ")}]`;
+    case "residual": return `residual(${(layer.layers ?? []).map(describeLayer).join(" → ")})`;
     default: return layer.kind;
   }
 }

@@ -1,4 +1,5 @@
 import type { IrCodebook, IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
+import { networkLayers } from "./layers.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
 type Parts = Pick<ModelIR, "variables" | "networks" | "priors" | "corruptions">;
@@ -25,9 +26,16 @@ export function isCorrupted(ir: Parts, variable: string): boolean {
   return ir.corruptions.some((c) => c.variable === variable);
 }
 
-/** A network's weights in order: its layers' (trunk, then heads), then its codebooks. The order checkpoints use. */
+/**
+ * A network's weights in their order: the layers' (trunk, then heads, residual blocks'
+ * inner layers included), then its likelihoods' learned values, then its codebooks. The
+ * order checkpoints use.
+ */
 export function networkWeights(network: IrNetwork): IrWeight[] {
-  return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights).concat(network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : [])));
+  const layers = networkLayers(network).flatMap((l) => l.weights);
+  const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
+  const codebooks = network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : []));
+  return [...layers, ...learned, ...codebooks];
 }
 
 /** The codebook of a vector-quantised latent, if it is one. */

@@ -1,9 +1,9 @@
-import { isActivation } from "../language/vocabulary.js";
+import { distributions, findBuiltin, isActivation } from "../language/vocabulary.js";
 import { termDependencies, upstream } from "../check/dependencies.js";
-import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, SampleSource } from "../check/model.js";
-import type { IrCodebook, IrLayer, IrNetwork, IrTerm, IrWeight, ModelIR } from "./types.js";
-import { irVersion } from "./types.js";
+import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, SampleSource } from "../check/model.js";
+import type { IrCodebook, IrLayer, IrNetwork, IrParameterSource, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { networkWeights } from "./lookup.js";
+import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
 
 /** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
@@ -14,9 +14,7 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
 
 function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   const networks = model.networks.map((n) => lowerNetwork(model, n));
-  const weightsOf = (name: string) => {
-    return networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
-  };
+  const weightsOf = (name: string) => networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
   return {
     irVersion,
     model: model.name,
@@ -56,6 +54,7 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
 
 function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
   const codebooks = network.distributions.reduce((n, o) => n + (o.codebook ? o.codebook.codes * lastDimension(model, o.variable) : 0), 0);
+  const shapeOf = (variable: string) => [...model.variables.find((v) => v.name === variable)!.shape];
   return {
     name: network.name,
     role: network.role,
@@ -71,12 +70,13 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     distributions: network.distributions.map((o) => ({
       variable: o.variable,
       distribution: o.distribution,
-      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, "head" in v ? { head: v.head } : { trunk: true as const }])),
-      reparameterised: o.distribution === "Normal" || o.distribution === "Deterministic" || o.distribution === "VectorQuantize",
+      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
+      ...(o.options ? { options: { ...o.options } } : {}),
+      reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
       feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
       ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
     })),
-    parameterCount: network.parameterCount + codebooks,
+    parameterCount: network.parameterCount + codebooks + network.distributions.reduce((n, o) => n + Object.values(o.parameters).filter((s) => "learned" in s).reduce((m, s) => m + ((s as { learned: string }).learned === "shared" ? 1 : shapeOf(o.variable).reduce((a, b) => a * b, 1)), 0), 0),
   };
 }
 
@@ -99,6 +99,19 @@ function lowerCodebook(model: CheckedModel, network: string, variable: string, c
 }
 
 /**
+ * A learned parameter is a weight of its network, `p/x.logvar/value`, shaped like the
+ * variable (`learned`) or [1] (`learned(shared)`). It starts at 0, as a head's bias does:
+ * logvar = 0 and logscale = 0 give σ = b = 1; sigma and scale pass through softplus,
+ * so 0 gives log 2 ≈ 0.69, the value of an untrained head.
+ */
+function lowerSource(network: string, variable: string, parameter: string, source: ParameterSource, shape: number[]): IrParameterSource {
+  if ("head" in source) return { head: source.head };
+  if ("constant" in source) return { constant: source.constant };
+  if ("learned" in source) return { learned: { name: `${network}/${variable}.${parameter}/value`, shape: source.learned === "shared" ? [1] : shape, trainable: true, init: "zeros" } };
+  return { trunk: true };
+}
+
+/**
  * Head layers are named by what they compute, `variable.parameter` (`z.mu`, `c.logits`),
  * whether the head was written as `mu: dense(20)` or inline as `c: Categorical(logits = ...)`.
  */
@@ -112,6 +125,7 @@ function headId(network: NetworkInfo, head: string): string {
 
 function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
   const args = Object.fromEntries(Object.entries(layer.arguments).filter(([k]) => k !== "activation").map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IrLayer["arguments"];
+  const inner = layer.inner ? { layers: layer.inner.map((l, i) => lowerLayer(network, `${id}.${i}`, l)) } : {};
   return {
     id,
     kind: isActivation(layer.kind) ? "activation" : layer.kind,
@@ -121,6 +135,7 @@ function lowerLayer(network: string, id: string, layer: LayerInfo): IrLayer {
     outputShape: [...layer.outputShape],
     parameters: layer.parameters,
     weights: layerWeights(`${network}/${id}`, layer),
+    ...inner,
   };
 }
 
@@ -141,6 +156,8 @@ function layerWeights(prefix: string, layer: LayerInfo): IrWeight[] {
       return [w("kernel", [k, k, out, inChannels]), w("bias", [out])];
     case "batchNorm":
       return [w("gamma", [out]), w("beta", [out]), w("movingMean", [out], false), w("movingVariance", [out], false)];
+    case "layerNorm":
+      return [w("gamma", [out]), w("beta", [out])];
     default:
       return [];
   }

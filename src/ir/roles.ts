@@ -84,6 +84,11 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   Deterministic: "value",
   Categorical: "probabilities",
   Bernoulli: "probabilities",
+  Laplace: "mean",
+  ContinuousBernoulli: "mean",
+  DiscretizedLogistic: "mean",
+  DiscretizedLogisticMixture: "mean",
+  Beta: "mean",
   VectorQuantize: "quantized",
 };
 

@@ -4,6 +4,8 @@
  * is a bug, not an extension.
  */
 
+import { distributions, quantizers } from "../language/vocabulary.js";
+
 const closed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
   type: "object",
   additionalProperties: false,
@@ -30,19 +32,22 @@ const support = {
 
 const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones"] } });
 
-const layer = closed({
+/** A layer; a residual block holds its layers, so the definition refers to itself (`#/definitions/layer`). */
+const layerFields = {
   id: { type: "string", pattern: "^[A-Za-z0-9_.]+$" },
-  kind: { enum: ["dense", "conv2d", "conv2dTranspose", "reshape", "flatten", "dropout", "batchNorm", "activation"] },
+  kind: { enum: ["dense", "conv2d", "conv2dTranspose", "reshape", "flatten", "dropout", "batchNorm", "maxPool2d", "avgPool2d", "upsample2d", "layerNorm", "activation", "residual"] },
   activation: { enum: ["linear", "relu", "leakyRelu", "elu", "sigmoid", "tanh", "softplus"] },
   arguments: { type: "object", additionalProperties: { type: ["number", "string", "array"], items: size } },
   inputShape: shape,
   outputShape: shape,
   parameters: { type: "integer", minimum: 0 },
   weights: { type: "array", items: weight },
-});
+};
+const layer = { $ref: "#/definitions/layer" };
+const layerDefinition = closed({ ...layerFields, layers: { type: "array", items: layer, minItems: 1 } }, Object.keys(layerFields));
 
 const parameterSource = {
-  oneOf: [closed({ head: { type: "string" } }), closed({ trunk: { const: true } })],
+  oneOf: [closed({ head: { type: "string" } }), closed({ trunk: { const: true } }), closed({ constant: { type: "number" } }), closed({ learned: weight })],
 };
 
 const network = closed({
@@ -55,14 +60,18 @@ const network = closed({
   heads: { type: "array", items: closed({ name: { type: "string" }, layers: { type: "array", items: layer, minItems: 1 }, outputShape: shape }) },
   distributions: {
     type: "array",
-    items: closed({
-      variable: name,
-      distribution: { enum: ["Normal", "Bernoulli", "Categorical", "Deterministic", "VectorQuantize"] },
-      parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
-      reparameterised: { type: "boolean" },
-      feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
-      codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
-    }, ["variable", "distribution", "parameters", "reparameterised", "feeds"]),
+    items: closed(
+      {
+        variable: name,
+        distribution: { enum: [...distributions.map((d) => d.name), ...quantizers.map((q) => q.name)] },
+        parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
+        options: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
+        reparameterised: { type: "boolean" },
+        feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
+        codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
+      },
+      ["variable", "distribution", "parameters", "reparameterised", "feeds"],
+    ),
   },
   parameterCount: { type: "integer", minimum: 0 },
 });
@@ -121,6 +130,7 @@ const roles = closed(
 export const irSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "aespec model IR",
+  definitions: { layer: layerDefinition },
   ...closed({
     irVersion: { const: 2 },
     model: name,

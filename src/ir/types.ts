@@ -49,14 +49,16 @@ export interface IrWeight {
 export interface IrLayer {
   /** Unique within its network: `t0`, `t1`… for the trunk; heads by what they compute, `z.mu`, `c.logits` (`.0`, `.1`… when a head has several layers). */
   id: string;
-  /** Activation layers (`relu` written as a layer) are all of kind `activation`. */
-  kind: Exclude<LayerKind, Activation> | "activation";
+  /** Activation layers (`relu` written as a layer) are all of kind `activation`; a residual block is `residual`. */
+  kind: Exclude<LayerKind, Activation> | "activation" | "residual";
   activation: Activation;
   arguments: Record<string, number | string | number[]>;
   inputShape: number[];
   outputShape: number[];
   parameters: number;
   weights: IrWeight[];
+  /** A residual block's layers (ids `t2.0`, `t2.1`…; the block itself has no weights): it outputs input + layers(input). */
+  layers?: IrLayer[];
 }
 
 export interface IrHead {
@@ -65,12 +67,20 @@ export interface IrHead {
   outputShape: number[];
 }
 
-export type IrParameterSource = { head: string } | { trunk: true };
+/**
+ * Where a distribution parameter comes from: a head, the trunk, a constant (in the
+ * parameter's own units: `sigma = 0.1` is σ = 0.1), or a learned weight of the network
+ * (shaped like the variable, or [1] when shared), passed through the same transform as
+ * a head giving that parameter would be.
+ */
+export type IrParameterSource = { head: string } | { trunk: true } | { constant: number } | { learned: IrWeight };
 
 export interface IrNetworkOutput {
   variable: string;
   distribution: OutputKind;
   parameters: Record<string, IrParameterSource>;
+  /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
+  options?: Record<string, number>;
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
   /**

@@ -80,6 +80,10 @@ export const layers = table<BuiltinSpec>()([
   { name: "flatten", doc: "flatten to one dimension", parameters: [] },
   { name: "dropout", doc: "randomly zero a fraction of units while training", parameters: [p("rate", "probability", "fraction dropped", { required: true, belowOne: "every unit is dropped and the kept ones are scaled by 1 / (1 − rate), a division by 0" })] },
   { name: "batchNorm", doc: "batch normalisation over the last axis", parameters: [p("momentum", "probability", "of the moving statistics", { default: 0.99 }), p("epsilon", "positive", "added to the variance", { default: 1e-3, scale: true })] },
+  { name: "maxPool2d", doc: "the largest value of each size × size window of an image, per channel (no padding: a last row or column that does not fill a window is dropped)", parameters: [p("size", "size", "window side", { required: true }), p("stride", "size", "step in both directions (default: the window side)")] },
+  { name: "avgPool2d", doc: "the mean of each size × size window of an image, per channel (no padding, as maxPool2d)", parameters: [p("size", "size", "window side", { required: true }), p("stride", "size", "step in both directions (default: the window side)")] },
+  { name: "upsample2d", doc: "enlarges an image by an integer factor in height and width", parameters: [p("factor", "size", "scale of each side", { required: true }), p("mode", "choice", "`nearest` repeats each pixel; `bilinear` interpolates between pixel centres (edges clamped)", { default: "nearest", choices: ["nearest", "bilinear"] })] },
+  { name: "layerNorm", doc: "layer normalisation over the last axis (each example's features; each pixel's channels), with a learned gain and shift", parameters: [p("epsilon", "positive", "added to the variance", { default: 1e-5, scale: true })] },
   ...activations.map((a) => ({ name: a, doc: `${a} activation as its own layer`, parameters: [] })),
 ]);
 export type LayerKind = (typeof layers)[number]["name"];
@@ -92,6 +96,16 @@ export interface DistributionSpec {
   readonly reparameterisable: boolean;
   /** Which variable types it models. */
   readonly supports: readonly ("real" | "interval" | "binary" | "onehot")[];
+  /**
+   * Parameters that may also be a constant (`sigma = 0.1`) or a learned weight
+   * (`logvar = learned`): "positive" ones are a scale (a constant must be > 0), "number"
+   * ones are on the log scale (any constant). Every other parameter names a head.
+   */
+  readonly fixable?: Readonly<Record<string, "positive" | "number">>;
+  /** Numeric options written among the parameters (`levels = 256`, `components = 5`). */
+  readonly options?: readonly ParameterSpec[];
+  /** Only a decoder's likelihood: no encoder posterior of this kind (what would it feed?). */
+  readonly likelihoodOnly?: boolean;
 }
 
 /** `(mu, sigma) or (mu, logvar)`: the ways to give a distribution, for messages and docs. */
@@ -100,10 +114,32 @@ export function parameterSets(spec: DistributionSpec): string {
 }
 
 export const distributions = table<DistributionSpec>()([
-  { name: "Normal", doc: "Gaussian with diagonal covariance", parameterSets: [["mu", "sigma"], ["mu", "logvar"]], reparameterisable: true, supports: ["real", "interval"] },
+  { name: "Normal", doc: "Gaussian with diagonal covariance", parameterSets: [["mu", "sigma"], ["mu", "logvar"]], reparameterisable: true, supports: ["real", "interval"], fixable: { sigma: "positive", logvar: "number" } },
   { name: "Bernoulli", doc: "independent binary (or [0, 1]) outputs", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["binary", "interval"] },
   { name: "Categorical", doc: "one of K classes, as a one-hot vector", parameterSets: [["logits"], ["probs"]], reparameterisable: false, supports: ["onehot"] },
   { name: "Deterministic", doc: "a point mass: the network's output itself", parameterSets: [["value"]], reparameterisable: true, supports: ["real", "interval", "binary", "onehot"] },
+  { name: "Laplace", doc: "Laplace (double exponential) with diagonal scale: the L1 reconstruction loss", parameterSets: [["mu", "scale"], ["mu", "logscale"]], reparameterisable: false, supports: ["real", "interval"], fixable: { scale: "positive", logscale: "number" }, likelihoodOnly: true },
+  { name: "ContinuousBernoulli", doc: "the normalised density on [0, 1] of Loaiza-Ganem & Cunningham (2019), for grey values", parameterSets: [["logits"]], reparameterisable: false, supports: ["interval"], likelihoodOnly: true },
+  {
+    name: "DiscretizedLogistic",
+    doc: "a logistic integrated over equal bins of the data's interval (Salimans et al. 2017): 8-bit images",
+    parameterSets: [["mu", "logscale"]],
+    reparameterisable: false,
+    supports: ["interval"],
+    fixable: { logscale: "number" },
+    options: [p("levels", "size", "number of equal bins over the data's interval (default: the integers of `[0, 255]`-like intervals, else 256)")],
+    likelihoodOnly: true,
+  },
+  {
+    name: "DiscretizedLogisticMixture",
+    doc: "a mixture of K discretized logistics per value (PixelCNN++); each head is K× the variable's size",
+    parameterSets: [["logits", "mu", "logscale"]],
+    reparameterisable: false,
+    supports: ["interval"],
+    options: [p("components", "size", "mixture components K", { required: true }), p("levels", "size", "number of equal bins over the data's interval (as DiscretizedLogistic)")],
+    likelihoodOnly: true,
+  },
+  { name: "Beta", doc: "Beta on (0, 1), from two heads made positive by softplus", parameterSets: [["alpha", "beta"]], reparameterisable: false, supports: ["interval"], likelihoodOnly: true },
 ]);
 export type DistributionName = (typeof distributions)[number]["name"];
 

@@ -7,7 +7,9 @@
 export * as tf from "@tensorflow/tfjs";
 export { Random } from "./random.js";
 export * from "./layers.js";
+export * from "./imageLayers.js";
 export * from "./distributions.js";
+export * from "./likelihoodParameters.js";
 export * from "./likelihoods.js";
 export * from "./priors.js";
 export * from "./quantize.js";

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { installWasmConvGradients } from "./wasmConvGradients.js";
+import { installWasmPoolGradients } from "./wasmPoolGradients.js";
 
 /**
  * The wasm backend hands a matMul to XNNPACK only when neither input is transposed; the
@@ -114,6 +115,7 @@ function swapped(args: Parameters<KernelFunc>[0], kernel: KernelFunc, transpose:
 /** Installs the fast paths on the wasm backend; safe to call any number of times. */
 export function installWasmFastPaths(): void {
   installWasmConvGradients();
+  installWasmPoolGradients();
   const transpose = tf.getKernel("Transpose", "wasm");
   if (!transpose) return;
   wrap("BatchMatMul", transpose.kernelFunc);

@@ -123,7 +123,15 @@ export interface Head {
   readonly span: Span;
 }
 
-export type NetworkItem = Layer | Head;
+/** `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`: the block's input plus its layers' output. */
+export interface Residual {
+  readonly kind: "Residual";
+  readonly keywordSpan: Span;
+  readonly body: readonly NetworkItem[];
+  readonly span: Span;
+}
+
+export type NetworkItem = Layer | Head | Residual;
 
 /** `encoder q(z | x) = Normal(mu, logvar) { ... }`. */
 export interface NetworkDeclaration {

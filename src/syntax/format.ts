@@ -106,9 +106,7 @@ function printModelItem(p: Printer, item: A.ModelItem, depth: number): void {
       return;
     case "NetworkDeclaration": {
       const distribution = item.distribution ? ` = ${printExpression(item.distribution)}` : "";
-      p.block(`${item.role} ${printSignature(item.signature)}${distribution}`, item.span, depth, item.body, (layer, d) => {
-        p.line(d, layer.kind === "Head" ? `${layer.name.name}: ${printExpression(layer.value)}` : printExpression(layer.call));
-      });
+      p.block(`${item.role} ${printSignature(item.signature)}${distribution}`, item.span, depth, item.body, (layer, d) => printNetworkItem(p, layer, d));
       return;
     }
     case "CorruptionDeclaration":
@@ -120,6 +118,14 @@ function printModelItem(p: Printer, item: A.ModelItem, depth: number): void {
     case "TrainBlock":
       p.block("train", item.span, depth, item.items, (trainItem, d) => printTrainItem(p, trainItem, d));
       return;
+  }
+}
+
+function printNetworkItem(p: Printer, item: A.NetworkItem, depth: number): void {
+  switch (item.kind) {
+    case "Head": return p.line(depth, `${item.name.name}: ${printExpression(item.value)}`);
+    case "Layer": return p.line(depth, printExpression(item.call));
+    case "Residual": return p.block("residual", item.span, depth, item.body, (inner, d) => printNetworkItem(p, inner, d));
   }
 }
 

@@ -106,15 +106,27 @@ export class AespecParser extends CstParser {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.call);
     });
+    this.SUBRULE(this.networkBody);
+  });
+
+  /** `{ layers and heads }`: a network's body, and a residual block's (whose heads the checker refuses). */
+  public networkBody = this.RULE("networkBody", () => {
     this.CONSUME(T.LCurly);
     this.MANY(() =>
-      this.OR2([
+      this.OR([
         { ALT: () => this.SUBRULE(this.head) },
         { ALT: () => this.SUBRULE(this.layer) },
+        { ALT: () => this.SUBRULE(this.residualBlock) },
         { ALT: () => this.CONSUME(T.Semicolon) },
       ]),
     );
     this.CONSUME(T.RCurly);
+  });
+
+  /** `residual { conv2d(64, 3, activation = relu); conv2d(64, 3) }`: x + f(x), f the block's layers. */
+  public residualBlock = this.RULE("residualBlock", () => {
+    this.CONSUME(T.Residual);
+    this.SUBRULE(this.networkBody);
   });
 
   public head = this.RULE("head", () => {

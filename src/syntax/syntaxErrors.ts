@@ -26,6 +26,7 @@ const constructNames: Record<string, string> = {
   networkList: "the list of networks",
   priorDeclaration: "the prior",
   networkDeclaration: "the network block",
+  residualBlock: "the residual block",
   head: "the head",
   layer: "the layer",
   corruptionDeclaration: "the corruption",
@@ -42,7 +43,7 @@ const constructNames: Record<string, string> = {
 };
 
 /** Rules too generic to name: an error inside them is described by the construct around them. */
-const genericRules = new Set(["call", "argumentList", "argument", "expression", "term", "factor", "nameList", "networkList"]);
+const genericRules = new Set(["call", "argumentList", "argument", "expression", "term", "factor", "nameList", "networkList", "networkBody"]);
 
 /** The construct to name in a message: the innermost rule on the stack that a user would recognise. */
 export function constructName(ruleStack: readonly string[], rule: string): string {
@@ -53,7 +54,7 @@ export function constructName(ruleStack: readonly string[], rule: string): strin
 /** What a block may hold, for errors where its closing brace was expected. */
 const blockContents: Record<string, string[]> = {
   modelDeclaration: ["`data`", "`latent`", "`prior`", "`encoder`", "`decoder`", "`generator`", "`discriminator`", "`corrupt`", "`objective`", "`train`", "`}`"],
-  networkDeclaration: ["a layer such as `dense(500, relu)`", "a head such as `mu: dense(20)`", "`}`"],
+  networkBody: ["a layer such as `dense(500, relu)`", "a head such as `mu: dense(20)`", "`residual { … }`", "`}`"],
   trainBlock: ["a setting such as `batch 128`", "`phase`", "`}`"],
   specFile: ["`model`"],
 };

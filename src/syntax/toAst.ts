@@ -158,9 +158,23 @@ class AstBuilder extends BaseVisitor {
       roleSpan: roleToken ? tokenSpan(roleToken) : span,
       signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
       ...(distribution ? { distribution: this.build(distribution) as A.Call } : {}),
-      body: ordered(c, ["head", "layer"]).map((n) => this.build(n as CstNode) as A.NetworkItem),
+      body: this.networkItems(nodes(c, "networkBody")[0]),
       span,
     };
+  }
+
+  private networkItems(body: CstNode | undefined): A.NetworkItem[] {
+    return body ? this.build(body) : [];
+  }
+
+  networkBody(c: Children): A.NetworkItem[] {
+    return ordered(c, ["head", "layer", "residualBlock"]).map((n) => this.build(n as CstNode) as A.NetworkItem);
+  }
+
+  residualBlock(c: Children, node: CstNode): A.Residual {
+    const span = nodeSpan(node);
+    const keyword = tokens(c, "Residual")[0];
+    return { kind: "Residual", keywordSpan: keyword ? tokenSpan(keyword) : span, body: this.networkItems(nodes(c, "networkBody")[0]), span };
   }
 
   head(c: Children, node: CstNode): A.Head {

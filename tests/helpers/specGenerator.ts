@@ -57,6 +57,28 @@ const flatLayer: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: number(small(0, 0.9)).map((r) => `dropout(${r})`) },
   { weight: 1, arbitrary: fc.tuple(number(small(0.5, 0.99)), number(small(1e-5, 1e-2))).map(([m, e]) => `batchNorm(momentum = ${m}, epsilon = ${e})`) },
   { weight: 1, arbitrary: activation },
+  { weight: 1, arbitrary: number(small(1e-5, 1e-2)).map((e) => `layerNorm(epsilon = ${e})`) },
+  // Shape-keeping when the width happens to match the layer before: both halves of AE0308.
+  {
+    weight: 1,
+    arbitrary: fc.oneof(activation.map((a) => `residual { layerNorm; ${a} }`), fc.tuple(size(1, 8), activation).map(([u, a]) => `residual { dense(${u}, ${a}) }`)),
+  },
+);
+
+/** A layer inside an image's residual block: a `same` stride-1 convolution (its channels at random), a normalisation, an activation, a nested block. */
+const blockLayer: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(size(1, 3), size(1, 3), activation).map(([f, k, a]) => `conv2d(${f}, ${k}, activation = ${a})`) },
+  { weight: 1, arbitrary: fc.constant("layerNorm") },
+  { weight: 1, arbitrary: activation },
+  { weight: 1, arbitrary: fc.tuple(size(1, 3), size(1, 2)).map(([f, k]) => `residual { conv2d(${f}, ${k}) }`) },
+);
+
+/** Pooling, upsampling, normalisation and residual blocks between the convolutions and the flatten. */
+const imageLayer: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom("maxPool2d", "avgPool2d"), size(1, 3), fc.option(size(1, 3))).map(([kind, k, s]) => `${kind}(${k}${s ? `, stride = ${s}` : ""})`),
+  fc.tuple(size(1, 3), fc.constantFrom("nearest", "bilinear")).map(([f, m]) => `upsample2d(${f}, mode = ${m})`),
+  number(small(1e-5, 1e-2)).map((e) => `layerNorm(${e})`),
+  fc.array(blockLayer, { minLength: 1, maxLength: 3 }).map((inner) => `residual { ${inner.join("; ")} }`),
 );
 
 /** Convolutional layers over a 4×4×1 image, then flatten: strides and paddings at random. */
@@ -67,7 +89,7 @@ const convTrunk: fc.Arbitrary<string[]> = fc
     ),
     { minLength: 1, maxLength: 2 },
   )
-  .map((convs) => [...convs, "flatten"]);
+  .chain((convs) => fc.array(imageLayer, { maxLength: 2 }).map((more) => [...convs, ...more, "flatten"]));
 
 function trunk(image: boolean): fc.Arbitrary<string[]> {
   const dense = fc.array(flatLayer, { maxLength: 3 });
@@ -158,11 +180,41 @@ function decoder(s: Shape, name: "decoder p" | "generator g", inputs: string): f
   const layer = (a?: string) => (s.data.image ? `conv2d(1, 1${a ? `, activation = ${a}` : ""})` : `dense(${x}${a ? `, ${a}` : ""})`);
   const bounded = s.data.kind === "unit" || s.data.kind === "binary";
   const normal = `Normal(mu, logvar) {\n    BODY${trunkEnd}\n    mu: ${layer()}\n    logvar: ${layer()}\n  }`;
-  const fitting = bounded ? [`Bernoulli(logits) {\n    BODY${trunkEnd}\n    logits: ${layer()}\n  }`, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer("sigmoid")}\n  }`] : [normal];
-  const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`];
+  const likelihoods = moreLikelihoods(s, trunkEnd, layer);
+  const fitting = [...(bounded ? [`Bernoulli(logits) {\n    BODY${trunkEnd}\n    logits: ${layer()}\n  }`, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer("sigmoid")}\n  }`] : [normal]), ...likelihoods.fitting];
+  const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`, ...likelihoods.misfits];
   const deterministic = `{\n    BODY${trunkEnd}\n    ${layer(bounded ? "sigmoid" : undefined)}\n  }`;
   const choice = name === "generator g" ? fc.constant(deterministic) : fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...fitting) }, { weight: 1, arbitrary: fc.constantFrom(...any) });
   return fc.tuple(choice, fc.array(flatLayer, { maxLength: 3 })).map(([c, t]) => `  ${name}(x | ${inputs}) ${c.startsWith("{") ? "" : "= "}${c.replace("BODY", t.join("\n    ") || "dense(4, relu)")}`);
+}
+
+/**
+ * The likelihoods of issue 15 and the non-head parameter forms (constants, `learned`,
+ * `learned(shared)`, options), each where the data's support fits it; `misfits` are the
+ * ones the checker must reject (a support that does not fit, σ = 0, too few levels).
+ */
+function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string) => string): { fitting: string[]; misfits: string[] } {
+  const write = (call: string, heads: readonly string[]) => `${call} {\n    BODY${trunkEnd}\n${heads.map((h) => `    ${h}: ${layer()}\n`).join("")}  }`;
+  const mixtureHead = s.data.image ? "conv2d(2, 1)" : `dense(${2 * s.data.size})`;
+  const mixture = `DiscretizedLogisticMixture(logits, mu, logscale, components = 2) {\n    BODY${trunkEnd}\n    logits: ${mixtureHead}\n    mu: ${mixtureHead}\n    logscale: ${mixtureHead}\n  }`;
+  const real = [
+    write("Normal(mu, sigma = 0.5)", ["mu"]),
+    write("Normal(mu, logvar = learned)", ["mu"]),
+    write("Normal(mu, logvar = learned(shared))", ["mu"]),
+    write("Normal(mu, sigma = learned)", ["mu"]),
+    write("Laplace(mu, scale = 0.2)", ["mu"]),
+    write("Laplace(mu, logscale)", ["mu", "logscale"]),
+    write("Laplace(mu, scale = learned(shared))", ["mu"]),
+  ];
+  const interval = [write("DiscretizedLogistic(mu, logscale)", ["mu", "logscale"]), write("DiscretizedLogistic(mu, logscale = learned, levels = 16)", ["mu"]), write("DiscretizedLogistic(mu, logscale = -2)", ["mu"]), mixture];
+  const unit = [write("ContinuousBernoulli(logits)", ["logits"]), write("Beta(alpha, beta)", ["alpha", "beta"])];
+  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
+  switch (s.data.kind) {
+    case "real": return { fitting: real, misfits: [...misfits, ...interval, ...unit] };
+    case "interval": return { fitting: [...real, ...interval], misfits: [...misfits, ...unit] };
+    case "unit": return { fitting: [...real, ...interval, ...unit], misfits };
+    case "binary": return { fitting: [], misfits: [...misfits, ...real.slice(4), ...interval, ...unit] };
+  }
 }
 
 function discriminator(variable: string, image: boolean): fc.Arbitrary<string> {

@@ -40,9 +40,10 @@ import { readPack, writePack } from "./tensorPack.js";
  * Models no spec in specs/ is: python-names has Python keywords as names, a sigma head,
  * dropout and batchNorm (whose noise and moving statistics must match too), and starts from
  * fresh optimizers; optimizers-priors has RMSProp and momentum SGD, a mixture prior (a Monte
- * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption.
+ * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption; likelihoods has
+ * every likelihood of issue 15 and every non-head parameter form (constants, learned, shared).
  */
-const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors"];
+const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers"];
 const fresh = new Set(["fixtures/python-names"]);
 
 function fixtureIr(fixture: string): ModelIR {

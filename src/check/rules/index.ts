@@ -3,6 +3,7 @@ import { acyclicityRule } from "./acyclicityRule.js";
 import { corruptionsRule } from "./corruptionsRule.js";
 import { coverageRule } from "./coverageRule.js";
 import { declarationsRule } from "./declarationsRule.js";
+import { likelihoodSupportsRule } from "./likelihoodSupportsRule.js";
 import { labelledRule } from "./labelledRule.js";
 import { lintRules } from "./lintRules.js";
 import { networkOutputsRule } from "./networkOutputsRule.js";
@@ -29,6 +30,7 @@ export const specifiedRules: readonly Rule[] = [
   networkShapesRule,
   networkOutputsRule,
   supportsRule,
+  likelihoodSupportsRule,
   corruptionsRule,
   trainSettingsRule,
   objectiveRule,

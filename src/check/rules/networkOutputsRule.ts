@@ -1,7 +1,8 @@
 import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
-import { distributions, findBuiltin, parameterSets } from "../../language/vocabulary.js";
+import { type DistributionSpec, distributions, findBuiltin, parameterSets } from "../../language/vocabulary.js";
+import { fixedArgument, resolveOptions } from "../likelihoodArguments.js";
 import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js";
 import type { HeadInfo, LayerInfo, NetworkOutput, ParameterSource } from "../model.js";
 import { formatShape } from "../shapes.js";
@@ -76,13 +77,17 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
       });
       return undefined;
     }
-    const parameters: Record<string, ParameterSource> = inline
+    const heads: Record<string, ParameterSource> = inline
       ? Object.fromEntries(Object.entries(inline.parameters).map(([p, head]) => [p, { head }]))
       : { value: { head: name } };
-    for (const source of Object.values(parameters)) {
-      if (!checkHeadShape(ctx, body, (source as { head: string }).head, name)) return undefined;
+    const spec = inline ? findBuiltin(distributions, inline.distribution)! : undefined;
+    const options = spec ? likelihoodOptions(ctx, spec, { ...inline!.options }, name, inline!.span) : undefined;
+    if (options === "error") return undefined;
+    for (const source of Object.values(heads)) {
+      if (!checkHeadShape(ctx, body, (source as { head: string }).head, name, options?.components)) return undefined;
     }
-    outputs.push({ variable: name, distribution: inline?.distribution ?? "Deterministic", parameters });
+    const parameters = { ...heads, ...inline?.fixed };
+    outputs.push({ variable: name, distribution: inline?.distribution ?? "Deterministic", parameters, ...(options ? { options } : {}) });
   }
   return outputs;
 }
@@ -118,14 +123,23 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
   }
   const allParameters = [...new Set(spec.parameterSets.flat())];
   const mapping: Record<string, string> = {};
+  const fixed: Record<string, ParameterSource> = {};
+  const given: Record<string, number> = {};
   for (const arg of call.args) {
     const head = arg.value.kind === "Call" && !arg.value.hasParens ? arg.value.callee.name : undefined;
+    if (arg.name && (allParameters.includes(arg.name.name) || spec.options?.some((o) => o.name === arg.name!.name))) {
+      const found = fixedArgument(ctx, spec, arg.name.name, arg);
+      if (found === "error") return undefined;
+      if (found?.kind === "option") given[arg.name.name] = found.value;
+      else if (found) fixed[arg.name.name] = found.source;
+      if (found) continue;
+    }
     if (!head) {
-      ctx.report(diagnose.AE0401.parametersNameHeads({ distribution: spec.name, example: spec.parameterSets[0]!.join(", ") }), arg.span);
+      ctx.report(diagnose.AE0401.parametersNameHeads({ distribution: spec.name, example: spec.parameterSets[0]!.join(", ") }), arg.span, fixedHelp(spec));
       return undefined;
     }
     const parameter = arg.name?.name ?? head;
-    if (!parameter || !allParameters.includes(parameter)) {
+    if (!allParameters.includes(parameter)) {
       ctx.report(diagnose.AE0401.unknownParameter({ distribution: spec.name, parameter }), arg.span, {
         help: `${spec.name} takes ${parameterSets(spec)}; to use a head with another name write \`${allParameters[0]} = ${head}\``,
       });
@@ -133,26 +147,54 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
     }
     mapping[parameter] = head;
   }
-  const chosen = spec.parameterSets.find((set) => set.length === Object.keys(mapping).length && set.every((p) => p in mapping));
+  const givenParameters = [...Object.keys(mapping), ...Object.keys(fixed)];
+  const chosen = spec.parameterSets.find((set) => set.length === givenParameters.length && set.every((p) => givenParameters.includes(p)));
   if (!chosen) {
-    ctx.report(diagnose.AE0401.parameterSet({ distribution: spec.name, sets: parameterSets(spec), given: Object.keys(mapping) }), call.span);
+    ctx.report(diagnose.AE0401.parameterSet({ distribution: spec.name, sets: parameterSets(spec), given: givenParameters }), call.span);
     return undefined;
   }
+  const options = likelihoodOptions(ctx, spec, given, variable, call.span);
+  if (options === "error") return undefined;
   for (const [parameter, head] of Object.entries(mapping)) {
     if (!body.heads.some((h) => h.name === head)) {
       ctx.report(diagnose.AE0205.headMissing({ parameter, distribution: spec.name, head }), call.span, {
-        help: `add a head \`${head}: dense(${ctx.variables.get(variable)!.size})\` at the end of the network`,
+        help: `add a head \`${head}: dense(${ctx.variables.get(variable)!.size * (options?.components ?? 1)})\` at the end of the network`,
       });
       return undefined;
     }
-    if (!checkHeadShape(ctx, body, head, variable)) return undefined;
+    if (!checkHeadShape(ctx, body, head, variable, options?.components)) return undefined;
   }
-  return { variable, distribution: spec.name, parameters: Object.fromEntries(Object.entries(mapping).map(([p, head]) => [p, { head }])) };
+  const parameters = { ...Object.fromEntries(Object.entries(mapping).map(([p, head]) => [p, { head }])), ...fixed };
+  return { variable, distribution: spec.name, parameters, ...(options ? { options } : {}) };
 }
 
-function checkHeadShape(ctx: CheckContext, body: NetworkBody, headName: string, variableName: string): boolean {
+/** A number written without its parameter's name: say how a constant is written. */
+function fixedHelp(spec: DistributionSpec): { help: string } | undefined {
+  const [first] = Object.entries(spec.fixable ?? {});
+  return first ? { help: `a constant names its parameter, e.g. \`${spec.name}(${spec.parameterSets.find((s) => s.includes(first[0]))!.map((p) => (p === first[0] ? `${p} = ${first[1] === "positive" ? "0.1" : "-2"}` : p)).join(", ")})\`` } : undefined;
+}
+
+/** The options of a likelihood, defaults filled from the data (`levels`), required ones present (AE0419). */
+function likelihoodOptions(ctx: CheckContext, spec: DistributionSpec, given: Record<string, number>, variable: string, span: A.Call["span"]): Record<string, number> | undefined | "error" {
+  const missing = spec.options?.find((o) => o.required && given[o.name] === undefined);
+  if (missing) {
+    ctx.report(diagnose.AE0419.missing({ distribution: spec.name, option: missing.name }), span);
+    return "error";
+  }
+  return resolveOptions(spec, given, ctx.variables.get(variable)!.support);
+}
+
+function checkHeadShape(ctx: CheckContext, body: NetworkBody, headName: string, variableName: string, components?: number): boolean {
   const head = body.heads.find((h) => h.name === headName)!;
   const variable = ctx.variables.get(variableName)!;
+  if (components !== undefined) {
+    const size = head.outputShape.reduce((a, b) => a * b, 1);
+    if (size === components * variable.size) return true;
+    ctx.report(diagnose.AE0418.headSize({ head: headName, size, components, variable: variable.name, variableSize: variable.size }), head.span, {
+      help: variable.shape.length === 1 ? `use \`dense(${components * variable.size})\`` : `give it ${components} channels per value, e.g. \`conv2d(filters = ${components * variable.shape[variable.shape.length - 1]!}, …)\``,
+    });
+    return false;
+  }
   if (formatShape(head.outputShape) === formatShape(variable.shape)) return true;
   ctx.report(diagnose.AE0302.headShape({ head: headName, shape: formatShape(head.outputShape), variable: variable.name, variableShape: formatShape(variable.shape) }), head.span, {
     help:

@@ -5,8 +5,9 @@ import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { type Activation, distributions, findBuiltin, isActivation, layers, parameterSets } from "../../language/vocabulary.js";
 import type { CheckContext, InlineDistribution } from "../context.js";
-import type { HeadInfo, LayerInfo } from "../model.js";
-import { formatShape, layerShape } from "../shapes.js";
+import type { HeadInfo, LayerInfo, ParameterSource } from "../model.js";
+import { fixedArgument } from "../likelihoodArguments.js";
+import { completeArguments, formatShape, layerShape } from "../shapes.js";
 
 /** No network here should need more; a bigger one would not fit in memory for training. */
 const maxParameters = 200_000_000;
@@ -29,17 +30,16 @@ export function networkShapesRule(ctx: CheckContext): void {
     decl.body.forEach((item, index) => {
       if (broken) {
         // Shapes stop at the first broken layer, but every unknown name is still worth a report.
-        const call = item.kind === "Layer" ? item.call : findBuiltin(distributions, item.value.callee.name) ? undefined : item.value;
-        if (call && !findBuiltin(layers, call.callee.name)) reportUnknownLayer(ctx, call);
+        for (const call of unresolvedCalls(item)) if (!findBuiltin(layers, call.callee.name)) reportUnknownLayer(ctx, call);
         return;
       }
-      if (item.kind === "Layer") {
+      if (item.kind !== "Head") {
         if (decl.body.slice(0, index).some((i) => i.kind === "Head")) {
           ctx.report(diagnose.AE0304.layerAfterHeads(), item.span);
           broken = true;
           return;
         }
-        const layer = resolveLayer(ctx, item.call, shape);
+        const layer = item.kind === "Layer" ? resolveLayer(ctx, item.call, shape) : resolveResidual(ctx, item, shape);
         if (!layer) {
           broken = true;
           return;
@@ -98,6 +98,67 @@ function withoutActivation(ctx: CheckContext, decl: A.NetworkDeclaration, layer:
   return { span: call.span, replacement: `${call.callee.name}(${kept.map((a) => text.slice(a.span.start, a.span.end)).join(", ")})`, message: "drop the activation" };
 }
 
+/** The layer calls of an item whose shapes are not followed (after a broken layer). */
+function unresolvedCalls(item: A.NetworkItem): A.Call[] {
+  switch (item.kind) {
+    case "Layer": return [item.call];
+    case "Head": return findBuiltin(distributions, item.value.callee.name) ? [] : [item.value];
+    case "Residual": return item.body.flatMap(unresolvedCalls);
+  }
+}
+
+/**
+ * A residual block (AE0308): its layers in order from the block's input, which their
+ * output must match, since the block adds them. A shape change is refused rather than
+ * bridged by a hidden learned projection, so every weight is one the spec writes.
+ */
+function resolveResidual(ctx: CheckContext, block: A.Residual, input: readonly number[]): LayerInfo | undefined {
+  if (block.body.length === 0) {
+    ctx.report(diagnose.AE0308.empty(), block.span);
+    return undefined;
+  }
+  const inner: LayerInfo[] = [];
+  let shape = input;
+  for (const item of block.body) {
+    if (item.kind === "Head") {
+      ctx.report(diagnose.AE0308.head(), item.span);
+      return undefined;
+    }
+    const layer = item.kind === "Layer" ? resolveLayer(ctx, item.call, shape) : resolveResidual(ctx, item, shape);
+    if (!layer) {
+      for (const rest of block.body.slice(block.body.indexOf(item) + 1)) for (const call of unresolvedCalls(rest)) if (!findBuiltin(layers, call.callee.name)) reportUnknownLayer(ctx, call);
+      return undefined;
+    }
+    inner.push(layer);
+    shape = layer.outputShape;
+  }
+  if (formatShape(shape) !== formatShape(input)) {
+    ctx.report(diagnose.AE0308.changesShape({ input: formatShape(input), output: formatShape(shape) }), block.keywordSpan, { help: residualAdvice(input, shape) });
+    return undefined;
+  }
+  return {
+    kind: "residual",
+    arguments: {},
+    activation: "linear",
+    inner,
+    inputShape: input,
+    outputShape: input,
+    parameters: inner.reduce((sum, l) => sum + l.parameters, 0),
+    span: block.span,
+  };
+}
+
+/** How to keep a block's shape: the channels and the resolution change outside it. */
+function residualAdvice(input: readonly number[], output: readonly number[]): string {
+  const image = input.length === 3 && output.length === 3;
+  if (image && input[0] === output[0] && input[1] === output[1]) {
+    return `end the block with ${input[2]} channels, or change the channels before it (e.g. \`conv2d(${output[2]}, 1)\`) so the block keeps ${output[2]}`;
+  }
+  if (image) return "keep strides, pooling and upsampling out of the block: change the resolution before or after it";
+  if (input.length === 1 && output.length === 1) return `end the block with \`dense(${input[0]})\`, or change the width before it (e.g. \`dense(${output[0]})\`)`;
+  return `end the block with a layer that gives back ${formatShape(input)}`;
+}
+
 function reportUnknownLayer(ctx: CheckContext, call: A.Call): void {
   const name = call.callee.name;
   const isDistribution = distributions.some((d) => d.name === name);
@@ -116,15 +177,16 @@ export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly nu
   }
   const bound = bindCall(ctx, call, spec, "layer");
   if (!bound) return undefined;
-  const result = layerShape(spec.name, bound.values, input);
+  const values = completeArguments(spec.name, bound.values);
+  const result = layerShape(spec.name, values, input);
   if ("problem" in result) {
     ctx.report(result.problem, call.span);
     return undefined;
   }
-  const activation = (bound.values.activation ?? (isActivation(spec.name) ? spec.name : "linear")) as Activation;
+  const activation = (values.activation ?? (isActivation(spec.name) ? spec.name : "linear")) as Activation;
   return {
     kind: spec.name,
-    arguments: bound.values,
+    arguments: values,
     activation,
     inputShape: input,
     outputShape: result.shape,
@@ -143,9 +205,18 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
   }
   const parameterNames = [...new Set(distribution.parameterSets.flat())];
   const given: Record<string, A.Call> = {};
+  const fixed: Record<string, ParameterSource> = {};
+  const options: Record<string, number> = {};
   const firstSet = distribution.parameterSets[0]!;
   for (const [index, arg] of call.args.entries()) {
     const parameter = arg.name?.name ?? firstSet[index];
+    if (arg.name && (parameterNames.includes(arg.name.name) || distribution.options?.some((o) => o.name === arg.name!.name))) {
+      const found = fixedArgument(ctx, distribution, arg.name.name, arg);
+      if (found === "error") return undefined;
+      if (found?.kind === "option") options[arg.name.name] = found.value;
+      else if (found) fixed[arg.name.name] = found.source;
+      if (found) continue;
+    }
     if (!parameter || !parameterNames.includes(parameter)) {
       ctx.report(diagnose.AE0401.unknownParameter({ distribution: distribution.name, parameter: parameter ?? `number ${index + 1}` }), arg.span, {
         help: `${distribution.name} takes ${parameterSets(distribution)}`,
@@ -158,19 +229,20 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
     }
     given[parameter] = arg.value;
   }
-  const chosen = distribution.parameterSets.find((set) => set.length === Object.keys(given).length && set.every((p) => p in given));
+  const givenParameters = [...Object.keys(given), ...Object.keys(fixed)];
+  const chosen = distribution.parameterSets.find((set) => set.length === givenParameters.length && set.every((p) => givenParameters.includes(p)));
   if (!chosen) {
-    ctx.report(diagnose.AE0401.headParameterSet({ distribution: distribution.name, sets: parameterSets(distribution), head: head.name.name, given: Object.keys(given) }), call.span);
+    ctx.report(diagnose.AE0401.headParameterSet({ distribution: distribution.name, sets: parameterSets(distribution), head: head.name.name, given: givenParameters }), call.span);
     return undefined;
   }
   const heads: HeadInfo[] = [];
   const parameters: Record<string, string> = {};
-  for (const parameter of chosen) {
+  for (const parameter of chosen.filter((p) => p in given)) {
     const layer = resolveLayer(ctx, given[parameter]!, input);
     if (!layer) return undefined;
     const name = `${head.name.name}.${parameter}`;
     heads.push({ name, layers: [layer], outputShape: layer.outputShape, span: given[parameter]!.span });
     parameters[parameter] = name;
   }
-  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, span: head.span } };
+  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, fixed, options, span: head.span } };
 }

@@ -60,7 +60,7 @@ export function supportsRule(ctx: CheckContext): void {
         case "Deterministic":
           if (network.role === "decoder") {
             ctx.report(diagnose.AE0402.noLikelihood(network.name), network.declaration.signature.span, {
-              help: variable.support.kind === "real" ? "declare one, e.g. `= Normal(mu, logvar)` with heads `mu` and `logvar` (a fixed-variance Normal gives the squared error)" : "declare one, e.g. `= Bernoulli(logits)` with a head `logits: dense(…)`",
+              help: variable.support.kind === "real" ? "declare one, e.g. `= Normal(mu, sigma = 0.1)` with a head `mu` (a fixed-variance Normal: the squared error / 2σ²), or `= Normal(mu, logvar = learned)` to learn the variance" : "declare one, e.g. `= Bernoulli(logits)` with a head `logits: dense(…)`",
             });
           } else if (network.role === "generator") {
             checkGeneratorRange(ctx, network.name, variable);
