@@ -37,7 +37,21 @@ describe("the runtime's description, projected from the IR", () => {
     for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
     // Each network's layers' weights, then its learned likelihood values and codebooks (a VectorQuantize encoder's [K, D] vectors).
     const weights = ir.networks.flatMap(networkWeights);
-    expect(modelWeights(description)).toEqual(weights);
+    // A learned prior's weights follow the networks'.
+    expect(modelWeights(description)).toEqual([...weights, ...ir.priors.flatMap((p) => p.learned?.weights ?? [])]);
+  });
+});
+
+describe("learned priors in the IR", () => {
+  it("a VampPrior's pseudo-inputs are weights the elbo phase trains with the networks, and its KL reaches them", () => {
+    const ir = irOf("vamp-vae.aespec");
+    const prior = ir.priors[0]!;
+    expect(prior.learned).toEqual({ parameterSet: "p(z)", weights: [{ name: "p(z)/pseudoInputs", shape: [500, 784], trainable: true, init: "standardNormal" }], encoder: "q", input: "x" });
+    expect(ir.phases[0]!.updates).toEqual(["q", "p", "p(z)"]);
+    expect(ir.phases[0]!.parameters.at(-1)).toBe("p(z)/pseudoInputs");
+    const kl = ir.terms.find((t) => t.kind === "kl")!;
+    expect(kl).toMatchObject({ estimator: "monte-carlo", dependsOn: ["q", "p(z)"] });
+    expect(ir.roles.importanceSampling).toBeDefined();
   });
 });
 

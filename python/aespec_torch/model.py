@@ -100,6 +100,8 @@ class GeneratedModel(nn.Module):
                 value = found[spec.name]
                 if spec.init == "glorotUniform":
                     value.copy_(glorot_uniform(spec.shape, generator))
+                elif spec.init == "standardNormal":
+                    value.copy_(torch.randn(list(spec.shape), generator=generator))
                 else:
                     value.fill_(1.0 if spec.init == "ones" else 0.0)
         self.to(self.device)

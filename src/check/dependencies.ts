@@ -1,4 +1,5 @@
-import type { NetworkInfo, UnidentifiedTerm } from "./model.js";
+import { isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
+import type { NetworkInfo, PriorInfo, UnidentifiedTerm } from "./model.js";
 
 /**
  * Which networks' parameters a loss term's gradient reaches. A network reading a latent
@@ -15,17 +16,22 @@ export function upstream(networks: readonly NetworkInfo[], network: NetworkInfo,
   return [...seen];
 }
 
-export function termDependencies(networks: readonly NetworkInfo[], term: UnidentifiedTerm): string[] {
+/**
+ * `learned`: each latent with a learned prior, and the prior's parameter set (`p(z)`):
+ * the terms that read the prior's density (kl, iwae) reach its weights too.
+ */
+export function termDependencies(networks: readonly NetworkInfo[], term: UnidentifiedTerm, learned: Readonly<Record<string, string>> = {}): string[] {
   const named = (name: string) => networks.find((n) => n.name === name)!;
+  const prior = (latent: string) => (learned[latent] !== undefined ? [learned[latent]!] : []);
   switch (term.kind) {
     case "nll":
     case "vq":
       return upstream(networks, named(term.network));
     case "kl":
       // An exact KL (a quantised latent's log K per position) is a constant: no gradient.
-      return term.estimator === "exact" ? [] : upstream(networks, named(term.network));
+      return term.estimator === "exact" ? [] : [...upstream(networks, named(term.network)), ...prior(term.variable)];
     case "iwae":
-      return upstream(networks, named(term.decoder));
+      return [...upstream(networks, named(term.decoder)), ...prior(term.latent)];
     case "gan_d":
       return [term.discriminator];
     case "gan_g":
@@ -33,4 +39,9 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
     case "contractive":
       return [term.network];
   }
+}
+
+/** Each latent with a learned prior → the prior's parameter set (`p(z)`), for termDependencies. */
+export function learnedPriorSets(priors: Iterable<PriorInfo>): Record<string, string> {
+  return Object.fromEntries([...priors].filter(isLearnedPrior).map((p) => [p.variable, priorParameterSet({ name: p.declaration.signature.name.name, variable: p.variable })]));
 }

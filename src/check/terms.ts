@@ -3,7 +3,7 @@ import { didYouMean, orList } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { printExpression } from "../syntax/format.js";
 import { checkValue } from "./bind.js";
-import { upstream } from "./dependencies.js";
+import { learnedPriorSets, termDependencies, upstream } from "./dependencies.js";
 import { lossTerms } from "../language/vocabulary.js";
 import { vqTerm } from "./quantize.js";
 import type { CheckContext } from "./context.js";
@@ -250,8 +250,9 @@ function klTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   }
   if (!checkKlPair(ctx, posterior.network, posterior.variable, prior.prior, call.span)) return undefined;
   const estimator = klEstimator(posterior.network, posterior.variable, prior.prior);
-  const dependsOn = upstream([...ctx.networks.values()], posterior.network);
-  return { term: { kind: "kl", network: posterior.network.name, variable: posterior.variable, estimator }, dependsOn, reads: dataInputs(ctx, dependsOn) };
+  const term = { kind: "kl" as const, network: posterior.network.name, variable: posterior.variable, estimator };
+  const dependsOn = termDependencies([...ctx.networks.values()], term, learnedPriorSets(ctx.priors.values()));
+  return { term, dependsOn, reads: dataInputs(ctx, dependsOn) };
 }
 
 function resolveSource(ctx: CheckContext, e: A.Expression): SampleSource | "broken" | undefined {

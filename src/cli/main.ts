@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { BackendChoice } from "../runtime/backend.js";
+import { parseSampler, type SamplerChoice } from "../runner/posthocSampler.js";
 import { evalCommand, sampleCommand, trainCommand, type TrainFlags } from "./commands/train.js";
 import { diagnose, explain } from "../diagnostics/catalog.js";
 import { DiagnosticError } from "../diagnostics/error.js";
@@ -114,8 +115,13 @@ Run \`aec <command> --help\` for a command's flags, and \`aec explain CODE\` for
       return n;
     })
     .option("-o, --output <file>", "where to write: .png, .csv or .json (default: RUN/sample.png, or RUN/sample.csv for data that is not an image)")
+    .option("--sampler <sampler>", "where the codes come from: `prior`, or `gmm(K)`, a K-component full-covariance Gaussian mixture fitted by EM to the training codes (kept as RUN/sampler-gmm-K.json)", (v: string) => {
+      const sampler = parseSampler(v);
+      if (!sampler) throw new InvalidArgumentError("--sampler must be `prior`, `gmm` or `gmm(K)` with K a whole number from 1 to 9999");
+      return sampler;
+    })
     .addOption(backendOption())
-    .action((run: string, flags: { n: number; label?: number; output?: string; backend?: BackendChoice }) => act(() => sampleCommand(run, flags, io))());
+    .action((run: string, flags: { n: number; label?: number; output?: string; sampler?: SamplerChoice; backend?: BackendChoice }) => act(() => sampleCommand(run, flags, io))());
 
   program
     .command("graph")

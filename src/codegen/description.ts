@@ -13,7 +13,11 @@ export function runtimeDescription(ir: ModelIR): ModelDescription {
   return {
     name: ir.model,
     variables: Object.fromEntries(ir.variables.map((v) => [v.name, { role: v.role, type: v.type, shape: v.shape, support: v.support, ...(v.labelled !== undefined ? { labelled: v.labelled } : {}) }])),
-    networks: Object.fromEntries(ir.networks.map((n) => [n.name, networkWeights(n).map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))])),
+    networks: Object.fromEntries([
+      ...ir.networks.map((n) => [n.name, networkWeights(n).map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))]),
+      // A learned prior's weights, under its parameter set (`p(z)`), as phases name it.
+      ...ir.priors.flatMap((p) => (p.learned ? [[p.learned.parameterSet, p.learned.weights.map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))]] : [])),
+    ]),
     terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator }])),
     phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer, subset: p.subset })),
     train: ir.train,

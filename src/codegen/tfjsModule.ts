@@ -46,6 +46,7 @@ class ModuleEmitter {
     out.push(`import * as rt from "aespec/runtime";`, `import { tf } from "aespec/runtime";`, "");
     this.emitTypes(out);
     for (const network of this.ir.networks) this.emitNetwork(out, network);
+    for (const prior of this.ir.priors) if (prior.learned) this.emitLearnedPrior(out, prior);
     this.emitForward(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
@@ -325,6 +326,33 @@ class ModuleEmitter {
     out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
   }
 
+  // ── learned priors ──
+
+  /** The mixture a learned prior is, computed from its weights (and, for a VampPrior, the encoder at its pseudo-inputs). */
+  private emitLearnedPrior(out: Out, prior: IrPrior): void {
+    const learned = prior.learned!;
+    const weight = (name: string) => `f.w(${literal(`${learned.parameterSet}/${name}`)})`;
+    const k = prior.parameters.components;
+    if (prior.distribution === "VampPrior") {
+      const encoder = this.ir.networks.find((n) => n.name === learned.encoder)!;
+      const input = variableOf(this.ir, learned.input!);
+      out.push(`/** ${commentText(learned.parameterSet)}: a VampPrior, (1/${k}) Σₖ ${commentText(`${encoder.name}(${prior.variable} | ${input.name} = uₖ)`)} at ${k} learned pseudo-inputs uₖ (in the encoder's inference mode). */`);
+      out.push(`function ${prefixed("prior_", prior.variable)}(f: rt.Forward): rt.MixtureParameters {`);
+      out.push(`  const u = rt.intoSupport(${weight("pseudoInputs")}, ${valueLiteral(input.support)});`);
+      out.push(`  return rt.vampMixture(${this.networkFunction(encoder)}(f, u)[${literal(prior.variable)}]);`, `}`, "");
+      return;
+    }
+    out.push(`/** ${commentText(learned.parameterSet)}: a learned mixture of ${k} diagonal Gaussians (means, log-variances, and weights by softmax). */`);
+    out.push(`function ${prefixed("prior_", prior.variable)}(f: rt.Forward): rt.MixtureParameters {`);
+    out.push(`  return rt.learnedMixture(${weight("means")}, ${weight("logvars")}, ${weight("logits")});`, `}`, "");
+  }
+
+  private priorExpression(prior: IrPrior): string {
+    const variable = variableOf(this.ir, prior.variable);
+    if (prior.learned) return `rt.gaussianMixturePrior(${valueLiteral(variable.shape)}, () => ${prefixed("prior_", prior.variable)}(this.forward({}, false)))`;
+    return priorExpression(prior, variable, codebookOf(this.ir, prior.variable)?.weight.name);
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -334,7 +362,7 @@ class ModuleEmitter {
     out.push(`export class ${model} extends rt.GeneratedModel<${batch}, Forward> {`);
     out.push(`  protected readonly termFunctions = { ${this.ir.terms.map((t) => `${literal(t.id)}: ${this.termFunction(t)}`).join(", ")} };`, "");
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
-    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable), codebookOf(this.ir, p.variable)?.weight.name)}`).join(", ")} };`, `  }`, "");
+    out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")} };`, `  }`, "");
     out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
     this.emitStatistics(out);
     this.emitEncode(out);
@@ -521,5 +549,7 @@ function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string 
     case "Categorical": return `rt.categoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.mixtureOfGaussiansPrior(${p.components}, ${p.radius}, ${p.radialSigma}, ${p.tangentialSigma})`;
     case "SwissRoll": return `rt.swissRollPrior(${p.turns}, ${p.noise}, ${p.scale})`;
+    case "GaussianMixture": return `rt.fixedGaussianMixturePrior(${valueLiteral(variable.shape)}, ${p.components}, ${p.radius}, ${p.sigma})`;
+    case "VampPrior": throw new Error("a VampPrior is learned: its mixture is emitted with the networks");
   }
 }

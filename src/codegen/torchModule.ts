@@ -67,6 +67,9 @@ class TorchEmitter {
   private readonly termNames = new Map<string, string>();
   private readonly networkClass = new Map<string, string>();
   private readonly networkAttribute = new Map<string, string>();
+  /** Each learned prior's mixture function and the model attribute holding its weights, by latent. */
+  private readonly priorFunction = new Map<string, string>();
+  private readonly priorAttribute = new Map<string, string>();
   private readonly scores = new Map<string, string>();
   private readonly valuesClass: string;
   private readonly modelClass: string;
@@ -84,6 +87,28 @@ class TorchEmitter {
       this.networkClass.set(network.name, this.globals.allocate(`${capitalize(network.role)}${pythonClassName(network.name)}`));
       this.networkAttribute.set(network.name, attributes.allocate(prefixed("net_", network.name)));
     }
+    for (const prior of ir.priors.filter((p) => p.learned)) {
+      this.priorFunction.set(prior.variable, this.globals.allocate(prefixed("prior_", prior.variable)));
+      this.priorAttribute.set(prior.variable, attributes.allocate(prefixed("prior_", prior.variable)));
+    }
+  }
+
+  /** A learned prior's mixture, computed from its weights (and, for a VampPrior, the encoder at its pseudo-inputs). */
+  private emitLearnedPrior(out: Out, prior: IrPrior): void {
+    const learned = prior.learned!;
+    const weight = (name: string) => `f.w(${literal(`${learned.parameterSet}/${name}`)})`;
+    const k = prior.parameters.components;
+    out.push("", "", `def ${this.priorFunction.get(prior.variable)!}(f: rt.Forward) -> rt.MixtureParameters:`);
+    if (prior.distribution === "VampPrior") {
+      const input = variableOf(this.ir, learned.input!);
+      const support = input.support.kind === "interval" ? `, ${pyNumber(input.support.low)}, ${pyNumber(input.support.high)}` : input.support.kind === "binary" ? ", binary=True" : "";
+      out.push(`    """${docText(`${learned.parameterSet}: a VampPrior, (1/${k}) Σₖ ${learned.encoder}(${prior.variable} | ${input.name} = uₖ) at ${k} learned pseudo-inputs uₖ (in the encoder's inference mode).`)}"""`);
+      out.push(`    u = rt.into_support(${weight("pseudoInputs")}${support})`);
+      out.push(`    return rt.vamp_mixture(f.model.${this.networkAttribute.get(learned.encoder!)!}(f, u)[${literal(prior.variable)}])`);
+      return;
+    }
+    out.push(`    """${docText(`${learned.parameterSet}: a learned mixture of ${k} diagonal Gaussians (means, log-variances, and weights by softmax).`)}"""`);
+    out.push(`    return rt.learned_mixture(${weight("means")}, ${weight("logvars")}, ${weight("logits")})`);
   }
 
   emit(): string {
@@ -99,6 +124,7 @@ class TorchEmitter {
     out.push("from __future__ import annotations", "", "from typing import Any, Dict, Optional, Sequence, Union", "");
     out.push("import torch", "from torch import Tensor, nn", "", "import aespec_torch as rt", "");
     for (const network of this.ir.networks) this.emitNetwork(out, network);
+    for (const prior of this.ir.priors) if (prior.learned) this.emitLearnedPrior(out, prior);
     this.emitValues(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
@@ -383,6 +409,12 @@ class TorchEmitter {
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
 
+  private priorExpression(prior: IrPrior): string {
+    const variable = variableOf(this.ir, prior.variable);
+    if (prior.learned) return `rt.GaussianMixturePrior(${pyTuple(variable.shape)}, lambda: ${this.priorFunction.get(prior.variable)!}(self.values({}, False)))`;
+    return priorExpression(prior, variable, codebookOf(this.ir, prior.variable)?.weight.name);
+  }
+
   // ── the model class ──
 
   private emitModel(out: Out): void {
@@ -394,6 +426,7 @@ class TorchEmitter {
     for (const network of ir.networks) {
       for (const w of networkWeights(network)) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     }
+    for (const w of ir.priors.flatMap((p) => p.learned?.weights ?? [])) out.push(`        rt.WeightSpec(${literal(w.name)}, ${pyTuple(w.shape)}, ${literal(w.init)}, ${w.trainable ? "True" : "False"}),`);
     out.push(`    )`, `    phases = (`);
     for (const phase of ir.phases) {
       out.push(`        rt.Phase(`, `            name=${literal(phase.name)},`);
@@ -412,9 +445,13 @@ class TorchEmitter {
     out.push(`    batch_size = ${ir.train.batch}`, `    epochs = ${ir.train.epochs}`, "");
     out.push(`    def __init__(self, seed: int = 1, device: Optional[Union[str, torch.device]] = None) -> None:`, `        super().__init__()`);
     for (const network of ir.networks) out.push(`        self.${this.networkAttribute.get(network.name)!} = ${this.networkClass.get(network.name)!}()`);
+    for (const prior of ir.priors.filter((p) => p.learned)) {
+      const weights = prior.learned!.weights.map((w) => `(${literal(w.name.slice(w.name.lastIndexOf("/") + 1))}, ${literal(w.name)}, ${pyTuple(w.shape)})`);
+      out.push(`        self.${this.priorAttribute.get(prior.variable)!} = rt.PriorWeights((${weights.join(", ")},))`);
+    }
     out.push(`        self.term_functions = {${ir.terms.map((t) => `${literal(t.id)}: ${this.termNames.get(t.id)!}`).join(", ")}}`);
     out.push(`        self.setup(seed, device)`, "");
-    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${priorExpression(p, variableOf(this.ir, p.variable), codebookOf(this.ir, p.variable)?.weight.name)}`).join(", ")}}`, "");
+    out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")}}`, "");
     out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> ${this.valuesClass}:`);
     out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise)`);
     this.emitStatistics(out);
@@ -565,6 +602,8 @@ function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string 
     case "Categorical": return `rt.CategoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.MixtureOfGaussiansPrior(${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.radialSigma!)}, ${pyNumber(p.tangentialSigma!)})`;
     case "SwissRoll": return `rt.SwissRollPrior(${pyNumber(p.turns!)}, ${pyNumber(p.noise!)}, ${pyNumber(p.scale!)})`;
+    case "GaussianMixture": return `rt.FixedGaussianMixturePrior(${pyTuple(variable.shape)}, ${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.sigma!)})`;
+    case "VampPrior": throw new Error("a VampPrior is learned: its mixture is emitted with the networks");
   }
 }
 

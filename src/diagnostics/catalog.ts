@@ -907,6 +907,37 @@ const definitions = {
   },
 
   // ── numbers ──
+  AE0530: {
+    title: "VampPrior without a Normal encoder of data",
+    severity: "error",
+    explanation: "A VampPrior (Tomczak & Welling 2018) is p(z) = (1/K) Σₖ q(z | uₖ): the encoder's own posteriors at K learned pseudo-inputs uₖ. It needs the latent's encoder to output a Normal, and to read one data variable (real, an interval or binary) — the pseudo-inputs live where that variable's values do. An encoder that reads another latent or a one-hot label, a deterministic code, or a latent no encoder produces have no such mixture.",
+    wrong: "latent z: real[8]\nprior p(z) = VampPrior(components = 50)\nencoder f(z | x) { dense(64, relu); dense(8) }",
+    fixed: "latent z: real[8]\nprior p(z) = VampPrior(components = 50)\nencoder q(z | x) = Normal(mu, logvar) { dense(64, relu); mu: dense(8); logvar: dense(8) }",
+    messages: {
+      noEncoder: (variable: string) => ({ message: `a VampPrior on \`${variable}\` needs an encoder that produces \`${variable}\`; none does`, help: `declare \`encoder q(${variable} | x) = Normal(mu, logvar) { … }\`` }),
+      notNormal: (a: { variable: string; network: string; distribution: string }) => ({ message: `a VampPrior on \`${a.variable}\` is a mixture of Normal posteriors, but \`${a.network}\` gives \`${a.variable}\` as ${a.distribution}`, help: `give \`${a.variable}\` as \`Normal(mu, logvar)\`, or use another prior` }),
+      notData: (a: { variable: string; network: string; inputs: readonly string[] }) => ({
+        message: `a VampPrior on \`${a.variable}\` feeds pseudo-inputs to \`${a.network}\`, which must read exactly one real, interval or binary data variable; it reads ${a.inputs.map((i) => `\`${i}\``).join(", ")}`,
+        help: "use a learned `GaussianMixture(components = K, learned = true)` instead",
+      }),
+    },
+  },
+  AE0531: {
+    title: "learned prior never trained",
+    severity: "error",
+    explanation: "A learned prior (a VampPrior, or a `GaussianMixture(learned = true)`) has weights; a phase trains them when it names the prior in `over` — as `prior` or by its name — and its loss reaches the prior's density (a `kl` or `iwae` term of that latent). Preset objectives `elbo` and `iwae` train it with the networks. No other preset reads the prior's density, so none can learn it.",
+    wrong: "prior p(z) = VampPrior(components = 50)\n…\nphase elbo minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder",
+    fixed: "phase elbo minimize nll(p(x | z), x) + kl(q(z | x), p(z)) over encoder, decoder, prior",
+    messages: {
+      neverTrained: (a: { prior: string; objective?: string }) => ({
+        message: `no phase trains the learned prior \`${a.prior}\`, so its weights would stay at their initial values`,
+        help: a.objective ? `objective \`${a.objective}\` does not read the prior's density: use \`elbo\` or \`iwae\`, or a fixed prior` : "add `prior` to the `over` list of the phase whose loss has its `kl` term",
+      }),
+      notLearned: (a: { prior: string; distribution: string }) => ({ message: `the prior \`${a.prior}\` (${a.distribution}) has no weights to train`, help: "remove it from `over`, or make it a `VampPrior` or a `GaussianMixture(learned = true)`" }),
+      noPrior: () => ({ message: "`over prior` names the model's learned prior, but the model has none", help: "remove `prior` from `over`" }),
+      severalPriors: (priors: readonly string[]) => ({ message: `\`over prior\` is ambiguous: the model has several learned priors (${priors.map((p) => `\`${p}\``).join(", ")})`, help: "name the prior instead, if no network has its name" }),
+    },
+  },
   AE0601: {
     title: "size must be a positive integer",
     severity: "error",
@@ -1046,6 +1077,14 @@ const definitions = {
     },
   },
   // ── lints (--lint) ──
+  AE0615: {
+    title: "too many fixed mixture components",
+    severity: "error",
+    explanation: "A fixed `GaussianMixture` puts its K means at ±radius on each axis of the latent: at most 2·d distinct means in d dimensions. More components would repeat means. Use fewer components, or `learned = true`.",
+    messages: {
+      tooMany: (a: { components: number; variable: string; size: number }) => ({ message: `a fixed GaussianMixture on \`${a.variable}\` (${a.size} dimensions) has at most ${2 * a.size} components, one at ±radius on each axis; ${a.components} were asked`, help: "use fewer components, or `learned = true`" }),
+    },
+  },
   AE0701: {
     title: "Gaussian likelihood on [0, 1] data (lint)",
     severity: "warning",
@@ -1198,7 +1237,7 @@ const definitions = {
     messages: {
       noPrior: (model: string) => ({
         message: `model ${model} cannot sample: a latent its decoder reads has no prior`,
-        help: "sample from models with a prior (VAE, AAE, GAN, …), or use encode/decode",
+        help: "sample from models with a prior (VAE, AAE, GAN, …), or through a Gaussian mixture fitted to the training codes: `--sampler gmm(10)`",
       }),
       notImage: (model: string) => `model ${model}'s data is not an image`,
       tooMany: (a: { n: number; max: number }) => ({ message: `-n ${a.n} is too many samples at once; at most ${a.max}`, help: "draw fewer, or run aec sample several times" }),
@@ -1280,6 +1319,19 @@ const definitions = {
       workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
       startFrom: (run: string) => ({ message: `--start-from ${run} starts a new torch run from another run's weights`, help: "use it with --engine torch and without --resume" }),
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
+    },
+  },
+  AE0920: {
+    title: "cannot fit a post-hoc sampler",
+    severity: "error",
+    explanation: "`aec sample RUN --sampler gmm(K)` fits a K-component Gaussian mixture (full covariances, EM) to the codes `encode` gives for the training data, then decodes draws from it (Ghosh et al. 2020). Every input of the model's decoder must be a real latent an encoder produces, and the training data must hold at least K examples. `--label` fixes a class through a prior, so it goes with `--sampler prior` only.",
+    messages: {
+      noCodes: (a: { model: string; inputs: readonly string[] }) => ({
+        message: `model ${a.model} cannot sample through a fitted mixture: its decoder reads ${a.inputs.length > 0 ? a.inputs.map((i) => `\`${i}\``).join(", ") : "nothing"}, not only real codes an encoder gives`,
+        help: "a post-hoc sampler needs an encoder that gives every real latent the decoder reads",
+      }),
+      tooFewCodes: (a: { components: number; codes: number }) => ({ message: `a mixture of ${a.components} Gaussians needs at least ${a.components} codes; the training data gives ${a.codes}`, help: "choose fewer components" }),
+      label: () => ({ message: "--label goes with --sampler prior: a fitted mixture of codes has no classes", help: "drop --label, or sample from the prior" }),
     },
   },
   AE0999: {

@@ -70,7 +70,16 @@ function typeOf(ir: ModelIR, name: string): string {
 
 function describePrior(prior: IrPrior): string {
   const p = prior.parameters;
-  const args = prior.distribution === "Normal" ? `${p.mu}, ${p.sigma}` : prior.distribution === "Uniform" ? `${p.low}, ${p.high}` : prior.distribution === "Categorical" ? "uniform" : prior.distribution === "MixtureOfGaussians" ? `${p.components} components, radius ${p.radius}` : `${p.turns} turns`;
+  const args = {
+    Normal: () => `${p.mu}, ${p.sigma}`,
+    Uniform: () => `${p.low}, ${p.high}`,
+    Categorical: () => "uniform",
+    MixtureOfGaussians: () => `${p.components} components, radius ${p.radius}`,
+    SwissRoll: () => `${p.turns} turns`,
+    VampPrior: () => `${p.components} pseudo-inputs`,
+    Codebook: () => `${p.weights}`,
+    GaussianMixture: () => (p.learned === "true" ? `${p.components} components, learned` : `${p.components} components, radius ${p.radius}, σ ${p.sigma}`),
+  }[prior.distribution]();
   return `${prior.name}(${prior.variable}${prior.given.length ? ` | ${prior.given.join(", ")}` : ""}) = ${prior.distribution}(${args})`;
 }
 
@@ -98,7 +107,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
     edge(ids.get(`var:${c.variable}`)!, id);
   }
   for (const p of ir.priors) {
-    const id = node(`prior:${p.variable}`, "prior", [describePrior(p), p.density ? "density and samples" : "samples only"]);
+    const learned = p.learned ? [`learned: ${p.learned.weights.map((w) => `${w.name.slice(w.name.lastIndexOf("/") + 1)} [${w.shape.join(", ")}]`).join(", ")}`] : [];
+    const id = node(`prior:${p.variable}`, "prior", [describePrior(p), p.density ? "density and samples" : "samples only", ...learned]);
     for (const g of p.given) edge(ids.get(`var:${g}`)!, id, "chooses component");
   }
 
@@ -128,6 +138,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
       } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : d.feeds === "quantized" ? "nearest code (straight-through gradient)" : undefined);
     }
   }
+  // A VampPrior's components are the encoder's posteriors at its pseudo-inputs.
+  for (const p of ir.priors) if (p.learned?.encoder) edge(ids.get(`net:${p.learned.encoder}`)!, ids.get(`prior:${p.variable}`)!, `${p.learned.encoder}(${p.variable} | uₖ), ${p.parameters.components} pseudo-inputs uₖ`);
   // Latents nothing encodes are drawn from their prior.
   for (const v of ir.variables.filter((x) => x.role === "latent")) {
     if (!ir.networks.some((n) => n.role === "encoder" && n.outputs.includes(v.name)) && ids.has(`prior:${v.name}`)) edge(ids.get(`prior:${v.name}`)!, ids.get(`var:${v.name}`)!, "sample");

@@ -1,7 +1,7 @@
-import { distributions, findBuiltin, isActivation } from "../language/vocabulary.js";
-import { termDependencies, upstream } from "../check/dependencies.js";
-import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, SampleSource } from "../check/model.js";
-import type { IrCodebook, IrLayer, IrNetwork, IrParameterSource, IrTerm, IrWeight, ModelIR } from "./types.js";
+import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
+import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
+import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
+import type { IrCodebook, IrLayer, IrNetwork, IrParameterSource, IrPrior, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { networkWeights } from "./lookup.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
@@ -14,7 +14,12 @@ export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
 
 function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   const networks = model.networks.map((n) => lowerNetwork(model, n));
-  const weightsOf = (name: string) => networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
+  const priors = model.priors.map((p) => lowerPrior(model, p));
+  const weightsOf = (name: string) => {
+    const prior = priors.find((p) => p.learned?.parameterSet === name);
+    if (prior) return prior.learned!.weights.map((w) => w.name);
+    return networkWeights(networks.find((n) => n.name === name)!).filter((w) => w.trainable).map((w) => w.name);
+  };
   return {
     irVersion,
     model: model.name,
@@ -28,14 +33,7 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
       support: { ...v.support },
       ...(v.labelled !== undefined ? { labelled: v.labelled } : {}),
     })),
-    priors: model.priors.map((p) => ({
-      name: p.declaration.signature.name.name,
-      variable: p.variable,
-      given: [...p.given],
-      distribution: p.distribution,
-      parameters: { ...p.parameters },
-      density: p.density,
-    })),
+    priors,
     networks,
     corruptions: model.corruptions.map((c) => ({ variable: c.variable, kind: c.kind, parameters: { ...c.parameters } })),
     objective: { kind: model.objective.kind, parameters: { ...model.objective.parameters } },
@@ -52,9 +50,45 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
   };
 }
 
+function lowerPrior(model: CheckedModel, prior: PriorInfo): IrPrior {
+  const lowered: IrPrior = {
+    name: prior.declaration.signature.name.name,
+    variable: prior.variable,
+    given: [...prior.given],
+    distribution: prior.distribution,
+    parameters: { ...prior.parameters },
+    density: prior.density,
+  };
+  if (!isLearnedPrior(prior)) return lowered;
+  const parameterSet = priorParameterSet(lowered);
+  const k = prior.parameters.components as number;
+  const size = model.variables.find((v) => v.name === prior.variable)!.size;
+  const w = (name: string, shape: number[], init: IrWeight["init"]): IrWeight => ({ name: `${parameterSet}/${name}`, shape, trainable: true, init });
+  if (prior.distribution === "VampPrior") {
+    // The checker proved one Normal encoder of the latent, reading one data variable.
+    const encoder = model.networks.find((n) => n.role === "encoder" && n.outputs.includes(prior.variable))!;
+    const input = model.variables.find((v) => v.name === encoder.inputs[0])!;
+    // Random, distinct pseudo-inputs: identical ones would stay identical (their gradients are equal).
+    return { ...lowered, learned: { parameterSet, weights: [w("pseudoInputs", [k, ...input.shape], "standardNormal")], encoder: encoder.name, input: input.name } };
+  }
+  // Means drawn from N(0, 1), unit variances, equal weights: a spread of components where the standard prior has its mass.
+  return { ...lowered, learned: { parameterSet, weights: [w("means", [k, size], "standardNormal"), w("logvars", [k, size], "zeros"), w("logits", [k], "zeros")] } };
+}
+
 function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
-  const codebooks = network.distributions.reduce((n, o) => n + (o.codebook ? o.codebook.codes * lastDimension(model, o.variable) : 0), 0);
   const shapeOf = (variable: string) => [...model.variables.find((v) => v.name === variable)!.shape];
+  const outputs: IrNetwork["distributions"] = network.distributions.map((o) => ({
+    variable: o.variable,
+    distribution: o.distribution,
+    parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
+    ...(o.options ? { options: { ...o.options } } : {}),
+    reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
+    feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
+    ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
+  }));
+  // The checker counts layer weights; learned likelihood values and codebooks are weights of the network too.
+  const codebooks = outputs.reduce((n, o) => n + (o.codebook ? o.codebook.codes * o.codebook.dimension : 0), 0);
+  const learnedValues = outputs.flatMap((o) => Object.values(o.parameters).flatMap((s) => ("learned" in s ? [s.learned.shape.reduce((a, b) => a * b, 1)] : [])));
   return {
     name: network.name,
     role: network.role,
@@ -67,16 +101,8 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
       layers: h.layers.map((l, i) => lowerLayer(network.name, h.layers.length === 1 ? headId(network, h.name) : `${headId(network, h.name)}.${i}`, l)),
       outputShape: [...h.outputShape],
     })),
-    distributions: network.distributions.map((o) => ({
-      variable: o.variable,
-      distribution: o.distribution,
-      parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
-      ...(o.options ? { options: { ...o.options } } : {}),
-      reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
-      feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
-      ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
-    })),
-    parameterCount: network.parameterCount + codebooks + network.distributions.reduce((n, o) => n + Object.values(o.parameters).filter((s) => "learned" in s).reduce((m, s) => m + ((s as { learned: string }).learned === "shared" ? 1 : shapeOf(o.variable).reduce((a, b) => a * b, 1)), 0), 0),
+    distributions: outputs,
+    parameterCount: network.parameterCount + codebooks + learnedValues.reduce((a, b) => a + b, 0),
   };
 }
 
@@ -245,7 +271,7 @@ function lowerTerm(model: CheckedModel, term: LossTerm): IrTerm {
   return {
     ...(JSON.parse(JSON.stringify(rest)) as Omit<IrTerm, "estimator" | "dependsOn" | "formula">),
     estimator: estimator(model, term),
-    dependsOn: termDependencies(model.networks, term),
+    dependsOn: termDependencies(model.networks, term, learnedPriorSets(model.priors)),
     formula: formula(model, term),
   } as IrTerm;
 }

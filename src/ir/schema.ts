@@ -15,6 +15,8 @@ const closed = (properties: Record<string, unknown>, required: string[] = Object
 
 const name = { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" };
 const names = { type: "array", items: name };
+/** What a phase updates and a term reaches: networks by name, and learned priors' parameter sets, `p(z)`. */
+const parameterSets = { type: "array", items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\([A-Za-z_][A-Za-z0-9_]*\\))?$" } };
 const size = { type: "integer", minimum: 1 };
 const shape = { type: "array", items: size, minItems: 1 };
 const finite = { type: "number" };
@@ -30,7 +32,7 @@ const support = {
   ],
 };
 
-const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones"] } });
+const weight = closed({ name: { type: "string", pattern: "^[A-Za-z0-9_./()]+$" }, shape, trainable: { type: "boolean" }, init: { enum: ["glorotUniform", "zeros", "ones", "standardNormal"] } });
 
 /** A layer; a residual block holds its layers, so the definition refers to itself (`#/definitions/layer`). */
 const layerFields = {
@@ -87,7 +89,7 @@ const sampleSource = {
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
   estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial"] },
-  dependsOn: names,
+  dependsOn: parameterSets,
   formula: { type: "string" },
 };
 
@@ -148,10 +150,11 @@ export const irSchema = {
         name,
         variable: name,
         given: names,
-        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "Codebook", "SwissRoll"] },
+        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "Codebook", "SwissRoll", "VampPrior", "GaussianMixture"] },
         parameters: scalarMap,
         density: { type: "boolean" },
-      }),
+        learned: closed({ parameterSet: { type: "string" }, weights: { type: "array", items: weight, minItems: 1 }, encoder: name, input: name }, ["parameterSet", "weights"]),
+      }, ["name", "variable", "given", "distribution", "parameters", "density"]),
     },
     networks: { type: "array", items: network },
     corruptions: { type: "array", items: closed({ variable: name, kind: { enum: ["gaussianNoise", "saltPepper", "masking"] }, parameters: numberMap }) },
@@ -163,7 +166,7 @@ export const irSchema = {
       items: closed({
         name,
         terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: finite }) },
-        updates: { ...names, minItems: 1 },
+        updates: { ...parameterSets, minItems: 1 },
         parameters: { type: "array", items: { type: "string" } },
         optimizer: closed({ kind: { enum: ["adam", "sgd", "rmsprop"] }, parameters: numberMap }),
         subset: { enum: ["all", "labelled"] },

@@ -34,6 +34,22 @@ export interface IrPrior {
   parameters: Record<string, number | string>;
   /** log p(z) can be evaluated (ELBO, IWAE); every prior can be sampled. */
   density: boolean;
+  /** A prior with weights (VampPrior, a learned GaussianMixture), trained by the phases whose `updates` name its parameter set. */
+  learned?: IrLearnedPrior;
+}
+
+export interface IrLearnedPrior {
+  /** The name phases and terms use for the prior's weights: the density as written, `p(z)` (never a network's name). */
+  parameterSet: string;
+  /**
+   * VampPrior: `pseudoInputs` [K, ...the input's shape] (unconstrained; mapped into the
+   * input's support before the encoder reads them). GaussianMixture: `means` [K, size],
+   * `logvars` [K, size] and `logits` [K] (the weights' log-softmax).
+   */
+  weights: IrWeight[];
+  /** VampPrior: the encoder whose posteriors at the pseudo-inputs are the components, and the data variable they stand for. */
+  encoder?: string;
+  input?: string;
 }
 
 export interface IrWeight {
@@ -42,8 +58,8 @@ export interface IrWeight {
   shape: number[];
   /** False for state that is saved but not optimised (batch-norm moving statistics). */
   trainable: boolean;
-  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances. */
-  init: "glorotUniform" | "zeros" | "ones";
+  /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances; N(0, 1) for a learned prior's means and pseudo-inputs. */
+  init: "glorotUniform" | "zeros" | "ones" | "standardNormal";
 }
 
 export interface IrLayer {

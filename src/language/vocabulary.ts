@@ -188,6 +188,27 @@ export const priors = table<PriorSpec>()([
   },
   { name: "Codebook", doc: "uniform over the K codebook vectors of a VectorQuantize latent, independently at each position", density: true, dimensions: "any", supports: ["real"], parameters: [p("weights", "choice", "only `uniform` for now", { default: "uniform", choices: ["uniform"] })] },
   {
+    name: "VampPrior",
+    doc: "a mixture of the encoder's posteriors at K learned pseudo-inputs, equally weighted (Tomczak & Welling 2018); its KL is Monte Carlo",
+    density: true,
+    dimensions: "any",
+    supports: ["real"],
+    parameters: [p("components", "size", "number of pseudo-inputs", { default: 500 })],
+  },
+  {
+    name: "GaussianMixture",
+    doc: "K diagonal Gaussians in any dimension: fixed (means ±radius on the axes, one per axis direction) or learned (means, log-variances and weights are weights)",
+    density: true,
+    dimensions: "any",
+    supports: ["real"],
+    parameters: [
+      p("components", "size", "number of Gaussians", { default: 10 }),
+      p("learned", "choice", "`true`: means, scales and weights are trained with the phases that name the prior", { default: "false", choices: ["false", "true"] }),
+      p("radius", "positive", "fixed: distance of each mean from the origin", { default: 2 }),
+      p("sigma", "positive", "fixed: standard deviation of every component", { default: 1, scale: true }),
+    ],
+  },
+  {
     name: "SwissRoll",
     doc: "points along a 2-D spiral; sampleable, with no density",
     density: false,
@@ -243,4 +264,14 @@ export type LossTermKind = (typeof lossTerms)[number];
 
 export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
   return list.find((b) => b.name === name);
+}
+
+/** A prior whose parameters are weights, trained by the phases that name it (`over …, prior`). */
+export function isLearnedPrior(prior: { readonly distribution: string; readonly parameters: Readonly<Record<string, number | string>> }): boolean {
+  return prior.distribution === "VampPrior" || (prior.distribution === "GaussianMixture" && prior.parameters.learned === "true");
+}
+
+/** How phases and checkpoints name a learned prior's weights: the density as written, `p(z)` (never a network's name). */
+export function priorParameterSet(prior: { readonly name: string; readonly variable: string }): string {
+  return `${prior.name}(${prior.variable})`;
 }

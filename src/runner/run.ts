@@ -27,6 +27,7 @@ import { DataError, loadTrainingData, type TrainingData } from "./datasets.js";
 import { DataMismatchError } from "../data/forModel.js";
 import { acquireRunLock, checkOutFolder, writeErrors } from "./runFolder.js";
 import { loadModelModule } from "./loadModule.js";
+import { mixtureCodes, type SamplerChoice } from "./posthocSampler.js";
 import { DataParallelTrainer } from "./parallel.js";
 import { EpochProgress, formatTerms } from "./progress.js";
 
@@ -418,8 +419,8 @@ async function finalMetrics(model: TrainableModel, module: LoadedModule, data: T
   return metrics;
 }
 
-/** A saved run, loaded for `aec eval` and `aec sample` (which write nothing into it). */
-export async function openRun(run: string, io: Reporter, backend?: BackendChoice): Promise<{ model: TrainableModel; module: LoadedModule; record: RunRecord }> {
+/** A saved run, loaded for `aec eval` and `aec sample` (which write nothing into it but a post-hoc sampler's fit). */
+export async function openRun(run: string, io: Reporter, backend?: BackendChoice): Promise<{ model: TrainableModel; module: LoadedModule; record: RunRecord; checkpoint: Checkpoint }> {
   let record: RunRecord;
   let text: string;
   try {
@@ -435,7 +436,7 @@ export async function openRun(run: string, io: Reporter, backend?: BackendChoice
   const module = await loadModelModule(lowerModel(model, record.spec));
   const trainable = await module.create({ seed: record.seed, ...(backend ? { backend } : {}) });
   await restoreCheckpoint(trainable, checkpoint);
-  return { model: trainable, module, record };
+  return { model: trainable, module, record, checkpoint };
 }
 
 /** `aec eval RUN`: the test figures of a saved run, with k importance samples. */
@@ -451,6 +452,16 @@ export async function evalRun(run: string, k: number, io: Reporter, backend?: Ba
   return 0;
 }
 
+/** n draws of the codes from the run's fitted mixture (fitted on first use), decoded. */
+async function decodeMixtureCodes(run: string, checkpoint: Checkpoint, components: number, record: RunRecord, n: number, model: TrainableModel, module: LoadedModule, io: Reporter): Promise<Record<string, tf.Tensor>> {
+  const codes = await mixtureCodes({ run, checkpoint: basename(checkpoint.folder), components, seed: record.seed, n }, model, module, () => loadData(module.description, record).train, io);
+  try {
+    return model.decode!(codes);
+  } finally {
+    tf.dispose(Object.values(codes));
+  }
+}
+
 /** At most this many samples at once (a million 784-pixel samples do not fit the wasm heap). */
 const maxSamples = 10_000;
 
@@ -458,11 +469,13 @@ const maxSamples = 10_000;
  * `aec sample RUN`: draws from the prior. Image models write a PNG grid (or CSV/JSON by
  * the output's extension); other models write CSV (one sample per row) or JSON.
  */
-export async function sampleRun(run: string, options: { n: number; label?: number; output?: string }, io: Reporter, backend?: BackendChoice): Promise<number> {
+export async function sampleRun(run: string, options: { n: number; label?: number; output?: string; sampler?: SamplerChoice }, io: Reporter, backend?: BackendChoice): Promise<number> {
   if (options.n > maxSamples) throw new DiagnosticError(diagnose.AE0907.tooMany({ n: options.n, max: maxSamples }));
+  const sampler = options.sampler ?? { kind: "prior" };
+  if (sampler.kind === "gmm" && options.label !== undefined) throw new DiagnosticError(diagnose.AE0920.label());
   return writeErrors(async () => {
-    const { model, module } = await openRun(run, io, backend);
-    if (!model.sample) throw new DiagnosticError(diagnose.AE0907.noPrior(module.ir.model));
+    const { model, module, record, checkpoint } = await openRun(run, io, backend);
+    if (sampler.kind === "prior" && !model.sample) throw new DiagnosticError(diagnose.AE0907.noPrior(module.ir.model));
     const labelName = module.ir.roles.label;
     if (options.label !== undefined) {
       if (!labelName) throw new DiagnosticError(diagnose.AE0907.noLabels(module.ir.model));
@@ -476,7 +489,10 @@ export async function sampleRun(run: string, options: { n: number; label?: numbe
       if (format === ".png") throw new DiagnosticError(diagnose.AE0907.notImage(module.ir.model));
       throw new DiagnosticError(diagnose.AE0907.unknownFormat(path));
     }
-    const out = model.sample(options.n, options.label !== undefined ? { label: options.label } : {});
+    const out =
+      sampler.kind === "gmm"
+        ? await decodeMixtureCodes(run, checkpoint, sampler.components, record, options.n, model, module, io)
+        : model.sample!(options.n, options.label !== undefined ? { label: options.label } : {});
     const values: Record<string, Float32Array> = {};
     for (const [name, tensor] of Object.entries(out)) values[name] = (await tensor.data()) as Float32Array;
     tf.dispose(Object.values(out));

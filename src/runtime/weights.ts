@@ -4,7 +4,7 @@ import type { Random } from "./random.js";
 export interface WeightSpec {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly init: "glorotUniform" | "zeros" | "ones";
+  readonly init: "glorotUniform" | "zeros" | "ones" | "standardNormal";
   readonly trainable: boolean;
 }
 
@@ -45,11 +45,12 @@ export class Weights {
   }
 }
 
-/** Glorot-uniform kernels (Keras's default), zero biases, unit scales. */
+/** Glorot-uniform kernels (Keras's default), zero biases, unit scales; N(0, 1) for a learned prior's means and pseudo-inputs. */
 function initialValue(spec: WeightSpec, random: Random): tf.Tensor {
   const shape = [...spec.shape];
   if (spec.init === "zeros") return tf.zeros(shape);
   if (spec.init === "ones") return tf.ones(shape);
+  if (spec.init === "standardNormal") return tf.randomNormal(shape, 0, 1, "float32", random.seed());
   // Dense kernels are [in, out]; conv kernels [k, k, in, out] (transposed: [k, k, out, in]).
   const receptive = shape.length > 2 ? shape.slice(0, -2).reduce((a, b) => a * b, 1) : 1;
   const fanIn = shape[shape.length - 2]! * receptive;

@@ -186,7 +186,7 @@ export class AespecParser extends CstParser {
     });
   });
 
-  /** Networks by name (`d_z`) or by role (`encoder`). */
+  /** Networks by name (`d_z`) or by role (`encoder`), and `prior` (a learned prior's weights). */
   public networkList = this.RULE("networkList", () => {
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
@@ -197,6 +197,7 @@ export class AespecParser extends CstParser {
           { ALT: () => this.CONSUME(T.Decoder) },
           { ALT: () => this.CONSUME(T.Generator) },
           { ALT: () => this.CONSUME(T.Discriminator) },
+          { ALT: () => this.CONSUME(T.Prior) },
         ]),
     });
   });

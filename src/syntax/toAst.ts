@@ -134,7 +134,7 @@ class AstBuilder extends BaseVisitor {
   }
 
   networkList(c: Children, node: CstNode): A.Identifier[] {
-    const names = ordered(c, ["Identifier", "Encoder", "Decoder", "Generator", "Discriminator"]).filter(isToken);
+    const names = ordered(c, ["Identifier", "Encoder", "Decoder", "Generator", "Discriminator", "Prior"]).filter(isToken);
     return names.filter((t) => !t.isInsertedInRecovery).map((t) => identifier(t, nodeSpan(node)));
   }
 

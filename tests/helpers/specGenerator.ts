@@ -157,6 +157,27 @@ function prior(s: Shape): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * Mixture priors in any dimension, drawn as a last field of the spec that replaces the
+ * prior above (so every other spec of a seed stays what it was before they existed).
+ */
+function mixturePrior(s: Shape): fc.Arbitrary<string | null> {
+  // A quantised latent keeps its Codebook prior (any other is AE0437).
+  if (s.latent.onehot || s.latent.quantized) return fc.constant(null);
+  return fc.option(
+    fc.oneof(
+      size(1, 6).map((c) => `VampPrior(components = ${c})`),
+      // Fixed: at most 2·size components fit on the axes (more are rejected, AE0615).
+      fc.tuple(size(1, 2 * s.latent.size + 1), location(small(0.5, 4)), number(small(0.1, 2))).map(([c, r, sd]) => `GaussianMixture(components = ${c}, radius = ${r}, sigma = ${sd})`),
+      size(1, 6).map((c) => `GaussianMixture(components = ${c}, learned = true)`),
+    ),
+    { freq: 3 },
+  );
+}
+
+/** A prior with weights: phases that read its density train it too (`over …, prior`). */
+const learnedPrior = (prior: string) => prior.startsWith("VampPrior") || prior.includes("learned = true");
+
 /** The encoder's output: a Normal, a deterministic code, or a Categorical for a onehot latent. */
 function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
   const z = s.latent.size;
@@ -264,8 +285,10 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       clipNorm: fc.option(number(small(0.1, 10)), { freq: 3 }),
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
+      mixture: mixturePrior(s),
     })
-    .map((r) => {
+    .map((drawn) => {
+      const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
       lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`, `  prior p(z) = ${r.prior}`);
@@ -280,7 +303,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
           const [a, b] = r.weights;
           // A onehot latent has no KL here (AE0502): its phase is the likelihood alone.
           const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))${s.latent.quantized ? ` + vq(q(z | x${labelInput}))` : ""}`;
-          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}\n      over encoder, decoder${s.labels?.labelled ? "\n      on labelled" : ""}`);
+          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${s.labels?.labelled ? "\n      on labelled" : ""}`);
         } else lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
       }
       lines.push("  train {", ...train, "  }", "}");

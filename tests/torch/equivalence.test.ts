@@ -43,7 +43,7 @@ import { readPack, writePack } from "./tensorPack.js";
  * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption; likelihoods has
  * every likelihood of issue 15 and every non-head parameter form (constants, learned, shared).
  */
-const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers"];
+const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors"];
 const fresh = new Set(["fixtures/python-names"]);
 
 function fixtureIr(fixture: string): ModelIR {

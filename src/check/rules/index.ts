@@ -5,6 +5,7 @@ import { coverageRule } from "./coverageRule.js";
 import { declarationsRule } from "./declarationsRule.js";
 import { likelihoodSupportsRule } from "./likelihoodSupportsRule.js";
 import { labelledRule } from "./labelledRule.js";
+import { learnedPriorCoverageRule, learnedPriorsRule } from "./learnedPriorsRule.js";
 import { lintRules } from "./lintRules.js";
 import { networkOutputsRule } from "./networkOutputsRule.js";
 import { networkShapesRule } from "./networkShapesRule.js";
@@ -29,6 +30,7 @@ export const specifiedRules: readonly Rule[] = [
   acyclicityRule,
   networkShapesRule,
   networkOutputsRule,
+  learnedPriorsRule,
   supportsRule,
   likelihoodSupportsRule,
   corruptionsRule,
@@ -39,6 +41,7 @@ export const specifiedRules: readonly Rule[] = [
   labelledRule,
   resourcesRule,
   coverageRule,
+  learnedPriorCoverageRule,
 ];
 
 export { lintRules };

@@ -8,6 +8,7 @@ import { upstream } from "../dependencies.js";
 import { checkKlPair, klEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
 import { quantizerTerms } from "../quantize.js";
+import { learnedPriorsOf } from "./learnedPriorsRule.js";
 
 /**
  * The objective: a preset (`objective elbo(beta = 4)`) expands into the same terms and
@@ -60,8 +61,9 @@ function sameUpToCase(name: string, candidates: readonly string[]): string | und
 
 const networksOf = (ctx: CheckContext, role: A.NetworkRole) => [...ctx.networks.values()].filter((n) => n.role === role);
 
-function phase(ctx: CheckContext, name: string, terms: WeightedTerm[], updates: readonly NetworkInfo[]): PhaseInfo {
-  return { name, terms, updates: updates.map((n) => n.name), optimizer: ctx.defaultOptimizer!, subset: "all" };
+/** `priors`: the learned priors the phase trains with its networks (their parameter sets, `p(z)`). */
+function phase(ctx: CheckContext, name: string, terms: WeightedTerm[], updates: readonly NetworkInfo[], priors: readonly string[] = []): PhaseInfo {
+  return { name, terms, updates: [...updates.map((n) => n.name), ...priors], optimizer: ctx.defaultOptimizer!, subset: "all" };
 }
 
 function needs(ctx: CheckContext, preset: A.Call, what: string, ok: boolean, help: string): boolean {
@@ -103,7 +105,7 @@ function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
     }
   }
   terms.push(...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t)));
-  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders]));
+  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders], learnedPriorsOf(ctx, parts.encoders.flatMap((e) => e.outputs))));
 }
 
 function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
@@ -117,7 +119,7 @@ function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
   const prior = ctx.priors.get(z);
   if (!checkKlPair(ctx, encoder!, z, prior, preset.span)) return;
   const term = addTerm(ctx, { kind: "iwae", k: args.k!, encoder: encoder!.name, decoder: decoder!.name, latent: z, data: decoder!.outputs[0]! });
-  ctx.phases.push(phase(ctx, "iwae", [{ term, weight: 1 }], [encoder!, decoder!]));
+  ctx.phases.push(phase(ctx, "iwae", [{ term, weight: 1 }], [encoder!, decoder!], learnedPriorsOf(ctx, [z])));
 }
 
 function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): void {

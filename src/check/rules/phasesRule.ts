@@ -6,6 +6,8 @@ import { resolveNetwork } from "../resolve.js";
 import { printExpression } from "../../syntax/format.js";
 import { maxMagnitude, minPositive } from "../limits.js";
 import { flattenLoss, resolveTerm, termReads } from "../terms.js";
+import type * as A from "../../syntax/ast.js";
+import { priorInOver } from "./learnedPriorsRule.js";
 
 /** Gives a term a stable id named after what it scores (`nll_x`, `kl_z`, `gan_d_d_z`); an identical term keeps its id. */
 export function addTerm(ctx: CheckContext, term: UnidentifiedTerm): string {
@@ -34,8 +36,16 @@ export function phasesRule(ctx: CheckContext): void {
     const resolved = (flat ?? []).map(({ call, weight }) => ({ resolved: resolveTerm(ctx, call), weight, call }));
 
     const updates: NetworkInfo[] = [];
+    const priorUpdates: { set: string; name: A.Identifier }[] = [];
     let updatesBroken = false;
     for (const name of decl.over) {
+      const prior = priorInOver(ctx, name);
+      if (prior !== "network") {
+        if (prior === undefined) updatesBroken = true;
+        else if (priorUpdates.some((u) => u.set === prior)) ctx.report(diagnose.AE0201.listedTwice(prior), name.span);
+        else priorUpdates.push({ set: prior, name });
+        continue;
+      }
       const network = resolveNetwork(ctx, name);
       if (!network || network === "broken") {
         updatesBroken = true;
@@ -74,6 +84,9 @@ export function phasesRule(ctx: CheckContext): void {
         const loss = adversarialLoss(resolved.map((r) => r.resolved!.term), network);
         ctx.report(diagnose.AE0507.unreached({ phase: decl.name.name, network: network.name, listed: listed.name, ...(loss ? { loss } : {}) }), listed.span);
       }
+      for (const { set, name } of priorUpdates) {
+        if (!dependsOn.has(set)) ctx.report(diagnose.AE0507.unreached({ phase: decl.name.name, network: set, listed: name.name }), name.span);
+      }
     }
     if (subset !== "labelled") {
       for (const variable of new Set(resolved.flatMap((r) => [...r.resolved!.reads, ...termReads(ctx, r.resolved!.term)]))) {
@@ -95,7 +108,7 @@ export function phasesRule(ctx: CheckContext): void {
     if (ctx.errorCount() > before || !optimizer) continue;
 
     const terms: WeightedTerm[] = resolved.map((r) => ({ term: addTerm(ctx, r.resolved!.term), weight: r.weight }));
-    ctx.phases.push({ name: decl.name.name, terms, updates: updates.map((u) => u.name), optimizer, subset, declaration: decl });
+    ctx.phases.push({ name: decl.name.name, terms, updates: [...updates.map((u) => u.name), ...priorUpdates.map((u) => u.set)], optimizer, subset, declaration: decl });
   }
 }
 

@@ -9,7 +9,8 @@ import { sizeOf } from "../shapes.js";
  * one tensor and is held to `maxTensorValues` (2²⁶ floats, the runtime's own bound): a
  * layer's output for a whole batch; the decoder's widest layer for k importance samples
  * of every example (IWAE runs it on k × batch rows); a mixture prior's log-density table
- * of components × batch × 2 (one row per example, one column per component and dimension).
+ * of components × batch × the latent's size (one row per example, one column per component and dimension), and a
+ * VampPrior's pseudo-inputs × its encoder's widest layer.
  * A batch given on the command line (`aec train --batch`) is the runner's to bound.
  */
 export function resourcesRule(ctx: CheckContext): void {
@@ -41,9 +42,17 @@ export function resourcesRule(ctx: CheckContext): void {
   for (const prior of ctx.priors.values()) {
     const components = prior.parameters.components;
     if (typeof components !== "number") continue;
-    const values = components * batch * 2;
+    const size = ctx.variables.get(prior.variable)?.size ?? 2;
+    const values = components * batch * size;
     if (values > maxTensorValues) {
-      ctx.report(diagnose.AE0607.product({ what: `${components} mixture components × a batch of ${batch} × 2 dimensions`, values, limit: maxTensorValues }), prior.declaration.distribution.span);
+      ctx.report(diagnose.AE0607.product({ what: `${components} mixture components × a batch of ${batch} × ${size} dimensions`, values, limit: maxTensorValues }), prior.declaration.distribution.span);
+      continue;
+    }
+    // A VampPrior runs its encoder on every pseudo-input, each step.
+    const encoder = prior.distribution === "VampPrior" ? ctx.producerOf(prior.variable, ["encoder"]) : undefined;
+    const width = encoder ? (widest.get(encoder.name) ?? 0) : 0;
+    if (components * width > maxTensorValues) {
+      ctx.report(diagnose.AE0607.product({ what: `${components} pseudo-inputs × ${width} values in \`${encoder!.name}\`'s widest layer`, values: components * width, limit: maxTensorValues }), prior.declaration.distribution.span);
     }
   }
 }

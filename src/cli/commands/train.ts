@@ -1,5 +1,6 @@
 import type { BackendChoice } from "../../runtime/backend.js";
 import { evalRun, sampleRun, trainRun } from "../../runner/run.js";
+import type { SamplerChoice } from "../../runner/posthocSampler.js";
 import { type CliIO, outliveClosedStdout, processIO } from "../io.js";
 
 export interface TrainFlags {
@@ -51,6 +52,6 @@ export function evalCommand(run: string, flags: { k: number; backend?: BackendCh
   return evalRun(run, flags.k, io, flags.backend);
 }
 
-export function sampleCommand(run: string, flags: { n: number; label?: number; output?: string; backend?: BackendChoice }, io: CliIO): Promise<number> {
-  return sampleRun(run, { n: flags.n, ...(flags.label !== undefined ? { label: flags.label } : {}), ...(flags.output !== undefined ? { output: flags.output } : {}) }, io, flags.backend);
+export function sampleCommand(run: string, flags: { n: number; label?: number; output?: string; sampler?: SamplerChoice; backend?: BackendChoice }, io: CliIO): Promise<number> {
+  return sampleRun(run, { n: flags.n, ...(flags.label !== undefined ? { label: flags.label } : {}), ...(flags.output !== undefined ? { output: flags.output } : {}), ...(flags.sampler ? { sampler: flags.sampler } : {}) }, io, flags.backend);
 }
