@@ -11,19 +11,26 @@ from torch import Tensor
 
 from .layers import activate, activation_derivative
 from .noise import Noise
+from .regularisers import gan_generator_loss_of, hinge_discriminator_loss, least_squares_discriminator_loss
 
 
 def batch_mean(per_example: Tensor) -> Tensor:
     return per_example.mean()
 
 
-def gan_discriminator_loss(real_logits: Tensor, fake_logits: Tensor) -> Tensor:
-    """−log D(real) − log(1 − D(fake)) = softplus(−real) + softplus(fake), finite for any logit."""
+def gan_discriminator_loss(real_logits: Tensor, fake_logits: Tensor, loss: str = "logistic") -> Tensor:
+    """−log D(real) − log(1 − D(fake)) = softplus(−real) + softplus(fake), finite for any logit; or least squares, or hinge."""
+    if loss == "leastSquares":
+        return least_squares_discriminator_loss(real_logits, fake_logits)
+    if loss == "hinge":
+        return hinge_discriminator_loss(real_logits, fake_logits)
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
 def gan_generator_loss(fake_logits: Tensor, loss: str) -> Tensor:
-    """Non-saturating −log D(fake) = softplus(−fake), or minimax log(1 − D(fake)) = −softplus(fake)."""
+    """Non-saturating −log D(fake) = softplus(−fake), or minimax log(1 − D(fake)) = −softplus(fake); or least squares, or hinge."""
+    if loss in ("leastSquares", "hinge"):
+        return gan_generator_loss_of(fake_logits, loss)
     if loss == "nonsaturating":
         return F.softplus(-fake_logits).mean()
     return -F.softplus(fake_logits).mean()

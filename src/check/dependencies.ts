@@ -37,7 +37,15 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
     case "gan_g":
       return term.fake.kind === "network" ? upstream(networks, named(term.fake.network)) : [];
     case "contractive":
+    case "weightDecay":
       return [term.network];
+    case "mmd":
+    case "tc":
+    case "mi":
+    case "dwkl":
+    case "l2":
+    case "gradientPenalty":
+      return upstream(networks, named(term.network));
   }
 }
 

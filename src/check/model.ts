@@ -103,7 +103,13 @@ export interface OptimizerInfo {
 export type SampleSource =
   | { readonly kind: "prior"; readonly variable: string }
   | { readonly kind: "network"; readonly network: string; readonly variable: string }
-  | { readonly kind: "data"; readonly variable: string };
+  | { readonly kind: "data"; readonly variable: string }
+  /** An encoder's codes with each dimension shuffled across the batch on its own: samples of Πⱼ q(zⱼ) (FactorVAE). */
+  | { readonly kind: "permuted"; readonly network: string; readonly variable: string };
+
+export type GanDiscriminatorLoss = "logistic" | "leastSquares" | "hinge";
+export type GanGeneratorLoss = "nonsaturating" | "minimax" | "leastSquares" | "hinge";
+export type MmdKernel = "imq" | "rbf";
 
 /** `exact`: a VectorQuantize latent under a uniform Codebook prior, whose KL is the constant positions · log K. */
 export type KlEstimator = "analytic" | "monte-carlo" | "exact";
@@ -112,9 +118,14 @@ export type LossTerm =
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
   | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator }
   | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
-  | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource }
-  | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: "nonsaturating" | "minimax" }
+  | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource; readonly loss: GanDiscriminatorLoss }
+  | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: GanGeneratorLoss }
   | { readonly kind: "contractive"; readonly id: string; readonly network: string; readonly variable: string; readonly input: string }
+  | { readonly kind: "mmd"; readonly id: string; readonly network: string; readonly variable: string; readonly kernel: MmdKernel; readonly scale: number }
+  /** Total correlation: over the batch, or (with `discriminator`) by its density ratio. */
+  | { readonly kind: "tc"; readonly id: string; readonly network: string; readonly variable: string; readonly discriminator?: string }
+  | { readonly kind: "mi" | "dwkl" | "l2"; readonly id: string; readonly network: string; readonly variable: string }
+  | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string }
   | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number };
 
 export interface WeightedTerm {

@@ -8,8 +8,13 @@ import { lossTerms } from "../language/vocabulary.js";
 import { vqTerm } from "./quantize.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
-import type { KlEstimator, NetworkInfo, PriorInfo, SampleSource, UnidentifiedTerm } from "./model.js";
+import type { GanDiscriminatorLoss, GanGeneratorLoss, KlEstimator, NetworkInfo, PriorInfo, SampleSource, UnidentifiedTerm } from "./model.js";
+
+/** The losses `gan_d` and `gan_g` take, the default first: logistic (Goodfellow et al.), least squares (Mao et al. 2017), hinge (Lim & Ye 2017). */
+export const ganDiscriminatorLosses: readonly GanDiscriminatorLoss[] = ["logistic", "leastSquares", "hinge"];
+export const ganGeneratorLosses: readonly GanGeneratorLoss[] = ["nonsaturating", "minimax", "leastSquares", "hinge"];
 import { resolveNetwork, resolveVariable } from "./resolve.js";
+import { codeRegulariser, isPermutedSource, mmdTerm, networkRegulariser, permutedSource, tcTerm } from "./regularisers.js";
 
 /**
  * Loss terms of explicit phases, resolved against the model: which network and variable
@@ -57,8 +62,12 @@ export interface ResolvedTerm {
 
 export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   const kind = call.callee.name;
+  if (isPermutedSource(call)) {
+    ctx.report(diagnose.AE0519.permutedPlace(), call.span);
+    return undefined;
+  }
   if (!(lossTerms as readonly string[]).includes(kind)) {
-    const presets = ["elbo", "iwae", "gan", "aae", "reconstruction"];
+    const presets = ["elbo", "iwae", "gan", "aae", "reconstruction", "betaTC"];
     ctx.report(diagnose.AE0204.unknown({ kind: "loss term", name: kind }), call.callee.span, {
       help: presets.includes(kind)
         ? `\`${kind}\` is an objective: write \`objective ${kind}\` instead of phases, or spell it out from terms (${lossTerms.join(", ")})`
@@ -75,6 +84,13 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
     case "kl": return klTerm(ctx, call);
     case "gan_d": return ganTerm(ctx, call, "gan_d");
     case "gan_g": return ganTerm(ctx, call, "gan_g");
+    case "mmd": return mmdTerm(ctx, call);
+    case "tc": return tcTerm(ctx, call);
+    case "mi":
+    case "dwkl":
+    case "l2": return codeRegulariser(ctx, call, kind);
+    case "weightDecay":
+    case "gradientPenalty": return networkRegulariser(ctx, call, kind);
     case "vq": return quantizerTerm(ctx, call);
     default: return contractiveTerm(ctx, call);
   }
@@ -256,6 +272,7 @@ function klTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
 }
 
 function resolveSource(ctx: CheckContext, e: A.Expression): SampleSource | "broken" | undefined {
+  if (isPermutedSource(e)) return permutedSource(ctx, e as A.Call);
   const name = bareName(e);
   if (name !== undefined) {
     const variable = resolveVariable(ctx, { kind: "Identifier", name, span: e.span });
@@ -276,7 +293,7 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
   const usage = kind === "gan_d" ? "gan_d(d, real = p(z), fake = q(z | x))" : "gan_g(d, fake = q(z | x))";
   const [first, ...rest] = call.args;
   const named = new Map(rest.map((a) => [a.name?.name ?? "", a]));
-  const allowed = kind === "gan_d" ? ["real", "fake"] : ["fake", "loss"];
+  const allowed = kind === "gan_d" ? ["real", "fake", "loss"] : ["fake", "loss"];
   if (!first || first.name || rest.some((a) => !a.name || !allowed.includes(a.name.name)) || !named.has("fake") || (kind === "gan_d" && !named.has("real"))) {
     ctx.report(diagnose.AE0510.ganArguments({ term: kind, usage }), call.span);
     return undefined;
@@ -304,26 +321,27 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
     }
     sources[which] = source;
   }
+  const lossArg = named.get("loss");
+  const choices = kind === "gan_d" ? ganDiscriminatorLosses : ganGeneratorLosses;
+  const loss = lossArg ? checkValue(ctx, lossArg.value, { name: "loss", kind: "choice", choices }, `\`${kind}\``) : choices[0];
+  if (loss === undefined) return undefined;
   if (kind === "gan_d") {
-    if (sources.fake!.kind !== "network") {
+    if (sources.fake!.kind !== "network" && sources.fake!.kind !== "permuted") {
       ctx.report(diagnose.AE0504.discriminatorFake(), named.get("fake")!.span);
       return undefined;
     }
     // The discriminator's loss holds the samples fixed: it trains the discriminator only.
-    return { term: { kind, discriminator: discriminator.name, real: sources.real!, fake: sources.fake! }, dependsOn: [discriminator.name], reads: [] };
+    return { term: { kind, discriminator: discriminator.name, real: sources.real!, fake: sources.fake!, loss: loss as GanDiscriminatorLoss }, dependsOn: [discriminator.name], reads: [] };
   }
   const fake = sources.fake!;
   if (fake.kind !== "network") {
     ctx.report(diagnose.AE0504.generatorFake(), named.get("fake")!.span);
     return undefined;
   }
-  const lossArg = named.get("loss");
-  const loss = lossArg ? checkValue(ctx, lossArg.value, { name: "loss", kind: "choice", choices: ["nonsaturating", "minimax"] }, "`gan_g`") : "nonsaturating";
-  if (loss === undefined) return undefined;
   const producer = ctx.networks.get(fake.network)!;
   const dependsOn = upstream([...ctx.networks.values()], producer);
   return {
-    term: { kind, discriminator: discriminator.name, fake, loss: loss as "nonsaturating" | "minimax" },
+    term: { kind, discriminator: discriminator.name, fake, loss: loss as GanGeneratorLoss },
     dependsOn,
     reads: dataInputs(ctx, dependsOn),
   };
@@ -375,6 +393,7 @@ export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
   };
   const sourceReads = (source: SampleSource): string[] =>
     source.kind === "data" ? [source.variable] : source.kind === "prior" ? [...(ctx.priors.get(source.variable)?.given ?? [])] : networkReads(source.network);
+  const mmdPrior = (variable: string) => [...(ctx.priors.get(variable)?.given ?? [])];
   const reads = (() => {
     switch (term.kind) {
       case "nll": return [term.target, ...networkReads(term.network)];
@@ -383,6 +402,13 @@ export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
       case "gan_d": return [...sourceReads(term.real), ...sourceReads(term.fake)];
       case "gan_g": return sourceReads(term.fake);
       case "contractive": return [term.input, ...networkReads(term.network)];
+      case "mmd": return [...networkReads(term.network), ...mmdPrior(term.variable)];
+      case "tc":
+      case "mi":
+      case "dwkl":
+      case "l2":
+      case "weightDecay":
+      case "gradientPenalty": return networkReads(term.network);
       case "vq": return networkReads(term.network);
     }
   })();

@@ -1,5 +1,6 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
+import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
@@ -159,6 +160,7 @@ class ModuleEmitter {
         const network = this.ir.networks.find((n) => n.name === source.network)!;
         return network.role === "encoder" ? `this.${prefixed("latent_", source.variable)}()` : this.fed(network, source.variable, `this.${prefixed("out_", network.name)}()`);
       }
+      case "permuted": return `this.${prefixed("permuted_", source.variable)}()`;
     }
   }
 
@@ -216,21 +218,29 @@ class ModuleEmitter {
       const value = encoder ? this.fed(encoder, v.name, `this.${prefixed("out_", encoder.name)}()`) : `this.priors[${literal(v.name)}]!.sample(this.size, this.random${prior ? this.priorLabel(prior) : ""})`;
       out.push(`  /** ${commentText(how)} */`, `  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${value});`, `  }`);
     }
-    const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
+    const sampledPriors = new Set(sampledPriorsOf(this.ir));
     for (const prior of this.ir.priors.filter((p) => sampledPriors.has(p.variable))) {
       const method = this.methods.allocate(prefixed("prior_", prior.variable));
       out.push(`  /** Samples ${commentText(`${prior.variable} ~ ${prior.name}(${prior.variable})`)}, one per example. */`);
       out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => this.priors[${literal(prior.variable)}]!.sample(this.size, this.random${this.priorLabel(prior)}));`, `  }`);
     }
-    for (const term of this.ir.terms) {
-      if (term.kind !== "gan_d" && term.kind !== "gan_g") continue;
-      const sources = term.kind === "gan_d" ? [term.real, term.fake] : [term.fake];
+    for (const source of permutedSourcesOf(this.ir)) {
+      const method = this.methods.allocate(prefixed("permuted_", source.variable));
+      out.push(`  /** ${commentText(source.variable)} from ${commentText(source.network)}, each dimension shuffled across the batch on its own: samples of Πⱼ q(${commentText(source.variable)}ⱼ). */`);
+      out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => rt.permuteDimensions(this.${prefixed("latent_", source.variable)}(), this.random));`, `  }`);
+    }
+    for (const network of gradientPenaltyNetworksOf(this.ir).map((n) => this.network(n))) {
+      const method = this.methods.allocate(prefixed("in_", network.name));
+      out.push(`  /** What ${commentText(network.name)} reads, flattened: where its gradient penalty is taken. */`);
+      out.push(`  ${method}(): tf.Tensor2D {`, `    return this.memo(${literal(method)}, () => rt.flatten(${this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"))}) as tf.Tensor2D);`, `  }`);
+    }
+    for (const { discriminator, sources } of judgedSourcesOf(this.ir)) {
       for (const source of sources) {
-        const key = JSON.stringify([term.discriminator, source]);
+        const key = JSON.stringify([discriminator, source]);
         if (this.scores.has(key)) continue;
-        const method = this.scoreMethod(term.discriminator, source);
-        const d = this.ir.networks.find((n) => n.name === term.discriminator)!;
-        out.push(`  /** ${commentText(term.discriminator)}'s logit on ${commentText(describeSource(source))}. */`);
+        const method = this.scoreMethod(discriminator, source);
+        const d = this.ir.networks.find((n) => n.name === discriminator)!;
+        out.push(`  /** ${commentText(discriminator)}'s logit on ${commentText(describeSource(source))}. */`);
         out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${this.networkFunction(d)}(this, ${this.sourceExpression(source)}));`, `  }`);
       }
     }
@@ -283,7 +293,7 @@ class ModuleEmitter {
         out.push(`  return rt.batchMean(rt.iwaeLoss(logImportanceWeights(f, ${term.k})));`);
         break;
       case "gan_d":
-        out.push(`  return rt.ganDiscriminatorLoss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}());`);
+        out.push(`  return rt.ganDiscriminatorLoss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}()${term.loss === "logistic" ? "" : `, ${literal(term.loss)}`});`);
         break;
       case "gan_g":
         out.push(`  return rt.ganGeneratorLoss(f.${this.scoreMethod(term.discriminator, term.fake)}(), ${literal(term.loss)});`);
@@ -293,6 +303,41 @@ class ModuleEmitter {
         const stages = layersOf(network).map((l) => `{ kernel: f.w(${literal(l.weights[0]!.name)}) as tf.Tensor2D, bias: f.w(${literal(l.weights[1]!.name)}) as tf.Tensor1D, activation: ${literal(l.activation)} as const }`);
         out.push(`  const x = rt.flatten(f.batch[${literal(term.input)}]!);`);
         out.push(`  return rt.batchMean(rt.contractivePenalty(x, [${stages.join(", ")}], f.random));`);
+        break;
+      }
+      case "mmd":
+        out.push(`  return rt.mmdUnbiased(f.${prefixed("latent_", term.variable)}(), f.${prefixed("prior_", term.variable)}(), ${literal(term.kernel)}, ${term.scale});`);
+        break;
+      case "tc":
+      case "mi":
+      case "dwkl": {
+        if (term.kind === "tc" && term.discriminator) {
+          out.push(`  // The discriminator's logit is log D/(1 − D) ≈ log q(z) / Πⱼ q(zⱼ) (Kim & Mnih 2018), the discriminator held fixed.`);
+          out.push(`  return tf.mean(f.${this.scoreMethod(term.discriminator, { kind: "network", network: term.network, variable: term.variable })}()) as tf.Scalar;`);
+          break;
+        }
+        out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
+        out.push(`  const q = rt.aggregatePosterior(z, ${out_(term.network)}[${literal(term.variable)}] as rt.NormalParameters);`);
+        if (term.kind === "tc") out.push(`  return rt.totalCorrelation(q);`);
+        else if (term.kind === "mi") out.push(`  return rt.indexCodeMutualInformation(q);`);
+        else {
+          const prior = priorOf(this.ir, term.variable)!;
+          out.push(`  return rt.dimensionWiseKl(q, z, ${prior.parameters.mu}, ${prior.parameters.sigma});`);
+        }
+        break;
+      }
+      case "l2":
+        out.push(`  return rt.batchMean(rt.halfSquaredNorm(f.${prefixed("latent_", term.variable)}()));`);
+        break;
+      case "weightDecay": {
+        const weights = layersOf(this.network(term.network)).flatMap((l) => l.weights.filter((w) => w.trainable)).map((w) => `f.w(${literal(w.name)})`);
+        out.push(`  return rt.weightDecay([${weights.join(", ")}]);`);
+        break;
+      }
+      case "gradientPenalty": {
+        const network = this.network(term.network);
+        const stages = layersOf(network).map((l) => `{ kernel: f.w(${literal(l.weights[0]!.name)}) as tf.Tensor2D, bias: f.w(${literal(l.weights[1]!.name)}) as tf.Tensor1D, activation: ${literal(l.activation)} as const }`);
+        out.push(`  return rt.batchMean(rt.contractivePenalty(f.${prefixed("in_", network.name)}(), [${stages.join(", ")}], f.random));`);
         break;
       }
       case "vq":
@@ -537,6 +582,7 @@ function describeSource(source: IrSampleSource): string {
     case "prior": return `samples of ${source.variable} from its prior`;
     case "data": return `the data ${source.variable}`;
     case "network": return `${source.variable} from ${source.network}`;
+    case "permuted": return `${source.variable} from ${source.network}, each dimension permuted across the batch`;
   }
 }
 

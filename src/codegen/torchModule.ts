@@ -1,6 +1,7 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, isCorrupted, networkWeights, priorOf, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
+import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { networkLayers } from "../ir/layers.js";
 import { assertValidIr } from "../ir/validate.js";
@@ -257,6 +258,7 @@ class TorchEmitter {
         const network = this.network(source.network);
         return network.role === "encoder" ? `self.${this.method("latent_", source.variable)}()` : this.fed(network, source.variable, `self.${this.method("out_", network.name)}()`);
       }
+      case "permuted": return `self.${this.method("permuted_", source.variable)}()`;
     }
   }
 
@@ -315,17 +317,22 @@ class TorchEmitter {
         : `self.priors[${literal(v.name)}].sample(self.size, self.noise${prior ? this.priorLabel(prior, "self") : ""})`;
       this.emitMemo(out, this.method("latent_", v.name), how, "Tensor", value);
     }
-    const sampledPriors = new Set(this.ir.terms.flatMap((t) => (t.kind === "gan_d" && t.real.kind === "prior" ? [t.real.variable] : [])));
+    const sampledPriors = new Set(sampledPriorsOf(this.ir));
     for (const prior of this.ir.priors.filter((p) => sampledPriors.has(p.variable))) {
       this.emitMemo(out, this.method("prior_", prior.variable), `Samples ${prior.variable} ~ ${prior.name}(${prior.variable}), one per example.`, "Tensor", `self.priors[${literal(prior.variable)}].sample(self.size, self.noise${this.priorLabel(prior, "self")})`);
     }
-    for (const term of this.ir.terms) {
-      if (term.kind !== "gan_d" && term.kind !== "gan_g") continue;
-      const sources = term.kind === "gan_d" ? [term.real, term.fake] : [term.fake];
+    for (const source of permutedSourcesOf(this.ir)) {
+      this.emitMemo(out, this.method("permuted_", source.variable), `${source.variable} from ${source.network}, each dimension shuffled across the batch on its own.`, "Tensor", `rt.permute_dimensions(self.${this.method("latent_", source.variable)}(), self.noise)`);
+    }
+    for (const network of gradientPenaltyNetworksOf(this.ir).map((n) => this.network(n))) {
+      const input = this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"));
+      this.emitMemo(out, this.method("in_", network.name), `What ${network.name} reads, flattened: where its gradient penalty is taken.`, "Tensor", `rt.flatten(${input})`);
+    }
+    for (const { discriminator, sources } of judgedSourcesOf(this.ir)) {
       for (const source of sources) {
-        if (this.scores.has(JSON.stringify([term.discriminator, source]))) continue;
-        const method = this.scoreMethod(term.discriminator, source);
-        this.emitMemo(out, method, `${term.discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(term.discriminator, "self")}(self, ${this.sourceExpression(source)})`);
+        if (this.scores.has(JSON.stringify([discriminator, source]))) continue;
+        const method = this.scoreMethod(discriminator, source);
+        this.emitMemo(out, method, `${discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(discriminator, "self")}(self, ${this.sourceExpression(source)})`);
       }
     }
     out.push("");
@@ -368,7 +375,7 @@ class TorchEmitter {
         out.push(`    return rt.batch_mean(rt.iwae_loss(log_importance_weights(f, ${term.k})))`);
         break;
       case "gan_d":
-        out.push(`    return rt.gan_discriminator_loss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}())`);
+        out.push(`    return rt.gan_discriminator_loss(f.${this.scoreMethod(term.discriminator, term.real)}(), f.${this.scoreMethod(term.discriminator, term.fake)}()${term.loss === "logistic" ? "" : `, ${literal(term.loss)}`})`);
         break;
       case "gan_g":
         out.push(`    return rt.gan_generator_loss(f.${this.scoreMethod(term.discriminator, term.fake)}(), ${literal(term.loss)})`);
@@ -379,6 +386,44 @@ class TorchEmitter {
         out.push(`    x = rt.flatten(f.batch[${literal(term.input)}])`, `    stages = [`);
         for (const l of layers) out.push(`        rt.DenseStage(f.w(${literal(l.weights[0]!.name)}), f.w(${literal(l.weights[1]!.name)}), ${literal(l.activation)}),`);
         out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(x, stages, f.noise))`);
+        break;
+      }
+      case "mmd":
+        out.push(`    return rt.mmd_unbiased(f.${this.method("latent_", term.variable)}(), f.${this.method("prior_", term.variable)}(), ${literal(term.kernel)}, ${pyNumber(term.scale)})`);
+        break;
+      case "tc":
+      case "mi":
+      case "dwkl": {
+        if (term.kind === "tc" && term.discriminator) {
+          out.push(`    # The discriminator's logit is log D/(1 − D) ≈ log q(z) / Πⱼ q(zⱼ) (Kim & Mnih 2018), the discriminator held fixed.`);
+          out.push(`    return f.${this.scoreMethod(term.discriminator, { kind: "network", network: term.network, variable: term.variable })}().mean()`);
+          break;
+        }
+        out.push(`    z = f.${this.method("latent_", term.variable)}()`);
+        out.push(`    q = rt.aggregate_posterior(z, ${outputs(term.network)}[${literal(term.variable)}])`);
+        if (term.kind === "tc") out.push(`    return rt.total_correlation(q)`);
+        else if (term.kind === "mi") out.push(`    return rt.index_code_mutual_information(q)`);
+        else {
+          const prior = priorOf(this.ir, term.variable)!;
+          out.push(`    return rt.dimension_wise_kl(q, z, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)})`);
+        }
+        break;
+      }
+      case "l2":
+        out.push(`    return rt.batch_mean(rt.half_squared_norm(f.${this.method("latent_", term.variable)}()))`);
+        break;
+      case "weightDecay": {
+        const network = this.network(term.network);
+        const weights = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].flatMap((l) => l.weights.filter((w) => w.trainable)).map((w) => `f.w(${literal(w.name)})`);
+        out.push(`    return rt.weight_decay([${weights.join(", ")}])`);
+        break;
+      }
+      case "gradientPenalty": {
+        const network = this.network(term.network);
+        const layers = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.weights.length > 0);
+        out.push(`    stages = [`);
+        for (const l of layers) out.push(`        rt.DenseStage(f.w(${literal(l.weights[0]!.name)}), f.w(${literal(l.weights[1]!.name)}), ${literal(l.activation)}),`);
+        out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(f.${this.method("in_", network.name)}(), stages, f.noise))`);
         break;
       }
       case "vq":
@@ -590,6 +635,7 @@ function describeSource(source: IrSampleSource): string {
     case "prior": return `samples of ${source.variable} from its prior`;
     case "data": return `the data ${source.variable}`;
     case "network": return `${source.variable} from ${source.network}`;
+    case "permuted": return `${source.variable} from ${source.network}, each dimension permuted across the batch`;
   }
 }
 

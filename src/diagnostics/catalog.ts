@@ -882,7 +882,8 @@ const definitions = {
         help: "an encoder can read data and latents computed before it, never a latent that depends on its own output",
       }),
     },
-  },  AE0540: {
+  },
+  AE0540: {
     title: "a codebook no phase trains",
     severity: "error",
     explanation:
@@ -905,7 +906,79 @@ const definitions = {
       notQuantized: (a: { network: string; variable: string; distribution: string }) => `vq needs a VectorQuantize encoder, but \`${a.network}\` gives \`${a.variable}\` ${withArticle(a.distribution)} distribution`,
     },
   },
-
+  AE0517: {
+    title: "mmd needs prior samples of the same variable",
+    severity: "error",
+    explanation:
+      "`mmd(q(z | x), p(z))` compares the batch's codes with as many samples of the same variable's prior (the unbiased minibatch MMD² of WAE and InfoVAE). " +
+      "The second argument is that prior, the latent is real-valued, and the kernel is `imq(scale)` (s/(s + ‖a − b‖²)) or `rbf(scale)` (exp(−‖a − b‖²/s)).",
+    wrong: "minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(z))",
+    messages: {
+      notPrior: (variable: string) => ({ message: `the second argument of \`mmd\` is the prior the codes are compared with, e.g. \`p(${variable})\``, help: `declare \`prior p(${variable}) = Normal(0, 1)\` and write \`mmd(…, p(${variable}))\`` }),
+      shapes: (a: { variable: string; other: string; shape: string; otherShape: string }) => ({
+        message: `\`mmd\` compares \`${a.variable}\` (${a.shape}) with samples of \`${a.other}\` (${a.otherShape}): the two samples must be of one variable`,
+        help: `write the prior of \`${a.variable}\``,
+      }),
+      onehot: (variable: string) => ({ message: `\`${variable}\` is onehot: \`mmd\` compares real-valued codes`, help: "regularise a onehot latent adversarially (gan_d/gan_g)" }),
+      kernel: (found: string) => ({ message: `\`${found}\` is not a kernel of \`mmd\``, help: "write `kernel = imq(scale)` or `kernel = rbf(scale)`, e.g. `kernel = imq(16)`" }),
+    },
+  },
+  AE0518: {
+    title: "total-correlation terms need a Normal posterior",
+    severity: "error",
+    explanation:
+      "`tc`, `mi` and `dwkl` estimate densities of the aggregate posterior q(z) = mean over the batch of q(z | xₙ) by evaluating every code under every example's posterior, " +
+      "so the posterior must be a density: `Normal(mu, logvar)`. A deterministic code has none (every q(z | x) is a point mass). `dwkl` compares each dimension with the prior's, so the prior is `Normal`.",
+    wrong: "encoder q(z | x) { dense(400, relu); dense(10) }\n... minimize nll(p(x | z), x) + 6 * tc(q(z | x))",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { dense(400, relu); mu: dense(10); logvar: dense(10) }",
+    messages: {
+      posterior: (a: { term: string; network: string; variable: string; distribution: string }) => ({
+        message: `\`${a.term}\` evaluates \`${a.network}(${a.variable} | …)\` as a density, but it is ${a.distribution === "Deterministic" ? "deterministic" : a.distribution}`,
+        help: "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+      dwklPrior: (a: { prior: string; distribution: string }) => ({
+        message: `\`dwkl\` compares each dimension with the prior's marginal, and \`${a.prior}\` is ${a.distribution}, not a Normal with independent dimensions`,
+        help: "use `prior p(z) = Normal(0, 1)`, or leave the dimension-wise KL out",
+      }),
+      discriminator: (a: { discriminator: string; judged: string; variable: string }) => ({
+        message: `\`${a.discriminator}\` judges \`${a.judged}\`, so its density ratio says nothing about the total correlation of \`${a.variable}\``,
+        help: `declare \`discriminator d_tc(${a.variable}) { …; dense(1) }\` trained by \`gan_d(d_tc, real = q(${a.variable} | x), fake = permuted(q(${a.variable} | x)))\``,
+      }),
+    },
+  },
+  AE0519: {
+    title: "term needs an encoder's code",
+    severity: "error",
+    explanation: "`mmd`, `tc`, `mi`, `dwkl`, `l2` and `permuted` act on the codes an encoder produces, written as its density: `q(z | x)` for `encoder q(z | x)`.",
+    wrong: "minimize nll(p(x | z), x) + l2(p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + l2(q(z | x))",
+    messages: {
+      code: (a: { term: string; usage: string }) => ({ message: `the first argument of \`${a.term}\` is an encoder's code`, help: `write \`${a.usage}\`` }),
+      arguments: (a: { term: string; usage: string }) => `\`${a.term}\` is written ${a.usage.split(" or ").map((u) => `\`${u}\``).join(" or ")}`,
+      permutedOneDimension: (variable: string) => ({
+        message: `\`${variable}\` has one dimension: permuting it across the batch leaves its distribution unchanged`,
+        help: "a total correlation needs a latent of at least two dimensions",
+      }),
+      permutedPlace: () => ({ message: "`permuted(q(z | x))` is a sample source: it is written as `gan_d`'s `real` or `fake`", help: "e.g. `gan_d(d, real = q(z | x), fake = permuted(q(z | x)))`" }),
+    },
+  },
+  AE0520: {
+    title: "network regulariser on an unsuitable network",
+    severity: "error",
+    explanation:
+      "`weightDecay(p)` and `gradientPenalty(p)` take a network by its name or its role (`weightDecay(decoder)`). `gradientPenalty` computes ‖∂out/∂in‖²_F through the network's Jacobian, " +
+      "so the network is made of dense layers and produces one head (exactly for one layer, by a random projection for more); discriminators are not supported.",
+    wrong: "minimize nll(p(x | z), x) + gradientPenalty(p(x | z))",
+    fixed: "minimize nll(p(x | z), x) + gradientPenalty(p)",
+    messages: {
+      notNetwork: (term: string) => ({ message: `\`${term}\` takes a network's name, e.g. \`${term}(p)\` or \`${term}(decoder)\``, help: "name the network, not its density" }),
+      notDense: (a: { network: string; reason: string }) => ({
+        message: `\`gradientPenalty\` needs a network of dense layers with one head; \`${a.network}\` ${a.reason}`,
+        help: "write it as `dense(…, activation)` layers with one head, or use `weightDecay`",
+      }),
+    },
+  },
   // ── numbers ──
   AE0530: {
     title: "VampPrior without a Normal encoder of data",

@@ -1,4 +1,4 @@
-import { type BuiltinSpec, corruptions, distributions, layers, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
+import { type BuiltinSpec, corruptions, distributions, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
@@ -52,6 +52,12 @@ export function builtinsReference(): string {
     "",
     ...table("Corruptions (`corrupt x with …`)", corruptions),
     ...table("Objectives (`objective …`)", objectives),
+    "## Loss terms (`minimize …` in a phase)",
+    "",
+    "| name | written | what it computes |",
+    "|---|---|---|",
+    ...lossTerms.map((t) => `| \`${t}\` | \`${lossTermUsage[t].usage.replace(/\|/g, "\\|")}\` | ${lossTermUsage[t].doc.replace(/\|/g, "\\|")} |`),
+    "",
     ...table("Optimizers", optimizers),
     "## Train settings",
     "",

@@ -56,6 +56,9 @@ const estimatorWords: Record<IrTerm["estimator"], string> = {
   "monte-carlo": "Monte Carlo, 1 sample",
   "importance-weighted": "importance-weighted",
   adversarial: "adversarial",
+  "u-statistic": "unbiased over the batch (U-statistic)",
+  minibatch: "over the batch's aggregate posterior",
+  "density-ratio": "density ratio (a discriminator's logit)",
 };
 
 function parameterList(params: Record<string, unknown>): string {
@@ -145,10 +148,16 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
     if (!ir.networks.some((n) => n.role === "encoder" && n.outputs.includes(v.name)) && ids.has(`prior:${v.name}`)) edge(ids.get(`prior:${v.name}`)!, ids.get(`var:${v.name}`)!, "sample");
   }
 
-  // Loss terms, grouped by phase.
+  // Loss terms, grouped by phase. A code is its posterior, or the latent itself when the encoder is deterministic.
+  const code = (network: string, variable: string): string => ids.get(`dist:${network}:${variable}`) ?? ids.get(`var:${variable}`)!;
   const source = (s: IrSampleSource): string => {
     if (s.kind === "prior") return ids.get(`prior:${s.variable}`)!;
     if (s.kind === "data") return ids.get(`var:${s.variable}`)!;
+    if (s.kind === "permuted") {
+      const permuted = ids.get(`permuted:${s.variable}`) ?? node(`permuted:${s.variable}`, "sample", [`${s.variable}̃ = ${s.variable} permuted`, "each dimension shuffled across the batch"]);
+      if (!edges.some((e) => e.to === permuted)) edge(ids.get(`var:${s.variable}`)!, permuted, "permute");
+      return permuted;
+    }
     const network = ir.networks.find((n) => n.name === s.network)!;
     if (network.role === "encoder") return ids.get(`var:${s.variable}`)!;
     const fake = ids.get(`fake:${network.name}:${s.variable}`);
@@ -200,6 +209,31 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         }
         case "contractive":
           edge(ids.get(`net:${term.network}`)!, id, `∂${term.variable}/∂${term.input}`);
+          break;
+        case "mmd":
+          edge(code(term.network, term.variable), id, "codes");
+          edge(ids.get(`prior:${term.variable}`)!, id, "samples");
+          break;
+        case "tc":
+          if (term.discriminator) {
+            const d = ids.get(`net:${term.discriminator}`)!;
+            edge(ids.get(`var:${term.variable}`)!, d, "codes");
+            edge(d, id, "logit");
+          } else edge(code(term.network, term.variable), id);
+          break;
+        case "mi":
+        case "l2":
+          edge(code(term.network, term.variable), id);
+          break;
+        case "dwkl":
+          edge(code(term.network, term.variable), id);
+          edge(ids.get(`prior:${term.variable}`)!, id);
+          break;
+        case "weightDecay":
+          edge(ids.get(`net:${term.network}`)!, id, "weights");
+          break;
+        case "gradientPenalty":
+          edge(ids.get(`net:${term.network}`)!, id, "Jacobian");
           break;
         case "vq":
           edge(ids.get(`dist:${term.network}:${term.variable}`)!, id, "z_e and its codes");

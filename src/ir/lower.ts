@@ -204,6 +204,8 @@ function describeSource(model: CheckedModel, source: SampleSource): string {
     }
     case "network":
       return `${source.variable} ~ ${density(model, source.network, source.variable)}`;
+    case "permuted":
+      return `${source.variable} ~ Πⱼ ${source.network}(${source.variable}ⱼ), permuted`;
   }
 }
 
@@ -224,17 +226,51 @@ function formula(model: CheckedModel, term: LossTerm): string {
     }
     case "iwae":
       return `−log (1/${term.k}) Σᵢ ${model.networks.find((n) => n.name === term.decoder)!.name}(${term.data}, ${term.latent}ᵢ) / ${term.encoder}(${term.latent}ᵢ | ${term.data})`;
-    case "gan_d":
-      return `−log ${term.discriminator}(${describeSource(model, term.real)}) − log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
-    case "gan_g":
-      return term.loss === "nonsaturating"
-        ? `−log ${term.discriminator}(${describeSource(model, term.fake)})`
-        : `log(1 − ${term.discriminator}(${describeSource(model, term.fake)}))`;
+    case "gan_d": {
+      const [real, fake] = [`${term.discriminator}(${describeSource(model, term.real)})`, `${term.discriminator}(${describeSource(model, term.fake)})`];
+      if (term.loss === "leastSquares") return `½(${real} − 1)² + ½${fake}², on logits`;
+      if (term.loss === "hinge") return `max(0, 1 − ${real}) + max(0, 1 + ${fake}), on logits`;
+      return `−log ${real} − log(1 − ${fake})`;
+    }
+    case "gan_g": {
+      const fake = `${term.discriminator}(${describeSource(model, term.fake)})`;
+      if (term.loss === "leastSquares") return `½(${fake} − 1)², on logits`;
+      if (term.loss === "hinge") return `−${fake}, on logits`;
+      return term.loss === "nonsaturating" ? `−log ${fake}` : `log(1 − ${fake})`;
+    }
     case "contractive":
       return `‖∂${term.variable}/∂${term.input}‖²_F of ${term.network}`;
+    case "mmd": {
+      const prior = model.priors.find((p) => p.variable === term.variable)!;
+      const kernel = term.kernel === "imq" ? `${term.scale}/(${term.scale} + ‖a − b‖²)` : `exp(−‖a − b‖²/${term.scale})`;
+      return `MMD²(${density(model, term.network, term.variable)}, ${prior.declaration.signature.name.name}(${term.variable})), k(a, b) = ${kernel}`;
+    }
+    case "tc":
+      return term.discriminator
+        ? `E log q(${term.variable}) / Πⱼ q(${term.variable}ⱼ) ≈ E ${term.discriminator}'s logit, ${term.variable} ~ ${density(model, term.network, term.variable)}`
+        : `KL(q(${term.variable}) ‖ Πⱼ q(${term.variable}ⱼ)), q(${term.variable}) = mean over the batch of ${density(model, term.network, term.variable)}`;
+    case "mi":
+      return `E log ${density(model, term.network, term.variable)} − log q(${term.variable}), q(${term.variable}) = mean over the batch`;
+    case "dwkl": {
+      const prior = model.priors.find((p) => p.variable === term.variable)!;
+      return `Σⱼ KL(q(${term.variable}ⱼ) ‖ ${prior.declaration.signature.name.name}(${term.variable}ⱼ)), q = mean over the batch of ${density(model, term.network, term.variable)}`;
+    }
+    case "l2":
+      return `½‖${term.variable}‖², ${term.variable} ~ ${density(model, term.network, term.variable)}`;
+    case "weightDecay":
+      return `½ Σ θ² over the weights of ${term.network}`;
+    case "gradientPenalty": {
+      const network = model.networks.find((n) => n.name === term.network)!;
+      return `‖∂${network.name}/∂(${network.inputs.join(", ")})‖²_F`;
+    }
     case "vq":
       return `‖sg[z_e] − e‖² + ${term.beta}·‖z_e − sg[e]‖² of ${density(model, term.network, term.variable)}`;
   }
+}
+
+/** Whether a code is sampled (a Normal posterior) rather than a value. */
+function sampled(model: CheckedModel, network: string, variable: string): boolean {
+  return model.networks.find((n) => n.name === network)!.distributions.find((d) => d.variable === variable)!.distribution === "Normal";
 }
 
 function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
@@ -260,6 +296,23 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
       const network = model.networks.find((n) => n.name === term.network)!;
       const dense = [...network.trunk, ...network.heads.flatMap((h) => h.layers)].filter((l) => l.kind === "dense");
       return dense.length === 1 ? "exact" : "monte-carlo";
+    }
+    case "mmd":
+      return "u-statistic";
+    case "tc":
+      return term.discriminator ? "density-ratio" : "minibatch";
+    case "mi":
+    case "dwkl":
+      return "minibatch";
+    case "l2":
+      return sampled(model, term.network, term.variable) ? "monte-carlo" : "exact";
+    case "weightDecay":
+      return "exact";
+    case "gradientPenalty": {
+      // As contractive: exact for one dense layer, Hutchinson's random projection for more; Monte Carlo too when the inputs are sampled.
+      const network = model.networks.find((n) => n.name === term.network)!;
+      const inputsSampled = network.inputs.some((v) => model.networks.some((e) => e.role === "encoder" && e.outputs.includes(v) && sampled(model, e.name, v)));
+      return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].length === 1 && !inputsSampled ? "exact" : "monte-carlo";
     }
     case "vq":
       return "exact";

@@ -4,7 +4,7 @@
  * is a bug, not an extension.
  */
 
-import { distributions, quantizers } from "../language/vocabulary.js";
+import { distributions, objectives, quantizers } from "../language/vocabulary.js";
 
 const closed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
   type: "object",
@@ -83,12 +83,13 @@ const sampleSource = {
     closed({ kind: { const: "prior" }, variable: name }),
     closed({ kind: { const: "network" }, network: name, variable: name }),
     closed({ kind: { const: "data" }, variable: name }),
+    closed({ kind: { const: "permuted" }, network: name, variable: name }),
   ],
 };
 
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial"] },
+  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
   dependsOn: parameterSets,
   formula: { type: "string" },
 };
@@ -98,9 +99,13 @@ const term = {
     closed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
     closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name }),
     closed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
-    closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource }),
-    closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax"] } }),
+    closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource, loss: { enum: ["logistic", "leastSquares", "hinge"] } }),
+    closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax", "leastSquares", "hinge"] } }),
     closed({ ...termBase, kind: { const: "contractive" }, network: name, variable: name, input: name }),
+    closed({ ...termBase, kind: { const: "mmd" }, network: name, variable: name, kernel: { enum: ["imq", "rbf"] }, scale: { type: "number", exclusiveMinimum: 0 } }),
+    closed({ ...termBase, kind: { const: "tc" }, network: name, variable: name, discriminator: name }, ["id", "estimator", "dependsOn", "formula", "kind", "network", "variable"]),
+    closed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
+    closed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
     closed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
   ],
 };
@@ -158,7 +163,7 @@ export const irSchema = {
     },
     networks: { type: "array", items: network },
     corruptions: { type: "array", items: closed({ variable: name, kind: { enum: ["gaussianNoise", "saltPepper", "masking"] }, parameters: numberMap }) },
-    objective: closed({ kind: { enum: ["reconstruction", "elbo", "iwae", "gan", "aae", "phases"] }, parameters: scalarMap }),
+    objective: closed({ kind: { enum: [...objectives.map((o) => o.name), "phases"] }, parameters: scalarMap }),
     terms: { type: "array", items: term, minItems: 1 },
     phases: {
       type: "array",

@@ -142,12 +142,14 @@ export interface IrCorruption {
 export type IrSampleSource =
   | { kind: "prior"; variable: string }
   | { kind: "network"; network: string; variable: string }
-  | { kind: "data"; variable: string };
+  | { kind: "data"; variable: string }
+  /** The encoder's codes, each dimension shuffled across the batch independently (samples of Πⱼ q(zⱼ)). */
+  | { kind: "permuted"; network: string; variable: string };
 
 interface IrTermBase {
   id: string;
   /** How the term's value is computed, in words for the loss graph. */
-  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial";
+  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio";
   /** Networks whose parameters the term's gradient reaches. */
   dependsOn: string[];
   /** The term in the usual notation, e.g. `−log p(x | z), z ~ q(z | x)`. */
@@ -159,9 +161,15 @@ export type IrTerm = IrTermBase &
     | { kind: "nll"; network: string; variable: string; target: string }
     | { kind: "kl"; network: string; variable: string }
     | { kind: "iwae"; k: number; encoder: string; decoder: string; latent: string; data: string }
-    | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource }
-    | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" }
+    | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource; loss: "logistic" | "leastSquares" | "hinge" }
+    | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" | "leastSquares" | "hinge" }
     | { kind: "contractive"; network: string; variable: string; input: string }
+    /** Unbiased MMD² between the codes and as many prior samples, with kernel imq: s/(s + ‖a − b‖²) or rbf: exp(−‖a − b‖²/s). */
+    | { kind: "mmd"; network: string; variable: string; kernel: "imq" | "rbf"; scale: number }
+    /** Total correlation of the aggregate posterior: over the batch, or from `discriminator`'s logit (density ratio). */
+    | { kind: "tc"; network: string; variable: string; discriminator?: string }
+    | { kind: "mi" | "dwkl" | "l2"; network: string; variable: string }
+    | { kind: "weightDecay" | "gradientPenalty"; network: string }
     | { kind: "vq"; network: string; variable: string; beta: number }
   );
 

@@ -230,8 +230,13 @@ export const objectives = table<BuiltinSpec>()([
   { name: "reconstruction", doc: "the likelihood's NLL of the data through encoder and decoder (AE, denoising AE)", parameters: [] },
   { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1 })] },
   { name: "iwae", doc: "the importance-weighted bound with k samples (IWAE)", parameters: [p("k", "size", "importance samples per example", { default: 5 })] },
-  { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss", { default: "nonsaturating", choices: ["nonsaturating", "minimax"] })] },
+  { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss (`leastSquares` and `hinge` set the discriminator's loss too)", { default: "nonsaturating", choices: ["nonsaturating", "minimax", "leastSquares", "hinge"] })] },
   { name: "aae", doc: "the adversarial autoencoder's three phases: reconstruct, discriminate, regularise", parameters: [] },
+  {
+    name: "betaTC",
+    doc: "β-TCVAE (Chen et al. 2018): nll + α·mi + β·tc + γ·dwkl, the KL split into index-code MI, total correlation and dimension-wise KL",
+    parameters: [p("alpha", "nonnegative", "weight of the index-code mutual information", { default: 1 }), p("beta", "nonnegative", "weight of the total correlation", { default: 6 }), p("gamma", "nonnegative", "weight of the dimension-wise KL", { default: 1 })],
+  },
 ]);
 export type ObjectiveName = (typeof objectives)[number]["name"];
 
@@ -259,8 +264,25 @@ export const trainSettings: readonly SettingSpec[] = [
 export const variableTypes = ["real", "binary", "onehot"] as const;
 export type VariableType = (typeof variableTypes)[number];
 
-export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "vq"] as const;
+export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "mmd", "tc", "mi", "dwkl", "l2", "weightDecay", "gradientPenalty", "vq"] as const;
 export type LossTermKind = (typeof lossTerms)[number];
+
+/** How each loss term is written and what it computes: docs/reference.md's table of terms. */
+export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: string; readonly doc: string }>> = {
+  nll: { usage: "nll(p(x | z), x)", doc: "−log p(x | z), z from its encoder; or, for an encoder's Categorical head, −log q(c = y | x)" },
+  kl: { usage: "kl(q(z | x), p(z))", doc: "KL from posterior to prior: analytic for Normal ‖ Normal, one-sample Monte Carlo otherwise" },
+  gan_d: { usage: "gan_d(d, real = …, fake = …, loss = logistic | leastSquares | hinge)", doc: "the discriminator's loss (samples held fixed); `fake` may be `permuted(q(z | x))`" },
+  gan_g: { usage: "gan_g(d, fake = …, loss = nonsaturating | minimax | leastSquares | hinge)", doc: "the generator's loss (the discriminator held fixed)" },
+  contractive: { usage: "contractive(f(z | x), x)", doc: "‖∂z/∂x‖²_F of a dense deterministic encoder" },
+  mmd: { usage: "mmd(q(z | x), p(z), kernel = imq(scale) | rbf(scale))", doc: "unbiased minibatch MMD² between the codes and as many prior samples (WAE, InfoVAE); scale defaults to 2·dim(z)" },
+  tc: { usage: "tc(q(z | x)) or tc(q(z | x), d)", doc: "total correlation KL(q(z) ‖ Πⱼ q(zⱼ)) of the aggregate posterior: over the batch (β-TCVAE), or by a discriminator's density ratio (FactorVAE)" },
+  mi: { usage: "mi(q(z | x))", doc: "index-code mutual information KL(q(z, n) ‖ q(z) p(n)), the aggregate posterior taken over the batch" },
+  dwkl: { usage: "dwkl(q(z | x), p(z))", doc: "dimension-wise KL Σⱼ KL(q(zⱼ) ‖ p(zⱼ)), the aggregate posterior taken over the batch" },
+  l2: { usage: "l2(q(z | x))", doc: "½‖z‖² of the code (RAE)" },
+  weightDecay: { usage: "weightDecay(p)", doc: "½ Σ θ² over a network's trainable weights" },
+  gradientPenalty: { usage: "gradientPenalty(p)", doc: "‖∂out/∂in‖²_F of a dense network at the inputs it is given (RAE's decoder penalty)" },
+  vq: { usage: "vq(q(z | x))", doc: "‖sg[z_e] − z_q‖² + β‖z_e − sg[z_q]‖² of a VectorQuantize encoder (codebook and commitment; β from the encoder)" },
+};
 
 export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
   return list.find((b) => b.name === name);

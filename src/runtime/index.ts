@@ -15,6 +15,7 @@ export * from "./priors.js";
 export * from "./quantize.js";
 export * from "./mixturePriors.js";
 export * from "./losses.js";
+export * from "./regularisers.js";
 export * from "./corruption.js";
 export * from "./trainer.js";
 export * from "./data.js";

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Activation, activate, activationDerivative } from "./layers.js";
 import type { Random } from "./random.js";
+import { ganGeneratorLossOf, hingeDiscriminatorLoss, leastSquaresDiscriminatorLoss } from "./regularisers.js";
 
 /** Mean over the batch of a per-example value: every loss term is "per example". */
 export function batchMean(perExample: tf.Tensor): tf.Scalar {
@@ -11,7 +12,9 @@ export function batchMean(perExample: tf.Tensor): tf.Scalar {
  * The discriminator's loss from logits: −log D(real) − log(1 − D(fake)), written as
  * softplus(−real) + softplus(fake) so it is finite for any logit.
  */
-export function ganDiscriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
+export function ganDiscriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor, loss: "logistic" | "leastSquares" | "hinge" = "logistic"): tf.Scalar {
+  if (loss === "leastSquares") return leastSquaresDiscriminatorLoss(realLogits, fakeLogits);
+  if (loss === "hinge") return hingeDiscriminatorLoss(realLogits, fakeLogits);
   return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar;
 }
 
@@ -19,7 +22,8 @@ export function ganDiscriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tenso
  * The generator's loss: non-saturating −log D(fake) = softplus(−fake), or the original
  * minimax log(1 − D(fake)) = −softplus(fake), whose gradient vanishes when D wins.
  */
-export function ganGeneratorLoss(fakeLogits: tf.Tensor, loss: "nonsaturating" | "minimax"): tf.Scalar {
+export function ganGeneratorLoss(fakeLogits: tf.Tensor, loss: "nonsaturating" | "minimax" | "leastSquares" | "hinge"): tf.Scalar {
+  if (loss === "leastSquares" || loss === "hinge") return ganGeneratorLossOf(fakeLogits, loss);
   return (loss === "nonsaturating" ? tf.mean(tf.softplus(tf.neg(fakeLogits))) : tf.neg(tf.mean(tf.softplus(fakeLogits)))) as tf.Scalar;
 }
 

@@ -202,6 +202,16 @@ export class AespecParser extends CstParser {
     });
   });
 
+  /** A network named by its role where an expression names a network: `weightDecay(decoder)`. */
+  public roleName = this.RULE("roleName", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Encoder) },
+      { ALT: () => this.CONSUME(T.Decoder) },
+      { ALT: () => this.CONSUME(T.Generator) },
+      { ALT: () => this.CONSUME(T.Discriminator) },
+    ]);
+  });
+
   public expression = this.RULE("expression", () => {
     this.SUBRULE(this.term);
     this.MANY(() => {
@@ -226,6 +236,7 @@ export class AespecParser extends CstParser {
       } },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.roleName) },
       { ALT: () => {
         this.CONSUME(T.LParen);
         this.SUBRULE(this.expression);

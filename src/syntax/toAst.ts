@@ -253,6 +253,8 @@ class AstBuilder extends BaseVisitor {
     if (number) return numberLiteral(number);
     const call = nodes(c, "call")[0];
     if (call) return this.build(call);
+    const role = nodes(c, "roleName")[0];
+    if (role) return this.build(role);
     const inner = nodes(c, "expression")[0];
     if (inner) return { kind: "ParenthesizedExpression", expression: this.build(inner), span };
     const negated = nodes(c, "factor")[0];
@@ -275,6 +277,13 @@ class AstBuilder extends BaseVisitor {
       given: after.flatMap((l) => this.build(l) as A.Argument[]),
       span,
     };
+  }
+
+  /** A role written where a network is named reads as that bare name (`decoder`), resolved by role in the checker. */
+  roleName(c: Children, node: CstNode): A.Call {
+    const span = nodeSpan(node);
+    const token = ordered(c, ["Encoder", "Decoder", "Generator", "Discriminator"]).filter(isToken)[0];
+    return { kind: "Call", callee: identifier(token, span), hasParens: false, args: [], given: [], span };
   }
 
   argumentList(c: Children): A.Argument[] {

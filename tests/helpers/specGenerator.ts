@@ -260,19 +260,38 @@ const corruption: fc.Arbitrary<string | undefined> = fc.option(
  */
 const weight = fc.oneof({ weight: 8, arbitrary: small(0, 4).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "1", "-1", "1000001", "1e39", "1e-40") });
 
+/** The regulariser terms of an explicit phase; those a model cannot take (tc of a deterministic code, mmd of a onehot one) are rejected. */
+function regulariserTerms(labelInput: string): string[] {
+  const code = `q(z | x${labelInput})`;
+  return [
+    `mmd(${code}, p(z))`,
+    `mmd(${code}, p(z), kernel = rbf(2))`,
+    `tc(${code})`,
+    `mi(${code})`,
+    `dwkl(${code}, p(z))`,
+    `l2(${code})`,
+    "weightDecay(decoder)",
+    "weightDecay(encoder)",
+    "gradientPenalty(decoder)",
+  ];
+}
+
 /** A whole spec. */
 export const specText: fc.Arbitrary<string> = shape.chain((s) => {
   const labelInput = s.labels ? ", y" : "";
   // Presets run on every example: a partly labelled y is read by explicit phases `on labelled` (mostly).
   const objective = s.labels?.labelled
     ? fc.oneof({ weight: 4, arbitrary: fc.constant("phases") }, { weight: 1, arbitrary: fc.constantFrom("elbo", "aae") })
-    : fc.constantFrom("reconstruction", "elbo", "iwae", "aae", "gan", "phases");
+    : fc.constantFrom("reconstruction", "elbo", "iwae", "aae", "gan", "phases", "betaTC", "factor");
   return fc
     .record({
       objective,
       beta: weight,
       k: size(1, 6),
-      loss: fc.constantFrom("nonsaturating", "minimax"),
+      loss: fc.constantFrom("nonsaturating", "minimax", "leastSquares", "hinge"),
+      discriminatorLoss: fc.constantFrom("logistic", "leastSquares", "hinge"),
+      regularisers: fc.subarray(regulariserTerms(labelInput)),
+      tcWeights: fc.tuple(weight, weight, weight),
       prior: prior(s),
       encoder: encoder(s, `x${labelInput}`),
       decoder: decoder(s, "decoder p", `z${labelInput}`),
@@ -298,12 +317,22 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
         lines.push(r.generator, r.discriminatorX, `  objective gan(loss = ${r.loss})`);
       } else {
         lines.push(r.encoder, r.decoder);
-        if (r.objective === "aae") lines.push(r.discriminatorZ);
+        if (r.objective === "aae" || r.objective === "factor") lines.push(r.discriminatorZ);
+        const onLabelled = s.labels?.labelled ? "\n      on labelled" : "";
         if (r.objective === "phases") {
           const [a, b] = r.weights;
           // A onehot latent has no KL here (AE0502): its phase is the likelihood alone.
           const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))${s.latent.quantized ? ` + vq(q(z | x${labelInput}))` : ""}`;
-          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${s.labels?.labelled ? "\n      on labelled" : ""}`);
+          const regularisers = r.regularisers.map((t) => ` + ${a} * ${t}`).join("");
+          train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}${regularisers}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${onLabelled}`);
+        } else if (r.objective === "factor") {
+          // FactorVAE's two phases: a density-ratio TC, and a discriminator of permuted codes.
+          const code = `q(z | x${labelInput})`;
+          train.push(`    phase vae\n      minimize nll(p(x | z${labelInput}), x) + kl(${code}, p(z)) + ${r.weights[0]} * tc(${code}, d)\n      over encoder, decoder${learnedPrior(r.prior) ? ", prior" : ""}${onLabelled}`);
+          train.push(`    phase discriminate\n      minimize gan_d(d, real = ${code}, fake = permuted(${code}), loss = ${r.discriminatorLoss})\n      over d${onLabelled}`);
+        } else if (r.objective === "betaTC") {
+          const [alpha, beta, gamma] = r.tcWeights;
+          lines.push(`  objective betaTC(alpha = ${alpha}, beta = ${beta}, gamma = ${gamma})`);
         } else lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
       }
       lines.push("  train {", ...train, "  }", "}");

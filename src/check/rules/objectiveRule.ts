@@ -3,7 +3,7 @@ import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { findBuiltin, objectives } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
-import type { NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
+import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
 import { checkKlPair, klEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
@@ -35,7 +35,10 @@ export function objectiveRule(ctx: CheckContext): void {
     ctx.report(diagnose.AE0204.unknown({ kind: "objective", name: preset.callee.name }), preset.callee.span, {
       // Each objective is a different model: a near name (`wae` → `iwae`) is no fix, so only a
       // difference of case is suggested.
-      help: sameUpToCase(preset.callee.name, objectives.map((o) => o.name)) ?? `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
+      help:
+        sameUpToCase(preset.callee.name, objectives.map((o) => o.name)) ??
+        writtenAsPhases[preset.callee.name.toLowerCase()] ??
+        `the objectives are ${objectives.map((o) => `\`${o.name}\``).join(", ")}`,
     });
     return;
   }
@@ -50,9 +53,18 @@ export function objectiveRule(ctx: CheckContext): void {
     }
     return;
   }
-  const expand = { reconstruction, elbo, iwae, gan, aae }[spec.name as "elbo"];
+  const expand = { reconstruction, elbo, iwae, gan, aae, betaTC }[spec.name as "elbo"];
   expand(ctx, preset, bound.values as Record<string, number>);
 }
+
+/** Models of the field that are a phase of terms rather than a preset: how to write them. */
+const writtenAsPhases: Record<string, string> = {
+  wae: "a Wasserstein autoencoder is a phase: `minimize nll(p(x | z), x) + 10 * mmd(q(z | x), p(z))` (see specs/wae-mmd.aespec)",
+  infovae: "InfoVAE is a phase: `minimize nll(p(x | z), x) + kl(q(z | x), p(z)) + 99 * mmd(q(z | x), p(z))` (see specs/info-vae.aespec)",
+  factorvae: "FactorVAE is two phases: `nll + kl + γ·tc(q(z | x), d)` and `gan_d(d, real = q(z | x), fake = permuted(q(z | x)))` (see specs/factor-vae.aespec)",
+  rae: "a regularised autoencoder is a phase: `minimize nll(p(x | z), x) + l2(q(z | x)) + 1e-4 * weightDecay(decoder)` (see specs/rae.aespec)",
+  betatcvae: "did you mean `betaTC`?",
+};
 
 function sameUpToCase(name: string, candidates: readonly string[]): string | undefined {
   const match = candidates.find((c) => c.toLowerCase() === name.toLowerCase());
@@ -138,8 +150,11 @@ function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): v
     }
   }
   const fake = { kind: "network" as const, network: g.name, variable: x };
-  const discriminate = addTerm(ctx, { kind: "gan_d", discriminator: d.name, real: { kind: "data", variable: x }, fake });
-  const generate = addTerm(ctx, { kind: "gan_g", discriminator: d.name, fake, loss: (args.loss ?? "nonsaturating") as "nonsaturating" });
+  // Least squares and hinge are losses of both players; the two logistic generator losses share the logistic discriminator.
+  const loss = (args.loss ?? "nonsaturating") as GanGeneratorLoss;
+  const discriminatorLoss: GanDiscriminatorLoss = loss === "leastSquares" || loss === "hinge" ? loss : "logistic";
+  const discriminate = addTerm(ctx, { kind: "gan_d", discriminator: d.name, real: { kind: "data", variable: x }, fake, loss: discriminatorLoss });
+  const generate = addTerm(ctx, { kind: "gan_g", discriminator: d.name, fake, loss });
   ctx.phases.push(phase(ctx, "discriminate", [{ term: discriminate, weight: 1 }], [d]));
   ctx.phases.push(phase(ctx, "generate", [{ term: generate, weight: 1 }], upstream([...ctx.networks.values()], g).map((n) => ctx.networks.get(n)!)));
 }
@@ -161,7 +176,7 @@ function aae(ctx: CheckContext, preset: A.Call): void {
         return;
       }
       const fake = { kind: "network" as const, network: encoder.name, variable: z };
-      discriminate.push({ term: addTerm(ctx, { kind: "gan_d", discriminator: d!.name, real: { kind: "prior", variable: z }, fake }), weight: 1 });
+      discriminate.push({ term: addTerm(ctx, { kind: "gan_d", discriminator: d!.name, real: { kind: "prior", variable: z }, fake, loss: "logistic" }), weight: 1 });
       regularize.push({ term: addTerm(ctx, { kind: "gan_g", discriminator: d!.name, fake, loss: "nonsaturating" }), weight: 1 });
       discriminators.push(d!);
     }
@@ -169,4 +184,31 @@ function aae(ctx: CheckContext, preset: A.Call): void {
   ctx.phases.push(phase(ctx, "reconstruct", [...likelihoodTerms(ctx), ...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t))], [...parts.encoders, ...parts.decoders]));
   ctx.phases.push(phase(ctx, "discriminate", discriminate, discriminators));
   ctx.phases.push(phase(ctx, "regularize", regularize, parts.encoders));
+}
+
+/**
+ * β-TCVAE (Chen et al. 2018): the ELBO's KL split into index-code mutual information, total
+ * correlation and dimension-wise KL, weighted α, β, γ; (1, 1, 1) is the ELBO again.
+ */
+function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
+  const parts = autoencoderParts(ctx, preset);
+  if (!parts) return;
+  const terms = likelihoodTerms(ctx);
+  for (const encoder of parts.encoders) {
+    for (const z of encoder.outputs) {
+      const prior = ctx.priors.get(z);
+      if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return;
+      if (prior!.distribution !== "Normal" || prior!.given.length > 0) {
+        ctx.report(diagnose.AE0518.dwklPrior({ prior: prior!.declaration.signature.name.name, distribution: prior!.given.length > 0 ? "conditional" : prior!.distribution }), preset.span, {
+          labels: [{ span: prior!.declaration.distribution.span, message: "the prior" }],
+        });
+        return;
+      }
+      const code = { network: encoder.name, variable: z };
+      terms.push({ term: addTerm(ctx, { kind: "mi", ...code }), weight: args.alpha! });
+      terms.push({ term: addTerm(ctx, { kind: "tc", ...code }), weight: args.beta! });
+      terms.push({ term: addTerm(ctx, { kind: "dwkl", ...code }), weight: args.gamma! });
+    }
+  }
+  ctx.phases.push(phase(ctx, "betaTC", terms, [...parts.encoders, ...parts.decoders]));
 }

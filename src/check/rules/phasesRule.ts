@@ -14,7 +14,7 @@ export function addTerm(ctx: CheckContext, term: UnidentifiedTerm): string {
   const same = ctx.terms.find((t) => JSON.stringify({ ...t, id: undefined }) === JSON.stringify({ ...term, id: undefined }));
   if (same) return same.id;
   const subject =
-    term.kind === "nll" ? term.target : term.kind === "gan_d" || term.kind === "gan_g" ? term.discriminator : term.kind === "iwae" ? term.data : term.variable;
+    term.kind === "nll" ? term.target : term.kind === "gan_d" || term.kind === "gan_g" ? term.discriminator : term.kind === "iwae" ? term.data : "variable" in term ? term.variable : term.network;
   const base = `${term.kind}_${subject}`;
   let id = base;
   for (let n = 2; ctx.terms.some((t) => t.id === id); n++) id = `${base}_${n}`;
