@@ -35,6 +35,7 @@ describe("the runtime's description, projected from the IR", () => {
     const ir = irOf(file);
     const description = runtimeDescription(ir);
     for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
+    // Each network's layers' weights, then its learned likelihood values and codebooks (a VectorQuantize encoder's [K, D] vectors).
     const weights = ir.networks.flatMap(networkWeights);
     // A learned prior's weights follow the networks'.
     expect(modelWeights(description)).toEqual([...weights, ...ir.priors.flatMap((p) => p.learned?.weights ?? [])]);

@@ -25,9 +25,11 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
   const prior = (latent: string) => (learned[latent] !== undefined ? [learned[latent]!] : []);
   switch (term.kind) {
     case "nll":
+    case "vq":
       return upstream(networks, named(term.network));
     case "kl":
-      return [...upstream(networks, named(term.network)), ...prior(term.variable)];
+      // An exact KL (a quantised latent's log K per position) is a constant: no gradient.
+      return term.estimator === "exact" ? [] : [...upstream(networks, named(term.network)), ...prior(term.variable)];
     case "iwae":
       return [...upstream(networks, named(term.decoder)), ...prior(term.latent)];
     case "gan_d":

@@ -1,4 +1,4 @@
-import type { IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
+import type { IrCodebook, IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
 import { networkLayers } from "./layers.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
@@ -26,9 +26,19 @@ export function isCorrupted(ir: Parts, variable: string): boolean {
   return ir.corruptions.some((c) => c.variable === variable);
 }
 
-/** A network's weights in their order: the layers' (trunk, then heads), then its likelihoods' learned values. */
+/**
+ * A network's weights in their order: the layers' (trunk, then heads, residual blocks'
+ * inner layers included), then its likelihoods' learned values, then its codebooks. The
+ * order checkpoints use.
+ */
 export function networkWeights(network: IrNetwork): IrWeight[] {
   const layers = networkLayers(network).flatMap((l) => l.weights);
   const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
-  return [...layers, ...learned];
+  const codebooks = network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : []));
+  return [...layers, ...learned, ...codebooks];
+}
+
+/** The codebook of a vector-quantised latent, if it is one. */
+export function codebookOf(ir: Parts, variable: string): IrCodebook | undefined {
+  return encoderOf(ir, variable)?.distributions.find((d) => d.variable === variable)?.codebook;
 }

@@ -93,6 +93,7 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   DiscretizedLogistic: "mean",
   DiscretizedLogisticMixture: "mean",
   Beta: "mean",
+  VectorQuantize: "quantized",
 };
 
 function codes(networks: IrNetwork[]): IrCode[] {

@@ -5,7 +5,7 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
-import type { Activation, CorruptionKind, DistributionName, LayerKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
+import type { Activation, CorruptionKind, LayerKind, OutputKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
 
 export const irVersion = 2;
 
@@ -93,7 +93,7 @@ export type IrParameterSource = { head: string } | { trunk: true } | { constant:
 
 export interface IrNetworkOutput {
   variable: string;
-  distribution: DistributionName;
+  distribution: OutputKind;
   parameters: Record<string, IrParameterSource>;
   /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
   options?: Record<string, number>;
@@ -105,7 +105,20 @@ export interface IrNetworkOutput {
    * (Categorical and Bernoulli outputs of an encoder, as in the AAE paper — a sampled
    * one-hot would stop the gradient). Decoder outputs are data and feed nothing.
    */
-  feeds: "sample" | "value" | "probabilities" | "none";
+  feeds: "sample" | "value" | "probabilities" | "quantized" | "none";
+  /** A VectorQuantize output (`feeds: quantized`): z_e is the `value` parameter, the latent its nearest codebook vector, passed on with the straight-through gradient. */
+  codebook?: IrCodebook;
+}
+
+/** K codebook vectors of width D (the latent's last dimension), one choice per position (the latent's size / D). */
+export interface IrCodebook {
+  /** The [K, D] codebook: a weight of the encoder, saved in checkpoints like any other. */
+  weight: IrWeight;
+  codes: number;
+  dimension: number;
+  positions: number;
+  /** The commitment weight β of the `vq` term. */
+  beta: number;
 }
 
 export interface IrNetwork {
@@ -157,6 +170,7 @@ export type IrTerm = IrTermBase &
     | { kind: "tc"; network: string; variable: string; discriminator?: string }
     | { kind: "mi" | "dwkl" | "l2"; network: string; variable: string }
     | { kind: "weightDecay" | "gradientPenalty"; network: string }
+    | { kind: "vq"; network: string; variable: string; beta: number }
   );
 
 export interface IrOptimizer {
@@ -229,6 +243,6 @@ export interface IrMethods {
 export interface IrCode {
   variable: string;
   network: string;
-  /** The posterior mean (Normal), the value (Deterministic), or the probabilities (Categorical, Bernoulli). */
-  summary: "mean" | "value" | "probabilities";
+  /** The posterior mean (Normal), the value (Deterministic), the probabilities (Categorical, Bernoulli), or the nearest codebook vectors (VectorQuantize). */
+  summary: "mean" | "value" | "probabilities" | "quantized";
 }

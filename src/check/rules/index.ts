@@ -13,6 +13,7 @@ import { networkSignaturesRule } from "./networkSignaturesRule.js";
 import { objectiveRule } from "./objectiveRule.js";
 import { phasesRule } from "./phasesRule.js";
 import { priorsRule } from "./priorsRule.js";
+import { quantizerRule } from "./quantizerRule.js";
 import { resourcesRule } from "./resourcesRule.js";
 import { supportsRule } from "./supportsRule.js";
 import { trainSettingsRule } from "./trainSettingsRule.js";
@@ -36,6 +37,7 @@ export const specifiedRules: readonly Rule[] = [
   trainSettingsRule,
   objectiveRule,
   phasesRule,
+  quantizerRule,
   labelledRule,
   resourcesRule,
   coverageRule,
