@@ -30,6 +30,8 @@ const coveredElsewhere: Record<string, string> = {
   AE0912: "tests/train/reliability.test.ts (a damaged newest checkpoint)",
   AE0913: "tests/train/reliability.test.ts (--backend node without tfjs-node)",
   AE0914: "tests/torch/engine.test.ts (no Python with torch; --nproc without the torch engine)",
+  AE0915: "tests/train/colourImages.test.ts (a greyscale file for a colour variable, the wrong size, a channel count PNG lacks)",
+  AE0916: "tests/train/colourImages.test.ts (RGBA and grey + alpha images)",
 };
 
 /** `diagnose.AE0402.bernoulliSupport` → "AE0402.bernoulliSupport", for every constructor src/ calls. */

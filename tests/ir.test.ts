@@ -35,6 +35,7 @@ describe("the runtime's description, projected from the IR", () => {
     const ir = irOf(file);
     const description = runtimeDescription(ir);
     for (const [i, phase] of description.phases.entries()) expect(phaseParameters(description, phase)).toEqual(ir.phases[i]!.parameters);
+    // Each network's layers' weights, then its learned likelihood values and codebooks (a VectorQuantize encoder's [K, D] vectors).
     const weights = ir.networks.flatMap(networkWeights);
     // A learned prior's weights follow the networks'.
     expect(modelWeights(description)).toEqual([...weights, ...ir.priors.flatMap((p) => p.learned?.weights ?? [])]);
@@ -123,7 +124,7 @@ describe("what the IR states", () => {
     const vae = irOf("vae.aespec").roles;
     expect(vae.negativeElbo).toEqual(["nll_x", "kl_z"]);
     expect(vae.importanceSampling).toEqual({ encoder: "q", decoder: "p", latent: "z", data: "x" });
-    expect(vae.image).toEqual({ variable: "x", height: 28, width: 28 });
+    expect(vae.image).toEqual({ variable: "x", height: 28, width: 28, channels: 1 });
     expect(vae.label).toBeUndefined();
     expect(vae.classifier).toBeUndefined();
     expect(vae.methods.sample).toEqual({ latents: ["z"] });

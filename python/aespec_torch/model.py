@@ -121,6 +121,10 @@ class GeneratedModel(nn.Module):
     def values(self, batch: Mapping[str, Tensor], training: bool, noise: Optional[Noise] = None) -> Forward:
         raise NotImplementedError
 
+    def statistics(self, f: Any) -> Dict[str, Tensor]:
+        """Figures evaluation reports beside the terms (a quantised latent's codebook usage); none by default."""
+        return {}
+
     # ── batches ──
 
     def batch_variables(self, subset: str) -> List[str]:
@@ -204,6 +208,7 @@ class GeneratedModel(nn.Module):
             for term, _ in phase.terms:
                 if term not in out:
                     out[term] = float(self.term_functions[term](source))
+        out.update({k: float(v) for k, v in self.statistics(f).items()})
         if self.negative_elbo and all(t in out for t in self.negative_elbo):
             out["negativeElbo"] = sum(out[t] for t in self.negative_elbo)
         return out

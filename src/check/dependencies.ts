@@ -25,8 +25,11 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
   const prior = (latent: string) => (learned[latent] !== undefined ? [learned[latent]!] : []);
   switch (term.kind) {
     case "nll":
+    case "vq":
       return upstream(networks, named(term.network));
     case "kl":
+      // An exact KL (a quantised latent's log K per position) is a constant: no gradient.
+      if (term.estimator === "exact") return [];
       // Against a prior network, the gradient also reaches it and the encoders of the latents it reads.
       return [...new Set([...upstream(networks, named(term.network)), ...(term.prior ? upstream(networks, named(term.prior)) : []), ...prior(term.variable)])];
     case "iwae":

@@ -1,6 +1,6 @@
 import type * as A from "../syntax/ast.js";
 import type {
-  Activation, CorruptionKind, DistributionName, FlowKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, PriorName, VariableType,
+  Activation, CorruptionKind, FlowKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, OutputKind, PriorName, VariableType,
 } from "../language/vocabulary.js";
 
 /**
@@ -73,9 +73,11 @@ export interface FlowInfo {
 
 export interface NetworkOutput {
   readonly variable: string;
-  readonly distribution: DistributionName;
+  readonly distribution: OutputKind;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
   readonly flow?: FlowInfo;
+  /** A VectorQuantize output: K codebook vectors as wide as the latent's last dimension, and the commitment weight β. */
+  readonly codebook?: { readonly codes: number; readonly beta: number };
   /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
   readonly options?: Readonly<Record<string, number>>;
 }
@@ -118,7 +120,8 @@ export type GanDiscriminatorLoss = "logistic" | "leastSquares" | "hinge";
 export type GanGeneratorLoss = "nonsaturating" | "minimax" | "leastSquares" | "hinge";
 export type MmdKernel = "imq" | "rbf";
 
-export type KlEstimator = "analytic" | "monte-carlo";
+/** `exact`: a VectorQuantize latent under a uniform Codebook prior, whose KL is the constant positions · log K. */
+export type KlEstimator = "analytic" | "monte-carlo" | "exact";
 
 export type LossTerm =
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
@@ -132,7 +135,8 @@ export type LossTerm =
   /** Total correlation: over the batch, or (with `discriminator`) by its density ratio. */
   | { readonly kind: "tc"; readonly id: string; readonly network: string; readonly variable: string; readonly discriminator?: string }
   | { readonly kind: "mi" | "dwkl" | "l2"; readonly id: string; readonly network: string; readonly variable: string }
-  | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string };
+  | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string }
+  | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number };
 
 export interface WeightedTerm {
   readonly term: string;

@@ -5,6 +5,7 @@ import { printExpression } from "../syntax/format.js";
 import { checkValue } from "./bind.js";
 import { learnedPriorSets, termDependencies, upstream } from "./dependencies.js";
 import { lossTerms } from "../language/vocabulary.js";
+import { vqTerm } from "./quantize.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { GanDiscriminatorLoss, GanGeneratorLoss, KlEstimator, NetworkInfo, PriorInfo, SampleSource, UnidentifiedTerm } from "./model.js";
@@ -90,6 +91,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
     case "l2": return codeRegulariser(ctx, call, kind);
     case "weightDecay":
     case "gradientPenalty": return networkRegulariser(ctx, call, kind);
+    case "vq": return quantizerTerm(ctx, call);
     default: return contractiveTerm(ctx, call);
   }
 }
@@ -231,6 +233,7 @@ export function checkPriorNetworkKl(ctx: CheckContext, network: NetworkInfo, var
 
 export function klEstimator(network: NetworkInfo, variable: string, prior: PriorInfo): KlEstimator {
   const posterior = network.distributions.find((o) => o.variable === variable)!;
+  if (posterior.distribution === "VectorQuantize") return "exact"; // a one-hot posterior over K codes against a uniform prior: log K per position
   // After a flow, q(z | x) has no closed form: log q0(z0) − Σ log|det ∂f/∂z| − log p(zK) at the sample.
   return posterior.distribution === "Normal" && !posterior.flow && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
 }
@@ -238,7 +241,8 @@ export function klEstimator(network: NetworkInfo, variable: string, prior: Prior
 /** AE0502 / AE0503: what a KL(q ‖ p) needs of its posterior and prior. */
 export function checkKlPair(ctx: CheckContext, network: NetworkInfo, variable: string, prior: PriorInfo | undefined, span: A.Call["span"]): boolean {
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
-  if (posterior !== "Normal") {
+  // A quantised latent's prior must be a Codebook: quantizerRule reports any other.
+  if (posterior !== "Normal" && !(posterior === "VectorQuantize" && prior)) {
     ctx.report(diagnose.AE0502.posterior({ network: network.name, variable, distribution: posterior }), span, {
       help:
         // A onehot latent cannot take a Normal posterior (AE0402): advice to use one would only lead there.
@@ -370,6 +374,15 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
   };
 }
 
+function quantizerTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
+  const args = positional(ctx, call, 1, "vq(q(z | x))");
+  if (!args) return undefined;
+  const density = resolveDensity(ctx, args[0]!, false);
+  if (!density || density === "broken" || density.kind !== "network") return undefined;
+  const resolved = vqTerm(ctx, call, density);
+  return resolved && { ...resolved, reads: dataInputs(ctx, resolved.dependsOn) };
+}
+
 function contractiveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   const args = positional(ctx, call, 2, "contractive(f(z | x), x)");
   if (!args) return undefined;
@@ -423,6 +436,7 @@ export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
       case "l2":
       case "weightDecay":
       case "gradientPenalty": return networkReads(term.network);
+      case "vq": return networkReads(term.network);
     }
   })();
   return [...new Set(reads)].filter((v) => ctx.variables.get(v)?.role === "data");

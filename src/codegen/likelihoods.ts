@@ -1,4 +1,4 @@
-import type { DistributionName } from "../language/vocabulary.js";
+import type { OutputKind } from "../language/vocabulary.js";
 import type { IrNetworkOutput, IrSupport } from "../ir/types.js";
 
 /**
@@ -53,7 +53,7 @@ function num(n: number): string {
 
 const tuple = (items: readonly number[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`);
 
-export const likelihoodCode: Readonly<Record<DistributionName, LikelihoodCode>> = {
+export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
   Normal: {
     constants: { sigma: { as: "logvar", value: (c) => 2 * Math.log(c) }, logvar: same("logvar") },
     ts: {
@@ -219,6 +219,38 @@ export const likelihoodCode: Readonly<Record<DistributionName, LikelihoodCode>> 
       mean: (params) => `rt.beta_mean(${params}.alpha, ${params}.beta)`,
       draw: (params, noise) => `rt.beta_sample(${params}.alpha, ${params}.beta, ${noise})`,
       fed: (params) => `rt.beta_mean(${params}.alpha, ${params}.beta)`,
+    },
+  },
+  /**
+   * A quantiser, not a likelihood: its trunk's z_e is the `value`; the emitters pass on and
+   * summarise the latent through its quantize method (`feeds: quantized`), not this row.
+   */
+  VectorQuantize: {
+    ts: {
+      type: "rt.ValueParameters",
+      build: (p) => `{ value: ${p.value} }`,
+      nll: () => {
+        throw new Error("a quantised latent has no likelihood");
+      },
+      mean: () => {
+        throw new Error("a quantised latent is summarised by its quantize method");
+      },
+      fed: () => {
+        throw new Error("a quantised latent is passed on by its quantize method");
+      },
+    },
+    py: {
+      type: "",
+      build: (p) => `rt.ValueParameters(${p.value})`,
+      nll: () => {
+        throw new Error("a quantised latent has no likelihood");
+      },
+      mean: () => {
+        throw new Error("a quantised latent is summarised by its quantize method");
+      },
+      fed: () => {
+        throw new Error("a quantised latent is passed on by its quantize method");
+      },
     },
   },
 };

@@ -1,5 +1,5 @@
 import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { codebookOf, encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
@@ -149,6 +149,7 @@ class ModuleEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
+    if (d.feeds === "quantized") return `this.${prefixed("quantized_", variable)}().latent`;
     return likelihoodCode[d.distribution].ts.fed(`${outputs}[${literal(variable)}]`, "this.random");
   }
 
@@ -199,6 +200,14 @@ class ModuleEmitter {
       out.push(`  /** ${commentText(`${network.name}(${network.outputs.join(", ")} | ${network.inputs.join(", ")})`)} */`);
       out.push(`  ${method}(): ${this.outputType(network)} {`);
       out.push(`    return this.memo(${literal(method)}, () => ${this.networkFunction(network)}(this, ${this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"))}));`, `  }`);
+    }
+    for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
+      const codebook = codebookOf(this.ir, v.name);
+      if (!codebook) continue;
+      const encoder = encoderOf(this.ir, v.name)!;
+      out.push(`  /** ${commentText(`${v.name}`)}: z_e from ${commentText(encoder.name)}, its nearest codebook vectors z_q (${codebook.codes} codes of width ${codebook.dimension} at ${codebook.positions} positions), and z_q with the straight-through gradient. */`);
+      out.push(`  ${this.methods.allocate(prefixed("quantized_", v.name))}(): rt.Quantized {`);
+      out.push(`    return this.memo(${literal(`quantized_${v.name}`)}, () => rt.quantize(this.${prefixed("out_", encoder.name)}()[${literal(v.name)}].value, this.w(${literal(codebook.weight.name)}) as tf.Tensor2D));`, `  }`);
     }
     for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
       const method = this.methods.allocate(prefixed("latent_", v.name));
@@ -288,7 +297,10 @@ class ModuleEmitter {
           break;
         }
         const prior = priorOf(this.ir, term.variable)!;
-        if (term.estimator === "analytic") {
+        const codebook = codebookOf(this.ir, term.variable);
+        if (term.estimator === "exact" && codebook) {
+          out.push(`  return rt.codebookKl(${codebook.positions}, ${codebook.codes});`);
+        } else if (term.estimator === "analytic") {
           out.push(`  return rt.batchMean(rt.klNormalNormal(${posterior}, ${prior.parameters.mu}, ${prior.parameters.sigma}));`);
         } else {
           out.push(`  // One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
@@ -348,6 +360,9 @@ class ModuleEmitter {
         out.push(`  return rt.batchMean(rt.contractivePenalty(f.${prefixed("in_", network.name)}(), [${stages.join(", ")}], f.random));`);
         break;
       }
+      case "vq":
+        out.push(`  return rt.batchMean(rt.vqLoss(f.${prefixed("quantized_", term.variable)}(), ${term.beta}));`);
+        break;
     }
     out.push(`}`, "");
   }
@@ -434,7 +449,7 @@ class ModuleEmitter {
   private priorExpression(prior: IrPrior): string {
     const variable = variableOf(this.ir, prior.variable);
     if (prior.learned) return `rt.gaussianMixturePrior(${valueLiteral(variable.shape)}, () => ${prefixed("prior_", prior.variable)}(this.forward({}, false)))`;
-    return priorExpression(prior, variable);
+    return priorExpression(prior, variable, codebookOf(this.ir, prior.variable)?.weight.name);
   }
 
   // ── the model class ──
@@ -448,6 +463,7 @@ class ModuleEmitter {
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
     out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")} };`, `  }`, "");
     out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
+    this.emitStatistics(out);
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
@@ -479,6 +495,21 @@ class ModuleEmitter {
     return this.ir.networks.find((n) => n.name === name)!;
   }
 
+  /** Codebook usage of each quantised latent, reported by evaluation beside the terms. */
+  private emitStatistics(out: Out): void {
+    const quantized = this.ir.variables.flatMap((v) => {
+      const codebook = codebookOf(this.ir, v.name);
+      return codebook ? [{ variable: v.name, codes: codebook.codes }] : [];
+    });
+    if (quantized.length === 0) return;
+    out.push(`  /** Per batch: the perplexity of each quantised latent's codes (${commentText(quantized.map((q) => `at most ${q.codes} for ${q.variable}`).join(", "))}) and the fraction of codes used. */`);
+    out.push(`  protected override statistics(f: Forward): Record<string, tf.Scalar> {`, `    return {`);
+    for (const q of quantized) {
+      out.push(`      ...rt.codeUsageStatistics(${literal(q.variable)}, f.${prefixed("quantized_", q.variable)}().indices, ${q.codes}),`);
+    }
+    out.push(`    };`, `  }`, "");
+  }
+
   private tensorRecord(names: readonly string[]): string {
     return `{ ${names.map((n) => `${literal(n)}: tf.Tensor`).join("; ")} }`;
   }
@@ -486,6 +517,7 @@ class ModuleEmitter {
   /** What a method returns for one output: the likelihood's mean (μ of a Normal, the probabilities…) or the value. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
+    if (code.summary === "quantized") return `f.${prefixed("quantized_", code.variable)}().codes`;
     const mean = likelihoodCode[d.distribution].ts.mean(params);
     // After a flow, the code is the base mean carried through the flow.
     return d.flow ? `${flowCall(d.flow, mean, "f")}.z` : mean;
@@ -504,7 +536,7 @@ class ModuleEmitter {
 
   /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;
@@ -654,9 +686,10 @@ function describeSource(source: IrSampleSource): string {
   }
 }
 
-function priorExpression(prior: IrPrior, variable: IrVariable): string {
+function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string | undefined): string {
   const p = prior.parameters;
   switch (prior.distribution) {
+    case "Codebook": return `rt.codebookPrior(this.weights.get(${literal(codebook!)}) as tf.Tensor2D, ${valueLiteral(variable.shape)})`;
     case "Normal": return `rt.normalPrior(${valueLiteral(variable.shape)}, ${p.mu}, ${p.sigma})`;
     case "Uniform": return `rt.uniformPrior(${valueLiteral(variable.shape)}, ${p.low}, ${p.high})`;
     case "Categorical": return `rt.categoricalPrior(${variable.size})`;

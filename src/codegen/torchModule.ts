@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { codebookOf, encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
@@ -180,7 +180,11 @@ class TorchEmitter {
       const names = pyTuple(d.flow.weights.map((w) => literal(w.name)));
       out.push(`        self.${name} = ${d.flow.kind === "planar" ? `rt.PlanarFlow(${size}, ${d.flow.steps}, names=${names})` : `rt.IafFlow(${size}, ${d.flow.steps}, ${d.flow.hidden}, names=${names})`}`);
     }
-    if (attribute.size === 0 && learned.size === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
+    const codebooks = network.distributions.flatMap((d) => (d.codebook ? [{ variable: d.variable, codebook: d.codebook }] : []));
+    for (const { variable, codebook } of codebooks) {
+      out.push(`        self.${attributes.allocate(prefixed("codebook_", variable))} = rt.Codebook(${codebook.codes}, ${codebook.dimension}, names=${pyTuple([literal(codebook.weight.name)])})`);
+    }
+    if (attribute.size === 0 && learned.size === 0 && codebooks.length === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
@@ -261,6 +265,7 @@ class TorchEmitter {
   /** What a network output passes on: a reparameterised sample, the value, or class probabilities. */
   private fed(network: IrNetwork, variable: string, outputs: string): string {
     const d = network.distributions.find((o) => o.variable === variable)!;
+    if (d.feeds === "quantized") return `self.${this.method("quantized_", variable)}().latent`;
     return likelihoodCode[d.distribution].py.fed(`${outputs}[${literal(variable)}]`, "self.noise");
   }
 
@@ -318,6 +323,13 @@ class TorchEmitter {
     for (const network of this.ir.networks.filter((n) => n.role !== "discriminator")) {
       const input = this.inputOf(network, (v) => this.valueOf(v, network.role === "encoder"));
       this.emitMemo(out, this.method("out_", network.name), `${network.name}(${network.outputs.join(", ")} | ${network.inputs.join(", ")})`, "Dict[str, Any]", `${this.net(network.name, "self")}(self, ${input})`);
+    }
+    for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
+      const codebook = codebookOf(this.ir, v.name);
+      if (!codebook) continue;
+      const encoder = encoderOf(this.ir, v.name)!;
+      const doc = `${v.name}: z_e from ${encoder.name}, its nearest codebook vectors z_q (${codebook.codes} codes of width ${codebook.dimension} at ${codebook.positions} positions), and z_q with the straight-through gradient.`;
+      this.emitMemo(out, this.method("quantized_", v.name), doc, "rt.Quantized", `rt.vector_quantize(self.${this.method("out_", encoder.name)}()[${literal(v.name)}].value, self.w(${literal(codebook.weight.name)}))`);
     }
     for (const v of this.ir.variables.filter((x) => x.role === "latent")) {
       const encoder = encoderOf(this.ir, v.name);
@@ -388,7 +400,10 @@ class TorchEmitter {
           break;
         }
         const prior = priorOf(this.ir, term.variable)!;
-        if (term.estimator === "analytic") {
+        const codebook = codebookOf(this.ir, term.variable);
+        if (term.estimator === "exact" && codebook) {
+          out.push(`    return rt.codebook_kl(${codebook.positions}, ${codebook.codes})`);
+        } else if (term.estimator === "analytic") {
           out.push(`    return rt.batch_mean(rt.kl_normal_normal(${posterior}, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)}))`);
         } else {
           out.push(`    # One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
@@ -453,6 +468,9 @@ class TorchEmitter {
         out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(f.${this.method("in_", network.name)}(), stages, f.noise))`);
         break;
       }
+      case "vq":
+        out.push(`    return rt.batch_mean(rt.vq_loss(f.${this.method("quantized_", term.variable)}(), ${pyNumber(term.beta)}))`);
+        break;
     }
     out.push("");
   }
@@ -507,7 +525,7 @@ class TorchEmitter {
   private priorExpression(prior: IrPrior): string {
     const variable = variableOf(this.ir, prior.variable);
     if (prior.learned) return `rt.GaussianMixturePrior(${pyTuple(variable.shape)}, lambda: ${this.priorFunction.get(prior.variable)!}(self.values({}, False)))`;
-    return priorExpression(prior, variable);
+    return priorExpression(prior, variable, codebookOf(this.ir, prior.variable)?.weight.name);
   }
 
   // ── the model class ──
@@ -549,6 +567,7 @@ class TorchEmitter {
     out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")}}`, "");
     out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> ${this.valuesClass}:`);
     out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise)`);
+    this.emitStatistics(out);
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
@@ -564,16 +583,29 @@ class TorchEmitter {
     out.push(`    return ${this.modelClass}(seed=seed, device=device)`);
   }
 
-  /** What a method returns for one output: μ of a Normal, the value, or the probabilities. */
+  /** Codebook usage of each quantised latent, reported by evaluation beside the terms. */
+  private emitStatistics(out: Out): void {
+    const quantized = this.ir.variables.flatMap((v) => {
+      const codebook = codebookOf(this.ir, v.name);
+      return codebook ? [{ variable: v.name, codes: codebook.codes }] : [];
+    });
+    if (quantized.length === 0) return;
+    out.push("", `    def statistics(self, f: ${this.valuesClass}) -> Dict[str, Tensor]:`, `        """Per batch: the perplexity of each quantised latent's codes and the fraction of codes used."""`, `        return {`);
+    for (const q of quantized) out.push(`            **rt.code_usage_statistics(${literal(q.variable)}, f.${this.method("quantized_", q.variable)}().indices, ${q.codes}),`);
+    out.push(`        }`);
+  }
+
+  /** What a method returns for one output: μ of a Normal, the value, the probabilities, or the nearest codebook vectors. */
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
+    if (code.summary === "quantized") return `f.${this.method("quantized_", code.variable)}().codes`;
     const mean = likelihoodCode[d.distribution].py.mean(params);
     // After a flow, the code is the base mean carried through the flow.
     return d.flow ? `${this.flowModule(code.network, code.variable, "f")}(${mean}).z` : mean;
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;
@@ -707,9 +739,10 @@ function describeSource(source: IrSampleSource): string {
   }
 }
 
-function priorExpression(prior: IrPrior, variable: IrVariable): string {
+function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string | undefined): string {
   const p = prior.parameters as Record<string, number>;
   switch (prior.distribution) {
+    case "Codebook": return `rt.CodebookPrior(self.weights[${literal(codebook!)}], ${pyTuple(variable.shape)})`;
     case "Normal": return `rt.NormalPrior(${pyTuple(variable.shape)}, ${pyNumber(p.mu!)}, ${pyNumber(p.sigma!)})`;
     case "Uniform": return `rt.UniformPrior(${pyTuple(variable.shape)}, ${pyNumber(p.low!)}, ${pyNumber(p.high!)})`;
     case "Categorical": return `rt.CategoricalPrior(${variable.size})`;

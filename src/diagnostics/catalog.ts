@@ -635,6 +635,57 @@ const definitions = {
       missing: (a: { distribution: string; option: string }) => ({ message: `${a.distribution} needs \`${a.option} = …\``, help: `e.g. \`${a.distribution}(logits, mu, logscale, ${a.option} = 5)\`` }),
     },
   },
+  AE0435: {
+    title: "VectorQuantize outside an encoder, or with heads",
+    severity: "error",
+    explanation:
+      "`= VectorQuantize(codebook = K, beta = β)` makes an encoder's latent the nearest of K learned codebook vectors (VQ-VAE, van den Oord et al. 2017). " +
+      "The encoder's trunk gives z_e, the continuous output that is quantised, so it ends in the layer that gives the latent's shape and has no heads; " +
+      "only an encoder's latent is quantised (a decoder's output is data, scored by a likelihood).",
+    wrong: "encoder q(z | x) = VectorQuantize(codebook = 64) { dense(500, relu); e: dense(16) }",
+    fixed: "encoder q(z | x) = VectorQuantize(codebook = 64) { dense(500, relu); dense(16) }",
+    messages: {
+      notEncoder: (a: { network: string; role: string }) => `only an encoder's latent can be vector-quantised, but \`${a.network}\` is a ${a.role}`,
+      heads: (network: string) => `VectorQuantize quantises the trunk's output, but \`${network}\` has heads`,
+    },
+  },
+  AE0436: {
+    title: "VectorQuantize on a variable that is not an unbounded real latent",
+    severity: "error",
+    explanation:
+      "Codebook vectors are learned unbounded reals, and the latent takes their values: it must be a latent declared `real[...]` without an interval. " +
+      "The latent's last dimension is the width D of each codebook vector; the dimensions before it are positions, each quantised on its own (7×7 positions for `real[7, 7, 16]`).",
+    wrong: "latent z: onehot[64]\nencoder q(z | x) = VectorQuantize(codebook = 64) { ... }",
+    fixed: "latent z: real[7, 7, 16]\nencoder q(z | x) = VectorQuantize(codebook = 64) { ... }",
+    messages: {
+      support: (a: { variable: string; role: string; support: string }) => `VectorQuantize gives \`${a.variable}\` codebook vectors, unbounded reals, but \`${a.variable}\` is a ${a.role} of type ${a.support}`,
+    },
+  },
+  AE0437: {
+    title: "a Codebook prior and a quantised latent go together",
+    severity: "error",
+    explanation:
+      "`prior p(z) = Codebook(uniform)` is the uniform distribution over the K codebook vectors of a VectorQuantize latent at each position: it exists only with the codebook, " +
+      "and a quantised latent can take no other prior (its values are always codebook vectors). Under `elbo` its KL is the constant positions · log K, and `sample` draws codes uniformly.",
+    wrong: "latent z: real[16]\nprior p(z) = Normal(0, 1)\nencoder q(z | x) = VectorQuantize(codebook = 64) { ... }",
+    fixed: "latent z: real[16]\nprior p(z) = Codebook(uniform)\nencoder q(z | x) = VectorQuantize(codebook = 64) { ... }",
+    messages: {
+      codebookPrior: (variable: string) => `a Codebook prior needs a codebook, but no encoder vector-quantises \`${variable}\``,
+      otherPrior: (a: { variable: string; prior: string; network: string }) => `\`${a.network}\` vector-quantises \`${a.variable}\`, so its prior is over the codebook, not ${withArticle(a.prior)}`,
+    },
+  },
+  AE0438: {
+    title: "a codebook of one vector",
+    severity: "error",
+    explanation:
+      "With one codebook vector every position takes the same value whatever the input: the latent carries no information (its KL to the uniform prior, log 1, is 0) and the decoder sees a constant. " +
+      "VQ-VAE uses hundreds of codes (512 in the paper); a few dozen suit small data.",
+    wrong: "encoder q(z | x) = VectorQuantize(codebook = 1) { ... }",
+    fixed: "encoder q(z | x) = VectorQuantize(codebook = 64) { ... }",
+    messages: {
+      oneCode: (network: string) => `\`${network}\` has a codebook of one vector: every position takes it, so the latent carries no information`,
+    },
+  },
   // ── objectives and phases ──
   AE0501: {
     title: "objective does not fit the model",
@@ -906,6 +957,29 @@ const definitions = {
         message: `\`objective ${a.objective}\` cannot train the prior network \`${a.network}\``,
         help: `use \`objective elbo\` (one KL term per layer), or write phases with \`kl(q(${a.variable} | …), ${a.network}(${a.variable} | ${a.given}))\``,
       }),
+    },
+  },
+  AE0540: {
+    title: "a codebook no phase trains",
+    severity: "error",
+    explanation:
+      "A VectorQuantize latent's codebook vectors move only through its `vq` term: ‖sg[z_e] − e‖² pulls each chosen vector towards the encoder's output, and β‖z_e − sg[e]‖² " +
+      "keeps the encoder committed to its codes. The straight-through gradient of the reconstruction reaches the encoder, never the codebook. " +
+      "`objective elbo`, `reconstruction` and `aae` add the term; explicit phases must list `vq(q(z | x))`.",
+    wrong: "phase train\n  minimize nll(p(x | z), x)\n  over q, p",
+    fixed: "phase train\n  minimize nll(p(x | z), x) + vq(q(z | x))\n  over q, p",
+    messages: {
+      untrained: (a: { variable: string; network: string }) => `the codebook of \`${a.variable}\` is never trained: no phase minimises \`vq(${a.network}(${a.variable} | …))\``,
+    },
+  },
+  AE0541: {
+    title: "vq of a latent that is not vector-quantised",
+    severity: "error",
+    explanation: "`vq(q(z | x))` is the codebook and commitment loss of a VectorQuantize encoder; other posteriors have no codebook (a Normal posterior is regularised by `kl`).",
+    wrong: "encoder q(z | x) = Normal(mu, logvar) { ... }\nminimize nll(p(x | z), x) + vq(q(z | x))",
+    fixed: "encoder q(z | x) = VectorQuantize(codebook = 64) { ... }\nminimize nll(p(x | z), x) + vq(q(z | x))",
+    messages: {
+      notQuantized: (a: { network: string; variable: string; distribution: string }) => `vq needs a VectorQuantize encoder, but \`${a.network}\` gives \`${a.variable}\` ${withArticle(a.distribution)} distribution`,
     },
   },
   AE0517: {
@@ -1394,6 +1468,43 @@ const definitions = {
       workers: (workers: number) => ({ message: `--workers ${workers} splits batches over TF.js threads; the torch engine runs processes`, help: `use --nproc ${workers} with --engine torch` }),
       startFrom: (run: string) => ({ message: `--start-from ${run} starts a new torch run from another run's weights`, help: "use it with --engine torch and without --resume" }),
       nprocWithoutTorch: (nproc: number) => ({ message: `--nproc ${nproc} starts PyTorch processes, which only the torch engine has`, help: "add --engine torch, or use --workers N for TF.js threads" }),
+    },
+  },
+  AE0915: {
+    title: "images do not match the image variable",
+    severity: "error",
+    explanation:
+      "A folder of PNG images feeds an image variable: `real[H, W, C]` (C = 1 for greyscale, 3 for colour) or, for greyscale, `real[H, W]` or `real[H*W]` (a square). " +
+      "Every image must be H×W pixels, and with C declared its colours must match: C = 3 reads RGB (or RGBA, or a colour palette), C = 1 reads grey (or grey + alpha, or a palette of greys). " +
+      "Without C, colour images are read as their grey level (the mean of red, green and blue). The message names the first file that does not fit.",
+    messages: {
+      size: (a: { file: string; width: number; height: number; variable: string; needWidth: number; needHeight: number }) => ({
+        message: `\`${a.file}\` is ${a.width}×${a.height}; \`${a.variable}\` needs ${a.needWidth}×${a.needHeight} images`,
+        help: "resize the images, or declare the variable with the images' height and width",
+      }),
+      channels: (a: { file: string; found: "greyscale" | "colour"; variable: string; declared: string }) => ({
+        message: `\`${a.file}\` is a ${a.found} image; \`${a.variable}\` is ${a.declared}, which reads ${a.found === "colour" ? "greyscale" : "colour (RGB)"} images`,
+        help: a.found === "colour" ? "declare the variable with 3 channels, `real[H, W, 3]`, or leave the channels out to read colour images as their grey level" : "declare the variable with 1 channel, `real[H, W, 1]`, or convert the images to RGB",
+      }),
+      channelCount: (a: { variable: string; declared: string; channels: number }) => ({
+        message: `\`${a.variable}\` is ${a.declared}: ${a.channels} channels, but PNG images have 1 (grey) or 3 (red, green, blue)`,
+        help: "declare the image as `real[H, W, 1]` or `real[H, W, 3]`",
+      }),
+      notAnImage: (a: { variable: string; declared: string }) => ({
+        message: `\`${a.variable}\` is ${a.declared}, which is not a square image or [height, width, channels]; a folder of PNG images feeds images`,
+        help: "declare the image as `real[H, W, C]`",
+      }),
+    },
+  },
+  AE0916: {
+    title: "alpha channel ignored (warning)",
+    severity: "warning",
+    explanation:
+      "Some PNG images have an alpha (transparency) channel. The model reads only grey or red, green and blue, so alpha is dropped: each pixel's colour is used as stored, not blended over a background. " +
+      "Flatten the images onto the background you mean if transparent pixels hold colours you do not want the model to see.",
+    messages: {
+      alphaDropped: (a: { folder: string; files: number; total: number; example: string }) =>
+        `${a.files} of the ${a.total} PNG images in \`${a.folder}\` have an alpha channel (e.g. \`${a.example}\`); alpha is dropped and colours are read as stored`,
     },
   },
   AE0920: {

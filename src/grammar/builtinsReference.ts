@@ -1,4 +1,4 @@
-import { type BuiltinSpec, corruptions, distributions, flows, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, trainSettings } from "../language/vocabulary.js";
+import { type BuiltinSpec, corruptions, distributions, flows, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
@@ -43,6 +43,7 @@ export function builtinsReference(): string {
     "",
     "A constant is written with its name (`Normal(mu, sigma = 0.1)`); `learned` is one weight per dimension of the variable, `learned(shared)` one scalar (docs/language.md, Likelihoods).",
     "",
+    ...table("Quantisers of encoder outputs (`encoder q(z | x) = VectorQuantize(…) { … }`)", quantizers),
     "## Priors",
     "",
     "| name | parameters | density | latent |",

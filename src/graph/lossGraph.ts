@@ -80,6 +80,7 @@ function describePrior(prior: IrPrior): string {
     MixtureOfGaussians: () => `${p.components} components, radius ${p.radius}`,
     SwissRoll: () => `${p.turns} turns`,
     VampPrior: () => `${p.components} pseudo-inputs`,
+    Codebook: () => `${p.weights}`,
     GaussianMixture: () => (p.learned === "true" ? `${p.components} components, learned` : `${p.components} components, radius ${p.radius}, σ ${p.sigma}`),
   }[prior.distribution]();
   return `${prior.name}(${prior.variable}${prior.given.length ? ` | ${prior.given.join(", ")}` : ""}) = ${prior.distribution}(${args})`;
@@ -128,7 +129,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         continue;
       }
       const kind = n.role === "encoder" ? "posterior" : n.role === "prior" ? "prior" : "likelihood";
-      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameterList(d.parameters)})`]);
+      const parameters = d.codebook ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}` : parameterList(d.parameters);
+      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions`] : [])]);
       edge(id, dist);
       if (n.role !== "encoder") continue;
       const latent = ids.get(`var:${d.variable}`)!;
@@ -136,7 +138,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         const noise = node(`noise:${d.variable}`, "noise", [`ε ~ N(0, I)`, `reparameterisation of ${d.variable}`]);
         edge(noise, latent);
         edge(dist, latent, `${d.variable} = μ + σ·ε`);
-      } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : undefined);
+      } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : d.feeds === "quantized" ? "nearest code (straight-through gradient)" : undefined);
     }
   }
   // A VampPrior's components are the encoder's posteriors at its pseudo-inputs.
@@ -232,6 +234,9 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
           break;
         case "gradientPenalty":
           edge(ids.get(`net:${term.network}`)!, id, "Jacobian");
+          break;
+        case "vq":
+          edge(ids.get(`dist:${term.network}:${term.variable}`)!, id, "z_e and its codes");
           break;
       }
     }

@@ -1,4 +1,4 @@
-import type { IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
+import type { IrCodebook, IrNetwork, IrPrior, IrVariable, IrWeight, ModelIR } from "./types.js";
 import { networkLayers } from "./layers.js";
 
 /** Lookups every reader of the IR needs (code generators, roles): one definition each. */
@@ -59,10 +59,20 @@ export function encodersInOrder(ir: Parts): IrNetwork[] {
   return ordered;
 }
 
-/** A network's weights in checkpoint order: the layers' (trunk, then heads), then its likelihoods' learned values, then its flows'. */
+/**
+ * A network's weights in their order: the layers' (trunk, then heads, residual blocks'
+ * inner layers included), then its likelihoods' learned values, then its flows', then its
+ * codebooks. The order checkpoints use.
+ */
 export function networkWeights(network: IrNetwork): IrWeight[] {
   const layers = networkLayers(network).flatMap((l) => l.weights);
   const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
   const flows = network.distributions.flatMap((d) => d.flow?.weights ?? []);
-  return [...layers, ...learned, ...flows];
+  const codebooks = network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : []));
+  return [...layers, ...learned, ...flows, ...codebooks];
+}
+
+/** The codebook of a vector-quantised latent, if it is one. */
+export function codebookOf(ir: Parts, variable: string): IrCodebook | undefined {
+  return encoderOf(ir, variable)?.distributions.find((d) => d.variable === variable)?.codebook;
 }

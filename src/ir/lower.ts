@@ -1,10 +1,10 @@
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
-import type { IrLayer, IrNetwork, IrParameterSource, IrPrior, IrTerm, IrWeight, ModelIR } from "./types.js";
+import type { IrCodebook, IrLayer, IrNetwork, IrParameterSource, IrPrior, IrTerm, IrWeight, ModelIR } from "./types.js";
+import { networkWeights } from "./lookup.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
-import { networkWeights } from "./lookup.js";
 import { flowWeights } from "./flows.js";
 
 /** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
@@ -83,11 +83,13 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     distribution: o.distribution,
     parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
     ...(o.options ? { options: { ...o.options } } : {}),
-    reparameterised: findBuiltin(distributions, o.distribution)!.reparameterisable,
-    feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : "probabilities",
+    reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
+    feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
     ...(o.flow ? { flow: { kind: o.flow.kind, steps: o.flow.steps, ...(o.flow.hidden !== undefined ? { hidden: o.flow.hidden } : {}), weights: flowWeights(network.name, o.variable, model.variables.find((v) => v.name === o.variable)!.size, o.flow) } } : {}),
+    ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
   }));
-  // The checker counts layer weights; learned likelihood values and flows' weights are weights of the network too.
+  // The checker counts layer weights; learned likelihood values, flows' weights and codebooks are weights of the network too.
+  const codebooks = outputs.reduce((n, o) => n + (o.codebook ? o.codebook.codes * o.codebook.dimension : 0), 0);
   const learnedValues = outputs.flatMap((o) => Object.values(o.parameters).flatMap((s) => ("learned" in s ? [s.learned.shape.reduce((a, b) => a * b, 1)] : [])));
   const flowValues = outputs.flatMap((o) => o.flow?.weights ?? []).map((w) => w.shape.reduce((a, b) => a * b, 1));
   return {
@@ -103,7 +105,25 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
       outputShape: [...h.outputShape],
     })),
     distributions: outputs,
-    parameterCount: network.parameterCount + [...learnedValues, ...flowValues].reduce((a, b) => a + b, 0),
+    parameterCount: network.parameterCount + codebooks + [...learnedValues, ...flowValues].reduce((a, b) => a + b, 0),
+  };
+}
+
+function lastDimension(model: CheckedModel, variable: string): number {
+  const shape = model.variables.find((v) => v.name === variable)!.shape;
+  return shape[shape.length - 1]!;
+}
+
+/** The codebook weight `network/variable/codebook`, [K, D], Glorot-uniform like a kernel (small vectors near z_e's initial scale). */
+function lowerCodebook(model: CheckedModel, network: string, variable: string, codebook: { codes: number; beta: number }): IrCodebook {
+  const size = model.variables.find((v) => v.name === variable)!.size;
+  const dimension = lastDimension(model, variable);
+  return {
+    weight: { name: `${network}/${variable}/codebook`, shape: [codebook.codes, dimension], trainable: true, init: "glorotUniform" },
+    codes: codebook.codes,
+    dimension,
+    positions: size / dimension,
+    beta: codebook.beta,
   };
 }
 
@@ -255,6 +275,8 @@ function formula(model: CheckedModel, term: LossTerm): string {
       const network = model.networks.find((n) => n.name === term.network)!;
       return `‖∂${network.name}/∂(${network.inputs.join(", ")})‖²_F`;
     }
+    case "vq":
+      return `‖sg[z_e] − e‖² + ${term.beta}·‖z_e − sg[e]‖² of ${density(model, term.network, term.variable)}`;
   }
 }
 
@@ -304,6 +326,8 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
       const inputsSampled = network.inputs.some((v) => model.networks.some((e) => e.role === "encoder" && e.outputs.includes(v) && sampled(model, e.name, v)));
       return [...network.trunk, ...network.heads.flatMap((h) => h.layers)].length === 1 && !inputsSampled ? "exact" : "monte-carlo";
     }
+    case "vq":
+      return "exact";
   }
 }
 

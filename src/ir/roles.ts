@@ -89,13 +89,17 @@ function planar(ir: IrParts): IrRoles["planarLatent"] {
   return undefined;
 }
 
-/** The first non-label data variable whose size is a rectangle (its first two dimensions) or a square. */
+/**
+ * The first non-label data variable that is an image: `[H, W, 3]` in colour, else greyscale
+ * when its size is a rectangle (its first two dimensions) or a square.
+ */
 function imageVariable(ir: IrParts): IrRoles["image"] {
   const v = ir.variables.find((x) => x.role === "data" && x.type !== "onehot");
   if (!v) return undefined;
   const side = Math.round(Math.sqrt(v.size));
   const [height, width] = v.shape.length >= 2 ? [v.shape[0]!, v.shape[1]!] : [side, side];
-  return height * width === v.size ? { variable: v.name, height, width } : undefined;
+  const channels = v.shape.length === 3 && v.shape[2] === 3 ? 3 : 1;
+  return height * width * channels === v.size ? { variable: v.name, height, width, channels } : undefined;
 }
 
 const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
@@ -108,6 +112,7 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   DiscretizedLogistic: "mean",
   DiscretizedLogisticMixture: "mean",
   Beta: "mean",
+  VectorQuantize: "quantized",
 };
 
 function codes(networks: IrNetwork[]): IrCode[] {

@@ -4,7 +4,7 @@
  * is a bug, not an extension.
  */
 
-import { distributions, objectives } from "../language/vocabulary.js";
+import { distributions, objectives, quantizers } from "../language/vocabulary.js";
 
 const closed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
   type: "object",
@@ -65,12 +65,13 @@ const network = closed({
     items: closed(
       {
         variable: name,
-        distribution: { enum: distributions.map((d) => d.name) },
+        distribution: { enum: [...distributions.map((d) => d.name), ...quantizers.map((q) => q.name)] },
         parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
         options: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
         reparameterised: { type: "boolean" },
-        feeds: { enum: ["sample", "value", "probabilities", "none"] },
+        feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
         flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),
+        codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
       },
       ["variable", "distribution", "parameters", "reparameterised", "feeds"],
     ),
@@ -106,10 +107,11 @@ const term = {
     closed({ ...termBase, kind: { const: "tc" }, network: name, variable: name, discriminator: name }, ["id", "estimator", "dependsOn", "formula", "kind", "network", "variable"]),
     closed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
     closed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
+    closed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
   ],
 };
 
-const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities"] } });
+const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities", "quantized"] } });
 const codes = { type: "array", items: code, minItems: 1 };
 
 const roles = closed(
@@ -120,7 +122,7 @@ const roles = closed(
     label: name,
     classifier: closed({ term: { type: "string" }, network: name, variable: name, target: name }),
     planarLatent: closed({ latent: name, decoder: name, encoder: name }),
-    image: closed({ variable: name, height: size, width: size }),
+    image: closed({ variable: name, height: size, width: size, channels: { enum: [1, 3] } }),
     methods: closed(
       {
         encode: closed({ inputs: names, outputs: codes }),
@@ -155,7 +157,7 @@ export const irSchema = {
         name,
         variable: name,
         given: names,
-        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "SwissRoll", "VampPrior", "GaussianMixture"] },
+        distribution: { enum: ["Normal", "Uniform", "Categorical", "MixtureOfGaussians", "Codebook", "SwissRoll", "VampPrior", "GaussianMixture"] },
         parameters: scalarMap,
         density: { type: "boolean" },
         learned: closed({ parameterSet: { type: "string" }, weights: { type: "array", items: weight, minItems: 1 }, encoder: name, input: name }, ["parameterSet", "weights"]),

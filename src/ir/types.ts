@@ -5,7 +5,7 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
-import type { Activation, CorruptionKind, DistributionName, FlowKind, LayerKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
+import type { Activation, CorruptionKind, FlowKind, LayerKind, OutputKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
 
 export const irVersion = 2;
 
@@ -106,7 +106,7 @@ export interface IrFlow {
 
 export interface IrNetworkOutput {
   variable: string;
-  distribution: DistributionName;
+  distribution: OutputKind;
   parameters: Record<string, IrParameterSource>;
   flow?: IrFlow;
   /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
@@ -119,7 +119,20 @@ export interface IrNetworkOutput {
    * (Categorical and Bernoulli outputs of an encoder, as in the AAE paper — a sampled
    * one-hot would stop the gradient). Decoder outputs are data and feed nothing.
    */
-  feeds: "sample" | "value" | "probabilities" | "none";
+  feeds: "sample" | "value" | "probabilities" | "quantized" | "none";
+  /** A VectorQuantize output (`feeds: quantized`): z_e is the `value` parameter, the latent its nearest codebook vector, passed on with the straight-through gradient. */
+  codebook?: IrCodebook;
+}
+
+/** K codebook vectors of width D (the latent's last dimension), one choice per position (the latent's size / D). */
+export interface IrCodebook {
+  /** The [K, D] codebook: a weight of the encoder, saved in checkpoints like any other. */
+  weight: IrWeight;
+  codes: number;
+  dimension: number;
+  positions: number;
+  /** The commitment weight β of the `vq` term. */
+  beta: number;
 }
 
 export interface IrNetwork {
@@ -173,6 +186,7 @@ export type IrTerm = IrTermBase &
     | { kind: "tc"; network: string; variable: string; discriminator?: string }
     | { kind: "mi" | "dwkl" | "l2"; network: string; variable: string }
     | { kind: "weightDecay" | "gradientPenalty"; network: string }
+    | { kind: "vq"; network: string; variable: string; beta: number }
   );
 
 export interface IrOptimizer {
@@ -231,8 +245,8 @@ export interface IrRoles {
   classifier?: { term: string; network: string; variable: string; target: string };
   /** A 2-D real latent that an encoder produces and a decoder reads alone: its plane can be drawn. */
   planarLatent?: { latent: string; decoder: string; encoder: string };
-  /** The data variable drawn as greyscale pictures (its size is height × width). */
-  image?: { variable: string; height: number; width: number };
+  /** The data variable drawn as pictures: greyscale (channels 1, its size height × width) or colour (`real[H, W, 3]`, channels 3, red, green, blue). */
+  image?: { variable: string; height: number; width: number; channels: 1 | 3 };
   /** The model's public methods and what each reads and returns (what every backend emits). */
   methods: IrMethods;
 }
@@ -252,6 +266,6 @@ export interface IrMethods {
 export interface IrCode {
   variable: string;
   network: string;
-  /** The posterior mean (Normal), the value (Deterministic), or the probabilities (Categorical, Bernoulli). */
-  summary: "mean" | "value" | "probabilities";
+  /** The posterior mean (Normal), the value (Deterministic), the probabilities (Categorical, Bernoulli), or the nearest codebook vectors (VectorQuantize). */
+  summary: "mean" | "value" | "probabilities" | "quantized";
 }

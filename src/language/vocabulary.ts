@@ -143,6 +143,24 @@ export const distributions = table<DistributionSpec>()([
 ]);
 export type DistributionName = (typeof distributions)[number]["name"];
 
+/**
+ * Quantisers an encoder can output instead of a distribution: its trunk gives z_e, and the
+ * latent is the nearest of K learned codebook vectors (van den Oord et al. 2017).
+ */
+export const quantizers = table<BuiltinSpec>()([
+  {
+    name: "VectorQuantize",
+    doc: "the nearest of K codebook vectors at each position (VQ-VAE), with the straight-through gradient",
+    parameters: [
+      p("codebook", "size", "number of codebook vectors K (each as wide as the latent's last dimension)", { required: true }),
+      p("beta", "nonnegative", "weight of the commitment term β‖z_e − sg[e]‖²", { default: 0.25 }),
+    ],
+  },
+]);
+export type QuantizerName = (typeof quantizers)[number]["name"];
+/** What an encoder's output is: a distribution, or a quantiser. */
+export type OutputKind = DistributionName | QuantizerName;
+
 export interface PriorSpec extends BuiltinSpec {
   /** Whether log p(z) can be evaluated (needed by ELBO and IWAE); every prior here can be sampled. */
   readonly density: boolean;
@@ -168,6 +186,7 @@ export const priors = table<PriorSpec>()([
       p("tangentialSigma", "positive", "standard deviation across the radius", { default: 0.1, scale: true }),
     ],
   },
+  { name: "Codebook", doc: "uniform over the K codebook vectors of a VectorQuantize latent, independently at each position", density: true, dimensions: "any", supports: ["real"], parameters: [p("weights", "choice", "only `uniform` for now", { default: "uniform", choices: ["uniform"] })] },
   {
     name: "VampPrior",
     doc: "a mixture of the encoder's posteriors at K learned pseudo-inputs, equally weighted (Tomczak & Welling 2018); its KL is Monte Carlo",
@@ -256,7 +275,7 @@ export const trainSettings: readonly SettingSpec[] = [
 export const variableTypes = ["real", "binary", "onehot"] as const;
 export type VariableType = (typeof variableTypes)[number];
 
-export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "mmd", "tc", "mi", "dwkl", "l2", "weightDecay", "gradientPenalty"] as const;
+export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "mmd", "tc", "mi", "dwkl", "l2", "weightDecay", "gradientPenalty", "vq"] as const;
 export type LossTermKind = (typeof lossTerms)[number];
 
 /** How each loss term is written and what it computes: docs/reference.md's table of terms. */
@@ -273,6 +292,7 @@ export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: stri
   l2: { usage: "l2(q(z | x))", doc: "½‖z‖² of the code (RAE)" },
   weightDecay: { usage: "weightDecay(p)", doc: "½ Σ θ² over a network's trainable weights" },
   gradientPenalty: { usage: "gradientPenalty(p)", doc: "‖∂out/∂in‖²_F of a dense network at the inputs it is given (RAE's decoder penalty)" },
+  vq: { usage: "vq(q(z | x))", doc: "‖sg[z_e] − z_q‖² + β‖z_e − sg[z_q]‖² of a VectorQuantize encoder (codebook and commitment; β from the encoder)" },
 };
 
 export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {

@@ -1,16 +1,19 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
-import { convertIndexedToRgb, decode as decodePng, type DecodedPng } from "fast-png";
+import { decode as decodePng } from "fast-png";
 import { balancedRows } from "../data/forModel.js";
 import { type IdxArray, IdxFormatError, parseIdx } from "../data/idx.js";
 import { binarize } from "../data/mnist.js";
 import { loadMnist } from "../data/mnistFiles.js";
+import { diagnose } from "../diagnostics/catalog.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type Dataset, supportViolation } from "../runtime/data.js";
 import type { ModelDescription, VariableDescription } from "../runtime/model.js";
 import { Random } from "../runtime/random.js";
+import { DataError } from "./dataError.js";
+import { checkSize, imageLayout, imageValues, pngSize } from "./pngImages.js";
 
-/** Input data that cannot be used, with a reason a person can act on (reported as AE0903). */
-export class DataError extends Error {}
+export { DataError, ImageDataError } from "./dataError.js";
 
 export interface TrainingData {
   readonly train: Dataset;
@@ -19,6 +22,8 @@ export interface TrainingData {
   readonly testLabels?: Uint8Array;
   /** What was read, for the run's log. */
   readonly source: string;
+  /** Said once before training (AE0916: alpha dropped). */
+  readonly warnings?: readonly Diagnostic[];
 }
 
 export interface DataOptions {
@@ -39,6 +44,7 @@ interface Examples {
   readonly origin?: Int32Array;
   /** Each example's line in its file (CSV), by its number in the file. */
   readonly lines?: Int32Array;
+  readonly warnings?: readonly Diagnostic[];
 }
 
 /** Files are checked against these sizes before they are read (Node reads at most 2 GiB into a buffer, 512 MiB into a string). */
@@ -76,7 +82,7 @@ export function loadTrainingData(description: ModelDescription, options: DataOpt
       if (files.some((f) => f.endsWith("-idx3-ubyte"))) read = fromIdxFolder(data, options);
       else if (files.some((f) => f.toLowerCase().endsWith(".csv")) && !files.some((f) => f.toLowerCase().endsWith(".png") || statSync(join(data, f)).isDirectory())) {
         throw new DataError(`\`${data}\` is a folder of CSV files; --data takes one .csv file`);
-      } else read = { train: fromPngFolder(description, data, options), source: data };
+      } else read = fromPngFolders(description, data, options);
     } else if (extname(data).toLowerCase() === ".csv") {
       read = { train: fromCsv(description, data, options), source: data };
     } else {
@@ -94,6 +100,7 @@ export function loadTrainingData(description: ModelDescription, options: DataOpt
     test: forModel(description, test, options, false),
     ...(test.labels && test.labels.every((l) => l < 256) ? { testLabels: Uint8Array.from(test.labels) } : {}),
     source,
+    ...(read.train.warnings ? { warnings: read.train.warnings } : {}),
   };
   validateSupport(description, result.train, train, "training", read.source);
   validateSupport(description, result.test, test, "test", read.source);
@@ -278,81 +285,55 @@ function pngFiles(folder: string): string[] {
     });
 }
 
-/** Width and height from a PNG's header (IHDR), read before anything is decompressed. */
-function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b) || String.fromCharCode(...bytes.subarray(12, 16)) !== "IHDR") return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
-}
-
 /**
- * An image's grey levels in [0, 1]: palette indices through the palette, 1/2/4-bit
- * samples unpacked, colour as the mean of red, green and blue; alpha is ignored.
+ * A folder of PNG images feeding the image variable (greyscale or colour, see pngImages.ts):
+ * with `train/` and `test/` subfolders split by them, else one pool (a tenth held out).
+ * A class folder name (`3/…png`) gives the label. Says once (AE0916) when alpha is dropped.
  */
-function greyLevels(image: DecodedPng): Float32Array {
-  const { width, height } = image;
-  let data: ArrayLike<number> = image.data;
-  let channels = image.channels;
-  let max = image.depth === 16 ? 65535 : 255;
-  if (image.palette) {
-    data = convertIndexedToRgb(image);
-    channels = image.palette[0]!.length;
-  } else if (image.depth < 8) {
-    const depth = image.depth;
-    const rowBytes = Math.ceil((width * channels * depth) / 8);
-    const unpacked = new Uint8Array(width * height * channels);
-    for (let y = 0; y < height; y++) {
-      for (let i = 0; i < width * channels; i++) {
-        const bit = i * depth;
-        const byte = image.data[y * rowBytes + (bit >> 3)]!;
-        unpacked[y * width * channels + i] = (byte >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
-      }
-    }
-    data = unpacked;
-    max = (1 << depth) - 1;
+function fromPngFolders(description: ModelDescription, folder: string, options: DataOptions): { train: Examples; test?: Examples; source: string } {
+  const [train, test] = ["train", "test"].map((split) => join(folder, split));
+  const split = [train!, test!].every((f) => existsSync(f) && statSync(f).isDirectory());
+  const parts = (split ? [train!, test!] : [folder]).map((f) => fromPngFolder(description, f, options));
+  const withAlpha = parts.flatMap((p) => p.withAlpha);
+  const warnings = withAlpha.length > 0 ? [diagnose.AE0916.alphaDropped({ folder, files: withAlpha.length, total: parts.reduce((n, p) => n + p.examples.size, 0), example: withAlpha[0]! })] : [];
+  const [trainExamples, testExamples] = parts.map((p) => p.examples);
+  if (testExamples && (trainExamples!.labels === undefined) !== (testExamples.labels === undefined)) {
+    throw new DataError(`\`${folder}\` has class folders for ${trainExamples!.labels ? "the training images but not the test images" : "the test images but not the training images"}`);
   }
-  const colour = channels >= 3 ? 3 : 1;
-  const out = new Float32Array(width * height);
-  for (let p = 0; p < out.length; p++) {
-    let sum = 0;
-    for (let c = 0; c < colour; c++) sum += data[p * channels + c]!;
-    out[p] = sum / colour / max;
-  }
-  return out;
+  return { train: { ...trainExamples!, ...(warnings.length ? { warnings } : {}) }, ...(testExamples ? { test: testExamples } : {}), source: folder };
 }
 
-/** A folder of PNG images, grayscale; a class folder name (`3/…png`) gives the label. */
-function fromPngFolder(description: ModelDescription, folder: string, options: DataOptions): Examples {
+function fromPngFolder(description: ModelDescription, folder: string, options: DataOptions): { examples: Examples; withAlpha: string[] } {
   const { feature, label } = roles(description);
   const files = pngFiles(folder).slice(0, options.limit ?? Infinity);
   if (files.length === 0) throw new DataError(`\`${folder}\` holds no PNG images`);
-  const shape = feature[1].shape;
-  const [height, width] = shape.length === 3 ? [shape[0]!, shape[1]!] : [Math.round(Math.sqrt(sizeOf(feature[1]))), Math.round(Math.sqrt(sizeOf(feature[1])))];
-  if (height * width !== sizeOf(feature[1])) throw new DataError(`\`${feature[0]}\` is ${feature[1].type}[${shape.join(", ")}], which is not a square image or [height, width, channels]; a folder of PNG images feeds images`);
-  const features = new Float32Array(files.length * width * height);
+  const layout = imageLayout(feature[0], feature[1]);
+  const width = layout.height * layout.width * layout.channels;
+  const features = new Float32Array(files.length * width);
   const labels = new Int32Array(files.length);
+  const withAlpha: string[] = [];
   let classFolders = true;
   files.forEach((file, i) => {
     const bytes = readBounded(file, maxPngBytes, "PNG");
     const size = pngSize(bytes);
     if (!size) throw new DataError(`\`${file}\` is not a valid PNG image`);
-    // Checked before decompressing: a small file can inflate to gigabytes.
-    if (size.width !== width || size.height !== height) throw new DataError(`\`${file}\` is ${size.width}×${size.height}; \`${feature[0]}\` needs ${width}×${height} images`);
+    checkSize(file, size, feature[0], layout);
     let image;
     try {
       image = decodePng(bytes);
     } catch {
       throw new DataError(`\`${file}\` is not a valid PNG image`);
     }
-    features.set(greyLevels(image), i * width * height);
+    const { values, alpha } = imageValues(file, image, feature[0], feature[1], layout);
+    features.set(values, i * width);
+    if (alpha) withAlpha.push(file);
     const folderName = basename(dirname(file));
     if (/^\d{1,9}$/.test(folderName)) labels[i] = Number(folderName);
     else if (label) throw new DataError(`\`${file}\` is not in a class folder (0/, 1/, …), but model ${description.name} reads labels`);
     else classFolders = false;
   });
   // Class folders give labels even to a model that reads none: the split then holds out a tenth of each class.
-  return { size: files.length, width: width * height, features, ...(classFolders ? { labels } : {}) };
+  return { examples: { size: files.length, width, features, ...(classFolders ? { labels } : {}) }, withAlpha };
 }
 
 /** Every value lies in its variable's declared support (the runtime's check, which `fit` makes too), reported by its place in the file. */

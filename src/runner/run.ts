@@ -18,12 +18,12 @@ import type { ModelIR } from "../ir/types.js";
 import { runtimeDescription } from "../codegen/description.js";
 import { generateTorchModule } from "../codegen/torchModule.js";
 import { torchInterpreter, trainOnTorch } from "./torchEngine.js";
-import { drawLoss, drawPictures } from "../training/figures.js";
+import { drawLoss, drawPictures, imageGrid } from "../training/figures.js";
 import { classificationError, importanceSampledNll, type RunMetrics, validateMetrics } from "../training/metrics.js";
 import type { EpochRecord, LoadedModule, Reporter, TrainableModel } from "../training/model.js";
-import { gridPng } from "../training/pictures.js";
 import { type Checkpoint, type DamagedCheckpoint, holdsCheckpoints, latestCheckpoint, restoreCheckpoint, type RunState, saveCheckpoint } from "./checkpoint.js";
 import { DataError, loadTrainingData, type TrainingData } from "./datasets.js";
+import { ImageDataError } from "./dataError.js";
 import { DataMismatchError } from "../data/forModel.js";
 import { acquireRunLock, checkOutFolder, writeErrors } from "./runFolder.js";
 import { loadModelModule } from "./loadModule.js";
@@ -102,10 +102,13 @@ function readSpec(path: string): string {
   }
 }
 
-function loadData(description: ModelDescription, options: { data: string; limit?: number; labels?: number }): TrainingData {
+function loadData(description: ModelDescription, options: { data: string; limit?: number; labels?: number }, io: Reporter): TrainingData {
   try {
-    return loadTrainingData(description, options);
+    const data = loadTrainingData(description, options);
+    for (const warning of data.warnings ?? []) io.stderr(`${renderDiagnostic(warning)}\n`);
+    return data;
   } catch (error) {
+    if (error instanceof ImageDataError) throw new DiagnosticError(error.diagnostic);
     if (error instanceof DataError || error instanceof DataMismatchError) throw new DiagnosticError(diagnose.AE0903.unusable(error.message));
     throw error;
   }
@@ -193,7 +196,7 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
   const dataSource = previous?.data ?? options.data ?? "mnist";
   const limit = previous ? previous.limit : options.limit;
   const labels = previous ? previous.labels : options.labels;
-  const data = loadData(description, { data: dataSource, ...optional("limit", limit), ...optional("labels", labels) });
+  const data = loadData(description, { data: dataSource, ...optional("limit", limit), ...optional("labels", labels) }, io);
   const batch = previous?.batch ?? options.batch ?? description.train.batch;
   // The checker bounds the spec's batch; a --batch flag meets the runtime's bound here, before anything starts.
   const mostRows = rowsWithin(description.widest);
@@ -442,7 +445,7 @@ export async function openRun(run: string, io: Reporter, backend?: BackendChoice
 /** `aec eval RUN`: the test figures of a saved run, with k importance samples. */
 export async function evalRun(run: string, k: number, io: Reporter, backend?: BackendChoice): Promise<number> {
   const { model, module, record } = await openRun(run, io, backend);
-  const data = loadData(module.description, record);
+  const data = loadData(module.description, record, io);
   const test = await model.evaluate(data.test);
   const nll = await importanceSampledNll(model, data.test, k, data.test.size);
   const classification = await classificationError(model, module.ir, data.test);
@@ -454,7 +457,7 @@ export async function evalRun(run: string, k: number, io: Reporter, backend?: Ba
 
 /** n draws of the codes from the run's fitted mixture (fitted on first use), decoded. */
 async function decodeMixtureCodes(run: string, checkpoint: Checkpoint, components: number, record: RunRecord, n: number, model: TrainableModel, module: LoadedModule, io: Reporter): Promise<Record<string, tf.Tensor>> {
-  const codes = await mixtureCodes({ run, checkpoint: basename(checkpoint.folder), components, seed: record.seed, n }, model, module, () => loadData(module.description, record).train, io);
+  const codes = await mixtureCodes({ run, checkpoint: basename(checkpoint.folder), components, seed: record.seed, n }, model, module, () => loadData(module.description, record, io).train, io);
   try {
     return model.decode!(codes);
   } finally {
@@ -498,7 +501,7 @@ export async function sampleRun(run: string, options: { n: number; label?: numbe
     tf.dispose(Object.values(out));
     const feature = layout?.variable ?? module.ir.variables.find((v) => v.role === "data" && v.type !== "onehot" && v.name in values)?.name ?? Object.keys(values)[0]!;
     if (format === ".png") {
-      writeFileAtomic(path, gridPng({ images: values[feature]!, count: options.n, height: layout!.height, width: layout!.width, columns: Math.ceil(Math.sqrt(options.n)) }));
+      writeFileAtomic(path, imageGrid(module.ir, values[feature]!, options.n, Math.ceil(Math.sqrt(options.n))));
     } else if (format === ".csv") {
       const column = values[feature]!;
       const width = column.length / options.n;

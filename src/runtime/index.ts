@@ -14,6 +14,7 @@ export * from "./flows.js";
 export * from "./likelihoodParameters.js";
 export * from "./likelihoods.js";
 export * from "./priors.js";
+export * from "./quantize.js";
 export * from "./mixturePriors.js";
 export * from "./losses.js";
 export * from "./regularisers.js";

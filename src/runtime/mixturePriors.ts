@@ -38,9 +38,14 @@ export function mixtureSample(n: number, shape: readonly number[], m: MixturePar
     const k = m.logWeights.shape[0]!;
     const u = tf.randomUniform([n, 1], 0, 1, "float32", random.seed());
     const cumulative = tf.slice(tf.cumsum(tf.exp(m.logWeights)), [0], [k - 1]);
-    const index = tf.sum(tf.cast(tf.greater(u, tf.expandDims(cumulative, 0)), "int32"), 1);
-    const mu = tf.gather(m.mu, index);
-    const logvar = tf.gather(m.logvar, index);
+    // The chosen component as a one-hot row, [n, k]: [u > c₍ₖ₋₁₎] − [u > cₖ]. A step and a
+    // product rather than a comparison and an integer gather, so a learned mixture's weights
+    // can sit on the gradient tape (TF.js has no gradient for Greater and refuses an int32
+    // index there); the choice itself carries no gradient.
+    const beyond = tf.step(tf.sub(u, tf.expandDims(cumulative, 0)));
+    const chosen = tf.sub(tf.concat([tf.ones([n, 1]), beyond], 1), tf.concat([beyond, tf.zeros([n, 1])], 1));
+    const mu = tf.matMul(chosen, m.mu);
+    const logvar = tf.matMul(chosen, m.logvar);
     const eps = tf.randomNormal(mu.shape, 0, 1, "float32", random.seed());
     return tf.reshape(tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps)), [n, ...shape]);
   });

@@ -209,6 +209,14 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   protected abstract forward(batch: Partial<B>, training: boolean): F;
   protected abstract readonly termFunctions: Readonly<Record<string, TermFunction<F>>>;
 
+  /**
+   * Figures evaluation reports beside the terms, computed on the batch's forward pass
+   * (a quantised latent's codebook usage); none unless the generated model has some.
+   */
+  protected statistics(_f: F): TermValues {
+    return {};
+  }
+
   /** Data variables a training batch carries, and those only labelled batches carry. */
   protected batchVariables(subset: "all" | "labelled"): string[] {
     return batchVariableNames(this.description, subset);
@@ -389,7 +397,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
         if (!source) continue;
         for (const { term } of spec.terms) if (!out[term]) out[term] = this.termFunctions[term]!(source);
       }
-      return out;
+      return { ...out, ...this.statistics(f) };
     });
     const numbers = await readScalars(values);
     const negativeElbo = this.description.negativeElbo;

@@ -1,4 +1,4 @@
-import { activations, corruptions, distributions, layers, lossTerms, objectives, optimizers, priors, variableTypes } from "../language/vocabulary.js";
+import { activations, corruptions, distributions, layers, lossTerms, objectives, optimizers, priors, quantizers, variableTypes } from "../language/vocabulary.js";
 import { keywords, lexer } from "./tokens.js";
 
 export type HighlightKind = "keyword" | "builtin" | "type" | "number" | "comment" | "identifier" | "punctuation" | "invalid";
@@ -11,7 +11,7 @@ export interface HighlightSpan {
 }
 
 const builtinNames = new Set<string>([
-  ...[layers, distributions, priors, corruptions, objectives, optimizers].flatMap((list) => list.map((b) => b.name)),
+  ...[layers, distributions, quantizers, priors, corruptions, objectives, optimizers].flatMap((list) => list.map((b) => b.name)),
   ...activations,
   ...lossTerms,
 ]);

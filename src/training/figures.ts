@@ -9,12 +9,20 @@ async function pixels(t: tf.Tensor): Promise<Float32Array> {
   return (await t.data()) as Float32Array;
 }
 
+/** A grid of the image variable's values as a PNG: in colour for `real[H, W, 3]`, its declared interval drawn black to white. */
+export function imageGrid(ir: ModelIR, images: Float32Array, count: number, columns: number): Uint8Array {
+  const layout = ir.roles.image!;
+  const support = ir.variables.find((v) => v.name === layout.variable)!.support;
+  const range = support.kind === "interval" ? ([support.low, support.high] as const) : undefined;
+  return gridPng({ images, count, height: layout.height, width: layout.width, channels: layout.channels, columns, ...(range ? { range } : {}) });
+}
+
 /** samples.png, reconstructions.png, and for a 2-D latent manifold.png and latent.png. */
 export async function drawPictures(model: TrainableModel, ir: ModelIR, test: Dataset, testLabels?: Uint8Array): Promise<Record<string, Uint8Array>> {
   const { image: layout, label: labelName, planarLatent: planar } = ir.roles;
   const files: Record<string, Uint8Array> = {};
   if (!layout) return files;
-  const grid = (images: Float32Array, count: number, columns: number) => gridPng({ images, count, height: layout.height, width: layout.width, columns });
+  const grid = (images: Float32Array, count: number, columns: number) => imageGrid(ir, images, count, columns);
   if (model.sample) {
     // Conditional models: one row per class; others an 8×8 grid.
     const label = labelName ? ir.variables.find((v) => v.name === labelName)! : undefined;

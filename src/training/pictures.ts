@@ -6,33 +6,41 @@ import { encode as encodePng } from "fast-png";
  */
 
 export interface Grid {
-  /** Row-major pixel values in [0, 1], one image after another. */
+  /** Row-major pixel values, one image after another, each height × width × channels (red, green, blue interleaved). */
   readonly images: Float32Array;
   readonly count: number;
   readonly height: number;
   readonly width: number;
   readonly columns: number;
+  /** 1 (greyscale, the default) or 3 (colour). */
+  readonly channels?: 1 | 3;
+  /** The values drawn black and white (each channel at 0 and full): the data's declared interval, [0, 1] by default; values outside are clipped. */
+  readonly range?: readonly [number, number];
 }
 
-/** Images tiled left to right, top to bottom, with a 1-pixel gap, as a grayscale PNG. */
+/** Images tiled left to right, top to bottom, with a 1-pixel gap, as a greyscale or RGB PNG. */
 export function gridPng(grid: Grid): Uint8Array {
   const { images, count, height, width, columns } = grid;
+  const channels = grid.channels ?? 1;
+  const [low, high] = grid.range ?? [0, 1];
   const rows = Math.ceil(count / columns);
   const gap = 1;
   const W = columns * (width + gap) + gap;
   const H = rows * (height + gap) + gap;
-  const pixels = new Uint8Array(W * H).fill(64);
+  const pixels = new Uint8Array(W * H * channels).fill(64);
   for (let n = 0; n < count; n++) {
     const top = gap + Math.floor(n / columns) * (height + gap);
     const left = gap + (n % columns) * (width + gap);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const v = images[n * height * width + y * width + x]!;
-        pixels[(top + y) * W + left + x] = Math.round(255 * Math.min(1, Math.max(0, v)));
+        for (let c = 0; c < channels; c++) {
+          const v = (images[((n * height + y) * width + x) * channels + c]! - low) / (high - low);
+          pixels[((top + y) * W + left + x) * channels + c] = Math.round(255 * Math.min(1, Math.max(0, v)));
+        }
       }
     }
   }
-  return encodePng({ width: W, height: H, data: pixels, channels: 1, depth: 8 });
+  return encodePng({ width: W, height: H, data: pixels, channels, depth: 8 });
 }
 
 /** Ten colours that stay distinct for the ten MNIST classes. */

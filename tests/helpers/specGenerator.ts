@@ -122,7 +122,8 @@ const optimizer: fc.Arbitrary<string> = fc.oneof(
 
 interface Shape {
   readonly data: { readonly declaration: string; readonly size: number; readonly image: boolean; readonly kind: "unit" | "interval" | "binary" | "real" };
-  readonly latent: { readonly size: number; readonly onehot: boolean };
+  /** `quantized`: a VectorQuantize encoder, with the Codebook prior (mostly) and a vq term in phases. */
+  readonly latent: { readonly size: number; readonly onehot: boolean; readonly quantized: boolean };
   readonly labels?: { readonly classes: number; readonly labelled: boolean };
 }
 
@@ -136,6 +137,7 @@ const shape: fc.Arbitrary<Shape> = fc
     high: fc.oneof({ weight: 8, arbitrary: small(0.5, 3).map(format) }, { weight: 1, arbitrary: fc.constantFrom("1", "-1", "1e-40", "1e39") }),
     latent: size(1, 3),
     onehot: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    quantized: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     classes: fc.option(fc.tuple(fc.oneof({ weight: 9, arbitrary: size(2, 4) }, { weight: 1, arbitrary: fc.constant(1) }), fc.boolean()), { freq: 4 }),
   })
   .map((r) => {
@@ -145,7 +147,7 @@ const shape: fc.Arbitrary<Shape> = fc
       : r.kind === "unit" ? `real[${r.size}] in [0, 1]` : r.kind === "interval" ? `real[${r.size}] in [${r.low}, ${r.high}]` : r.kind === "binary" ? `binary[${r.size}]` : `real[${r.size}]`;
     return {
       data: { declaration, size: image ? 16 : r.size, image, kind: image ? "unit" : (r.kind as "unit" | "interval" | "binary" | "real") },
-      latent: { size: r.onehot ? r.latent + 1 : r.latent, onehot: r.onehot },
+      latent: { size: r.onehot ? r.latent + 1 : r.latent, onehot: r.onehot, quantized: r.quantized && !r.onehot },
       // An image encoder reads the image alone (conditioning would flatten it).
       ...(r.classes && !image ? { labels: { classes: r.classes[0], labelled: r.classes[1] } } : {}),
     };
@@ -153,7 +155,10 @@ const shape: fc.Arbitrary<Shape> = fc
 
 function prior(s: Shape): fc.Arbitrary<string> {
   if (s.latent.onehot) return fc.constant("Categorical(uniform)");
+  // A quantised latent takes the Codebook prior; another prior on it, or a Codebook on a Normal posterior, is rejected (AE0437).
+  if (s.latent.quantized) return fc.oneof({ weight: 8, arbitrary: fc.constant("Codebook(uniform)") }, { weight: 1, arbitrary: fc.constant("Normal(0, 1)") });
   return fc.oneof(
+    { weight: 1, arbitrary: fc.constant("Codebook(uniform)") },
     { weight: 4, arbitrary: fc.tuple(location(small(-2, 2)), number(small(0.1, 3))).map(([m, sd]) => `Normal(${m}, ${sd})`) },
     { weight: 1, arbitrary: fc.tuple(location(small(-3, -0.5)), location(small(0.5, 3))).map(([l, h]) => `Uniform(${l}, ${h})`) },
     {
@@ -171,7 +176,8 @@ function prior(s: Shape): fc.Arbitrary<string> {
  * prior above (so every other spec of a seed stays what it was before they existed).
  */
 function mixturePrior(s: Shape): fc.Arbitrary<string | null> {
-  if (s.latent.onehot) return fc.constant(null);
+  // A quantised latent keeps its Codebook prior (any other is AE0437).
+  if (s.latent.onehot || s.latent.quantized) return fc.constant(null);
   return fc.option(
     fc.oneof(
       size(1, 6).map((c) => `VampPrior(components = ${c})`),
@@ -189,7 +195,9 @@ const learnedPrior = (prior: string) => prior.startsWith("VampPrior") || prior.i
 /** The encoder's output: a Normal, a deterministic code, or a Categorical for a onehot latent. */
 function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
   const z = s.latent.size;
-  const head = s.latent.onehot
+  const head = s.latent.quantized
+    ? fc.tuple(size(1, 8), fc.oneof({ weight: 4, arbitrary: small(0, 2).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1") })).map(([k, b]) => ` = VectorQuantize(codebook = ${k}, beta = ${b}) {\n    BODY\n    dense(${z})\n  }`)
+    : s.latent.onehot
     ? fc.oneof({ weight: 5, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) }, { weight: 1, arbitrary: fc.constant(` = Categorical(probs) {\n    BODY\n    probs: dense(${z}, sigmoid)\n  }`) })
     : fc.oneof(
         { weight: 3, arbitrary: flow.map((then) => ` = Normal(mu, logvar)${then} {\n    BODY\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`) },
@@ -337,7 +345,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
         if (r.objective === "phases") {
           const [a, b] = r.weights;
           // A onehot latent has no KL here (AE0502): its phase is the likelihood alone.
-          const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))`;
+          const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))${s.latent.quantized ? ` + vq(q(z | x${labelInput}))` : ""}`;
           const regularisers = r.regularisers.map((t) => ` + ${a} * ${t}`).join("");
           train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}${regularisers}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${onLabelled}`);
         } else if (r.objective === "factor") {

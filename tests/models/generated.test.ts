@@ -18,7 +18,7 @@ interface ModuleUnderTest {
   create: (options: { seed?: number; backend?: "wasm" | "cpu" }) => Promise<AnyModel>;
 }
 
-const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vae-2layer", "vae-iaf", "vae-gaussian", "vae-gaussian-learned", "vae-cb"];
+const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vae-2layer", "vae-iaf", "vae-gaussian", "vae-gaussian-learned", "vae-cb", "vq-vae"];
 
 
 /** Static imports, so the bundler in vitest can see every module. */
@@ -41,6 +41,7 @@ const modules: Record<string, () => Promise<Record<string, unknown>>> = {
   "vae-gaussian": () => import("../../generated/vae-gaussian.js"),
   "vae-gaussian-learned": () => import("../../generated/vae-gaussian-learned.js"),
   "vae-cb": () => import("../../generated/vae-cb.js"),
+  "vq-vae": () => import("../../generated/vq-vae.js"),
 };
 
 async function load(spec: string): Promise<ModuleUnderTest> {

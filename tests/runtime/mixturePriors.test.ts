@@ -62,6 +62,22 @@ describe("mixture priors", () => {
     expect(samples.filter((s) => s > 0).length / 5000).toBeCloseTo(0.8, 1);
   });
 
+  it("a sample of a learned mixture is differentiable in its means and scales, with the weights on the tape", () => {
+    // Regression: an int32 gather index derived from the weights made TF.js's gradient throw
+    // ("The gradient of input indices must have 'float32' dtype") for mmd/dwkl on a learned mixture.
+    const [means, logvars, logits] = [tf.variable(tf.tensor2d([[-10], [10]])), tf.variable(tf.tensor2d([[0], [0]])), tf.variable(tf.tensor1d([0, 0]))];
+    const { grads, value } = tf.variableGrads(() => {
+      const m = learnedMixture(means, logvars, logits);
+      return tf.sum(mixtureSample(64, [1], m, new Random(9))) as tf.Scalar;
+    });
+    // d Σ samples / d μₖ = the number of samples drawn from component k; the choice has no gradient.
+    const fromFirst = (grads[means.name]!.arraySync() as number[][])[0]![0]!;
+    const fromSecond = (grads[means.name]!.arraySync() as number[][])[1]![0]!;
+    expect(fromFirst + fromSecond).toBe(64);
+    expect(Number.isFinite(value.arraySync())).toBe(true);
+    expect(grads[logits.name]!.arraySync()).toEqual([0, 0]);
+  });
+
   it("pseudo-inputs map into the data's support", () => {
     const u = tf.tensor1d([-50, 0, 50]);
     const close = (t: tf.Tensor, want: number[]) => (t.arraySync() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));

@@ -93,12 +93,13 @@ describe("aec train", { timeout: 300_000 }, () => {
 });
 
 describe("aec train on bad data", { timeout: 120_000 }, () => {
-  function expectDataError(data: string, message: RegExp) {
+  function expectDataError(data: string, message: RegExp, code = "AE0903") {
     const out = join(scratch(), "run");
     const run = aec("train", tiny, "--data", data, "--out", out);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
-    expect(run.stderr).toMatch(/^error\[AE0903\]: /);
+    // One line, and a help line where the diagnostic has help.
+    expect(run.stderr.trim().split("\n")).toHaveLength(code === "AE0903" ? 1 : 2);
+    expect(run.stderr.split("\n")[0]).toMatch(new RegExp(`^error\\[${code}\\]: `));
     expect(run.stderr).toMatch(message);
     expect(existsSync(out), "nothing is written for bad data").toBe(false);
   }
@@ -126,12 +127,12 @@ describe("aec train on bad data", { timeout: 120_000 }, () => {
     expectDataError(path, /`.*data.csv` line 4 has x value 2, outside the support \[0, 1\]/);
   });
 
-  it("an image of the wrong size", async () => {
+  it("an image of the wrong size names the file, with help (AE0915)", async () => {
     const { encode } = await import("fast-png");
     const folder = scratch();
     mkdirSync(join(folder, "3"));
     writeFileSync(join(folder, "3", "a.png"), encode({ width: 32, height: 32, data: new Uint8Array(32 * 32), channels: 1 }));
-    expectDataError(folder, /is 32×32; `x` needs 28×28 images/);
+    expectDataError(folder, /a\.png` is 32×32; `x` needs 28×28 images\n *= help: resize the images/, "AE0915");
   });
 });
 

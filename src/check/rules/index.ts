@@ -15,6 +15,7 @@ import { objectiveRule } from "./objectiveRule.js";
 import { phasesRule } from "./phasesRule.js";
 import { priorNetworksRule } from "./priorNetworksRule.js";
 import { priorsRule } from "./priorsRule.js";
+import { quantizerRule } from "./quantizerRule.js";
 import { resourcesRule } from "./resourcesRule.js";
 import { supportsRule } from "./supportsRule.js";
 import { trainSettingsRule } from "./trainSettingsRule.js";
@@ -40,6 +41,7 @@ export const specifiedRules: readonly Rule[] = [
   trainSettingsRule,
   objectiveRule,
   phasesRule,
+  quantizerRule,
   labelledRule,
   resourcesRule,
   coverageRule,

@@ -12,8 +12,8 @@ import { describeSupport } from "./supportsRule.js";
 export function likelihoodSupportsRule(ctx: CheckContext): void {
   for (const network of ctx.networks.values()) {
     for (const output of network.distributions) {
-      const spec = findBuiltin(distributions, output.distribution)!;
-      if (!spec.likelihoodOnly) continue;
+      const spec = findBuiltin(distributions, output.distribution); // undefined for a quantiser (VectorQuantize)
+      if (!spec?.likelihoodOnly) continue;
       const at = network.declaration.distribution?.span ?? network.declaration.signature.span;
       if (network.role === "encoder") {
         ctx.report(diagnose.AE0417.posterior({ distribution: spec.name, network: network.name }), at);

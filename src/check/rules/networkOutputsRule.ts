@@ -6,6 +6,7 @@ import { fixedArgument, resolveOptions } from "../likelihoodArguments.js";
 import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js";
 import type { HeadInfo, LayerInfo, NetworkOutput, ParameterSource } from "../model.js";
 import { formatShape } from "../shapes.js";
+import { isQuantizer, quantizerParameters } from "../quantize.js";
 
 /**
  * What each network outputs: AE0204 unknown distribution, AE0401 an invalid parameter
@@ -55,27 +56,16 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
       ctx.report(diagnose.AE0401.givenTwice(), body.inline[0]!.span);
       return undefined;
     }
+    if (isQuantizer(decl.distribution)) {
+      // VectorQuantize quantises the trunk's output z_e: the trunk must give the latent's shape.
+      const codebook = quantizerParameters(ctx, signature, decl.distribution, body);
+      const trunk = codebook && trunkOutput(ctx, signature, body);
+      return trunk && [{ ...trunk[0]!, distribution: "VectorQuantize", codebook }];
+    }
     const output = networkLevelDistribution(ctx, signature.outputs[0]!, decl.distribution, body);
     return output ? [output] : undefined;
   }
-  if (body.heads.length === 0) {
-    if (signature.outputs.length !== 1) {
-      ctx.report(diagnose.AE0205.noHeads({ network: signature.name, outputs: signature.outputs }), decl.signature.span, {
-        help: `end it with one head per variable, e.g. \`${signature.outputs[0]}: dense(…)\``,
-      });
-      return undefined;
-    }
-    const variable = ctx.variables.get(signature.outputs[0]!)!;
-    if (formatShape(body.trunkShape) !== formatShape(variable.shape)) {
-      const last = decl.body[decl.body.length - 1];
-      const mismatch = diagnose.AE0306.outputShape({ network: signature.name, shape: formatShape(body.trunkShape), variable: variable.name, variableShape: formatShape(variable.shape) });
-      ctx.report(mismatch, last?.span ?? decl.signature.span, {
-        help: variable.shape.length === 1 ? `end it with \`dense(${variable.shape[0]})\`` : (convAdvice(body.trunk[body.trunk.length - 1], variable.shape) ?? `end it with a layer that produces ${formatShape(variable.shape)}`),
-      });
-      return undefined;
-    }
-    return [{ variable: variable.name, distribution: "Deterministic", parameters: { value: { trunk: true } } }];
-  }
+  if (body.heads.length === 0) return trunkOutput(ctx, signature, body);
   const outputs: NetworkOutput[] = [];
   for (const name of signature.outputs) {
     const variable = ctx.variables.get(name)!;
@@ -100,6 +90,27 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
     outputs.push({ variable: name, distribution: inline?.distribution ?? "Deterministic", parameters, ...(options ? { options } : {}) });
   }
   return outputs;
+}
+
+/** A network without heads: its trunk's last layer is the output, so its shape must be the variable's. */
+function trunkOutput(ctx: CheckContext, signature: NetworkSignature, body: NetworkBody): NetworkOutput[] | undefined {
+  const decl = signature.declaration;
+  if (signature.outputs.length !== 1) {
+    ctx.report(diagnose.AE0205.noHeads({ network: signature.name, outputs: signature.outputs }), decl.signature.span, {
+      help: `end it with one head per variable, e.g. \`${signature.outputs[0]}: dense(…)\``,
+    });
+    return undefined;
+  }
+  const variable = ctx.variables.get(signature.outputs[0]!)!;
+  if (formatShape(body.trunkShape) !== formatShape(variable.shape)) {
+    const last = decl.body[decl.body.length - 1];
+    const mismatch = diagnose.AE0306.outputShape({ network: signature.name, shape: formatShape(body.trunkShape), variable: variable.name, variableShape: formatShape(variable.shape) });
+    ctx.report(mismatch, last?.span ?? decl.signature.span, {
+      help: variable.shape.length === 1 ? `end it with \`dense(${variable.shape[0]})\`` : (convAdvice(body.trunk[body.trunk.length - 1], variable.shape) ?? `end it with a layer that produces ${formatShape(variable.shape)}`),
+    });
+    return undefined;
+  }
+  return [{ variable: variable.name, distribution: "Deterministic", parameters: { value: { trunk: true } } }];
 }
 
 function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.Call, body: NetworkBody): NetworkOutput | undefined {

@@ -7,6 +7,7 @@ import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, We
 import { upstream } from "../dependencies.js";
 import { checkKlPair, checkPriorNetworkKl, klEstimator, klPriorNetworkEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
+import { quantizerTerms } from "../quantize.js";
 import { learnedPriorsOf } from "./learnedPriorsRule.js";
 
 /**
@@ -107,7 +108,7 @@ function autoencoderParts(ctx: CheckContext, preset: A.Call): { encoders: Networ
 function reconstruction(ctx: CheckContext, preset: A.Call): void {
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
-  ctx.phases.push(phase(ctx, "reconstruct", likelihoodTerms(ctx), [...parts.encoders, ...parts.decoders]));
+  ctx.phases.push(phase(ctx, "reconstruct", [...likelihoodTerms(ctx), ...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t))], [...parts.encoders, ...parts.decoders]));
 }
 
 function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
@@ -129,6 +130,7 @@ function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
       terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, prior!) }), weight: args.beta ?? 1 });
     }
   }
+  terms.push(...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t)));
   ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders, ...networksOf(ctx, "prior")], learnedPriorsOf(ctx, parts.encoders.flatMap((e) => e.outputs))));
 }
 
@@ -193,7 +195,7 @@ function aae(ctx: CheckContext, preset: A.Call): void {
       discriminators.push(d!);
     }
   }
-  ctx.phases.push(phase(ctx, "reconstruct", likelihoodTerms(ctx), [...parts.encoders, ...parts.decoders]));
+  ctx.phases.push(phase(ctx, "reconstruct", [...likelihoodTerms(ctx), ...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t))], [...parts.encoders, ...parts.decoders]));
   ctx.phases.push(phase(ctx, "discriminate", discriminate, discriminators));
   ctx.phases.push(phase(ctx, "regularize", regularize, parts.encoders));
 }
