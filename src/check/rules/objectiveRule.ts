@@ -3,7 +3,7 @@ import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { findBuiltin, objectives } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
-import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, WeightedTerm } from "../model.js";
+import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, PriorInfo, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
 import { checkKlPair, klEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
@@ -105,17 +105,26 @@ function reconstruction(ctx: CheckContext, preset: A.Call): void {
   ctx.phases.push(phase(ctx, "reconstruct", [...likelihoodTerms(ctx), ...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t))], [...parts.encoders, ...parts.decoders]));
 }
 
+/** Each latent the encoders produce, with its prior, once every pair passes checkKlPair (AE0502/AE0503); undefined after the first that fails. */
+function klPairs(ctx: CheckContext, encoders: readonly NetworkInfo[], preset: A.Call): { encoder: NetworkInfo; z: string; prior: PriorInfo }[] | undefined {
+  const pairs: { encoder: NetworkInfo; z: string; prior: PriorInfo }[] = [];
+  for (const encoder of encoders) {
+    for (const z of encoder.outputs) {
+      const prior = ctx.priors.get(z);
+      if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return undefined;
+      pairs.push({ encoder, z, prior: prior! });
+    }
+  }
+  return pairs;
+}
+
 function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
   const terms = likelihoodTerms(ctx);
-  for (const encoder of parts.encoders) {
-    for (const z of encoder.outputs) {
-      const prior = ctx.priors.get(z);
-      if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return;
-      terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, prior!) }), weight: args.beta ?? 1 });
-    }
-  }
+  const pairs = klPairs(ctx, parts.encoders, preset);
+  if (!pairs) return;
+  for (const { encoder, z, prior } of pairs) terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, prior) }), weight: args.beta ?? 1 });
   terms.push(...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t)));
   ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders], learnedPriorsOf(ctx, parts.encoders.flatMap((e) => e.outputs))));
 }
@@ -194,21 +203,19 @@ function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, number>)
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
   const terms = likelihoodTerms(ctx);
-  for (const encoder of parts.encoders) {
-    for (const z of encoder.outputs) {
-      const prior = ctx.priors.get(z);
-      if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return;
-      if (prior!.distribution !== "Normal" || prior!.given.length > 0) {
-        ctx.report(diagnose.AE0518.dwklPrior({ prior: prior!.declaration.signature.name.name, distribution: prior!.given.length > 0 ? "conditional" : prior!.distribution }), preset.span, {
-          labels: [{ span: prior!.declaration.distribution.span, message: "the prior" }],
-        });
-        return;
-      }
-      const code = { network: encoder.name, variable: z };
-      terms.push({ term: addTerm(ctx, { kind: "mi", ...code }), weight: args.alpha! });
-      terms.push({ term: addTerm(ctx, { kind: "tc", ...code }), weight: args.beta! });
-      terms.push({ term: addTerm(ctx, { kind: "dwkl", ...code }), weight: args.gamma! });
+  const pairs = klPairs(ctx, parts.encoders, preset);
+  if (!pairs) return;
+  for (const { encoder, z, prior } of pairs) {
+    if (prior.distribution !== "Normal" || prior.given.length > 0) {
+      ctx.report(diagnose.AE0518.dwklPrior({ prior: prior.declaration.signature.name.name, distribution: prior.given.length > 0 ? "conditional" : prior.distribution }), preset.span, {
+        labels: [{ span: prior.declaration.distribution.span, message: "the prior" }],
+      });
+      return;
     }
+    const code = { network: encoder.name, variable: z };
+    terms.push({ term: addTerm(ctx, { kind: "mi", ...code }), weight: args.alpha! });
+    terms.push({ term: addTerm(ctx, { kind: "tc", ...code }), weight: args.beta! });
+    terms.push({ term: addTerm(ctx, { kind: "dwkl", ...code }), weight: args.gamma! });
   }
   ctx.phases.push(phase(ctx, "betaTC", terms, [...parts.encoders, ...parts.decoders]));
 }
