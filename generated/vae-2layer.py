@@ -34,7 +34,7 @@ class PriorP1(nn.Module):
         t1 = self.t1(t0)
         h0 = self.z1_mu(t1)  # head mu
         h1 = self.z1_logvar(t1)  # head logvar
-        return {"z1": rt.NormalParameters(h0, h1)}
+        return {"z1": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class EncoderQ1(nn.Module):
@@ -55,7 +55,7 @@ class EncoderQ1(nn.Module):
         t1 = self.t1(t0)
         h0 = self.z1_mu(t1)  # head mu
         h1 = self.z1_logvar(t1)  # head logvar
-        return {"z1": rt.NormalParameters(h0, h1)}
+        return {"z1": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class EncoderQ2(nn.Module):
@@ -76,7 +76,7 @@ class EncoderQ2(nn.Module):
         t1 = self.t1(t0)
         h0 = self.z2_mu(t1)  # head mu
         h1 = self.z2_logvar(t1)  # head logvar
-        return {"z2": rt.NormalParameters(h0, h1)}
+        return {"z2": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class DecoderPx(nn.Module):

@@ -23,7 +23,7 @@ function prior_p1(f: rt.Forward, input: tf.Tensor): { z1: rt.NormalParameters } 
   const t1 = rt.dense(t0, f.w("p1/t1/kernel"), f.w("p1/t1/bias"), "tanh");
   const h0 = rt.dense(t1, f.w("p1/z1.mu/kernel"), f.w("p1/z1.mu/bias"), "linear"); // head mu
   const h1 = rt.dense(t1, f.w("p1/z1.logvar/kernel"), f.w("p1/z1.logvar/bias"), "linear"); // head logvar
-  return { z1: { mu: h0, logvar: h1 } };
+  return { z1: rt.boundLogvar({ mu: h0, logvar: h1 }, -27.631021115928547, 27.631021115928547) };
 }
 
 /**
@@ -35,7 +35,7 @@ function encoder_q1(f: rt.Forward, input: tf.Tensor): { z1: rt.NormalParameters 
   const t1 = rt.dense(t0, f.w("q1/t1/kernel"), f.w("q1/t1/bias"), "tanh");
   const h0 = rt.dense(t1, f.w("q1/z1.mu/kernel"), f.w("q1/z1.mu/bias"), "linear"); // head mu
   const h1 = rt.dense(t1, f.w("q1/z1.logvar/kernel"), f.w("q1/z1.logvar/bias"), "linear"); // head logvar
-  return { z1: { mu: h0, logvar: h1 } };
+  return { z1: rt.boundLogvar({ mu: h0, logvar: h1 }, -27.631021115928547, 27.631021115928547) };
 }
 
 /**
@@ -47,7 +47,7 @@ function encoder_q2(f: rt.Forward, input: tf.Tensor): { z2: rt.NormalParameters 
   const t1 = rt.dense(t0, f.w("q2/t1/kernel"), f.w("q2/t1/bias"), "tanh");
   const h0 = rt.dense(t1, f.w("q2/z2.mu/kernel"), f.w("q2/z2.mu/bias"), "linear"); // head mu
   const h1 = rt.dense(t1, f.w("q2/z2.logvar/kernel"), f.w("q2/z2.logvar/bias"), "linear"); // head logvar
-  return { z2: { mu: h0, logvar: h1 } };
+  return { z2: rt.boundLogvar({ mu: h0, logvar: h1 }, -27.631021115928547, 27.631021115928547) };
 }
 
 /**

@@ -28,6 +28,7 @@ _SOURCES: Dict[str, str] = {
     "planar_direction": "flows",
     "tile_batch": "hierarchy",
     "logits_from_probs": "distributions",
+    "bound_logvar": "distributions",
     "normal_from_sigma": "distributions",
     "normal_log_prob": "distributions",
     "normal_sample": "distributions",

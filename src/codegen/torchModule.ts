@@ -272,7 +272,7 @@ class TorchEmitter {
   /** What the likelihood table needs to know of an output beyond its parameters. */
   private facts(d: IrNetworkOutput): OutputFacts {
     const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {} };
+    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.logvarBounds ? { logvarBounds: d.logvarBounds } : {}) };
   }
 
   private sourceExpression(source: IrSampleSource): string {

@@ -544,6 +544,22 @@ const definitions = {
     },
   },
   // ── likelihood parameters and supports (issue 15) ──
+  AE0443: {
+    title: "a Normal's fixed variance is beyond what training represents",
+    severity: "error",
+    explanation:
+      "Training holds every Normal's log-variance to [2 ln 1e-6, 2 ln 1e6] ≈ [−27.63, 27.63], σ from 1e-6 to 1e6: inside it σ², 1/σ², samples, log-densities and KLs stay finite " +
+      "in float32. A head's or a learned log-variance is clamped to that range where the Normal is formed (docs/likelihoods-numerics.md); a constant is the number you wrote, so one " +
+      "outside the range is refused rather than changed.",
+    wrong: "decoder p(x | z) = Normal(mu, logvar = -60) { ... }",
+    fixed: "decoder p(x | z) = Normal(mu, logvar = -6) { ... }",
+    messages: {
+      variance: (a: { distribution: string; parameter: string; value: number; low: number; high: number }) => ({
+        message: `\`${a.parameter} = ${a.value}\` puts ${a.distribution}'s log-variance outside [${a.low.toFixed(2)}, ${a.high.toFixed(2)}], the range float32 training holds it to`,
+        help: a.parameter === "sigma" ? "use a standard deviation between 1e-6 and 1e6" : `use a log-variance between ${a.low.toFixed(2)} and ${a.high.toFixed(2)}`,
+      }),
+    },
+  },
   AE0412: {
     title: "a parameter that must be a head is given a constant or `learned`",
     severity: "error",

@@ -1,5 +1,6 @@
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
+import { logvarBounds } from "../check/limits.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
 import type { IrCodebook, IrLayer, IrNetwork, IrParameterSource, IrPrior, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { networkWeights } from "./lookup.js";
@@ -76,6 +77,12 @@ function lowerPrior(model: CheckedModel, prior: PriorInfo): IrPrior {
   return { ...lowered, learned: { parameterSet, weights: [w("means", [k, size], "standardNormal"), w("logvars", [k, size], "zeros"), w("logits", [k], "zeros")] } };
 }
 
+/** A Normal whose σ or log-variance is a head or a learned weight (a constant is checked instead, AE0443). */
+function hasLearnedVariance(o: NetworkInfo["distributions"][number]): boolean {
+  const variance = o.parameters.sigma ?? o.parameters.logvar;
+  return o.distribution === "Normal" && variance !== undefined && !("constant" in variance);
+}
+
 function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
   const shapeOf = (variable: string) => [...model.variables.find((v) => v.name === variable)!.shape];
   const outputs: IrNetwork["distributions"] = network.distributions.map((o) => ({
@@ -83,6 +90,7 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     distribution: o.distribution,
     parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
     ...(o.options ? { options: { ...o.options } } : {}),
+    ...(hasLearnedVariance(o) ? { logvarBounds: [...logvarBounds] as [number, number] } : {}),
     reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
     feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
     ...(o.flow ? { flow: { kind: o.flow.kind, steps: o.flow.steps, ...(o.flow.hidden !== undefined ? { hidden: o.flow.hidden } : {}), weights: flowWeights(network.name, o.variable, model.variables.find((v) => v.name === o.variable)!.size, o.flow) } } : {}),

@@ -68,6 +68,7 @@ const network = closed({
         distribution: { enum: [...distributions.map((d) => d.name), ...quantizers.map((q) => q.name)] },
         parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
         options: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
+        logvarBounds: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 },
         reparameterised: { type: "boolean" },
         feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
         flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),

@@ -111,6 +111,12 @@ export interface IrNetworkOutput {
   flow?: IrFlow;
   /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
   options?: Record<string, number>;
+  /**
+   * A Normal whose variance comes from a head or a learned weight: its log-variance is
+   * clamped to [low, high] where the Normal is formed (src/check/limits.ts, logvarBounds;
+   * zero gradient beyond), so every sample, density and KL stays finite in float32.
+   */
+  logvarBounds?: [number, number];
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
   /**

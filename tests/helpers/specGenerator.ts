@@ -226,7 +226,8 @@ function decoder(s: Shape, name: "decoder p" | "generator g", inputs: string): f
 /**
  * The likelihoods of issue 15 and the non-head parameter forms (constants, `learned`,
  * `learned(shared)`, options), each where the data's support fits it; `misfits` are the
- * ones the checker must reject (a support that does not fit, σ = 0, too few levels).
+ * ones the checker must reject (a support that does not fit, σ = 0, a log-variance beyond
+ * the bounds, too few levels).
  */
 function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string) => string): { fitting: string[]; misfits: string[] } {
   const write = (call: string, heads: readonly string[]) => `${call} {\n    BODY${trunkEnd}\n${heads.map((h) => `    ${h}: ${layer()}\n`).join("")}  }`;
@@ -243,7 +244,8 @@ function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string
   ];
   const interval = [write("DiscretizedLogistic(mu, logscale)", ["mu", "logscale"]), write("DiscretizedLogistic(mu, logscale = learned, levels = 16)", ["mu"]), write("DiscretizedLogistic(mu, logscale = -2)", ["mu"]), mixture];
   const unit = [write("ContinuousBernoulli(logits)", ["logits"]), write("Beta(alpha, beta)", ["alpha", "beta"])];
-  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
+  // A constant variance beyond the log-variance bounds (AE0443), beside σ = 0 and too few levels.
+  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("Normal(mu, logvar = -60)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
   switch (s.data.kind) {
     case "real": return { fitting: real, misfits: [...misfits, ...interval, ...unit] };
     case "interval": return { fitting: [...real, ...interval], misfits: [...misfits, ...unit] };
