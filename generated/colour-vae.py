@@ -41,7 +41,7 @@ class EncoderQ(nn.Module):
         t4 = rt.flatten(t3)
         h0 = self.z_mu(t4)  # head mu
         h1 = self.z_logvar(t4)  # head logvar
-        return {"z": rt.NormalParameters(h0, h1)}
+        return {"z": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class DecoderP(nn.Module):

@@ -35,7 +35,7 @@ class EncoderQ(nn.Module):
         t2 = rt.flatten(t1)
         h0 = self.z_mu(t2)  # head mu
         h1 = self.z_logvar(t2)  # head logvar
-        return {"z": rt.NormalParameters(h0, h1)}
+        return {"z": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class DecoderP(nn.Module):

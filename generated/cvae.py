@@ -34,7 +34,7 @@ class EncoderQ(nn.Module):
         t1 = self.t1(t0)
         h0 = self.z_mu(t1)  # head mu
         h1 = self.z_logvar(t1)  # head logvar
-        return {"z": rt.NormalParameters(h0, h1)}
+        return {"z": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class DecoderP(nn.Module):

@@ -25,7 +25,7 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } 
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "relu");
   const h0 = rt.dense(t1, f.w("q/z.mu/kernel"), f.w("q/z.mu/bias"), "linear"); // head mu
   const h1 = rt.dense(t1, f.w("q/z.logvar/kernel"), f.w("q/z.logvar/bias"), "linear"); // head logvar
-  return { z: { mu: h0, logvar: h1 } };
+  return { z: rt.boundLogvar({ mu: h0, logvar: h1 }, -27.631021115928547, 27.631021115928547) };
 }
 
 /**

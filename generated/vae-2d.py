@@ -32,7 +32,7 @@ class EncoderQ(nn.Module):
         t0 = self.t0(x)
         h0 = self.z_mu(t0)  # head mu
         h1 = self.z_logvar(t0)  # head logvar
-        return {"z": rt.NormalParameters(h0, h1)}
+        return {"z": rt.bound_logvar(rt.NormalParameters(h0, h1), -27.631021115928547, 27.631021115928547)}
 
 
 class DecoderP(nn.Module):

@@ -23,7 +23,7 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { z: rt.NormalParameters } 
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "relu");
   const h0 = rt.dense(t1, f.w("q/z.mu/kernel"), f.w("q/z.mu/bias"), "linear"); // head mu
   const h1 = rt.dense(t1, f.w("q/z.logvar/kernel"), f.w("q/z.logvar/bias"), "linear"); // head logvar
-  return { z: { mu: h0, logvar: h1 } };
+  return { z: rt.boundLogvar({ mu: h0, logvar: h1 }, -27.631021115928547, 27.631021115928547) };
 }
 
 /**
@@ -34,7 +34,13 @@ function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.NormalParameters } 
   const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "relu");
   const h0 = rt.dense(t1, f.w("p/x.mu/kernel"), f.w("p/x.mu/bias"), "linear"); // head mu
-  return { x: { mu: h0, logvar: rt.broadcastLike(h0, f.w("p/x.logvar/value")) } };
+  return {
+    x: rt.boundLogvar(
+      { mu: h0, logvar: rt.broadcastLike(h0, f.w("p/x.logvar/value")) },
+      -27.631021115928547,
+      27.631021115928547,
+    ),
+  };
 }
 
 /** The values of one step, each computed once, on first use. */

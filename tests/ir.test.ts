@@ -56,6 +56,30 @@ describe("learned priors in the IR", () => {
 });
 
 describe("what the IR states", () => {
+  it("gives a hierarchy one KL term per layer, naming its estimator: Monte Carlo against the prior network (its z2 depends on z1 under q), analytic at the top", () => {
+    const ir = irOf("vae-2layer.aespec");
+    const kl = (v: string) => ir.terms.find((t) => t.kind === "kl" && t.variable === v)!;
+    expect(kl("z1")).toMatchObject({ prior: "p1", estimator: "monte-carlo", dependsOn: expect.arrayContaining(["q1", "q2", "p1"]) });
+    expect(kl("z2")).toMatchObject({ estimator: "analytic" });
+    expect(kl("z2")).not.toHaveProperty("prior");
+    expect(ir.networks.find((n) => n.name === "p1")!.role).toBe("prior");
+    expect(ir.phases[0]!.updates).toContain("p1");
+    expect(ir.roles.hierarchicalImportanceSampling).toEqual({ latents: [{ latent: "z1", encoder: "q1", prior: "p1" }, { latent: "z2", encoder: "q2" }], decoder: "px", data: "x" });
+    expect(ir.roles.methods.encode!.inputs).toEqual(["x"]);
+    expect(ir.roles.methods.sample).toEqual({ latents: ["z1"] });
+  });
+
+  it("counts a flow's weights in its encoder and makes the KL Monte Carlo (IAF: D·H + H + 2·(H·D + D) per step)", () => {
+    const ir = irOf("vae-iaf.aespec");
+    const q = ir.networks.find((n) => n.name === "q")!;
+    const [d, h] = [20, 320];
+    expect(q.parameterCount).toBe(784 * 500 + 500 + 500 * 500 + 500 + 2 * (500 * 20 + 20) + 2 * (d * h + h + 2 * (h * d + d)));
+    expect(q.distributions[0]!.flow).toMatchObject({ kind: "iaf", steps: 2, hidden: 320 });
+    expect(q.distributions[0]!.flow!.weights.find((w) => w.name === "q/z.flow1/sigma/bias")).toEqual({ name: "q/z.flow1/sigma/bias", shape: [20], trainable: true, init: "ones" });
+    expect(ir.terms.find((t) => t.kind === "kl")!.estimator).toBe("monte-carlo");
+    expect(ir.phases[0]!.parameters).toContain("q/z.flow0/hidden/kernel");
+  });
+
   it("lists exactly the weights each phase updates (the AAE's discriminator phase moves only d)", () => {
     const ir = irOf("aae.aespec");
     const discriminate = ir.phases.find((p) => p.name === "discriminate")!;

@@ -46,6 +46,11 @@ def normal_from_sigma(mu: Tensor, raw_sigma: Tensor) -> NormalParameters:
     return NormalParameters(mu, 2 * torch.log(sigma))
 
 
+def bound_logvar(p: NormalParameters, low: float, high: float) -> NormalParameters:
+    """The Normal with its log-variance clamped to [low, high] (the IR's logvarBounds), zero gradient beyond."""
+    return NormalParameters(p.mu, torch.clamp(p.logvar, low, high))
+
+
 def normal_log_prob(x: Tensor, p: NormalParameters) -> Tensor:
     squared = torch.square(x - p.mu) / torch.exp(p.logvar)
     return -0.5 * sum_per_example(squared + p.logvar + LOG_2PI)

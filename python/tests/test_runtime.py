@@ -114,3 +114,16 @@ def test_optimizer_state_round_trip(tmp_path) -> None:
     adam.apply([g, None])
     other.apply([g, None])
     assert torch.allclose(adam.params[0], other.params[0], atol=1e-7)
+
+
+def test_bound_logvar_clamps_like_the_typescript_runtime() -> None:
+    # boundLogvar in src/runtime/distributions.ts: the same values inside, the bounds beyond, zero gradient there.
+    low, high = 2 * math.log(1e-6), 2 * math.log(1e6)
+    logvar = torch.tensor([[-93.0, -27.0, 0.0, 27.0, 260.0]], requires_grad=True)
+    mu = torch.zeros(1, 5)
+    bounded = rt.bound_logvar(rt.NormalParameters(mu, logvar), low, high)
+    assert bounded.mu is mu
+    expected = torch.tensor([[low, -27.0, 0.0, 27.0, high]], dtype=torch.float32)
+    assert torch.equal(bounded.logvar.detach(), expected)
+    (bounded.logvar * torch.tensor([[1.0, 2.0, 3.0, 4.0, 5.0]])).sum().backward()
+    assert logvar.grad.tolist() == [[0.0, 2.0, 3.0, 4.0, 0.0]]

@@ -29,7 +29,9 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
       return upstream(networks, named(term.network));
     case "kl":
       // An exact KL (a quantised latent's log K per position) is a constant: no gradient.
-      return term.estimator === "exact" ? [] : [...upstream(networks, named(term.network)), ...prior(term.variable)];
+      if (term.estimator === "exact") return [];
+      // Against a prior network, the gradient also reaches it and the encoders of the latents it reads.
+      return [...new Set([...upstream(networks, named(term.network)), ...(term.prior ? upstream(networks, named(term.prior)) : []), ...prior(term.variable)])];
     case "iwae":
       return [...upstream(networks, named(term.decoder)), ...prior(term.latent)];
     case "gan_d":

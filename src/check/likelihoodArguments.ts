@@ -4,6 +4,7 @@ import type { DistributionSpec } from "../language/vocabulary.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { ParameterSource, Support } from "./model.js";
+import { logvarBounds } from "./limits.js";
 
 /**
  * The arguments of a likelihood that are not heads: constants (`sigma = 0.1`), learned
@@ -50,6 +51,11 @@ export function fixedArgument(ctx: CheckContext, spec: DistributionSpec, paramet
     ctx.report(diagnose.AE0413.scale({ distribution: spec.name, parameter, value: constant! }), arg.value.span, {
       help: fixable === "positive" ? `a scale is > 0, e.g. \`${parameter} = 0.1\`` : `\`${parameter}\` is a logarithm: any finite number`,
     });
+    return "error";
+  }
+  const logvar = spec.name === "Normal" ? (parameter === "sigma" ? 2 * Math.log(constant!) : parameter === "logvar" ? constant! : undefined) : undefined;
+  if (logvar !== undefined && (logvar < logvarBounds[0] || logvar > logvarBounds[1])) {
+    ctx.report(diagnose.AE0443.variance({ distribution: spec.name, parameter, value: constant!, low: logvarBounds[0], high: logvarBounds[1] }), arg.value.span);
     return "error";
   }
   return { kind: "parameter", source: { constant: constant! } };

@@ -25,6 +25,19 @@ export const minPositive = 1.1754943508222875e-38;
 export const minScale = 1e-6;
 
 /**
+ * The log-variances a Normal may have in training: σ from minScale to maxMagnitude,
+ * [2 ln 1e-6, 2 ln 1e6] ≈ [−27.63, 27.63]. A network's logvar (or sigma) head and a learned
+ * logvar are clamped to it where the Normal is formed (the IR records the bounds on each
+ * such output, `logvarBounds`), and a constant outside it is refused (AE0443). Inside it,
+ * every Normal operation stays finite in float32: σ² and 1/σ² are at most 1e12, a sample
+ * μ + σ·ε and (x − μ)²/σ² are finite for |x − μ| up to 1e13, and the ratio σ_q²/σ_p² of a
+ * KL between two Normals is at most e^55 ≈ 8e23. The semantic fuzz found heads that
+ * overflow without it: a prior network's linear logvar head at −93 (1/σ² = e^93 = ∞ in
+ * float32) and an encoder behind dropout(0.999) whose logvar was 260 (σ = e^130 = ∞).
+ */
+export const logvarBounds: readonly [number, number] = [2 * Math.log(minScale), 2 * Math.log(maxMagnitude)];
+
+/**
  * Most values one tensor may hold: 2²⁶ floats (256 MiB). This restates the runtime's
  * `maxElements` (src/runtime/validate.ts), which refuses larger tensors at run time; the
  * checker may not import the runtime, so the number is repeated here. A batch of

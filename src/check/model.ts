@@ -1,6 +1,6 @@
 import type * as A from "../syntax/ast.js";
 import type {
-  Activation, CorruptionKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, OutputKind, PriorName, VariableType,
+  Activation, CorruptionKind, FlowKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, OutputKind, PriorName, VariableType,
 } from "../language/vocabulary.js";
 
 /**
@@ -63,10 +63,19 @@ export interface HeadInfo {
  */
 export type ParameterSource = { readonly head: string } | { readonly trunk: true } | { readonly constant: number } | { readonly learned: "each" | "shared" };
 
+/** A normalising flow after a Normal posterior (`then planar(steps = 8)`, `then iaf(steps = 2, hidden = 320)`). */
+export interface FlowInfo {
+  readonly kind: FlowKind;
+  readonly steps: number;
+  /** Units of each IAF step's masked hidden layer. */
+  readonly hidden?: number;
+}
+
 export interface NetworkOutput {
   readonly variable: string;
   readonly distribution: OutputKind;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
+  readonly flow?: FlowInfo;
   /** A VectorQuantize output: K codebook vectors as wide as the latent's last dimension, and the commitment weight β. */
   readonly codebook?: { readonly codes: number; readonly beta: number };
   /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
@@ -116,7 +125,8 @@ export type KlEstimator = "analytic" | "monte-carlo" | "exact";
 
 export type LossTerm =
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
-  | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator }
+  /** `prior`: the prior network the KL is taken against (a hierarchical VAE's p1(z1 | z2)); absent for the latent's fixed prior. */
+  | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator; readonly prior?: string }
   | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
   | { readonly kind: "gan_d"; readonly id: string; readonly discriminator: string; readonly real: SampleSource; readonly fake: SampleSource; readonly loss: GanDiscriminatorLoss }
   | { readonly kind: "gan_g"; readonly id: string; readonly discriminator: string; readonly fake: SampleSource; readonly loss: GanGeneratorLoss }

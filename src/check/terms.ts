@@ -212,10 +212,30 @@ function nllTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   return { term: { kind: "nll", network: network.name, variable, target }, dependsOn, reads: [...new Set([target, ...dataInputs(ctx, dependsOn)])] };
 }
 
-export function klEstimator(network: NetworkInfo, variable: string, prior: PriorInfo): KlEstimator {
+/**
+ * KL(q(z1 | x) ‖ p1(z1 | z2)) against a prior network is analytic (two Normals) only when
+ * the z2 it is given does not itself depend on z1 under q; in the bottom-up hierarchy
+ * q(z1 | x) q(z2 | z1) it does, and the KL is the one-sample Monte Carlo estimate
+ * log q(z1 | x) − log p1(z1 | z2) at the same samples.
+ */
+export function klPriorNetworkEstimator(networks: readonly NetworkInfo[], posterior: NetworkInfo, prior: NetworkInfo): KlEstimator {
+  const flowed = posterior.distributions.some((o) => o.flow !== undefined);
+  return flowed || upstream(networks, prior).includes(posterior.name) ? "monte-carlo" : "analytic";
+}
+
+/** AE0502: a KL against a prior network needs a Normal posterior (the prior network outputs a Normal, AE0441). */
+export function checkPriorNetworkKl(ctx: CheckContext, network: NetworkInfo, variable: string, span: A.Call["span"]): boolean {
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
-  if (posterior === "VectorQuantize") return "exact"; // a one-hot posterior over K codes against a uniform prior: log K per position
-  return posterior === "Normal" && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
+  if (posterior === "Normal") return true;
+  ctx.report(diagnose.AE0502.posterior({ network: network.name, variable, distribution: posterior }), span, { help: "use Normal(mu, logvar) for the posterior" });
+  return false;
+}
+
+export function klEstimator(network: NetworkInfo, variable: string, prior: PriorInfo): KlEstimator {
+  const posterior = network.distributions.find((o) => o.variable === variable)!;
+  if (posterior.distribution === "VectorQuantize") return "exact"; // a one-hot posterior over K codes against a uniform prior: log K per position
+  // After a flow, q(z | x) has no closed form: log q0(z0) − Σ log|det ∂f/∂z| − log p(zK) at the sample.
+  return posterior.distribution === "Normal" && !posterior.flow && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
 }
 
 /** AE0502 / AE0503: what a KL(q ‖ p) needs of its posterior and prior. */
@@ -259,6 +279,13 @@ function klTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   if (posterior.kind !== "network" || posterior.network.role !== "encoder") {
     ctx.report(diagnose.AE0510.klPosterior(), args[0]!.span);
     return undefined;
+  }
+  if (prior.kind === "network" && prior.network.role === "prior" && prior.variable === posterior.variable) {
+    if (!checkPriorNetworkKl(ctx, posterior.network, posterior.variable, call.span)) return undefined;
+    const networks = [...ctx.networks.values()];
+    const term = { kind: "kl" as const, network: posterior.network.name, variable: posterior.variable, estimator: klPriorNetworkEstimator(networks, posterior.network, prior.network), prior: prior.network.name };
+    const dependsOn = [...new Set([...upstream(networks, posterior.network), ...upstream(networks, prior.network)])];
+    return { term, dependsOn, reads: dataInputs(ctx, dependsOn) };
   }
   if (prior.kind !== "prior" || prior.prior.variable !== posterior.variable) {
     ctx.report(diagnose.AE0510.klPrior(posterior.variable), args[1]!.span);
@@ -397,7 +424,7 @@ export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
   const reads = (() => {
     switch (term.kind) {
       case "nll": return [term.target, ...networkReads(term.network)];
-      case "kl": return [...networkReads(term.network), ...(ctx.priors.get(term.variable)?.given ?? [])];
+      case "kl": return [...networkReads(term.network), ...(term.prior ? networkReads(term.prior) : []), ...(ctx.priors.get(term.variable)?.given ?? [])];
       case "iwae": return [term.data, ...networkReads(term.encoder), ...networkReads(term.decoder), ...(ctx.priors.get(term.latent)?.given ?? [])];
       case "gan_d": return [...sourceReads(term.real), ...sourceReads(term.fake)];
       case "gan_g": return sourceReads(term.fake);

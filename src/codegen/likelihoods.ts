@@ -26,6 +26,8 @@ export interface OutputFacts {
   readonly shape: readonly number[];
   readonly support: IrSupport;
   readonly options: Readonly<Record<string, number>>;
+  /** A Normal's log-variance clamp when its variance is a head or learned (IrNetworkOutput.logvarBounds). */
+  readonly logvarBounds?: readonly [number, number];
 }
 
 export interface LikelihoodCode {
@@ -51,6 +53,11 @@ function num(n: number): string {
   return String(n);
 }
 
+/** The Normal's parameters with the log-variance clamped to the IR's bounds, when it has them. */
+function boundedLogvar(facts: OutputFacts, params: string, clamp: string): string {
+  return facts.logvarBounds ? `${clamp}(${params}, ${num(facts.logvarBounds[0])}, ${num(facts.logvarBounds[1])})` : params;
+}
+
 const tuple = (items: readonly number[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`);
 
 export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
@@ -58,7 +65,7 @@ export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
     constants: { sigma: { as: "logvar", value: (c) => 2 * Math.log(c) }, logvar: same("logvar") },
     ts: {
       type: "rt.NormalParameters",
-      build: (p) => ("sigma" in p ? `rt.normalFromSigma(${p.mu}, ${p.sigma})` : `{ mu: ${p.mu}, logvar: ${p.logvar} }`),
+      build: (p, facts) => boundedLogvar(facts, "sigma" in p ? `rt.normalFromSigma(${p.mu}, ${p.sigma})` : `{ mu: ${p.mu}, logvar: ${p.logvar} }`, "rt.boundLogvar"),
       nll: (params, target) => `tf.neg(rt.normalLogProb(${target}, ${params}))`,
       mean: (params) => `${params}.mu`,
       draw: (params, random) => `rt.normalSample(${params}, ${random})`,
@@ -66,7 +73,7 @@ export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
     },
     py: {
       type: "",
-      build: (p) => ("sigma" in p ? `rt.normal_from_sigma(${p.mu}, ${p.sigma})` : `rt.NormalParameters(${p.mu}, ${p.logvar})`),
+      build: (p, facts) => boundedLogvar(facts, "sigma" in p ? `rt.normal_from_sigma(${p.mu}, ${p.sigma})` : `rt.NormalParameters(${p.mu}, ${p.logvar})`, "rt.bound_logvar"),
       nll: (params, target) => `-rt.normal_log_prob(${target}, ${params})`,
       mean: (params) => `${params}.mu`,
       draw: (params, noise) => `rt.normal_sample(${params}, ${noise})`,

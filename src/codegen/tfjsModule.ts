@@ -1,5 +1,5 @@
-import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { codebookOf, encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
+import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import { codebookOf, encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
@@ -51,6 +51,7 @@ class ModuleEmitter {
     this.emitForward(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
+    if (this.ir.roles.hierarchicalImportanceSampling) this.emitHierarchicalImportanceWeights(out);
     this.emitModel(out);
     this.emitDescription(out);
     return `${out.join("\n")}\n`;
@@ -215,7 +216,15 @@ class ModuleEmitter {
       const how = encoder
         ? `${v.name} from ${encoder.name}(${v.name} | ${encoder.inputs.join(", ")}): ${encoder.distributions.find((d) => d.variable === v.name)!.feeds}`
         : `${v.name} ~ ${prior?.name ?? "p"}(${v.name})`;
-      const value = encoder ? this.fed(encoder, v.name, `this.${prefixed("out_", encoder.name)}()`) : `this.priors[${literal(v.name)}]!.sample(this.size, this.random${prior ? this.priorLabel(prior) : ""})`;
+      const flow = encoder?.distributions.find((d) => d.variable === v.name)!.flow;
+      let value = encoder ? this.fed(encoder, v.name, `this.${prefixed("out_", encoder.name)}()`) : `this.priors[${literal(v.name)}]!.sample(this.size, this.random${prior ? this.priorLabel(prior) : ""})`;
+      if (flow) {
+        // The flowed sample: z0 from the Normal, zK after the flow, and Σ log|det| for the bounds.
+        const flowMethod = this.methods.allocate(prefixed("flow_", v.name));
+        out.push(`  /** ${commentText(`${v.name} = ${flow.kind}(${flow.steps} steps)(z0), z0 from ${encoder!.name}(${v.name} | ${encoder!.inputs.join(", ")})`)} */`);
+        out.push(`  ${flowMethod}(): rt.FlowSample {`, `    return this.memo(${literal(flowMethod)}, () => ${flowCall(flow, value, "this")});`, `  }`);
+        value = `this.${flowMethod}().z`;
+      }
       out.push(`  /** ${commentText(how)} */`, `  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${value});`, `  }`);
     }
     const sampledPriors = new Set(sampledPriorsOf(this.ir));
@@ -260,7 +269,7 @@ class ModuleEmitter {
   /** What the likelihood table needs to know of an output beyond its parameters. */
   private facts(d: IrNetworkOutput): OutputFacts {
     const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {} };
+    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.logvarBounds ? { logvarBounds: d.logvarBounds } : {}) };
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -275,8 +284,19 @@ class ModuleEmitter {
         break;
       }
       case "kl": {
-        const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${out_(term.network)}[${literal(term.variable)}]`;
+        if (term.prior) {
+          const prior = `${out_(term.prior)}[${literal(term.variable)}]`;
+          if (term.estimator === "analytic") {
+            out.push(`  return rt.batchMean(rt.klNormalNormalParameters(${posterior}, ${prior}));`);
+          } else {
+            out.push(`  // One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent, or q has a flow).`);
+            out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
+            out.push(`  return rt.batchMean(tf.sub(${this.posteriorLogProb(term.network, term.variable, "z")}, rt.normalLogProb(z, ${prior})));`);
+          }
+          break;
+        }
+        const prior = priorOf(this.ir, term.variable)!;
         const codebook = codebookOf(this.ir, term.variable);
         if (term.estimator === "exact" && codebook) {
           out.push(`  return rt.codebookKl(${codebook.positions}, ${codebook.codes});`);
@@ -285,7 +305,7 @@ class ModuleEmitter {
         } else {
           out.push(`  // One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
           out.push(`  const z = f.${prefixed("latent_", term.variable)}();`);
-          out.push(`  return rt.batchMean(tf.sub(rt.normalLogProb(z, ${posterior}), f.priors[${literal(term.variable)}]!.logProb!(z${this.priorLabelIn(prior, "f")})));`);
+          out.push(`  return rt.batchMean(tf.sub(${this.posteriorLogProb(term.network, term.variable, "z")}, f.priors[${literal(term.variable)}]!.logProb!(z${this.priorLabelIn(prior, "f")})));`);
         }
         break;
       }
@@ -347,6 +367,15 @@ class ModuleEmitter {
     out.push(`}`, "");
   }
 
+  /** log q(z | …) at the step's sample `z`, in a term function: after a flow, log q0(z0) − Σ log|det|. */
+  private posteriorLogProb(network: string, variable: string, z: string): string {
+    const output = this.network(network).distributions.find((d) => d.variable === variable)!;
+    const posterior = `f.${prefixed("out_", network)}()[${literal(variable)}]`;
+    if (!output.flow) return `rt.normalLogProb(${z}, ${posterior})`;
+    const flowed = `f.${prefixed("flow_", variable)}()`;
+    return `tf.sub(rt.normalLogProb(${flowed}.z0, ${posterior}), ${flowed}.logDet)`;
+  }
+
   private priorLabelIn(prior: IrPrior, f: string): string {
     return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}]` : "";
   }
@@ -364,10 +393,35 @@ class ModuleEmitter {
     out.push(`function logImportanceWeights(f: Forward, k: number): tf.Tensor2D {`);
     out.push(`  const posterior = f.${prefixed("out_", encoder.name)}()[${literal(latent)}];`);
     out.push(`  const tiled = { mu: ${tile("posterior.mu", rankOf(latent))}, logvar: ${tile("posterior.logvar", rankOf(latent))} };`);
-    out.push(`  const z = rt.normalSample(tiled, f.random);`);
+    const flow = encoder.distributions.find((o) => o.variable === latent)!.flow;
+    if (flow) {
+      out.push(`  const flowed = ${flowCall(flow, "rt.normalSample(tiled, f.random)", "f")};`);
+      out.push(`  const z = flowed.z;`);
+    } else out.push(`  const z = rt.normalSample(tiled, f.random);`);
     out.push(`  const likelihood = ${this.networkFunction(decoder)}(f, ${decoderInputs.length === 1 ? decoderInputs[0] : `rt.concatInputs([${decoderInputs.join(", ")}])`})[${literal(data)}];`);
     out.push(`  const logLikelihood = tf.neg(${this.likelihoodNll(d.distribution, "likelihood", tile(`f.batch[${literal(data)}]!`, rankOf(data)))});`);
-    out.push(`  const logWeights = tf.sub(tf.add(logLikelihood, f.priors[${literal(latent)}]!.logProb!(z)), rt.normalLogProb(z, tiled));`);
+    const posterior = flow ? "tf.sub(rt.normalLogProb(flowed.z0, tiled), flowed.logDet)" : "rt.normalLogProb(z, tiled)";
+    out.push(`  const logWeights = tf.sub(tf.add(logLikelihood, f.priors[${literal(latent)}]!.logProb!(z)), ${posterior});`);
+    out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
+  }
+
+  /** log w over every latent of a hierarchy, from a Forward on the batch tiled k times (each latent drawn k times per example). */
+  private emitHierarchicalImportanceWeights(out: Out): void {
+    const parts = this.ir.roles.hierarchicalImportanceSampling!;
+    const decoder = this.network(parts.decoder);
+    const out_ = (network: string) => `f.${prefixed("out_", network)}()`;
+    const latent = (v: string) => `f.${prefixed("latent_", v)}()`;
+    const priorDensity = (l: (typeof parts.latents)[number]) => (l.prior ? `${l.prior}(${l.latent}ᵢ | …)` : `p(${l.latent}ᵢ)`);
+    out.push(`/**`, ` * log wᵢ = log ${commentText(`${decoder.name}(${parts.data} | …) + ${parts.latents.map((l) => `log ${priorDensity(l)}`).join(" + ")} − ${parts.latents.map((l) => `log ${l.encoder}(${l.latent}ᵢ | …)`).join(" − ")}`)},`);
+    out.push(` * shaped [k, batch]. \`f\` computes on the batch tiled k times: every latent is drawn k times per example, top to bottom of the encoders.`, ` */`);
+    out.push(`function logImportanceWeights(f: Forward, k: number): tf.Tensor2D {`);
+    const d = decoder.distributions[0]!;
+    out.push(`  let logWeights = tf.neg(${this.likelihoodNll(d.distribution, `${out_(decoder.name)}[${literal(parts.data)}]`, `f.batch[${literal(parts.data)}]!`)}) as tf.Tensor1D;`);
+    for (const l of parts.latents) {
+      const z = latent(l.latent);
+      const prior = l.prior ? `rt.normalLogProb(${z}, ${out_(l.prior)}[${literal(l.latent)}])` : `f.priors[${literal(l.latent)}]!.logProb!(${z})`;
+      out.push(`  logWeights = tf.add(logWeights, tf.sub(${prior}, ${this.posteriorLogProb(l.encoder, l.latent, z)}));`);
+    }
     out.push(`  return tf.reshape(logWeights, [k, -1]) as tf.Tensor2D;`, `}`, "");
   }
 
@@ -413,17 +467,22 @@ class ModuleEmitter {
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
-    if (this.ir.roles.importanceSampling) {
+    const { importanceSampling, hierarchicalImportanceSampling } = this.ir.roles;
+    if (importanceSampling || hierarchicalImportanceSampling) {
       out.push(`  /** −log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO). */`);
-      const parts = this.ir.roles.importanceSampling;
-      const widest = this.widest([this.network(parts.encoder), this.network(parts.decoder)]);
+      const networks = importanceSampling
+        ? [this.network(importanceSampling.encoder), this.network(importanceSampling.decoder)]
+        : this.ir.networks.filter((n) => n.role !== "discriminator" && n.role !== "generator");
+      const widest = this.widest(networks);
+      // A hierarchy's weights are computed by a Forward on the batch tiled k times.
+      const rows = importanceSampling ? "rt.batchRows(batch, start, size)" : "rt.tileBatch(rt.batchRows(batch, start, size), k)";
       out.push(`  async importanceSampledNll(batch: ${batch}, k = 100): Promise<number> {`);
       out.push(`    const rows = this.checkBatch("importanceSampledNll", "batch", batch, "all");`);
       out.push(`    rt.checkCount("importanceSampledNll", "k", k, 1, rt.rowsWithin(${widest}));`);
       out.push(`    // All k samples of an example go through the networks at once: as many examples per pass as the backend holds.`);
       out.push(`    const chunk = rt.rowsWithin(k * ${widest});`);
       out.push(`    let total = 0;`, `    for (let start = 0; start < rows; start += chunk) {`, `      const size = Math.min(chunk, rows - start);`);
-      out.push(`      const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(rt.batchRows(batch, start, size), false), k))));`);
+      out.push(`      const value = tf.tidy(() => rt.batchMean(rt.iwaeLoss(logImportanceWeights(this.forward(${rows}, false), k))));`);
       out.push(`      total += (await value.data())[0]! * size;`, `      value.dispose();`, `    }`, `    return total / rows;`, `  }`);
     }
     out.push(`}`, "");
@@ -459,7 +518,9 @@ class ModuleEmitter {
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
     if (code.summary === "quantized") return `f.${prefixed("quantized_", code.variable)}().codes`;
-    return likelihoodCode[d.distribution].ts.mean(params);
+    const mean = likelihoodCode[d.distribution].ts.mean(params);
+    // After a flow, the code is the base mean carried through the flow.
+    return d.flow ? `${flowCall(d.flow, mean, "f")}.z` : mean;
   }
 
   /** A draw from an output's distribution, with the model's random stream. */
@@ -490,7 +551,18 @@ class ModuleEmitter {
     out.push(`  encode(inputs: ${this.tensorRecord(encode.inputs)}): ${this.tensorRecord(encode.outputs.map((c) => c.variable))} {`);
     out.push(`    this.checkInputs("encode", inputs, ${valueLiteral(encode.inputs)}, ${this.widest(this.ir.networks.filter((n) => n.role === "encoder"))});`);
     out.push(`    return tf.tidy(() => {`, `      const f = this.forward(inputs, false);`);
-    const fields = encode.outputs.map((c) => `${literal(c.variable)}: ${this.summary(c, `f.${prefixed("out_", c.network)}()[${literal(c.variable)}]`)}`);
+    const chained = this.ir.networks.some((n) => n.role === "encoder" && n.inputs.some((v) => encoderOf(this.ir, v)));
+    if (chained) {
+      // An encoder reading another's latent (q2(z2 | z1)) is given that latent's code, not a draw: encode stays deterministic.
+      const code = (v: string) => `code${encode.outputs.findIndex((c) => c.variable === v)}`;
+      for (const e of encodersInOrder(this.ir)) {
+        const inputs = e.inputs.map((v) => (encoderOf(this.ir, v) ? code(v) : `inputs[${literal(v)}]`));
+        const local = `out${this.ir.networks.indexOf(e)}`;
+        out.push(`      const ${local} = ${this.networkFunction(e)}(f, ${inputs.length === 1 ? inputs[0] : `rt.concatInputs([${inputs.join(", ")}])`});`);
+        for (const c of encode.outputs.filter((o) => o.network === e.name)) out.push(`      const ${code(c.variable)} = ${this.summary(c, `${local}[${literal(c.variable)}]`)};`);
+      }
+    }
+    const fields = encode.outputs.map((c) => `${literal(c.variable)}: ${chained ? `code${encode.outputs.indexOf(c)}` : this.summary(c, `f.${prefixed("out_", c.network)}()[${literal(c.variable)}]`)}`);
     out.push(`      return { ${fields.join(", ")} };`, `    });`, `  }`, "");
   }
 
@@ -527,7 +599,8 @@ class ModuleEmitter {
     if (!decode || !sample) return;
     const label = this.ir.roles.label ? variableOf(this.ir, this.ir.roles.label) : undefined;
     const outputs = decode.outputs.map((c) => c.variable);
-    const priors = sample.latents.map((v) => `${v} ~ ${priorOf(this.ir, v)!.name}(${v}${priorOf(this.ir, v)!.given.length > 0 ? ` | ${priorOf(this.ir, v)!.given.join(", ")}` : ""})`);
+    const draws = topDownDraws(this.ir, sample.latents);
+    const priors = draws.map(({ variable: v, network }) => (network ? `${v} ~ ${network.name}(${v} | ${network.inputs.join(", ")})` : `${v} ~ ${priorOf(this.ir, v)!.name}(${v}${priorOf(this.ir, v)!.given.length > 0 ? ` | ${priorOf(this.ir, v)!.given.join(", ")}` : ""})`));
     out.push(`  /**`, `   * Draws n examples: ${commentText(priors.join(", "))}, then the means of ${commentText(outputs.join(", "))}.`);
     if (label) out.push(`   * \`label\` fixes the class of ${commentText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
     if (decode.outputs.some((c) => c.summary !== "value")) out.push(`   * With \`draw: true\`, draws from the likelihoods instead of taking their means.`);
@@ -537,14 +610,41 @@ class ModuleEmitter {
     if (label) out.push(`    rt.checkLabel("sample", options.label, n, ${label.size});`);
     out.push(`    const inputs = tf.tidy(() => {`);
     if (label) out.push(`      const label = rt.oneHotLabels(options.label, n, ${label.size}, this.random);`);
-    const fields = decode.inputs.map((v) => {
-      if (label && v === label.name) return `${literal(v)}: label`;
-      const prior = priorOf(this.ir, v)!;
-      return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
-    });
+    let fields: string[];
+    if (draws.some((d) => d.network)) {
+      // Ancestral sampling, top-down: each prior network is given the latents drawn before it.
+      out.push(`      const f = this.forward({}, false);`);
+      const local = (v: string) => `draw${draws.findIndex((d) => d.variable === v)}`;
+      draws.forEach(({ variable: v, network }, i) => {
+        const value = network
+          ? `rt.normalSample(${this.networkFunction(network)}(f, ${network.inputs.length === 1 ? local(network.inputs[0]!) : `rt.concatInputs([${network.inputs.map(local).join(", ")}])`})[${literal(v)}], this.random)`
+          : `this.priors[${literal(v)}]!.sample(n, this.random${priorOf(this.ir, v)!.given.length > 0 ? ", label" : ""})`;
+        out.push(`      const draw${i} = ${value}; // ${commentText(v)}`);
+      });
+      fields = decode.inputs.map((v) => (label && v === label.name ? `${literal(v)}: label` : `${literal(v)}: ${local(v)}`));
+    } else {
+      fields = decode.inputs.map((v) => {
+        if (label && v === label.name) return `${literal(v)}: label`;
+        const prior = priorOf(this.ir, v)!;
+        return `${literal(v)}: this.priors[${literal(v)}]!.sample(n, this.random${prior.given.length > 0 ? ", label" : ""})`;
+      });
+    }
     out.push(`      return { ${fields.join(", ")} };`, `    });`);
     out.push(`    try {`, `      return this.decode(inputs, { draw: options.draw ?? false });`, `    } finally {`, `      tf.dispose(Object.values(inputs));`, `    }`, `  }`, "");
   }
+}
+
+/** The flow of `z0`, with the step weights read through `f` (the Forward). */
+export function flowCall(flow: IrFlow, z0: string, f: string): string {
+  const w = (name: string) => `${f}.w(${literal(name)})`;
+  const per = flow.kind === "planar" ? 3 : 6;
+  const steps = Array.from({ length: flow.steps }, (_, i) => {
+    const ws = flow.weights.slice(i * per, (i + 1) * per).map((x) => w(x.name));
+    return flow.kind === "planar"
+      ? `{ u: ${ws[0]}, w: ${ws[1]}, b: ${ws[2]} }`
+      : `{ hidden: { kernel: ${ws[0]}, bias: ${ws[1]} }, mu: { kernel: ${ws[2]}, bias: ${ws[3]} }, sigma: { kernel: ${ws[4]}, bias: ${ws[5]} } }`;
+  });
+  return `rt.${flow.kind === "planar" ? "planarFlow" : "iafFlow"}(${z0}, [${steps.join(", ")}])`;
 }
 
 function capitalize(s: string): string {

@@ -1,5 +1,5 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { codebookOf, encoderOf, isCorrupted, networkWeights, priorOf, variableOf } from "../ir/lookup.js";
+import { codebookOf, encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
@@ -68,6 +68,8 @@ class TorchEmitter {
   private readonly termNames = new Map<string, string>();
   private readonly networkClass = new Map<string, string>();
   private readonly networkAttribute = new Map<string, string>();
+  /** `network/variable` → the attribute of the network module holding that output's flow. */
+  private readonly flowAttribute = new Map<string, string>();
   /** Each learned prior's mixture function and the model attribute holding its weights, by latent. */
   private readonly priorFunction = new Map<string, string>();
   private readonly priorAttribute = new Map<string, string>();
@@ -129,6 +131,7 @@ class TorchEmitter {
     this.emitValues(out);
     for (const term of this.ir.terms) this.emitTerm(out, term);
     if (this.ir.roles.importanceSampling) this.emitImportanceWeights(out);
+    if (this.ir.roles.hierarchicalImportanceSampling) this.emitHierarchicalImportanceWeights(out);
     this.emitModel(out);
     return `${out.join("\n")}\n`;
   }
@@ -169,11 +172,19 @@ class TorchEmitter {
       learned.set(w.name, name);
       out.push(`        self.${name} = rt.Learned(${literal(w.name)}, ${pyTuple(w.shape)})`);
     }
+    for (const d of network.distributions) {
+      if (!d.flow) continue;
+      const name = attributes.allocate(prefixed("flow_", d.variable));
+      this.flowAttribute.set(`${network.name}/${d.variable}`, name);
+      const size = variableOf(this.ir, d.variable).size;
+      const names = pyTuple(d.flow.weights.map((w) => literal(w.name)));
+      out.push(`        self.${name} = ${d.flow.kind === "planar" ? `rt.PlanarFlow(${size}, ${d.flow.steps}, names=${names})` : `rt.IafFlow(${size}, ${d.flow.steps}, ${d.flow.hidden}, names=${names})`}`);
+    }
     const codebooks = network.distributions.flatMap((d) => (d.codebook ? [{ variable: d.variable, codebook: d.codebook }] : []));
     for (const { variable, codebook } of codebooks) {
       out.push(`        self.${attributes.allocate(prefixed("codebook_", variable))} = rt.Codebook(${codebook.codes}, ${codebook.dimension}, names=${pyTuple([literal(codebook.weight.name)])})`);
     }
-    if (attribute.size === 0 && learned.size === 0 && codebooks.length === 0) out.push("        pass");
+    if (attribute.size === 0 && learned.size === 0 && codebooks.length === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
     out.push("", `    def forward(self, f: rt.Forward, x: Tensor) -> ${returns}:`);
     let previous = "x";
@@ -209,6 +220,20 @@ class TorchEmitter {
 
 
 
+
+  /** The flow module after a network's output. */
+  private flowModule(network: string, variable: string, f: string): string {
+    return `${this.net(network, f)}.${this.flowAttribute.get(`${network}/${variable}`)!}`;
+  }
+
+  /** log q(z | …) at the sample `z`, in a term function: after a flow, log q0(z0) − Σ log|det|. */
+  private posteriorLogProb(network: string, variable: string, z: string): string {
+    const output = this.network(network).distributions.find((d) => d.variable === variable)!;
+    const posterior = `f.${this.method("out_", network)}()[${literal(variable)}]`;
+    if (!output.flow) return `rt.normal_log_prob(${z}, ${posterior})`;
+    const flowed = `f.${this.method("flow_", variable)}()`;
+    return `(rt.normal_log_prob(${flowed}.z0, ${posterior}) - ${flowed}.log_det)`;
+  }
 
   private net(name: string, f: string): string {
     return `${f}.model.${this.networkAttribute.get(name)!}`;
@@ -247,7 +272,7 @@ class TorchEmitter {
   /** What the likelihood table needs to know of an output beyond its parameters. */
   private facts(d: IrNetworkOutput): OutputFacts {
     const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {} };
+    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.logvarBounds ? { logvarBounds: d.logvarBounds } : {}) };
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -312,9 +337,15 @@ class TorchEmitter {
       const how = encoder
         ? `${v.name} from ${encoder.name}(${v.name} | ${encoder.inputs.join(", ")}): ${encoder.distributions.find((d) => d.variable === v.name)!.feeds}`
         : `${v.name} ~ ${prior?.name ?? "p"}(${v.name})`;
-      const value = encoder
+      let value = encoder
         ? this.fed(encoder, v.name, `self.${this.method("out_", encoder.name)}()`)
         : `self.priors[${literal(v.name)}].sample(self.size, self.noise${prior ? this.priorLabel(prior, "self") : ""})`;
+      const flow = encoder?.distributions.find((d) => d.variable === v.name)!.flow;
+      if (flow) {
+        // The flowed sample: z0 from the Normal, zK after the flow, and Σ log|det| for the bounds.
+        this.emitMemo(out, this.method("flow_", v.name), `${v.name} = ${flow.kind}(${flow.steps} steps)(z0), z0 from ${encoder!.name}`, "Any", `${this.flowModule(encoder!.name, v.name, "self")}(${value})`);
+        value = `self.${this.method("flow_", v.name)}().z`;
+      }
       this.emitMemo(out, this.method("latent_", v.name), how, "Tensor", value);
     }
     const sampledPriors = new Set(sampledPriorsOf(this.ir));
@@ -356,8 +387,19 @@ class TorchEmitter {
         break;
       }
       case "kl": {
-        const prior = priorOf(this.ir, term.variable)!;
         const posterior = `${outputs(term.network)}[${literal(term.variable)}]`;
+        if (term.prior) {
+          const prior = `${outputs(term.prior)}[${literal(term.variable)}]`;
+          if (term.estimator === "analytic") {
+            out.push(`    return rt.batch_mean(rt.kl_normal_normal_parameters(${posterior}, ${prior}))`);
+          } else {
+            out.push(`    # One-sample Monte Carlo: log q − log p at the same samples (the prior network's input depends on this latent).`);
+            out.push(`    z = f.${this.method("latent_", term.variable)}()`);
+            out.push(`    return rt.batch_mean(${this.posteriorLogProb(term.network, term.variable, "z")} - rt.normal_log_prob(z, ${prior}))`);
+          }
+          break;
+        }
+        const prior = priorOf(this.ir, term.variable)!;
         const codebook = codebookOf(this.ir, term.variable);
         if (term.estimator === "exact" && codebook) {
           out.push(`    return rt.codebook_kl(${codebook.positions}, ${codebook.codes})`);
@@ -367,7 +409,7 @@ class TorchEmitter {
           out.push(`    # One-sample Monte Carlo: log q(z | x) − log p(z) at the reparameterised sample.`);
           out.push(`    z = f.${this.method("latent_", term.variable)}()`);
           const label = prior.given.length > 0 ? `, f.batch[${literal(prior.given[0]!)}]` : "";
-          out.push(`    return rt.batch_mean(rt.normal_log_prob(z, ${posterior}) - f.priors[${literal(term.variable)}].log_prob(z${label}))`);
+          out.push(`    return rt.batch_mean(${this.posteriorLogProb(term.network, term.variable, "z")} - f.priors[${literal(term.variable)}].log_prob(z${label}))`);
         }
         break;
       }
@@ -447,10 +489,36 @@ class TorchEmitter {
     out.push("    Shaped [k, batch]; all k samples go through the decoder as one batch (row i·batch + j is sample i of example j).", `    """`);
     out.push(`    posterior = f.${this.method("out_", encoder.name)}()[${literal(latent)}]`);
     out.push(`    tiled = rt.NormalParameters(${tile("posterior.mu", rankOf(latent))}, ${tile("posterior.logvar", rankOf(latent))})`);
-    out.push(`    z = rt.normal_sample(tiled, f.noise)`);
+    const flow = encoder.distributions.find((o) => o.variable === latent)!.flow;
+    if (flow) {
+      out.push(`    flowed = ${this.flowModule(encoder.name, latent, "f")}(rt.normal_sample(tiled, f.noise))`, `    z = flowed.z`);
+    } else out.push(`    z = rt.normal_sample(tiled, f.noise)`);
     out.push(`    likelihood = ${this.net(decoder.name, "f")}(f, ${decoderInputs.length === 1 ? decoderInputs[0] : `rt.concat_inputs([${decoderInputs.join(", ")}])`})[${literal(data)}]`);
     out.push(`    log_likelihood = -${this.likelihoodNll(d.distribution, "likelihood", tile(`f.batch[${literal(data)}]`, rankOf(data)))}`);
-    out.push(`    log_weights = log_likelihood + f.priors[${literal(latent)}].log_prob(z) - rt.normal_log_prob(z, tiled)`);
+    const posterior = flow ? "(rt.normal_log_prob(flowed.z0, tiled) - flowed.log_det)" : "rt.normal_log_prob(z, tiled)";
+    out.push(`    log_weights = log_likelihood + f.priors[${literal(latent)}].log_prob(z) - ${posterior}`);
+    out.push(`    return log_weights.reshape(k, -1)`, "");
+  }
+
+  /** log w over every latent of a hierarchy, from values on the batch tiled k times (each latent drawn k times per example). */
+  private emitHierarchicalImportanceWeights(out: Out): void {
+    const parts = this.ir.roles.hierarchicalImportanceSampling!;
+    const decoder = this.network(parts.decoder);
+    const outputs = (network: string) => `f.${this.method("out_", network)}()`;
+    const latent = (v: string) => `f.${this.method("latent_", v)}()`;
+    const name = this.globals.allocate("log_importance_weights");
+    out.push("", `def ${name}(f: ${this.valuesClass}, k: int) -> Tensor:`);
+    const priors = parts.latents.map((l) => (l.prior ? `log ${l.prior}(${l.latent}ᵢ | …)` : `log p(${l.latent}ᵢ)`)).join(" + ");
+    const posteriors = parts.latents.map((l) => `log ${l.encoder}(${l.latent}ᵢ | …)`).join(" − ");
+    out.push(`    """${docText(`log wᵢ = log ${decoder.name}(${parts.data} | …) + ${priors} − ${posteriors}.`)}`, "");
+    out.push("    Shaped [k, batch]; ``f`` computes on the batch tiled k times, so every latent is drawn k times per example.", `    """`);
+    const d = decoder.distributions[0]!;
+    out.push(`    log_weights = -${this.likelihoodNll(d.distribution, `${outputs(decoder.name)}[${literal(parts.data)}]`, `f.batch[${literal(parts.data)}]`)}`);
+    for (const l of parts.latents) {
+      const z = latent(l.latent);
+      const prior = l.prior ? `rt.normal_log_prob(${z}, ${outputs(l.prior)}[${literal(l.latent)}])` : `f.priors[${literal(l.latent)}].log_prob(${z})`;
+      out.push(`    log_weights = log_weights + ${prior} - ${this.posteriorLogProb(l.encoder, l.latent, z)}`);
+    }
     out.push(`    return log_weights.reshape(k, -1)`, "");
   }
 
@@ -503,10 +571,12 @@ class TorchEmitter {
     this.emitEncode(out);
     this.emitDecode(out);
     this.emitSample(out);
-    if (ir.roles.importanceSampling) {
+    if (ir.roles.importanceSampling || ir.roles.hierarchicalImportanceSampling) {
       out.push("", `    @torch.no_grad()`, `    def importance_sampled_nll(self, batch: Dict[str, Tensor], k: int = 100) -> float:`);
       out.push(`        """−log p(x) estimated with k importance samples per example (nats per example; k = 1 gives −ELBO)."""`);
-      out.push(`        return float(rt.batch_mean(rt.iwae_loss(log_importance_weights(self.values(self.to_device(batch), False), k))))`);
+      // A hierarchy's weights are computed on the batch tiled k times.
+      const given = ir.roles.importanceSampling ? "self.to_device(batch)" : "rt.tile_batch(self.to_device(batch), k)";
+      out.push(`        return float(rt.batch_mean(rt.iwae_loss(log_importance_weights(self.values(${given}, False), k))))`);
     }
     out.push("", "", `def ${this.createFunction}(seed: int = 1, device: Optional[Union[str, torch.device]] = None) -> ${this.modelClass}:`);
     out.push(`    """Creates the model with fresh weights (Glorot-uniform kernels, zero biases) on a device (default: cpu)."""`);
@@ -529,7 +599,9 @@ class TorchEmitter {
   private summary(code: IrCode, params: string): string {
     const d = this.network(code.network).distributions.find((o) => o.variable === code.variable)!;
     if (code.summary === "quantized") return `f.${this.method("quantized_", code.variable)}().codes`;
-    return likelihoodCode[d.distribution].py.mean(params);
+    const mean = likelihoodCode[d.distribution].py.mean(params);
+    // After a flow, the code is the base mean carried through the flow.
+    return d.flow ? `${this.flowModule(code.network, code.variable, "f")}(${mean}).z` : mean;
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {
@@ -547,6 +619,18 @@ class TorchEmitter {
     out.push("", `    @torch.no_grad()`, `    def encode(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:`);
     out.push(`        """The code of each latent from ${docText(encode.inputs.join(", "))}, without sampling:`, "", ...this.summaryDoc(encode.outputs), `        """`);
     out.push(`        f = self.values(self.to_device(inputs), False)`);
+    if (this.ir.networks.some((n) => n.role === "encoder" && n.inputs.some((v) => encoderOf(this.ir, v)))) {
+      // An encoder reading another's latent (q2(z2 | z1)) is given that latent's code, not a draw: encode stays deterministic.
+      const code = (v: string) => `code${encode.outputs.findIndex((c) => c.variable === v)}`;
+      for (const e of encodersInOrder(this.ir)) {
+        const inputs = e.inputs.map((v) => (encoderOf(this.ir, v) ? code(v) : `f.batch[${literal(v)}]`));
+        const local = `out${this.ir.networks.indexOf(e)}`;
+        out.push(`        ${local} = self.${this.networkAttribute.get(e.name)!}(f, ${inputs.length === 1 ? inputs[0] : `rt.concat_inputs([${inputs.join(", ")}])`})`);
+        for (const c of encode.outputs.filter((o) => o.network === e.name)) out.push(`        ${code(c.variable)} = ${this.summary(c, `${local}[${literal(c.variable)}]`)}`);
+      }
+      out.push(`        return {${encode.outputs.map((c, i) => `${literal(c.variable)}: code${i}`).join(", ")}}`);
+      return;
+    }
     out.push(`        return {${encode.outputs.map((c) => `${literal(c.variable)}: ${this.summary(c, `f.${this.method("out_", c.network)}()[${literal(c.variable)}]`)}`).join(", ")}}`);
   }
 
@@ -573,7 +657,9 @@ class TorchEmitter {
     if (!decode || !sample) return;
     const label = this.ir.roles.label ? variableOf(this.ir, this.ir.roles.label) : undefined;
     const outputs = decode.outputs.map((c) => c.variable);
-    const priors = sample.latents.map((v) => {
+    const draws = topDownDraws(this.ir, sample.latents);
+    const priors = draws.map(({ variable: v, network }) => {
+      if (network) return `${v} ~ ${network.name}(${v} | ${network.inputs.join(", ")})`;
       const p = priorOf(this.ir, v)!;
       return `${v} ~ ${p.name}(${v}${p.given.length > 0 ? ` | ${p.given.join(", ")}` : ""})`;
     });
@@ -583,11 +669,25 @@ class TorchEmitter {
     if (label) out.push("", `        \`\`label\`\` fixes the class of ${docText(label.name)} (one index for all, or one per example); by default classes are uniform.`);
     out.push(`        """`);
     if (label) out.push(`        labels = rt.one_hot_labels(label, n, ${label.size}, self.noise).to(self.device)`);
-    const fields = decode.inputs.map((v) => {
-      if (label && v === label.name) return `${literal(v)}: labels`;
-      const prior = priorOf(this.ir, v)!;
-      return `${literal(v)}: self.priors[${literal(v)}].sample(n, self.noise${prior.given.length > 0 ? ", labels" : ""})`;
-    });
+    let fields: string[];
+    if (draws.some((d) => d.network)) {
+      // Ancestral sampling, top-down: each prior network is given the latents drawn before it.
+      out.push(`        f = self.values({}, False)`);
+      const local = (v: string) => `draw${draws.findIndex((d) => d.variable === v)}`;
+      draws.forEach(({ variable: v, network }, i) => {
+        const value = network
+          ? `rt.normal_sample(self.${this.networkAttribute.get(network.name)!}(f, ${network.inputs.length === 1 ? local(network.inputs[0]!) : `rt.concat_inputs([${network.inputs.map(local).join(", ")}])`})[${literal(v)}], self.noise)`
+          : `self.priors[${literal(v)}].sample(n, self.noise${priorOf(this.ir, v)!.given.length > 0 ? ", labels" : ""})`;
+        out.push(`        draw${i} = ${value}  # ${v}`);
+      });
+      fields = decode.inputs.map((v) => (label && v === label.name ? `${literal(v)}: labels` : `${literal(v)}: ${local(v)}`));
+    } else {
+      fields = decode.inputs.map((v) => {
+        if (label && v === label.name) return `${literal(v)}: labels`;
+        const prior = priorOf(this.ir, v)!;
+        return `${literal(v)}: self.priors[${literal(v)}].sample(n, self.noise${prior.given.length > 0 ? ", labels" : ""})`;
+      });
+    }
     out.push(`        return self.decode({${fields.join(", ")}})`);
   }
 }

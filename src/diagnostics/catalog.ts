@@ -171,7 +171,7 @@ const definitions = {
     wrong: "dense(500, rellu)",
     fixed: "dense(500, relu)",
     messages: {
-      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
+      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term" | "flow"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
       unknownChoice: (a: { what: string; name: string; call: string }) => `unknown ${a.what} \`${a.name}\` in ${a.call}`,
     },
   },
@@ -486,7 +486,80 @@ const definitions = {
       }),
     },
   },
+  AE0440: {
+    title: "a prior network reads only latents",
+    severity: "error",
+    explanation:
+      "A prior network (`prior p1(z1 | z2) = Normal(mu, logvar) { ... }`) gives a latent's distribution given other latents: the top-down path of a hierarchical VAE, " +
+      "z2 ~ p(z2), z1 ~ p1(z1 | z2), x ~ p(x | z1). `sample()` draws it top-down, so every variable it reads must itself be drawn from a prior or a prior network; data cannot be read.",
+    wrong: "prior p1(z1 | x) = Normal(mu, logvar) { ... }",
+    fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }",
+    messages: {
+      dataInput: (a: { network: string; variable: string }) => ({
+        message: `the prior network \`${a.network}\` reads \`${a.variable}\`, which is data`,
+        help: "a prior network reads latents only (`prior p1(z1 | z2)`); to condition the generative model on data, give that data to the decoder (`decoder p(x | z, y)`)",
+      }),
+      noInput: (network: string) => ({
+        message: `the prior network \`${network}\` reads nothing`,
+        help: "write the latents it is conditioned on after `|` (`prior p1(z1 | z2) = Normal(mu, logvar) { ... }`), or give a fixed prior without a body (`prior p(z1) = Normal(0, 1)`)",
+      }),
+    },
+  },
+  AE0441: {
+    title: "a prior network outputs a Normal",
+    severity: "error",
+    explanation:
+      "A prior network's output is the conditional prior of a real latent: `Normal(mu, logvar)` or `Normal(mu, sigma)`, with its parameters from heads, so that the KL term and log p(z1 | z2) have a density to evaluate.",
+    wrong: "prior p1(z1 | z2) = Bernoulli(logits) { ... }",
+    fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }",
+    messages: {
+      distribution: (a: { network: string; distribution: string }) => ({
+        message: `the prior network \`${a.network}\` outputs ${a.distribution}; prior networks output a Normal`,
+        help: "write `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+    },
+  },
+  AE0442: {
+    title: "a flow follows an encoder's Normal posterior",
+    severity: "error",
+    explanation:
+      "A normalising flow (`then planar(steps = 8)`, `then iaf(steps = 2, hidden = 320)`) transforms the reparameterised sample of an encoder's Normal posterior, z0 = μ + σ·ε, " +
+      "into zK through K invertible steps; the ELBO and the IWAE bound subtract Σ log|det ∂zₖ/∂zₖ₋₁| from log q0(z0). It needs a Normal to start from, a latent to transform " +
+      "(an encoder's output: likelihoods of data have no use for it), and a flat latent (`real[D]`).",
+    wrong: "encoder q(z | x) = Bernoulli(logits) then planar(steps = 8) { ... }",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) then planar(steps = 8) { ... }",
+    messages: {
+      notEncoder: (a: { network: string; role: string }) => ({
+        message: `a flow transforms an encoder's posterior, but \`${a.network}\` is ${withArticle(a.role)}`,
+        help: "move `then ...` to the encoder of the latent (`encoder q(z | x) = Normal(mu, logvar) then planar(steps = 8)`)",
+      }),
+      notNormal: (a: { network: string; distribution: string }) => ({
+        message: `a flow starts from a Normal posterior, but \`${a.network}\` outputs ${a.distribution}`,
+        help: "write `= Normal(mu, logvar) then ...` with heads `mu` and `logvar`",
+      }),
+      notFlat: (a: { variable: string; shape: readonly number[] }) => ({
+        message: `a flow transforms a flat latent, but \`${a.variable}\` is real[${a.shape.join(", ")}]`,
+        help: `declare \`latent ${a.variable}: real[${a.shape.reduce((x, y) => x * y, 1)}]\``,
+      }),
+    },
+  },
   // ── likelihood parameters and supports (issue 15) ──
+  AE0443: {
+    title: "a Normal's fixed variance is beyond what training represents",
+    severity: "error",
+    explanation:
+      "Training holds every Normal's log-variance to [2 ln 1e-6, 2 ln 1e6] ≈ [−27.63, 27.63], σ from 1e-6 to 1e6: inside it σ², 1/σ², samples, log-densities and KLs stay finite " +
+      "in float32. A head's or a learned log-variance is clamped to that range where the Normal is formed (docs/likelihoods-numerics.md); a constant is the number you wrote, so one " +
+      "outside the range is refused rather than changed.",
+    wrong: "decoder p(x | z) = Normal(mu, logvar = -60) { ... }",
+    fixed: "decoder p(x | z) = Normal(mu, logvar = -6) { ... }",
+    messages: {
+      variance: (a: { distribution: string; parameter: string; value: number; low: number; high: number }) => ({
+        message: `\`${a.parameter} = ${a.value}\` puts ${a.distribution}'s log-variance outside [${a.low.toFixed(2)}, ${a.high.toFixed(2)}], the range float32 training holds it to`,
+        help: a.parameter === "sigma" ? "use a standard deviation between 1e-6 and 1e6" : `use a log-variance between ${a.low.toFixed(2)} and ${a.high.toFixed(2)}`,
+      }),
+    },
+  },
   AE0412: {
     title: "a parameter that must be a head is given a constant or `learned`",
     severity: "error",
@@ -880,6 +953,25 @@ const definitions = {
       cycle: (a: { cycle: readonly string[] }) => ({
         message: `latents depend on each other in a cycle: ${a.cycle.map((v) => `\`${v}\``).join(" → ")}`,
         help: "an encoder can read data and latents computed before it, never a latent that depends on its own output",
+      }),
+      priorCycle: (a: { cycle: readonly string[] }) => ({
+        message: `prior networks condition latents on each other in a cycle: ${a.cycle.map((v) => `\`${v}\``).join(" → ")}`,
+        help: "sampling draws latents top-down: a prior network can read only latents drawn before its own (the top latent has a fixed prior, `prior p(z2) = Normal(0, 1)`)",
+      }),
+    },
+  },
+  AE0550: {
+    title: "objective cannot train a prior network",
+    severity: "error",
+    explanation:
+      "A prior network (`prior p1(z1 | z2) = Normal(...) { ... }`) enters the variational bound through its latent's KL term: `objective elbo` expands into one KL term per layer, " +
+      "and phases can write `kl(q1(z1 | x), p1(z1 | z2))`. The other presets compare samples of a latent against its prior (aae, gan) or assume one latent (iwae), which a prior network does not fit.",
+    wrong: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }\nobjective aae",
+    fixed: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }\nobjective elbo",
+    messages: {
+      objective: (a: { objective: string; network: string; variable: string; given: string }) => ({
+        message: `\`objective ${a.objective}\` cannot train the prior network \`${a.network}\``,
+        help: `use \`objective elbo\` (one KL term per layer), or write phases with \`kl(q(${a.variable} | …), ${a.network}(${a.variable} | ${a.given}))\``,
       }),
     },
   },

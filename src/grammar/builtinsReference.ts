@@ -1,4 +1,4 @@
-import { type BuiltinSpec, corruptions, distributions, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
+import { type BuiltinSpec, corruptions, distributions, flows, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
@@ -51,6 +51,7 @@ export function builtinsReference(): string {
     ...priors.map((p) => `| \`${p.name}\` | ${parameters(p)} | ${p.density ? "yes" : "no (samples only)"} | ${p.supports.join(", ")}${p.dimensions === 2 ? ", 2-D" : ""} |`),
     "",
     ...table("Corruptions (`corrupt x with …`)", corruptions),
+    ...table("Flows (`encoder q(z | x) = Normal(mu, logvar) then …`)", flows),
     ...table("Objectives (`objective …`)", objectives),
     "## Loss terms (`minimize …` in a phase)",
     "",

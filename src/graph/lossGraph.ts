@@ -128,7 +128,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         else edge(id, node(`fake:${n.name}:${d.variable}`, "sample", [`${d.variable}̂ = ${n.name}(${n.inputs.join(", ")})`, "generated samples of " + d.variable]));
         continue;
       }
-      const kind = n.role === "encoder" ? "posterior" : "likelihood";
+      const kind = n.role === "encoder" ? "posterior" : n.role === "prior" ? "prior" : "likelihood";
       const parameters = d.codebook ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}` : parameterList(d.parameters);
       const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions`] : [])]);
       edge(id, dist);
@@ -187,7 +187,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
           break;
         case "kl":
           edge(ids.get(`dist:${term.network}:${term.variable}`)!, id);
-          edge(ids.get(`prior:${term.variable}`)!, id);
+          edge(ids.get(term.prior ? `dist:${term.prior}:${term.variable}` : `prior:${term.variable}`)!, id);
           break;
         case "iwae":
           edge(ids.get(`dist:${term.encoder}:${term.latent}`)!, id);

@@ -1,10 +1,12 @@
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
+import { logvarBounds } from "../check/limits.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
 import type { IrCodebook, IrLayer, IrNetwork, IrParameterSource, IrPrior, IrTerm, IrWeight, ModelIR } from "./types.js";
 import { networkWeights } from "./lookup.js";
 import { irVersion } from "./types.js";
 import { type IrParts, modelRoles } from "./roles.js";
+import { flowWeights } from "./flows.js";
 
 /** Lowers a checked model to the IR: plain JSON, with weights and per-phase parameter sets made explicit. */
 export function lowerModel(model: CheckedModel, sourceName: string): ModelIR {
@@ -75,6 +77,12 @@ function lowerPrior(model: CheckedModel, prior: PriorInfo): IrPrior {
   return { ...lowered, learned: { parameterSet, weights: [w("means", [k, size], "standardNormal"), w("logvars", [k, size], "zeros"), w("logits", [k], "zeros")] } };
 }
 
+/** A Normal whose σ or log-variance is a head or a learned weight (a constant is checked instead, AE0443). */
+function hasLearnedVariance(o: NetworkInfo["distributions"][number]): boolean {
+  const variance = o.parameters.sigma ?? o.parameters.logvar;
+  return o.distribution === "Normal" && variance !== undefined && !("constant" in variance);
+}
+
 function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
   const shapeOf = (variable: string) => [...model.variables.find((v) => v.name === variable)!.shape];
   const outputs: IrNetwork["distributions"] = network.distributions.map((o) => ({
@@ -82,13 +90,16 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     distribution: o.distribution,
     parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
     ...(o.options ? { options: { ...o.options } } : {}),
+    ...(hasLearnedVariance(o) ? { logvarBounds: [...logvarBounds] as [number, number] } : {}),
     reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
     feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
+    ...(o.flow ? { flow: { kind: o.flow.kind, steps: o.flow.steps, ...(o.flow.hidden !== undefined ? { hidden: o.flow.hidden } : {}), weights: flowWeights(network.name, o.variable, model.variables.find((v) => v.name === o.variable)!.size, o.flow) } } : {}),
     ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
   }));
-  // The checker counts layer weights; learned likelihood values and codebooks are weights of the network too.
+  // The checker counts layer weights; learned likelihood values, flows' weights and codebooks are weights of the network too.
   const codebooks = outputs.reduce((n, o) => n + (o.codebook ? o.codebook.codes * o.codebook.dimension : 0), 0);
   const learnedValues = outputs.flatMap((o) => Object.values(o.parameters).flatMap((s) => ("learned" in s ? [s.learned.shape.reduce((a, b) => a * b, 1)] : [])));
+  const flowValues = outputs.flatMap((o) => o.flow?.weights ?? []).map((w) => w.shape.reduce((a, b) => a * b, 1));
   return {
     name: network.name,
     role: network.role,
@@ -102,7 +113,7 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
       outputShape: [...h.outputShape],
     })),
     distributions: outputs,
-    parameterCount: network.parameterCount + codebooks + learnedValues.reduce((a, b) => a + b, 0),
+    parameterCount: network.parameterCount + codebooks + [...learnedValues, ...flowValues].reduce((a, b) => a + b, 0),
   };
 }
 
@@ -221,6 +232,15 @@ function formula(model: CheckedModel, term: LossTerm): string {
       return `−log ${density(model, term.network, term.variable)}${sampled.length ? `, ${[...new Set(sampled)].join(", ")}` : ""}`;
     }
     case "kl": {
+      if (term.prior) {
+        // z2 ~ q2(z2 | z1) is the sample the prior network is given; Monte Carlo also over z1 when z2 depends on it.
+        const priorNetwork = model.networks.find((n) => n.name === term.prior)!;
+        const given = priorNetwork.inputs.map((v) => {
+          const encoder = model.networks.find((n) => n.role === "encoder" && n.outputs.includes(v));
+          return encoder ? `${v} ~ ${density(model, encoder.name, v)}` : `${v} ~ p(${v})`;
+        });
+        return `KL(${density(model, term.network, term.variable)} ‖ ${density(model, priorNetwork.name, term.variable)}), ${given.join(", ")}`;
+      }
       const prior = model.priors.find((p) => p.variable === term.variable)!;
       return `KL(${density(model, term.network, term.variable)} ‖ ${prior.declaration.signature.name.name}(${term.variable}))`;
     }

@@ -1,4 +1,4 @@
-import { priorOf, variableOf } from "./lookup.js";
+import { priorNetworkOf, priorOf, variableOf } from "./lookup.js";
 import type { IrCode, IrMethods, IrNetwork, IrNetworkOutput, IrRoles, ModelIR } from "./types.js";
 
 /** The IR without its roles: what lowering has built when it decides them. */
@@ -8,6 +8,7 @@ export type IrParts = Omit<ModelIR, "roles">;
 export function modelRoles(ir: IrParts): IrRoles {
   const label = labelVariable(ir);
   const importanceSampling = importanceSamplingParts(ir);
+  const hierarchicalImportanceSampling = importanceSampling ? undefined : hierarchicalParts(ir);
   const classifier = classifierTerm(ir);
   const planarLatent = planar(ir);
   const image = imageVariable(ir);
@@ -15,6 +16,7 @@ export function modelRoles(ir: IrParts): IrRoles {
   return {
     ...(negativeElbo ? { negativeElbo } : {}),
     ...(importanceSampling ? { importanceSampling } : {}),
+    ...(hierarchicalImportanceSampling ? { hierarchicalImportanceSampling } : {}),
     ...(label ? { label } : {}),
     ...(classifier ? { classifier } : {}),
     ...(planarLatent ? { planarLatent } : {}),
@@ -45,6 +47,23 @@ function importanceSamplingParts(ir: IrParts): IrRoles["importanceSampling"] {
   if (encoder.distributions[0]!.distribution !== "Normal" || !priorOf(ir, latent)?.density) return undefined;
   if (decoder.distributions[0]!.distribution === "Deterministic" || !decoder.inputs.includes(latent)) return undefined;
   return { encoder: encoder.name, decoder: decoder.name, latent, data: decoder.outputs[0]! };
+}
+
+/** Several latents, each from a Normal encoder and with a density (a fixed prior, unconditioned, or a prior network); one decoder of one data variable. */
+function hierarchicalParts(ir: IrParts): IrRoles["hierarchicalImportanceSampling"] {
+  const ds = ir.networks.filter((n) => n.role === "decoder");
+  const latents = ir.variables.filter((v) => v.role === "latent");
+  if (ds.length !== 1 || ds[0]!.outputs.length !== 1 || ds[0]!.distributions[0]!.distribution === "Deterministic" || latents.length < 2) return undefined;
+  const layers: { latent: string; encoder: string; prior?: string }[] = [];
+  for (const v of latents) {
+    const encoder = encoders(ir).find((e) => e.outputs.includes(v.name));
+    if (!encoder || encoder.distributions.find((d) => d.variable === v.name)!.distribution !== "Normal") return undefined;
+    const network = priorNetworkOf(ir, v.name);
+    const prior = priorOf(ir, v.name);
+    if (!network && !(prior?.density && prior.given.length === 0)) return undefined;
+    layers.push(network ? { latent: v.name, encoder: encoder.name, prior: network.name } : { latent: v.name, encoder: encoder.name });
+  }
+  return { latents: layers, decoder: ds[0]!.name, data: ds[0]!.outputs[0]! };
 }
 
 function classifierTerm(ir: IrParts): IrRoles["classifier"] {
@@ -103,7 +122,8 @@ function codes(networks: IrNetwork[]): IrCode[] {
 function methods(ir: IrParts, label: string | undefined): IrMethods {
   const [es, ds] = [encoders(ir), decoders(ir)];
   const out: IrMethods = {};
-  if (es.length > 0) out.encode = { inputs: unique(es.flatMap((e) => e.inputs)), outputs: codes(es) };
+  // A latent one encoder reads from another (q2(z2 | z1) in a hierarchy) is computed, not given.
+  if (es.length > 0) out.encode = { inputs: unique(es.flatMap((e) => e.inputs)).filter((v) => !es.some((e) => e.outputs.includes(v))), outputs: codes(es) };
   if (ds.length === 0) return out;
   const inputs = decoderInputs(ir);
   out.decode = { inputs, outputs: codes(ds) };
@@ -112,6 +132,6 @@ function methods(ir: IrParts, label: string | undefined): IrMethods {
     out.reconstruct = { inputs: unique([...out.encode!.inputs, ...inputs.filter(isData)]) };
   }
   // Every decoder input must come from a prior or be the label; an autoencoder without a prior cannot sample.
-  if (inputs.every((v) => v === label || priorOf(ir, v))) out.sample = { latents: inputs.filter((v) => v !== label) };
+  if (inputs.every((v) => v === label || priorOf(ir, v) || priorNetworkOf(ir, v))) out.sample = { latents: inputs.filter((v) => v !== label) };
   return out;
 }

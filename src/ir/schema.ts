@@ -54,7 +54,7 @@ const parameterSource = {
 
 const network = closed({
   name,
-  role: { enum: ["encoder", "decoder", "generator", "discriminator"] },
+  role: { enum: ["encoder", "decoder", "generator", "discriminator", "prior"] },
   inputs: names,
   outputs: names,
   inputShape: shape,
@@ -68,8 +68,10 @@ const network = closed({
         distribution: { enum: [...distributions.map((d) => d.name), ...quantizers.map((q) => q.name)] },
         parameters: { type: "object", additionalProperties: parameterSource, minProperties: 1 },
         options: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
+        logvarBounds: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 },
         reparameterised: { type: "boolean" },
         feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
+        flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),
         codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
       },
       ["variable", "distribution", "parameters", "reparameterised", "feeds"],
@@ -97,7 +99,7 @@ const termBase = {
 const term = {
   oneOf: [
     closed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
-    closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name }),
+    closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name, prior: name }, [...Object.keys(termBase), "kind", "network", "variable"]),
     closed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
     closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource, loss: { enum: ["logistic", "leastSquares", "hinge"] } }),
     closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax", "leastSquares", "hinge"] } }),
@@ -117,6 +119,7 @@ const roles = closed(
   {
     negativeElbo: { type: "array", items: { type: "string" }, minItems: 1 },
     importanceSampling: closed({ encoder: name, decoder: name, latent: name, data: name }),
+    hierarchicalImportanceSampling: closed({ latents: { type: "array", minItems: 2, items: closed({ latent: name, encoder: name, prior: name }, ["latent", "encoder"]) }, decoder: name, data: name }),
     label: name,
     classifier: closed({ term: { type: "string" }, network: name, variable: name, target: name }),
     planarLatent: closed({ latent: name, decoder: name, encoder: name }),

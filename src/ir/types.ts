@@ -5,7 +5,7 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
-import type { Activation, CorruptionKind, LayerKind, OutputKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
+import type { Activation, CorruptionKind, FlowKind, LayerKind, OutputKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
 
 export const irVersion = 2;
 
@@ -91,12 +91,32 @@ export interface IrHead {
  */
 export type IrParameterSource = { head: string } | { trunk: true } | { constant: number } | { learned: IrWeight };
 
+/**
+ * A normalising flow after a Normal posterior: K steps applied to z0 = μ + σ·ε, whose
+ * log-determinants the bounds subtract from log q0(z0). Planar steps have weights
+ * `u`, `w` ([1, D]) and `b` ([1]); IAF steps a MADE network `hidden`, `mu`, `sigma`
+ * (masked dense layers, the masks fixed by the step's variable order).
+ */
+export interface IrFlow {
+  kind: FlowKind;
+  steps: number;
+  hidden?: number;
+  weights: IrWeight[];
+}
+
 export interface IrNetworkOutput {
   variable: string;
   distribution: OutputKind;
   parameters: Record<string, IrParameterSource>;
+  flow?: IrFlow;
   /** A discretized likelihood's number of bins over its variable's interval (`levels`), a mixture's `components`. */
   options?: Record<string, number>;
+  /**
+   * A Normal whose variance comes from a head or a learned weight: its log-variance is
+   * clamped to [low, high] where the Normal is formed (src/check/limits.ts, logvarBounds;
+   * zero gradient beyond), so every sample, density and KL stays finite in float32.
+   */
+  logvarBounds?: [number, number];
   /** Samples are a differentiable function of the parameters (z = mu + sigma * eps). */
   reparameterised: boolean;
   /**
@@ -123,7 +143,8 @@ export interface IrCodebook {
 
 export interface IrNetwork {
   name: string;
-  role: "encoder" | "decoder" | "generator" | "discriminator";
+  /** `prior`: a prior network, a latent's conditional Normal given other latents (`prior p1(z1 | z2) = Normal(...) { ... }`). */
+  role: "encoder" | "decoder" | "generator" | "discriminator" | "prior";
   inputs: string[];
   outputs: string[];
   inputShape: number[];
@@ -159,7 +180,8 @@ interface IrTermBase {
 export type IrTerm = IrTermBase &
   (
     | { kind: "nll"; network: string; variable: string; target: string }
-    | { kind: "kl"; network: string; variable: string }
+    /** `prior`: the prior network the KL is taken against (hierarchical VAE); absent for the latent's fixed prior. */
+    | { kind: "kl"; network: string; variable: string; prior?: string }
     | { kind: "iwae"; k: number; encoder: string; decoder: string; latent: string; data: string }
     | { kind: "gan_d"; discriminator: string; real: IrSampleSource; fake: IrSampleSource; loss: "logistic" | "leastSquares" | "hinge" }
     | { kind: "gan_g"; discriminator: string; fake: IrSampleSource; loss: "nonsaturating" | "minimax" | "leastSquares" | "hinge" }
@@ -216,6 +238,13 @@ export interface IrRoles {
    * density, and one decoder of the data reading that latent (the VAE family).
    */
   importanceSampling?: { encoder: string; decoder: string; latent: string; data: string };
+  /**
+   * log p(x) can be importance-sampled over several latents (a hierarchical VAE): each
+   * latent drawn from its Normal encoder, in the order encoders read each other, and
+   * scored under its fixed prior or its prior network (`prior`); one decoder of the data.
+   * log w = log p(x | …) + Σ log p(zᵢ | …) − Σ log q(zᵢ | …), all k samples in one pass.
+   */
+  hierarchicalImportanceSampling?: { latents: { latent: string; encoder: string; prior?: string }[]; decoder: string; data: string };
   /** The onehot decoder input that `sample(n, { label })` fixes: a data label (CVAE) or a categorical latent (the semi-supervised AAE's class). */
   label?: string;
   /** An encoder's Categorical output scored against onehot data: its test error is a metric. */

@@ -219,6 +219,17 @@ export const priors = table<PriorSpec>()([
 ]);
 export type PriorName = (typeof priors)[number]["name"];
 
+/** Normalising flows a Normal posterior can be followed by: `encoder q(z | x) = Normal(mu, logvar) then planar(steps = 8) { ... }`. */
+export const flows = table<BuiltinSpec>()([
+  { name: "planar", doc: "planar flow steps z + û·tanh(w·z + b) (Rezende & Mohamed 2015), û constrained so that each step is invertible (w·û ≥ −1)", parameters: [p("steps", "size", "number of steps K", { required: true })] },
+  {
+    name: "iaf",
+    doc: "inverse autoregressive flow steps σ⊙z + (1 − σ)⊙m, with m and σ from a MADE network of masked dense layers (Kingma et al. 2016); the variable order reverses between steps",
+    parameters: [p("steps", "size", "number of steps K", { required: true }), p("hidden", "size", "units of each step's masked hidden layer", { default: 320 })],
+  },
+]);
+export type FlowKind = (typeof flows)[number]["name"];
+
 export const corruptions = table<BuiltinSpec>()([
   { name: "gaussianNoise", doc: "adds N(0, sigma²) noise, then clips to the data's support", parameters: [p("sigma", "positive", "noise standard deviation", { required: true })] },
   { name: "saltPepper", doc: "sets a fraction p of inputs to the support's low or high end", parameters: [p("p", "probability", "fraction corrupted", { required: true }), p("low", "number", "pepper value (default: the support's low end)"), p("high", "number", "salt value (default: the support's high end)")] },

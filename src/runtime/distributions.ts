@@ -27,6 +27,15 @@ export function normalFromSigma(mu: tf.Tensor, rawSigma: tf.Tensor): NormalParam
   return { mu, logvar: tf.mul(2, tf.log(sigma)) };
 }
 
+/**
+ * The Normal with its log-variance clamped to [low, high] (the IR's `logvarBounds`: σ from
+ * 1e-6 to 1e6), zero gradient beyond: the same numbers inside the range, and every sample,
+ * density and KL finite in float32 whatever a head outputs (docs/likelihoods-numerics.md).
+ */
+export function boundLogvar(p: NormalParameters, low: number, high: number): NormalParameters {
+  return { mu: p.mu, logvar: tf.clipByValue(p.logvar, low, high) };
+}
+
 export function normalLogProb(x: tf.Tensor, p: NormalParameters): tf.Tensor1D {
   const squared = tf.div(tf.square(tf.sub(x, p.mu)), tf.exp(p.logvar));
   return tf.mul(-0.5, sumPerExample(tf.add(tf.add(squared, p.logvar), log2pi))) as tf.Tensor1D;

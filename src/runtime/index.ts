@@ -9,6 +9,8 @@ export { Random } from "./random.js";
 export * from "./layers.js";
 export * from "./imageLayers.js";
 export * from "./distributions.js";
+export * from "./hierarchy.js";
+export * from "./flows.js";
 export * from "./likelihoodParameters.js";
 export * from "./likelihoods.js";
 export * from "./priors.js";

@@ -106,7 +106,8 @@ export interface PriorDeclaration {
   readonly span: Span;
 }
 
-export type NetworkRole = "encoder" | "decoder" | "generator" | "discriminator";
+/** `prior` is a prior network, `prior p1(z1 | z2) = Normal(mu, logvar) { ... }`: a latent's conditional prior given other latents. */
+export type NetworkRole = "encoder" | "decoder" | "generator" | "discriminator" | "prior";
 
 /** A layer of a network's stack, e.g. `dense(500, relu)` or `flatten`. */
 export interface Layer {
@@ -140,6 +141,8 @@ export interface NetworkDeclaration {
   readonly roleSpan: Span;
   readonly signature: Signature;
   readonly distribution?: Call;
+  /** A normalising flow after the distribution, `then planar(steps = 8)`. */
+  readonly flow?: Call;
   readonly body: readonly NetworkItem[];
   readonly span: Span;
 }

@@ -105,7 +105,7 @@ function printModelItem(p: Printer, item: A.ModelItem, depth: number): void {
       p.line(depth, `prior ${printSignature(item.signature)} = ${printExpression(item.distribution)}`);
       return;
     case "NetworkDeclaration": {
-      const distribution = item.distribution ? ` = ${printExpression(item.distribution)}` : "";
+      const distribution = item.distribution ? ` = ${printExpression(item.distribution)}${item.flow ? ` then ${printExpression(item.flow)}` : ""}` : "";
       p.block(`${item.role} ${printSignature(item.signature)}${distribution}`, item.span, depth, item.body, (layer, d) => printNetworkItem(p, layer, d));
       return;
     }

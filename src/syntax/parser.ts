@@ -87,11 +87,13 @@ export class AespecParser extends CstParser {
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
   });
 
+  /** A fixed prior, `prior p(z) = Normal(0, 1)`, or a prior network with a body, `prior p1(z1 | z2) = Normal(mu, logvar) { ... }`. */
   public priorDeclaration = this.RULE("priorDeclaration", () => {
     this.CONSUME(T.Prior);
     this.SUBRULE(this.signature);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.call);
+    this.OPTION(() => this.SUBRULE(this.networkBody));
   });
 
   public networkDeclaration = this.RULE("networkDeclaration", () => {
@@ -105,6 +107,11 @@ export class AespecParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.call);
+      // A normalising flow after the posterior: `= Normal(mu, logvar) then planar(steps = 8)`.
+      this.OPTION2(() => {
+        this.CONSUME(T.Then);
+        this.SUBRULE2(this.call);
+      });
     });
     this.SUBRULE(this.networkBody);
   });

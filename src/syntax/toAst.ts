@@ -138,8 +138,22 @@ class AstBuilder extends BaseVisitor {
     return names.filter((t) => !t.isInsertedInRecovery).map((t) => identifier(t, nodeSpan(node)));
   }
 
-  priorDeclaration(c: Children, node: CstNode): A.PriorDeclaration {
+  priorDeclaration(c: Children, node: CstNode): A.PriorDeclaration | A.NetworkDeclaration {
     const span = nodeSpan(node);
+    // A prior with a body is a network (role `prior`) whose output is a latent: its layers are checked and lowered as any network's.
+    const body = nodes(c, "networkBody")[0];
+    if (body) {
+      const prior = tokens(c, "Prior")[0];
+      return {
+        kind: "NetworkDeclaration",
+        role: "prior",
+        roleSpan: prior ? tokenSpan(prior) : span,
+        signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
+        distribution: this.visitOr(nodes(c, "call")[0], () => emptyCall(span)),
+        body: this.networkItems(body),
+        span,
+      };
+    }
     return {
       kind: "PriorDeclaration",
       signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
@@ -151,13 +165,14 @@ class AstBuilder extends BaseVisitor {
   networkDeclaration(c: Children, node: CstNode): A.NetworkDeclaration {
     const span = nodeSpan(node);
     const roleToken = [...tokens(c, "Encoder"), ...tokens(c, "Decoder"), ...tokens(c, "Generator"), ...tokens(c, "Discriminator")][0];
-    const distribution = nodes(c, "call")[0];
+    const [distribution, flow] = nodes(c, "call");
     return {
       kind: "NetworkDeclaration",
       role: (roleToken?.image ?? "encoder") as A.NetworkRole,
       roleSpan: roleToken ? tokenSpan(roleToken) : span,
       signature: this.visitOr(nodes(c, "signature")[0], () => emptySignature(span)),
       ...(distribution ? { distribution: this.build(distribution) as A.Call } : {}),
+      ...(flow ? { flow: this.build(flow) as A.Call } : {}),
       body: this.networkItems(nodes(c, "networkBody")[0]),
       span,
     };

@@ -26,12 +26,13 @@ export const Using = keyword("using");
 export const On = keyword("on");
 export const In = keyword("in");
 export const Labelled = keyword("labelled");
+export const Then = keyword("then");
 export const Residual = keyword("residual");
 
 /** Every reserved word of the language, in the order the reference lists them. */
 export const keywordTokens: readonly TokenType[] = [
   Model, Data, Latent, Prior, Encoder, Decoder, Generator, Discriminator,
-  Corrupt, With, Objective, Train, Phase, Minimize, Over, Using, On, In, Labelled, Residual,
+  Corrupt, With, Objective, Train, Phase, Minimize, Over, Using, On, In, Labelled, Then, Residual,
 ];
 export const keywords: readonly string[] = keywordTokens.map((t) => t.name.toLowerCase());
 

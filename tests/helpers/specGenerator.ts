@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { activations, corruptions, layers, objectives, optimizers, priors } from "../../src/language/vocabulary.js";
+import { activations, corruptions, flows, layers, objectives, optimizers, priors } from "../../src/language/vocabulary.js";
 
 /**
  * A generator of mostly well-typed specs for the semantic fuzz (tests/semanticFuzz.test.ts):
@@ -97,7 +97,21 @@ function trunk(image: boolean): fc.Arbitrary<string[]> {
 }
 
 /** Layer names other than the ones the generator builds by hand, to keep every table in play. */
-export const coveredTables = { layers: layers.map((l) => l.name), priors: priors.map((p) => p.name), corruptions: corruptions.map((c) => c.name), objectives: objectives.map((o) => o.name), optimizers: optimizers.map((o) => o.name) };
+export const coveredTables = { layers: layers.map((l) => l.name), priors: priors.map((p) => p.name), corruptions: corruptions.map((c) => c.name), objectives: objectives.map((o) => o.name), optimizers: optimizers.map((o) => o.name), flows: flows.map((f) => f.name) };
+
+/** A flow after a Normal posterior (mostly none): planar or IAF steps, sometimes zero steps (rejected). */
+const flow: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("") },
+  { weight: 1, arbitrary: size(0, 3).map((k) => ` then planar(steps = ${k})`) },
+  { weight: 1, arbitrary: fc.tuple(size(1, 2), size(1, 6)).map(([k, h]) => ` then iaf(steps = ${k}, hidden = ${h})`) },
+);
+
+/**
+ * A second, top latent (mostly none): z2 ~ p2(z2) = N(0, 1), z ~ pz(z | z2) through a prior
+ * network, inferred bottom-up by q2(z2 | z) — the two-layer VAE, drawn with the presets
+ * reconstruction, elbo, iwae and aae only: those other than elbo reject it (AE0550).
+ */
+const hierarchy: fc.Arbitrary<{ readonly size: number; readonly activation: Act } | undefined> = fc.option(fc.record({ size: size(1, 3), activation }), { freq: 4 });
 
 const lr = small(1e-4, 1e-2).map(format);
 const optimizer: fc.Arbitrary<string> = fc.oneof(
@@ -186,8 +200,8 @@ function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
     : s.latent.onehot
     ? fc.oneof({ weight: 5, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) }, { weight: 1, arbitrary: fc.constant(` = Categorical(probs) {\n    BODY\n    probs: dense(${z}, sigmoid)\n  }`) })
     : fc.oneof(
-        { weight: 3, arbitrary: fc.constant(` = Normal(mu, logvar) {\n    BODY\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`) },
-        { weight: 2, arbitrary: fc.constant(` = Normal(mu, sigma) {\n    BODY\n    mu: dense(${z})\n    sigma: dense(${z}, softplus)\n  }`) },
+        { weight: 3, arbitrary: flow.map((then) => ` = Normal(mu, logvar)${then} {\n    BODY\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`) },
+        { weight: 2, arbitrary: flow.map((then) => ` = Normal(mu, sigma)${then} {\n    BODY\n    mu: dense(${z})\n    sigma: dense(${z}, softplus)\n  }`) },
         { weight: 1, arbitrary: fc.constant(` {\n    BODY\n    dense(${z})\n  }`) },
       );
   return fc.tuple(head, trunk(s.data.image)).map(([h, t]) => `  encoder q(z | ${inputs})${h.replace("BODY", t.join("\n    ") || "dense(4, relu)")}`);
@@ -212,7 +226,8 @@ function decoder(s: Shape, name: "decoder p" | "generator g", inputs: string): f
 /**
  * The likelihoods of issue 15 and the non-head parameter forms (constants, `learned`,
  * `learned(shared)`, options), each where the data's support fits it; `misfits` are the
- * ones the checker must reject (a support that does not fit, σ = 0, too few levels).
+ * ones the checker must reject (a support that does not fit, σ = 0, a log-variance beyond
+ * the bounds, too few levels).
  */
 function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string) => string): { fitting: string[]; misfits: string[] } {
   const write = (call: string, heads: readonly string[]) => `${call} {\n    BODY${trunkEnd}\n${heads.map((h) => `    ${h}: ${layer()}\n`).join("")}  }`;
@@ -229,7 +244,8 @@ function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string
   ];
   const interval = [write("DiscretizedLogistic(mu, logscale)", ["mu", "logscale"]), write("DiscretizedLogistic(mu, logscale = learned, levels = 16)", ["mu"]), write("DiscretizedLogistic(mu, logscale = -2)", ["mu"]), mixture];
   const unit = [write("ContinuousBernoulli(logits)", ["logits"]), write("Beta(alpha, beta)", ["alpha", "beta"])];
-  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
+  // A constant variance beyond the log-variance bounds (AE0443), beside σ = 0 and too few levels.
+  const misfits = [write("Normal(mu, sigma = 0)", ["mu"]), write("Normal(mu, logvar = -60)", ["mu"]), write("DiscretizedLogistic(mu, logscale, levels = 1)", ["mu", "logscale"])];
   switch (s.data.kind) {
     case "real": return { fitting: real, misfits: [...misfits, ...interval, ...unit] };
     case "interval": return { fitting: [...real, ...interval], misfits: [...misfits, ...unit] };
@@ -304,13 +320,22 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       clipNorm: fc.option(number(small(0.1, 10)), { freq: 3 }),
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
+      hierarchy,
       mixture: mixturePrior(s),
     })
     .map((drawn) => {
       const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
-      lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`, `  prior p(z) = ${r.prior}`);
+      // Presets only: explicit phases (and FactorVAE's) name p(z), which a hierarchy replaces by pz(z | z2).
+      const h = r.hierarchy && !s.latent.onehot && ["reconstruction", "elbo", "iwae", "aae"].includes(r.objective) ? r.hierarchy : undefined;
+      lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`);
+      if (h) {
+        const z = s.latent.size;
+        lines.push(`  latent z2: real[${h.size}]`, "  prior p2(z2) = Normal(0, 1)");
+        lines.push(`  prior pz(z | z2) = Normal(mu, logvar) {\n    dense(4, ${h.activation})\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`);
+        lines.push(`  encoder q2(z2 | z) = Normal(mu, logvar) {\n    dense(4, ${h.activation})\n    mu: dense(${h.size})\n    logvar: dense(${h.size})\n  }`);
+      } else lines.push(`  prior p(z) = ${r.prior}`);
       if (r.corruption && r.objective !== "gan") lines.push(`  corrupt x with ${r.corruption}`);
       const train = [`    optimizer ${r.optimizer}`, `    batch ${r.batch}`, "    epochs 1", ...(r.clipNorm ? [`    clipNorm ${r.clipNorm}`] : [])];
       if (r.objective === "gan") {

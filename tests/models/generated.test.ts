@@ -18,7 +18,7 @@ interface ModuleUnderTest {
   create: (options: { seed?: number; backend?: "wasm" | "cpu" }) => Promise<AnyModel>;
 }
 
-const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vae-gaussian", "vae-gaussian-learned", "vae-cb", "vq-vae"];
+const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vae-2layer", "vae-iaf", "vae-gaussian", "vae-gaussian-learned", "vae-cb", "vq-vae"];
 
 
 /** Static imports, so the bundler in vitest can see every module. */
@@ -36,6 +36,8 @@ const modules: Record<string, () => Promise<Record<string, unknown>>> = {
   aae: () => import("../../generated/aae.js"),
   "supervised-aae": () => import("../../generated/supervised-aae.js"),
   "semi-supervised-aae": () => import("../../generated/semi-supervised-aae.js"),
+  "vae-2layer": () => import("../../generated/vae-2layer.js"),
+  "vae-iaf": () => import("../../generated/vae-iaf.js"),
   "vae-gaussian": () => import("../../generated/vae-gaussian.js"),
   "vae-gaussian-learned": () => import("../../generated/vae-gaussian-learned.js"),
   "vae-cb": () => import("../../generated/vae-cb.js"),

@@ -42,9 +42,10 @@ import { readPack, writePack } from "./tensorPack.js";
  * fresh optimizers; optimizers-priors has RMSProp and momentum SGD, a mixture prior (a Monte
  * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption; likelihoods has
  * every likelihood of issue 15 and every non-head parameter form (constants, learned, shared);
- * regularisers has every regulariser term and GAN loss the specs do not use.
+ * regularisers has every regulariser term and GAN loss the specs do not use; planar-hierarchy
+ * has prior networks (an analytic and a Monte Carlo KL against them) and planar and IAF flows.
  */
-const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors", "fixtures/regularisers"];
+const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors", "fixtures/regularisers", "fixtures/planar-hierarchy"];
 const fresh = new Set(["fixtures/python-names"]);
 
 function fixtureIr(fixture: string): ModelIR {

@@ -22,6 +22,8 @@ export function coverageRule(ctx: CheckContext): void {
   const generative = ctx.priors.size > 0;
   for (const variable of ctx.variables.values()) {
     if (variable.role !== "latent" || ctx.priors.has(variable.name) || ctx.brokenPriors.has(variable.name) || ctx.isPoisoned(variable.name)) continue;
+    // A prior network defines the latent given others (`prior p1(z1 | z2) = Normal(...) { ... }`).
+    if (ctx.items("NetworkDeclaration").some((n) => n.role === "prior" && n.signature.outputs.some((o) => o.name === variable.name))) continue;
     const produced = ctx.producerOf(variable.name, ["encoder"]) !== undefined ||
       ctx.items("NetworkDeclaration").some((n) => n.role === "encoder" && n.signature.outputs.some((o) => o.name === variable.name));
     if (!produced) {

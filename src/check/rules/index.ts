@@ -3,6 +3,7 @@ import { acyclicityRule } from "./acyclicityRule.js";
 import { corruptionsRule } from "./corruptionsRule.js";
 import { coverageRule } from "./coverageRule.js";
 import { declarationsRule } from "./declarationsRule.js";
+import { flowsRule } from "./flowsRule.js";
 import { likelihoodSupportsRule } from "./likelihoodSupportsRule.js";
 import { labelledRule } from "./labelledRule.js";
 import { learnedPriorCoverageRule, learnedPriorsRule } from "./learnedPriorsRule.js";
@@ -12,6 +13,7 @@ import { networkShapesRule } from "./networkShapesRule.js";
 import { networkSignaturesRule } from "./networkSignaturesRule.js";
 import { objectiveRule } from "./objectiveRule.js";
 import { phasesRule } from "./phasesRule.js";
+import { priorNetworksRule } from "./priorNetworksRule.js";
 import { priorsRule } from "./priorsRule.js";
 import { quantizerRule } from "./quantizerRule.js";
 import { resourcesRule } from "./resourcesRule.js";
@@ -30,6 +32,8 @@ export const specifiedRules: readonly Rule[] = [
   acyclicityRule,
   networkShapesRule,
   networkOutputsRule,
+  priorNetworksRule,
+  flowsRule,
   learnedPriorsRule,
   supportsRule,
   likelihoodSupportsRule,

@@ -10,6 +10,7 @@ const expectedOutput: Record<A.NetworkRole, { role?: "data" | "latent"; example:
   decoder: { role: "data", example: "decoder p(x | z)" },
   generator: { role: "data", example: "generator g(x | z)" },
   discriminator: { example: "discriminator d(z)" },
+  prior: { role: "latent", example: "prior p1(z1 | z2) = Normal(mu, logvar) { ... }" },
 };
 
 /**
@@ -35,18 +36,26 @@ export function networkSignaturesRule(ctx: CheckContext): void {
       }
     } else {
       if (signature.given.length === 0) {
-        ctx.report(diagnose.AE0406.noInput(role), signature.span, { help: `write \`${expected.example}\`` });
+        if (role === "prior") ctx.report(diagnose.AE0440.noInput(name), signature.span);
+        else ctx.report(diagnose.AE0406.noInput(role), signature.span, { help: `write \`${expected.example}\`` });
+      }
+      if (role === "prior") {
+        inputs.forEach((v, i) => {
+          if (v?.role === "data") ctx.report(diagnose.AE0440.dataInput({ network: name, variable: v.name }), signature.given[i]!.span);
+        });
       }
       outputs.forEach((v, i) => {
         if (!v || v.role === expected.role) return;
         const other = v.role === "data" ? "decoder" : "encoder";
         // `decoder pz(z1 | z2)` means a learned prior of z1 given z2, not an encoder (which reads data): say what exists instead.
         const fromLatents = v.role === "latent" && inputs.every((input) => input?.role === "latent");
-        const data = [...ctx.variables.values()].find((d) => d.role === "data")?.name ?? "x";
+        const given = signature.given.map((g) => g.name).join(", ");
         ctx.report(diagnose.AE0406.output({ role, produces: expected.role!, variable: v.name, is: v.role }), signature.outputs[i]!.span, {
           help: fromLatents
-            ? `a latent is inferred from data by an encoder (\`encoder q(${v.name} | ${data})\`) or drawn from a prior (\`prior p(${v.name}) = Normal(0, 1)\`); priors learned from other latents are not part of the language`
-            : `did you mean ${withArticle(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
+            ? `a latent's distribution given other latents is a prior network: write \`prior ${name}(${v.name} | ${given}) = Normal(mu, logvar) { ... }\``
+            : role === "prior"
+              ? `a prior network gives a latent's distribution; data is produced by a decoder (\`decoder ${name}(${v.name} | ${given})\`)`
+              : `did you mean ${withArticle(other)}? (an encoder infers latents from data; a decoder or generator produces data)`,
         });
       });
       for (const v of inputs) {

@@ -3,9 +3,9 @@ import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { findBuiltin, objectives } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
-import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, PriorInfo, WeightedTerm } from "../model.js";
+import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, PriorInfo, UnidentifiedTerm, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
-import { checkKlPair, klEstimator } from "../terms.js";
+import { checkKlPair, checkPriorNetworkKl, klEstimator, klPriorNetworkEstimator } from "../terms.js";
 import { addTerm } from "./phasesRule.js";
 import { quantizerTerms } from "../quantize.js";
 import { learnedPriorsOf } from "./learnedPriorsRule.js";
@@ -51,6 +51,12 @@ export function objectiveRule(ctx: CheckContext): void {
     if (!ctx.defaultOptimizerBroken && !ctx.trainBroken) {
       ctx.report(diagnose.AE0513.objective(spec.name), preset.span);
     }
+    return;
+  }
+  // Prior networks enter the bound through their latents' KL terms: only `elbo` expands into them.
+  const priorNetwork = networksOf(ctx, "prior")[0];
+  if (priorNetwork && spec.name !== "elbo") {
+    ctx.report(diagnose.AE0550.objective({ objective: spec.name, network: priorNetwork.name, variable: priorNetwork.outputs[0]!, given: priorNetwork.inputs.join(", ") }), preset.span, { labels: [{ span: priorNetwork.declaration.signature.span, message: "the prior network" }] });
     return;
   }
   const expand = { reconstruction, elbo, iwae, gan, aae, betaTC }[spec.name as "elbo"];
@@ -106,10 +112,19 @@ function reconstruction(ctx: CheckContext, preset: A.Call): void {
 }
 
 /** Each latent the encoders produce, with its prior, once every pair passes checkKlPair (AE0502/AE0503); undefined after the first that fails. */
-function klPairs(ctx: CheckContext, encoders: readonly NetworkInfo[], preset: A.Call): { encoder: NetworkInfo; z: string; prior: PriorInfo }[] | undefined {
-  const pairs: { encoder: NetworkInfo; z: string; prior: PriorInfo }[] = [];
+/** A KL(q ‖ p) pair: a latent against its prior, or one layer of a hierarchy against the prior network that produces it. */
+type KlPair = { encoder: NetworkInfo; z: string } & ({ prior: PriorInfo } | { priorNetwork: NetworkInfo });
+
+function klPairs(ctx: CheckContext, encoders: readonly NetworkInfo[], preset: A.Call): KlPair[] | undefined {
+  const pairs: KlPair[] = [];
   for (const encoder of encoders) {
     for (const z of encoder.outputs) {
+      const priorNetwork = ctx.producerOf(z, ["prior"]);
+      if (priorNetwork) {
+        if (!checkPriorNetworkKl(ctx, encoder, z, preset.span)) return undefined;
+        pairs.push({ encoder, z, priorNetwork });
+        continue;
+      }
       const prior = ctx.priors.get(z);
       if (!checkKlPair(ctx, encoder, z, prior, preset.span)) return undefined;
       pairs.push({ encoder, z, prior: prior! });
@@ -118,15 +133,25 @@ function klPairs(ctx: CheckContext, encoders: readonly NetworkInfo[], preset: A.
   return pairs;
 }
 
+/** One KL term per pair; a hierarchy's layer is scored against the prior network given the latents it reads. */
+function klTerm(ctx: CheckContext, pair: KlPair): UnidentifiedTerm {
+  const { encoder, z } = pair;
+  if ("priorNetwork" in pair) {
+    const estimator = klPriorNetworkEstimator([...ctx.networks.values()], encoder, pair.priorNetwork);
+    return { kind: "kl", network: encoder.name, variable: z, estimator, prior: pair.priorNetwork.name };
+  }
+  return { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, pair.prior) };
+}
+
 function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
   const terms = likelihoodTerms(ctx);
   const pairs = klPairs(ctx, parts.encoders, preset);
   if (!pairs) return;
-  for (const { encoder, z, prior } of pairs) terms.push({ term: addTerm(ctx, { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, prior) }), weight: args.beta ?? 1 });
+  for (const pair of pairs) terms.push({ term: addTerm(ctx, klTerm(ctx, pair)), weight: args.beta ?? 1 });
   terms.push(...quantizerTerms(ctx, parts.encoders, (t) => addTerm(ctx, t)));
-  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders], learnedPriorsOf(ctx, parts.encoders.flatMap((e) => e.outputs))));
+  ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders, ...networksOf(ctx, "prior")], learnedPriorsOf(ctx, parts.encoders.flatMap((e) => e.outputs))));
 }
 
 function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
@@ -205,10 +230,14 @@ function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, number>)
   const terms = likelihoodTerms(ctx);
   const pairs = klPairs(ctx, parts.encoders, preset);
   if (!pairs) return;
-  for (const { encoder, z, prior } of pairs) {
-    if (prior.distribution !== "Normal" || prior.given.length > 0) {
-      ctx.report(diagnose.AE0518.dwklPrior({ prior: prior.declaration.signature.name.name, distribution: prior.given.length > 0 ? "conditional" : prior.distribution }), preset.span, {
-        labels: [{ span: prior.declaration.distribution.span, message: "the prior" }],
+  for (const pair of pairs) {
+    const { encoder, z } = pair;
+    // dwkl needs the prior's marginal per dimension: a prior network's Normal is conditional on the layer above.
+    const declaration = "prior" in pair ? pair.prior.declaration : pair.priorNetwork.declaration;
+    if (!("prior" in pair) || pair.prior.distribution !== "Normal" || pair.prior.given.length > 0) {
+      const distribution = !("prior" in pair) || pair.prior.given.length > 0 ? "conditional" : pair.prior.distribution;
+      ctx.report(diagnose.AE0518.dwklPrior({ prior: declaration.signature.name.name, distribution }), preset.span, {
+        labels: [{ span: (declaration.distribution ?? declaration.signature).span, message: "the prior" }],
       });
       return;
     }
