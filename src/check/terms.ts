@@ -215,6 +215,7 @@ function nllTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
 export function klEstimator(network: NetworkInfo, variable: string, prior: PriorInfo): KlEstimator {
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
   if (posterior === "VectorQuantize") return "exact"; // a one-hot posterior over K codes against a uniform prior: log K per position
+  if (posterior === "RelaxedCategorical") return "analytic-categorical"; // KL(Categorical(softmax(logits)) ‖ uniform), Jang et al. 2017
   return posterior === "Normal" && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
 }
 
@@ -222,12 +223,13 @@ export function klEstimator(network: NetworkInfo, variable: string, prior: Prior
 export function checkKlPair(ctx: CheckContext, network: NetworkInfo, variable: string, prior: PriorInfo | undefined, span: A.Call["span"]): boolean {
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
   // A quantised latent's prior must be a Codebook: quantizerRule reports any other.
-  if (posterior !== "Normal" && !(posterior === "VectorQuantize" && prior)) {
+  // A relaxed categorical's prior is the Categorical its latent's type allows (priorsRule).
+  if (posterior !== "Normal" && !(posterior === "VectorQuantize" && prior) && posterior !== "RelaxedCategorical") {
     ctx.report(diagnose.AE0502.posterior({ network: network.name, variable, distribution: posterior }), span, {
       help:
         // A onehot latent cannot take a Normal posterior (AE0402): advice to use one would only lead there.
         ctx.variables.get(variable)?.type === "onehot"
-          ? `a onehot latent has no reparameterisable posterior: regularise \`${variable}\` adversarially (\`objective aae\`, or gan_d/gan_g phases), or make it a real latent with a Normal posterior`
+          ? `declare the encoder \`= RelaxedCategorical(logits, temperature = 0.5)\` (Gumbel-softmax: a reparameterised relaxation of the onehot code), or regularise \`${variable}\` adversarially (\`objective aae\`)`
           : posterior === "Deterministic"
             ? "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`, or use an adversarial objective"
             : "use Normal(mu, logvar) for the posterior",

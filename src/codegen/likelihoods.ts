@@ -1,5 +1,5 @@
 import type { OutputKind } from "../language/vocabulary.js";
-import type { IrNetworkOutput, IrSupport } from "../ir/types.js";
+import type { IrNetworkOutput, IrRelaxed, IrSupport } from "../ir/types.js";
 
 /**
  * What each distribution compiles to, in both targets, in one table: the runtime type of
@@ -26,6 +26,8 @@ export interface OutputFacts {
   readonly shape: readonly number[];
   readonly support: IrSupport;
   readonly options: Readonly<Record<string, number>>;
+  /** A RelaxedCategorical's temperature and straight-through flag. */
+  readonly relaxed?: IrRelaxed;
 }
 
 export interface LikelihoodCode {
@@ -49,6 +51,11 @@ function bins(facts: OutputFacts, py: boolean): string {
 function num(n: number): string {
   if (!Number.isFinite(n)) throw new Error(`cannot write ${n} as a number literal`);
   return String(n);
+}
+
+function relaxed(facts: OutputFacts): IrRelaxed {
+  if (!facts.relaxed) throw new Error("a RelaxedCategorical output has its temperature in the IR (lowering writes it)");
+  return facts.relaxed;
 }
 
 const tuple = (items: readonly number[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`);
@@ -219,6 +226,30 @@ export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
       mean: (params) => `rt.beta_mean(${params}.alpha, ${params}.beta)`,
       draw: (params, noise) => `rt.beta_sample(${params}.alpha, ${params}.beta, ${noise})`,
       fed: (params) => `rt.beta_mean(${params}.alpha, ${params}.beta)`,
+    },
+  },
+  /**
+   * A posterior only (the checker rejects it elsewhere, AE0446): passes on the relaxed
+   * sample; encode() and reconstruct() take the most probable class, one-hot.
+   */
+  RelaxedCategorical: {
+    ts: {
+      type: "rt.RelaxedCategoricalParameters",
+      build: (p, facts) => `{ logits: ${p.logits}, temperature: ${num(relaxed(facts).temperature)}, hard: ${relaxed(facts).hard} }`,
+      nll: () => {
+        throw new Error("a relaxed categorical is a posterior, not a likelihood (AE0446)");
+      },
+      mean: (params) => `rt.categoricalMode(${params}.logits)`,
+      fed: (params, random) => `rt.relaxedCategoricalSample(${params}, ${random})`,
+    },
+    py: {
+      type: "",
+      build: (p, facts) => `rt.RelaxedCategoricalParameters(${p.logits}, ${num(relaxed(facts).temperature)}, ${relaxed(facts).hard ? "True" : "False"})`,
+      nll: () => {
+        throw new Error("a relaxed categorical is a posterior, not a likelihood (AE0446)");
+      },
+      mean: (params) => `rt.categorical_mode(${params}.logits)`,
+      fed: (params, noise) => `rt.relaxed_categorical_sample(${params}, ${noise})`,
     },
   },
   /**

@@ -260,7 +260,7 @@ class ModuleEmitter {
   /** What the likelihood table needs to know of an output beyond its parameters. */
   private facts(d: IrNetworkOutput): OutputFacts {
     const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {} };
+    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.relaxed ? { relaxed: d.relaxed } : {}) };
   }
 
   private emitTerm(out: Out, term: IrTerm): void {
@@ -280,6 +280,9 @@ class ModuleEmitter {
         const codebook = codebookOf(this.ir, term.variable);
         if (term.estimator === "exact" && codebook) {
           out.push(`  return rt.codebookKl(${codebook.positions}, ${codebook.codes});`);
+        } else if (term.estimator === "analytic-categorical") {
+          out.push(`  // KL of the categorical the relaxed sample relaxes, against the uniform prior (Jang et al. 2017).`);
+          out.push(`  return rt.batchMean(rt.categoricalKlUniform(${posterior}.logits));`);
         } else if (term.estimator === "analytic") {
           out.push(`  return rt.batchMean(rt.klNormalNormal(${posterior}, ${prior.parameters.mu}, ${prior.parameters.sigma}));`);
         } else {
@@ -475,7 +478,7 @@ class ModuleEmitter {
 
   /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of", mode: "the most probable class (one-hot) of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;

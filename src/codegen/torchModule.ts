@@ -247,7 +247,7 @@ class TorchEmitter {
   /** What the likelihood table needs to know of an output beyond its parameters. */
   private facts(d: IrNetworkOutput): OutputFacts {
     const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {} };
+    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.relaxed ? { relaxed: d.relaxed } : {}) };
   }
 
   private sourceExpression(source: IrSampleSource): string {
@@ -361,6 +361,9 @@ class TorchEmitter {
         const codebook = codebookOf(this.ir, term.variable);
         if (term.estimator === "exact" && codebook) {
           out.push(`    return rt.codebook_kl(${codebook.positions}, ${codebook.codes})`);
+        } else if (term.estimator === "analytic-categorical") {
+          out.push(`    # KL of the categorical the relaxed sample relaxes, against the uniform prior (Jang et al. 2017).`);
+          out.push(`    return rt.batch_mean(rt.categorical_kl_uniform(${posterior}.logits))`);
         } else if (term.estimator === "analytic") {
           out.push(`    return rt.batch_mean(rt.kl_normal_normal(${posterior}, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)}))`);
         } else {
@@ -533,7 +536,7 @@ class TorchEmitter {
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of", mode: "the most probable class (one-hot) of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;

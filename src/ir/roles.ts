@@ -94,6 +94,7 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   DiscretizedLogisticMixture: "mean",
   Beta: "mean",
   VectorQuantize: "quantized",
+  RelaxedCategorical: "mode",
 };
 
 function codes(networks: IrNetwork[]): IrCode[] {

@@ -70,6 +70,7 @@ const network = closed({
         options: { type: "object", additionalProperties: { type: "integer", minimum: 1 } },
         reparameterised: { type: "boolean" },
         feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
+        relaxed: closed({ temperature: { type: "number", exclusiveMinimum: 0 }, hard: { type: "boolean" } }),
         codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
       },
       ["variable", "distribution", "parameters", "reparameterised", "feeds"],
@@ -89,7 +90,7 @@ const sampleSource = {
 
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
+  estimator: { enum: ["exact", "analytic", "analytic-categorical", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
   dependsOn: parameterSets,
   formula: { type: "string" },
 };
@@ -110,7 +111,7 @@ const term = {
   ],
 };
 
-const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities", "quantized"] } });
+const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities", "quantized", "mode"] } });
 const codes = { type: "array", items: code, minItems: 1 };
 
 const roles = closed(

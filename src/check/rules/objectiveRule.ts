@@ -6,6 +6,7 @@ import type { CheckContext } from "../context.js";
 import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, PriorInfo, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
 import { checkKlPair, klEstimator } from "../terms.js";
+import { rejectRelaxed } from "../relaxed.js";
 import { addTerm } from "./phasesRule.js";
 import { quantizerTerms } from "../quantize.js";
 import { learnedPriorsOf } from "./learnedPriorsRule.js";
@@ -138,7 +139,7 @@ function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
   if (!needs(ctx, preset, "exactly one encoder of one latent and one decoder of one data variable", single, "write the bound's terms as phases for richer models")) return;
   const z = encoder!.outputs[0]!;
   const prior = ctx.priors.get(z);
-  if (!checkKlPair(ctx, encoder!, z, prior, preset.span)) return;
+  if (!checkKlPair(ctx, encoder!, z, prior, preset.span) || rejectRelaxed(ctx, "iwae", encoder!, z, preset.span)) return;
   const term = addTerm(ctx, { kind: "iwae", k: args.k!, encoder: encoder!.name, decoder: decoder!.name, latent: z, data: decoder!.outputs[0]! });
   ctx.phases.push(phase(ctx, "iwae", [{ term, weight: 1 }], [encoder!, decoder!], learnedPriorsOf(ctx, [z])));
 }
@@ -206,6 +207,7 @@ function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, number>)
   const pairs = klPairs(ctx, parts.encoders, preset);
   if (!pairs) return;
   for (const { encoder, z, prior } of pairs) {
+    if (rejectRelaxed(ctx, "betaTC", encoder, z, preset.span)) return;
     if (prior.distribution !== "Normal" || prior.given.length > 0) {
       ctx.report(diagnose.AE0518.dwklPrior({ prior: prior.declaration.signature.name.name, distribution: prior.given.length > 0 ? "conditional" : prior.distribution }), preset.span, {
         labels: [{ span: prior.declaration.distribution.span, message: "the prior" }],
