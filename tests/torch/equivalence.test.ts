@@ -42,9 +42,10 @@ import { readPack, writePack } from "./tensorPack.js";
  * fresh optimizers; optimizers-priors has RMSProp and momentum SGD, a mixture prior (a Monte
  * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption; likelihoods has
  * every likelihood of issue 15 and every non-head parameter form (constants, learned, shared);
- * regularisers has every regulariser term and GAN loss the specs do not use.
+ * regularisers has every regulariser term and GAN loss the specs do not use; relaxed has
+ * straight-through and inline relaxed categoricals beside a Normal latent.
  */
-const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors", "fixtures/regularisers"];
+const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors", "fixtures/regularisers", "fixtures/relaxed"];
 const fresh = new Set(["fixtures/python-names"]);
 
 function fixtureIr(fixture: string): ModelIR {
