@@ -229,7 +229,7 @@ export function checkKlPair(ctx: CheckContext, network: NetworkInfo, variable: s
       help:
         // A onehot latent cannot take a Normal posterior (AE0402): advice to use one would only lead there.
         ctx.variables.get(variable)?.type === "onehot"
-          ? `declare the encoder \`= RelaxedCategorical(logits, temperature = 0.5)\` (Gumbel-softmax: a reparameterised relaxation of the onehot code), or regularise \`${variable}\` adversarially (\`objective aae\`)`
+          ? `for \`elbo\` or a kl term, declare the encoder \`= RelaxedCategorical(logits, temperature = 0.5)\` (Gumbel-softmax: a reparameterised relaxation of the onehot code), or regularise \`${variable}\` adversarially (\`objective aae\`)`
           : posterior === "Deterministic"
             ? "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`, or use an adversarial objective"
             : "use Normal(mu, logvar) for the posterior",
