@@ -19,38 +19,40 @@ import aespec_torch as rt
 class EncoderQ(nn.Module):
     """Encoder q(c | x): c ~ RelaxedCategorical.
 
-    [784] → dense 512 relu → dense 256 relu → heads logits [10]; 535,818 parameters.
+    [784] → dense 512 relu → dense 256 relu → dense 300 → heads logits [30, 10]; 610,348 parameters.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.t0 = rt.Dense(784, 512, "relu", names=("q/t0/kernel", "q/t0/bias"))
         self.t1 = rt.Dense(512, 256, "relu", names=("q/t1/kernel", "q/t1/bias"))
-        self.c_logits = rt.Dense(256, 10, "linear", names=("q/c.logits/kernel", "q/c.logits/bias"))
+        self.t2 = rt.Dense(256, 300, "linear", names=("q/t2/kernel", "q/t2/bias"))
 
     def forward(self, f: rt.Forward, x: Tensor) -> Dict[str, Any]:
         t0 = self.t0(x)
         t1 = self.t1(t0)
-        h0 = self.c_logits(t1)  # head logits
+        t2 = self.t2(t1)
+        h0 = rt.reshape(t2, (30, 10))  # head logits
         return {"c": rt.RelaxedCategoricalParameters(h0, 0.5, False)}
 
 
 class DecoderP(nn.Module):
     """Decoder p(x | c): x ~ Bernoulli.
 
-    [10] → dense 256 relu → dense 512 relu → heads logits [784]; 536,592 parameters.
+    [30, 10] → flatten → dense 256 relu → dense 512 relu → heads logits [784]; 610,832 parameters.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.t0 = rt.Dense(10, 256, "relu", names=("p/t0/kernel", "p/t0/bias"))
-        self.t1 = rt.Dense(256, 512, "relu", names=("p/t1/kernel", "p/t1/bias"))
+        self.t1 = rt.Dense(300, 256, "relu", names=("p/t1/kernel", "p/t1/bias"))
+        self.t2 = rt.Dense(256, 512, "relu", names=("p/t2/kernel", "p/t2/bias"))
         self.x_logits = rt.Dense(512, 784, "linear", names=("p/x.logits/kernel", "p/x.logits/bias"))
 
     def forward(self, f: rt.Forward, x: Tensor) -> Dict[str, Any]:
-        t0 = self.t0(x)
+        t0 = rt.flatten(x)
         t1 = self.t1(t0)
-        h0 = self.x_logits(t1)  # head logits
+        t2 = self.t2(t1)
+        h0 = self.x_logits(t2)  # head logits
         return {"x": rt.LogitParameters(h0)}
 
 
@@ -96,12 +98,12 @@ class GumbelVAEModel(rt.GeneratedModel):
         rt.WeightSpec("q/t0/bias", (512,), "zeros", True),
         rt.WeightSpec("q/t1/kernel", (512, 256), "glorotUniform", True),
         rt.WeightSpec("q/t1/bias", (256,), "zeros", True),
-        rt.WeightSpec("q/c.logits/kernel", (256, 10), "glorotUniform", True),
-        rt.WeightSpec("q/c.logits/bias", (10,), "zeros", True),
-        rt.WeightSpec("p/t0/kernel", (10, 256), "glorotUniform", True),
-        rt.WeightSpec("p/t0/bias", (256,), "zeros", True),
-        rt.WeightSpec("p/t1/kernel", (256, 512), "glorotUniform", True),
-        rt.WeightSpec("p/t1/bias", (512,), "zeros", True),
+        rt.WeightSpec("q/t2/kernel", (256, 300), "glorotUniform", True),
+        rt.WeightSpec("q/t2/bias", (300,), "zeros", True),
+        rt.WeightSpec("p/t1/kernel", (300, 256), "glorotUniform", True),
+        rt.WeightSpec("p/t1/bias", (256,), "zeros", True),
+        rt.WeightSpec("p/t2/kernel", (256, 512), "glorotUniform", True),
+        rt.WeightSpec("p/t2/bias", (512,), "zeros", True),
         rt.WeightSpec("p/x.logits/kernel", (512, 784), "glorotUniform", True),
         rt.WeightSpec("p/x.logits/bias", (784,), "zeros", True),
     )
@@ -115,12 +117,12 @@ class GumbelVAEModel(rt.GeneratedModel):
                 "q/t0/bias",
                 "q/t1/kernel",
                 "q/t1/bias",
-                "q/c.logits/kernel",
-                "q/c.logits/bias",
-                "p/t0/kernel",
-                "p/t0/bias",
+                "q/t2/kernel",
+                "q/t2/bias",
                 "p/t1/kernel",
                 "p/t1/bias",
+                "p/t2/kernel",
+                "p/t2/bias",
                 "p/x.logits/kernel",
                 "p/x.logits/bias",
             ),
@@ -144,7 +146,7 @@ class GumbelVAEModel(rt.GeneratedModel):
         self.setup(seed, device)
 
     def create_priors(self) -> Dict[str, rt.Prior]:
-        return {"c": rt.CategoricalPrior(10)}
+        return {"c": rt.CategoricalPrior(10, 30)}
 
     def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> Values:
         return Values(self, batch, training, noise if noise is not None else self.noise)
@@ -174,13 +176,10 @@ class GumbelVAEModel(rt.GeneratedModel):
         return self.decode({**inputs, **codes})
 
     @torch.no_grad()
-    def sample(self, n: int, label: Optional[Union[int, Sequence[int]]] = None) -> Dict[str, Tensor]:
-        """Draws n examples: , then the means of x.
-
-        ``label`` fixes the class of c (one index for all, or one per example); by default classes are uniform.
+    def sample(self, n: int) -> Dict[str, Tensor]:
+        """Draws n examples: c ~ p(c), then the means of x.
         """
-        labels = rt.one_hot_labels(label, n, 10, self.noise).to(self.device)
-        return self.decode({"c": labels})
+        return self.decode({"c": self.priors["c"].sample(n, self.noise)})
 
 
 def create_gumbel_vae(seed: int = 1, device: Optional[Union[str, torch.device]] = None) -> GumbelVAEModel:

@@ -16,23 +16,25 @@ export interface GumbelVAEBatch extends rt.Batch {
 
 /**
  * Encoder q(c | x): c ~ RelaxedCategorical.
- * [784] → dense 512 relu → dense 256 relu → heads logits [10]; 535,818 parameters.
+ * [784] → dense 512 relu → dense 256 relu → dense 300 → heads logits [30, 10]; 610,348 parameters.
  */
 function encoder_q(f: rt.Forward, input: tf.Tensor): { c: rt.RelaxedCategoricalParameters } {
   const t0 = rt.dense(input, f.w("q/t0/kernel"), f.w("q/t0/bias"), "relu");
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("q/c.logits/kernel"), f.w("q/c.logits/bias"), "linear"); // head logits
+  const t2 = rt.dense(t1, f.w("q/t2/kernel"), f.w("q/t2/bias"), "linear");
+  const h0 = rt.reshape(t2, [30, 10]); // head logits
   return { c: { logits: h0, temperature: 0.5, hard: false } };
 }
 
 /**
  * Decoder p(x | c): x ~ Bernoulli.
- * [10] → dense 256 relu → dense 512 relu → heads logits [784]; 536,592 parameters.
+ * [30, 10] → flatten → dense 256 relu → dense 512 relu → heads logits [784]; 610,832 parameters.
  */
 function decoder_p(f: rt.Forward, input: tf.Tensor): { x: rt.LogitParameters } {
-  const t0 = rt.dense(input, f.w("p/t0/kernel"), f.w("p/t0/bias"), "relu");
+  const t0 = rt.flatten(input);
   const t1 = rt.dense(t0, f.w("p/t1/kernel"), f.w("p/t1/bias"), "relu");
-  const h0 = rt.dense(t1, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
+  const t2 = rt.dense(t1, f.w("p/t2/kernel"), f.w("p/t2/bias"), "relu");
+  const h0 = rt.dense(t2, f.w("p/x.logits/kernel"), f.w("p/x.logits/bias"), "linear"); // head logits
   return { x: { logits: h0 } };
 }
 
@@ -72,7 +74,7 @@ export class GumbelVAEModel extends rt.GeneratedModel<GumbelVAEBatch, Forward> {
   }
 
   protected createPriors(): Record<string, rt.Prior> {
-    return { c: rt.categoricalPrior(10) };
+    return { c: rt.categoricalPrior(10, 30) };
   }
 
   protected forward(batch: Partial<GumbelVAEBatch>, training: boolean): Forward {
@@ -118,16 +120,13 @@ export class GumbelVAEModel extends rt.GeneratedModel<GumbelVAEBatch, Forward> {
   }
 
   /**
-   * Draws n examples: , then the means of x.
-   * `label` fixes the class of c (one index for all, or one per example); by default classes are uniform.
+   * Draws n examples: c ~ p(c), then the means of x.
    * With `draw: true`, draws from the likelihoods instead of taking their means.
    */
-  sample(n: number, options: { label?: number | readonly number[]; draw?: boolean } = {}): { x: tf.Tensor } {
+  sample(n: number, options: { draw?: boolean } = {}): { x: tf.Tensor } {
     rt.checkCount("sample", "n", n, 1, rt.rowsWithin(784));
-    rt.checkLabel("sample", options.label, n, 10);
     const inputs = tf.tidy(() => {
-      const label = rt.oneHotLabels(options.label, n, 10, this.random);
-      return { c: label };
+      return { c: this.priors["c"]!.sample(n, this.random) };
     });
     try {
       return this.decode(inputs, { draw: options.draw ?? false });
@@ -150,7 +149,7 @@ export const description: rt.ModelDescription = {
   name: "GumbelVAE",
   variables: {
     x: { role: "data", type: "binary", shape: [784], support: { kind: "binary" } },
-    c: { role: "latent", type: "onehot", shape: [10], support: { kind: "onehot" } },
+    c: { role: "latent", type: "onehot", shape: [30, 10], support: { kind: "onehot" } },
   },
   networks: {
     q: [
@@ -158,14 +157,14 @@ export const description: rt.ModelDescription = {
       { name: "q/t0/bias", shape: [512], init: "zeros", trainable: true },
       { name: "q/t1/kernel", shape: [512, 256], init: "glorotUniform", trainable: true },
       { name: "q/t1/bias", shape: [256], init: "zeros", trainable: true },
-      { name: "q/c.logits/kernel", shape: [256, 10], init: "glorotUniform", trainable: true },
-      { name: "q/c.logits/bias", shape: [10], init: "zeros", trainable: true },
+      { name: "q/t2/kernel", shape: [256, 300], init: "glorotUniform", trainable: true },
+      { name: "q/t2/bias", shape: [300], init: "zeros", trainable: true },
     ],
     p: [
-      { name: "p/t0/kernel", shape: [10, 256], init: "glorotUniform", trainable: true },
-      { name: "p/t0/bias", shape: [256], init: "zeros", trainable: true },
-      { name: "p/t1/kernel", shape: [256, 512], init: "glorotUniform", trainable: true },
-      { name: "p/t1/bias", shape: [512], init: "zeros", trainable: true },
+      { name: "p/t1/kernel", shape: [300, 256], init: "glorotUniform", trainable: true },
+      { name: "p/t1/bias", shape: [256], init: "zeros", trainable: true },
+      { name: "p/t2/kernel", shape: [256, 512], init: "glorotUniform", trainable: true },
+      { name: "p/t2/bias", shape: [512], init: "zeros", trainable: true },
       { name: "p/x.logits/kernel", shape: [512, 784], init: "glorotUniform", trainable: true },
       { name: "p/x.logits/bias", shape: [784], init: "zeros", trainable: true },
     ],

@@ -86,3 +86,18 @@ def test_mode_and_gumbel_moments() -> None:
     assert abs(g.mean().item() - 0.5772156649) < 0.01
     assert abs(g.var().item() / (math.pi**2 / 6) - 1) < 0.02
     assert torch.isfinite(g).all()
+
+
+def test_groups_per_last_axis_and_the_grouped_prior() -> None:
+    rows = torch.tensor([[[1.0, 0, -1, 0.5], [0, 0, 0, 0], [30, 0, 0, 0]], [[-4, 2.5, 0.1, 1], [1.0, 0, -1, 0.5], [0, 3, 1, 2]]], dtype=torch.float64)
+    kl = rt.categorical_kl_uniform(rows)
+    log_q = torch.log_softmax(rows, -1)
+    assert torch.allclose(kl, ((log_q.exp() * log_q).sum(-1) + math.log(4)).sum(-1), atol=1e-12)
+    y = rt.relaxed_categorical_sample(rt.RelaxedCategoricalParameters(rows, 0.5, False), rt.SeededNoise(2))
+    assert y.shape == (2, 3, 4) and torch.allclose(y.sum(-1), torch.ones(2, 3, dtype=torch.float64))
+    assert rt.categorical_mode(rows)[1, 2].tolist() == [0, 1, 0, 0]
+    prior = rt.CategoricalPrior(4, 3)
+    codes = prior.sample(500, rt.SeededNoise(8))
+    assert codes.shape == (500, 3, 4) and torch.all(codes.sum(-1) == 1)
+    assert torch.all((codes.mean(0) - 0.25).abs() < 0.08)
+    assert abs(prior.log_prob(codes)[0].item() + 3 * math.log(4)) < 1e-6

@@ -38,11 +38,14 @@ export function reportMissingTemperature(ctx: CheckContext, span: A.Call["span"]
   ctx.report(diagnose.AE0445.missing(), span);
 }
 
-/** AE0446 a relaxed categorical outside an encoder, AE0447 on a variable that is not a onehot latent. */
+/** AE0446 a relaxed categorical outside an encoder, AE0447 on a variable that is not a onehot latent, AE0449 a grouped onehot latent with another posterior. */
 export function checkRelaxedOutputs(ctx: CheckContext, signature: NetworkSignature, outputs: readonly NetworkOutput[]): void {
   for (const output of outputs) {
-    if (output.distribution !== relaxedCategorical) continue;
     const at = signature.declaration.distribution?.span ?? signature.declaration.signature.span;
+    if (output.distribution !== relaxedCategorical) {
+      checkGroups(ctx, signature, output, at);
+      continue;
+    }
     if (signature.role !== "encoder") {
       ctx.report(diagnose.AE0446.notEncoder({ network: signature.name, role: signature.role }), at, {
         help: signature.role === "decoder" ? "use `Categorical(logits)`, the likelihood of onehot data" : "declare the network an `encoder` of a onehot latent",
@@ -56,6 +59,15 @@ export function checkRelaxedOutputs(ctx: CheckContext, signature: NetworkSignatu
       });
     }
   }
+}
+
+/** AE0449: a onehot latent of several groups (`onehot[N, K]`) whose encoder is not a relaxed categorical. */
+function checkGroups(ctx: CheckContext, signature: NetworkSignature, output: NetworkOutput, at: A.Call["span"]): void {
+  const variable = ctx.variables.get(output.variable)!;
+  if (variable.type !== "onehot" || variable.shape.length < 2) return;
+  ctx.report(diagnose.AE0449.groups({ variable: variable.name, shape: `onehot[${variable.shape.join(", ")}]`, network: signature.name, distribution: output.distribution }), at, {
+    help: `declare \`${signature.name}\` \`= RelaxedCategorical(logits, temperature = 0.5)\` with a head \`logits\` shaped [${variable.shape.join(", ")}], or make \`${variable.name}\` one group, \`onehot[${variable.shape[variable.shape.length - 1]}]\``,
+  });
 }
 
 /** The temperature and straight-through flag of a relaxed output, as lowering and the generators read them. */

@@ -595,7 +595,7 @@ function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string 
     case "Codebook": return `rt.codebookPrior(this.weights.get(${literal(codebook!)}) as tf.Tensor2D, ${valueLiteral(variable.shape)})`;
     case "Normal": return `rt.normalPrior(${valueLiteral(variable.shape)}, ${p.mu}, ${p.sigma})`;
     case "Uniform": return `rt.uniformPrior(${valueLiteral(variable.shape)}, ${p.low}, ${p.high})`;
-    case "Categorical": return `rt.categoricalPrior(${variable.size})`;
+    case "Categorical": return variable.shape.length === 2 ? `rt.categoricalPrior(${variable.shape[1]}, ${variable.shape[0]})` : `rt.categoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.mixtureOfGaussiansPrior(${p.components}, ${p.radius}, ${p.radialSigma}, ${p.tangentialSigma})`;
     case "SwissRoll": return `rt.swissRollPrior(${p.turns}, ${p.noise}, ${p.scale})`;
     case "GaussianMixture": return `rt.fixedGaussianMixturePrior(${valueLiteral(variable.shape)}, ${p.components}, ${p.radius}, ${p.sigma})`;

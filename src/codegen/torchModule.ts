@@ -648,7 +648,7 @@ function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string 
     case "Codebook": return `rt.CodebookPrior(self.weights[${literal(codebook!)}], ${pyTuple(variable.shape)})`;
     case "Normal": return `rt.NormalPrior(${pyTuple(variable.shape)}, ${pyNumber(p.mu!)}, ${pyNumber(p.sigma!)})`;
     case "Uniform": return `rt.UniformPrior(${pyTuple(variable.shape)}, ${pyNumber(p.low!)}, ${pyNumber(p.high!)})`;
-    case "Categorical": return `rt.CategoricalPrior(${variable.size})`;
+    case "Categorical": return variable.shape.length === 2 ? `rt.CategoricalPrior(${variable.shape[1]}, ${variable.shape[0]})` : `rt.CategoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.MixtureOfGaussiansPrior(${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.radialSigma!)}, ${pyNumber(p.tangentialSigma!)})`;
     case "SwissRoll": return `rt.SwissRollPrior(${pyNumber(p.turns!)}, ${pyNumber(p.noise!)}, ${pyNumber(p.scale!)})`;
     case "GaussianMixture": return `rt.FixedGaussianMixturePrior(${pyTuple(variable.shape)}, ${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.sigma!)})`;

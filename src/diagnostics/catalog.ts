@@ -239,12 +239,12 @@ const definitions = {
   AE0301: {
     title: "malformed variable shape",
     severity: "error",
-    explanation: "A onehot variable has exactly one dimension, its number of classes.",
-    wrong: "latent c: onehot[10, 2]",
-    fixed: "latent c: onehot[10]",
+    explanation: "A onehot variable has one dimension, its number of classes. A latent may have two, `onehot[N, K]`: N independent groups of K classes each, encoded by a RelaxedCategorical (AE0449).",
+    wrong: "data y: onehot[10, 2]",
+    fixed: "data y: onehot[10]",
     messages: {
       onehotDimensions: (a: { variable: string; dimensions: number }) => ({
-        message: `a onehot variable has one dimension, its number of classes; \`${a.variable}\` has ${a.dimensions}`,
+        message: `a onehot variable has one dimension, its number of classes (a latent may have two: groups and classes); \`${a.variable}\` has ${a.dimensions}`,
         help: "write `onehot[10]` for ten classes",
       }),
       oneClass: (variable: string) => ({
@@ -665,6 +665,17 @@ const definitions = {
     fixed: "latent c: onehot[10]\nencoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
     messages: {
       support: (a: { variable: string; support: string }) => `RelaxedCategorical relaxes a onehot latent, but \`${a.variable}\` is declared ${a.support}`,
+    },
+  },
+  AE0449: {
+    title: "a onehot latent of several groups needs a RelaxedCategorical encoder",
+    severity: "error",
+    explanation:
+      "`latent c: onehot[N, K]` is N independent one-hot groups of K classes (Jang et al. 2017 use 30 groups of 10 on MNIST). Only a RelaxedCategorical posterior treats the last axis as the classes of each group — its sample, its mode and its KL are per group — so an encoder of such a latent is `= RelaxedCategorical(logits, temperature = τ)` with a logits head shaped [N, K] (`dense(N·K)` then `reshape(N, K)`).",
+    wrong: "latent c: onehot[30, 10]\nencoder q(c | x) = Categorical(logits) { ... }",
+    fixed: "latent c: onehot[30, 10]\nencoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
+    messages: {
+      groups: (a: { variable: string; shape: string; network: string; distribution: string }) => `\`${a.variable}\` is ${a.shape}, groups of one-hot classes, but \`${a.network}\` gives it a ${a.distribution} distribution`,
     },
   },
   AE0448: {

@@ -284,7 +284,7 @@ export type LossTermKind = (typeof lossTerms)[number];
 /** How each loss term is written and what it computes: docs/reference.md's table of terms. */
 export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: string; readonly doc: string }>> = {
   nll: { usage: "nll(p(x | z), x)", doc: "−log p(x | z), z from its encoder; or, for an encoder's Categorical head, −log q(c = y | x)" },
-  kl: { usage: "kl(q(z | x), p(z))", doc: "KL from posterior to prior: analytic for Normal ‖ Normal, one-sample Monte Carlo otherwise" },
+  kl: { usage: "kl(q(z | x), p(z))", doc: "KL from posterior to prior: analytic for Normal ‖ Normal and for a RelaxedCategorical's underlying categorical ‖ uniform, one-sample Monte Carlo otherwise" },
   gan_d: { usage: "gan_d(d, real = …, fake = …, loss = logistic | leastSquares | hinge)", doc: "the discriminator's loss (samples held fixed); `fake` may be `permuted(q(z | x))`" },
   gan_g: { usage: "gan_g(d, fake = …, loss = nonsaturating | minimax | leastSquares | hinge)", doc: "the generator's loss (the discriminator held fixed)" },
   contractive: { usage: "contractive(f(z | x), x)", doc: "‖∂z/∂x‖²_F of a dense deterministic encoder" },

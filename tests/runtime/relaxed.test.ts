@@ -106,6 +106,28 @@ describe.each(["cpu", "wasm"] as const)("relaxed categorical on %s", (backend) =
     expect(kl[2]!).toBeCloseTo(Math.log(4), 5);
   });
 
+  it("groups (onehot[N, K]): the sample, mode and KL are per group of the last axis; the prior draws one class per group", () => {
+    const rows = [[logits, [0, 0, 0, 0], [30, 0, 0, 0]], [[-4, 2.5, 0.1, 1], logits, [0, 3, 1, 2]]];
+    const grouped = tf.tensor3d(rows);
+    const kl = rt.categoricalKlUniform(grouped).arraySync() as number[];
+    rows.forEach((groups, i) => {
+      const expected = groups.reduce((sum, g) => sum + softmaxRef(g).reduce((s, v) => s + (v > 0 ? v * Math.log(v) : 0), 0) + Math.log(4), 0);
+      expect(kl[i]!).toBeCloseTo(expected, 4);
+    });
+    const y = rt.relaxedCategoricalSample({ logits: grouped, temperature: 0.5, hard: false }, new rt.Random(2));
+    expect(y.shape).toEqual([2, 3, 4]);
+    (tf.sum(y, -1).arraySync() as number[][]).flat().forEach((v) => expect(v).toBeCloseTo(1, 5));
+    expect((rt.categoricalMode(grouped).arraySync() as number[][][])[1]![2]).toEqual([0, 1, 0, 0]);
+    const prior = rt.categoricalPrior(4, 3);
+    const codes = prior.sample(500, new rt.Random(8));
+    expect(codes.shape).toEqual([500, 3, 4]);
+    expect(new Set(Array.from(tf.sum(codes, -1).dataSync()))).toEqual(new Set([1]));
+    // Each class about a quarter of the time in every group.
+    (tf.mean(codes, 0).arraySync() as number[][]).flat().forEach((f) => expect(Math.abs(f - 0.25)).toBeLessThan(0.08));
+    expect(prior.logProb!(codes).dataSync()[0]!).toBeCloseTo(-3 * Math.log(4), 5);
+    tf.dispose([grouped, y, codes]);
+  });
+
   it("the mode is the one-hot argmax; the Gumbel noise has the Gumbel(0, 1) mean γ and variance π²/6", () => {
     expect(rt.categoricalMode(tf.tensor2d([logits, [0, 3, 1, 2]])).arraySync()).toEqual([[1, 0, 0, 0], [0, 1, 0, 0]]);
     const g = rt.gumbelNoise([200000], new rt.Random(4));
