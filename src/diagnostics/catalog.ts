@@ -671,7 +671,7 @@ const definitions = {
     title: "a onehot latent of several groups needs a RelaxedCategorical encoder",
     severity: "error",
     explanation:
-      "`latent c: onehot[N, K]` is N independent one-hot groups of K classes (Jang et al. 2017 use 30 groups of 10 on MNIST). Only a RelaxedCategorical posterior treats the last axis as the classes of each group — its sample, its mode and its KL are per group — so an encoder of such a latent is `= RelaxedCategorical(logits, temperature = τ)` with a logits head shaped [N, K] (`dense(N·K)` then `reshape(N, K)`).",
+      "`latent c: onehot[N, K]` is N independent one-hot groups of K classes (Jang et al. 2017 use 30 groups of 10 on MNIST). Only a RelaxedCategorical posterior treats the last axis as the classes of each group — its sample, its mode and its KL are per group — so an encoder of such a latent is `= RelaxedCategorical(logits, temperature = τ)` whose logits have the latent's shape: a trunk ending in `dense(N·K)` and the head `logits: reshape(N, K)`.",
     wrong: "latent c: onehot[30, 10]\nencoder q(c | x) = Categorical(logits) { ... }",
     fixed: "latent c: onehot[30, 10]\nencoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
     messages: {

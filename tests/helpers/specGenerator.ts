@@ -252,10 +252,11 @@ function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string
   }
 }
 
-function discriminator(variable: string, image: boolean): fc.Arbitrary<string> {
+/** `unflat`: the variable has several dimensions (an image, a onehot[N, K] latent), flattened first. */
+function discriminator(variable: string, unflat: boolean): fc.Arbitrary<string> {
   return fc
     .tuple(fc.array(flatLayer, { maxLength: 2 }), fc.oneof({ weight: 8, arbitrary: fc.constant("linear") }, { weight: 1, arbitrary: activation }))
-    .map(([t, a]) => `  discriminator d(${variable}) {\n    ${[...(image ? ["flatten"] : []), ...t, "dense(4, leakyRelu)"].join("\n    ")}\n    dense(1${a === "linear" ? "" : `, ${a}`})\n  }`);
+    .map(([t, a]) => `  discriminator d(${variable}) {\n    ${[...(unflat ? ["flatten"] : []), ...t, "dense(4, leakyRelu)"].join("\n    ")}\n    dense(1${a === "linear" ? "" : `, ${a}`})\n  }`);
 }
 
 const corruption: fc.Arbitrary<string | undefined> = fc.option(
@@ -310,7 +311,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       encoder: encoder(s, `x${labelInput}`),
       decoder: decoder(s, "decoder p", `z${labelInput}`),
       generator: decoder(s, "generator g", `z${labelInput}`),
-      discriminatorZ: discriminator("z", false),
+      discriminatorZ: discriminator("z", s.latent.groups !== undefined), // flattens a onehot[N, K] latent
       discriminatorX: discriminator("x", s.data.image),
       corruption,
       optimizer,
