@@ -52,14 +52,17 @@ class UniformPrior(Prior):
 
 
 class CategoricalPrior(Prior):
-    def __init__(self, classes: int) -> None:
-        self.classes = classes
+    """Uniform over K classes; with ``groups``, a onehot[groups, K] latent, one class per group."""
+
+    def __init__(self, classes: int, groups: Optional[int] = None) -> None:
+        self.classes, self.groups = classes, groups
 
     def sample(self, n: int, noise: Noise, label: Optional[Tensor] = None) -> Tensor:
-        return F.one_hot(noise.uniform_int([n], 0, self.classes).long(), self.classes).float()
+        codes = F.one_hot(noise.uniform_int([n * (self.groups or 1)], 0, self.classes).long(), self.classes).float()
+        return codes if self.groups is None else codes.reshape(n, self.groups, self.classes)
 
     def log_prob(self, z: Tensor, label: Optional[Tensor] = None) -> Tensor:
-        return torch.full((z.shape[0],), -math.log(self.classes), device=z.device)
+        return torch.full((z.shape[0],), -(self.groups or 1) * math.log(self.classes), device=z.device)
 
 
 class MixtureOfGaussiansPrior(Prior):

@@ -5,6 +5,7 @@ import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { ParameterSource, Support } from "./model.js";
 import { logvarBounds } from "./limits.js";
+import { relaxedOption } from "./relaxed.js";
 
 /**
  * The arguments of a likelihood that are not heads: constants (`sigma = 0.1`), learned
@@ -24,6 +25,8 @@ export const learnedKeyword = "learned";
 export function fixedArgument(ctx: CheckContext, spec: DistributionSpec, parameter: string, arg: A.Argument): FixedArgument | "error" | undefined {
   const option = spec.options?.find((o) => o.name === parameter);
   if (option) {
+    // A relaxed categorical's options are a real (`temperature`) and a choice (`hard`); the others are counts.
+    if (option.kind !== "size") return relaxedOption(ctx, option, arg);
     const value = constantValue(arg.value);
     if (value === undefined || !Number.isInteger(value) || value < (option.name === "levels" ? 2 : 1)) {
       ctx.report(diagnose.AE0419.option({ distribution: spec.name, option: option.name, minimum: option.name === "levels" ? 2 : 1 }), arg.value.span);
@@ -84,5 +87,6 @@ export function resolveOptions(spec: DistributionSpec, given: Readonly<Record<st
   if (!spec.options) return undefined;
   const options: Record<string, number> = { ...given };
   if (spec.options.some((o) => o.name === "levels") && options.levels === undefined) options.levels = defaultLevels(support);
+  if (spec.options.some((o) => o.name === "hard") && options.hard === undefined) options.hard = 0;
   return options;
 }

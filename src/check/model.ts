@@ -121,7 +121,8 @@ export type GanGeneratorLoss = "nonsaturating" | "minimax" | "leastSquares" | "h
 export type MmdKernel = "imq" | "rbf";
 
 /** `exact`: a VectorQuantize latent under a uniform Codebook prior, whose KL is the constant positions · log K. */
-export type KlEstimator = "analytic" | "monte-carlo" | "exact";
+/** `analytic-categorical`: a RelaxedCategorical posterior, whose KL is that of its underlying Categorical against the uniform prior (Jang et al. 2017). */
+export type KlEstimator = "analytic" | "monte-carlo" | "exact" | "analytic-categorical";
 
 export type LossTerm =
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }

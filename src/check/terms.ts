@@ -234,6 +234,7 @@ export function checkPriorNetworkKl(ctx: CheckContext, network: NetworkInfo, var
 export function klEstimator(network: NetworkInfo, variable: string, prior: PriorInfo): KlEstimator {
   const posterior = network.distributions.find((o) => o.variable === variable)!;
   if (posterior.distribution === "VectorQuantize") return "exact"; // a one-hot posterior over K codes against a uniform prior: log K per position
+  if (posterior.distribution === "RelaxedCategorical") return "analytic-categorical"; // KL(Categorical(softmax(logits)) ‖ uniform), Jang et al. 2017
   // After a flow, q(z | x) has no closed form: log q0(z0) − Σ log|det ∂f/∂z| − log p(zK) at the sample.
   return posterior.distribution === "Normal" && !posterior.flow && prior.distribution === "Normal" ? "analytic" : "monte-carlo";
 }
@@ -242,12 +243,13 @@ export function klEstimator(network: NetworkInfo, variable: string, prior: Prior
 export function checkKlPair(ctx: CheckContext, network: NetworkInfo, variable: string, prior: PriorInfo | undefined, span: A.Call["span"]): boolean {
   const posterior = network.distributions.find((o) => o.variable === variable)!.distribution;
   // A quantised latent's prior must be a Codebook: quantizerRule reports any other.
-  if (posterior !== "Normal" && !(posterior === "VectorQuantize" && prior)) {
+  // A relaxed categorical's prior is the Categorical its latent's type allows (priorsRule).
+  if (posterior !== "Normal" && !(posterior === "VectorQuantize" && prior) && posterior !== "RelaxedCategorical") {
     ctx.report(diagnose.AE0502.posterior({ network: network.name, variable, distribution: posterior }), span, {
       help:
         // A onehot latent cannot take a Normal posterior (AE0402): advice to use one would only lead there.
         ctx.variables.get(variable)?.type === "onehot"
-          ? `a onehot latent has no reparameterisable posterior: regularise \`${variable}\` adversarially (\`objective aae\`, or gan_d/gan_g phases), or make it a real latent with a Normal posterior`
+          ? `for \`elbo\` or a kl term, declare the encoder \`= RelaxedCategorical(logits, temperature = 0.5)\` (Gumbel-softmax: a reparameterised relaxation of the onehot code), or regularise \`${variable}\` adversarially (\`objective aae\`)`
           : posterior === "Deterministic"
             ? "declare the encoder `= Normal(mu, logvar)` with heads `mu` and `logvar`, or use an adversarial objective"
             : "use Normal(mu, logvar) for the posterior",

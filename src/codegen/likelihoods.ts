@@ -1,5 +1,6 @@
 import type { OutputKind } from "../language/vocabulary.js";
-import type { IrNetworkOutput, IrSupport } from "../ir/types.js";
+import type { IrNetworkOutput, IrRelaxed, IrSupport, ModelIR } from "../ir/types.js";
+import { variableOf } from "../ir/lookup.js";
 
 /**
  * What each distribution compiles to, in both targets, in one table: the runtime type of
@@ -28,6 +29,8 @@ export interface OutputFacts {
   readonly options: Readonly<Record<string, number>>;
   /** A Normal's log-variance clamp when its variance is a head or learned (IrNetworkOutput.logvarBounds). */
   readonly logvarBounds?: readonly [number, number];
+  /** A RelaxedCategorical's temperature and straight-through flag. */
+  readonly relaxed?: IrRelaxed;
 }
 
 export interface LikelihoodCode {
@@ -54,8 +57,25 @@ function num(n: number): string {
 }
 
 /** The Normal's parameters with the log-variance clamped to the IR's bounds, when it has them. */
+/** What the likelihood table needs to know of an output beyond its parameters, from the IR. */
+export function outputFacts(ir: ModelIR, d: IrNetworkOutput): OutputFacts {
+  const v = variableOf(ir, d.variable);
+  return {
+    shape: v.shape,
+    support: v.support,
+    options: d.options ?? {},
+    ...(d.logvarBounds ? { logvarBounds: d.logvarBounds } : {}),
+    ...(d.relaxed ? { relaxed: d.relaxed } : {}),
+  };
+}
+
 function boundedLogvar(facts: OutputFacts, params: string, clamp: string): string {
   return facts.logvarBounds ? `${clamp}(${params}, ${num(facts.logvarBounds[0])}, ${num(facts.logvarBounds[1])})` : params;
+}
+
+function relaxed(facts: OutputFacts): IrRelaxed {
+  if (!facts.relaxed) throw new Error("a RelaxedCategorical output has its temperature in the IR (lowering writes it)");
+  return facts.relaxed;
 }
 
 const tuple = (items: readonly number[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`);
@@ -226,6 +246,30 @@ export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
       mean: (params) => `rt.beta_mean(${params}.alpha, ${params}.beta)`,
       draw: (params, noise) => `rt.beta_sample(${params}.alpha, ${params}.beta, ${noise})`,
       fed: (params) => `rt.beta_mean(${params}.alpha, ${params}.beta)`,
+    },
+  },
+  /**
+   * A posterior only (the checker rejects it elsewhere, AE0446): passes on the relaxed
+   * sample; encode() and reconstruct() take the most probable class, one-hot.
+   */
+  RelaxedCategorical: {
+    ts: {
+      type: "rt.RelaxedCategoricalParameters",
+      build: (p, facts) => `{ logits: ${p.logits}, temperature: ${num(relaxed(facts).temperature)}, hard: ${relaxed(facts).hard} }`,
+      nll: () => {
+        throw new Error("a relaxed categorical is a posterior, not a likelihood (AE0446)");
+      },
+      mean: (params) => `rt.categoricalMode(${params}.logits)`,
+      fed: (params, random) => `rt.relaxedCategoricalSample(${params}, ${random})`,
+    },
+    py: {
+      type: "",
+      build: (p, facts) => `rt.RelaxedCategoricalParameters(${p.logits}, ${num(relaxed(facts).temperature)}, ${relaxed(facts).hard ? "True" : "False"})`,
+      nll: () => {
+        throw new Error("a relaxed categorical is a posterior, not a likelihood (AE0446)");
+      },
+      mean: (params) => `rt.categorical_mode(${params}.logits)`,
+      fed: (params, noise) => `rt.relaxed_categorical_sample(${params}, ${noise})`,
     },
   },
   /**

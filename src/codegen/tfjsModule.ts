@@ -4,7 +4,7 @@ import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledP
 import { describeLayer } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
-import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
+import { buildParameters, likelihoodCode, outputFacts, type SourceWriters } from "./likelihoods.js";
 
 /**
  * Emits the TypeScript module for one model from its IR: a function per network, a
@@ -122,7 +122,7 @@ class ModuleEmitter {
     }
     const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const value = buildParameters(d, "ts", local, (name) => `f.w(${literal(name)})`, tsSources, this.facts(d));
+      const value = buildParameters(d, "ts", local, (name) => `f.w(${literal(name)})`, tsSources, outputFacts(this.ir, d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`  return { ${fields.join(", ")} };`, `}`, "");
@@ -266,11 +266,6 @@ class ModuleEmitter {
     return likelihoodCode[distribution].ts.nll(params, target);
   }
 
-  /** What the likelihood table needs to know of an output beyond its parameters. */
-  private facts(d: IrNetworkOutput): OutputFacts {
-    const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.logvarBounds ? { logvarBounds: d.logvarBounds } : {}) };
-  }
 
   private emitTerm(out: Out, term: IrTerm): void {
     out.push(`/** ${commentText(term.id)} = ${commentText(term.formula)}  (${term.estimator}) */`);
@@ -300,6 +295,9 @@ class ModuleEmitter {
         const codebook = codebookOf(this.ir, term.variable);
         if (term.estimator === "exact" && codebook) {
           out.push(`  return rt.codebookKl(${codebook.positions}, ${codebook.codes});`);
+        } else if (term.estimator === "analytic-categorical") {
+          out.push(`  // KL of the categorical the relaxed sample relaxes, against the uniform prior (Jang et al. 2017).`);
+          out.push(`  return rt.batchMean(rt.categoricalKlUniform(${posterior}.logits));`);
         } else if (term.estimator === "analytic") {
           out.push(`  return rt.batchMean(rt.klNormalNormal(${posterior}, ${prior.parameters.mu}, ${prior.parameters.sigma}));`);
         } else {
@@ -536,7 +534,7 @@ class ModuleEmitter {
 
   /** One doc line per returned variable, e.g. "z: the mean μ of q(z | x) (Normal)". */
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of", mode: "the most probable class (one-hot) of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;
@@ -692,7 +690,7 @@ function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string 
     case "Codebook": return `rt.codebookPrior(this.weights.get(${literal(codebook!)}) as tf.Tensor2D, ${valueLiteral(variable.shape)})`;
     case "Normal": return `rt.normalPrior(${valueLiteral(variable.shape)}, ${p.mu}, ${p.sigma})`;
     case "Uniform": return `rt.uniformPrior(${valueLiteral(variable.shape)}, ${p.low}, ${p.high})`;
-    case "Categorical": return `rt.categoricalPrior(${variable.size})`;
+    case "Categorical": return variable.shape.length === 2 ? `rt.categoricalPrior(${variable.shape[1]}, ${variable.shape[0]})` : `rt.categoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.mixtureOfGaussiansPrior(${p.components}, ${p.radius}, ${p.radialSigma}, ${p.tangentialSigma})`;
     case "SwissRoll": return `rt.swissRollPrior(${p.turns}, ${p.noise}, ${p.scale})`;
     case "GaussianMixture": return `rt.fixedGaussianMixturePrior(${valueLiteral(variable.shape)}, ${p.components}, ${p.radius}, ${p.sigma})`;

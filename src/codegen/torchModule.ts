@@ -1,6 +1,6 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
-import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
+import { buildParameters, likelihoodCode, outputFacts, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer } from "../ir/describe.js";
 import { networkLayers } from "../ir/layers.js";
@@ -209,7 +209,7 @@ class TorchEmitter {
     }
     const local = (s: { head: string } | { trunk: true }) => ("head" in s ? headLocal.get(s.head)! : trunk);
     const fields = network.distributions.map((d) => {
-      const value = buildParameters(d, "py", local, (name) => `self.${learned.get(name)!}.value`, pySources, this.facts(d));
+      const value = buildParameters(d, "py", local, (name) => `self.${learned.get(name)!}.value`, pySources, outputFacts(this.ir, d));
       return `${literal(d.variable)}: ${value}`;
     });
     out.push(`        return {${fields.join(", ")}}`, "");
@@ -269,11 +269,6 @@ class TorchEmitter {
     return likelihoodCode[d.distribution].py.fed(`${outputs}[${literal(variable)}]`, "self.noise");
   }
 
-  /** What the likelihood table needs to know of an output beyond its parameters. */
-  private facts(d: IrNetworkOutput): OutputFacts {
-    const v = variableOf(this.ir, d.variable);
-    return { shape: v.shape, support: v.support, options: d.options ?? {}, ...(d.logvarBounds ? { logvarBounds: d.logvarBounds } : {}) };
-  }
 
   private sourceExpression(source: IrSampleSource): string {
     switch (source.kind) {
@@ -403,6 +398,9 @@ class TorchEmitter {
         const codebook = codebookOf(this.ir, term.variable);
         if (term.estimator === "exact" && codebook) {
           out.push(`    return rt.codebook_kl(${codebook.positions}, ${codebook.codes})`);
+        } else if (term.estimator === "analytic-categorical") {
+          out.push(`    # KL of the categorical the relaxed sample relaxes, against the uniform prior (Jang et al. 2017).`);
+          out.push(`    return rt.batch_mean(rt.categorical_kl_uniform(${posterior}.logits))`);
         } else if (term.estimator === "analytic") {
           out.push(`    return rt.batch_mean(rt.kl_normal_normal(${posterior}, ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)}))`);
         } else {
@@ -605,7 +603,7 @@ class TorchEmitter {
   }
 
   private summaryDoc(codes: readonly IrCode[]): string[] {
-    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of" } as const;
+    const words = { mean: "the mean μ of", value: "the value of", probabilities: "the probabilities of", quantized: "the nearest codebook vectors of", mode: "the most probable class (one-hot) of" } as const;
     return codes.map((c) => {
       const n = this.network(c.network);
       const d = n.distributions.find((o) => o.variable === c.variable)!;
@@ -745,7 +743,7 @@ function priorExpression(prior: IrPrior, variable: IrVariable, codebook: string 
     case "Codebook": return `rt.CodebookPrior(self.weights[${literal(codebook!)}], ${pyTuple(variable.shape)})`;
     case "Normal": return `rt.NormalPrior(${pyTuple(variable.shape)}, ${pyNumber(p.mu!)}, ${pyNumber(p.sigma!)})`;
     case "Uniform": return `rt.UniformPrior(${pyTuple(variable.shape)}, ${pyNumber(p.low!)}, ${pyNumber(p.high!)})`;
-    case "Categorical": return `rt.CategoricalPrior(${variable.size})`;
+    case "Categorical": return variable.shape.length === 2 ? `rt.CategoricalPrior(${variable.shape[1]}, ${variable.shape[0]})` : `rt.CategoricalPrior(${variable.size})`;
     case "MixtureOfGaussians": return `rt.MixtureOfGaussiansPrior(${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.radialSigma!)}, ${pyNumber(p.tangentialSigma!)})`;
     case "SwissRoll": return `rt.SwissRollPrior(${pyNumber(p.turns!)}, ${pyNumber(p.noise!)}, ${pyNumber(p.scale!)})`;
     case "GaussianMixture": return `rt.FixedGaussianMixturePrior(${pyTuple(variable.shape)}, ${p.components}, ${pyNumber(p.radius!)}, ${pyNumber(p.sigma!)})`;

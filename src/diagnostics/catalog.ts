@@ -239,12 +239,12 @@ const definitions = {
   AE0301: {
     title: "malformed variable shape",
     severity: "error",
-    explanation: "A onehot variable has exactly one dimension, its number of classes.",
-    wrong: "latent c: onehot[10, 2]",
-    fixed: "latent c: onehot[10]",
+    explanation: "A onehot variable has one dimension, its number of classes. A latent may have two, `onehot[N, K]`: N independent groups of K classes each, encoded by a RelaxedCategorical (AE0449).",
+    wrong: "data y: onehot[10, 2]",
+    fixed: "data y: onehot[10]",
     messages: {
       onehotDimensions: (a: { variable: string; dimensions: number }) => ({
-        message: `a onehot variable has one dimension, its number of classes; \`${a.variable}\` has ${a.dimensions}`,
+        message: `a onehot variable has one dimension, its number of classes (a latent may have two: groups and classes); \`${a.variable}\` has ${a.dimensions}`,
         help: "write `onehot[10]` for ten classes",
       }),
       oneClass: (variable: string) => ({
@@ -703,6 +703,66 @@ const definitions = {
     },
   },
   // ── objectives and phases ──
+  AE0445: {
+    title: "an invalid RelaxedCategorical option",
+    severity: "error",
+    explanation:
+      "`RelaxedCategorical(logits, temperature = τ)` is the Gumbel-softmax relaxation (Jang et al. 2017; Concrete, Maddison et al. 2017): a sample is softmax((logits + g) / τ) with g Gumbel noise. " +
+      "τ must be a number > 0 (as τ → 0 the sample tends to a one-hot draw of Categorical(softmax(logits)) and its gradient's variance grows; Jang et al. use 0.5 to 1). " +
+      "`hard = true` takes the one-hot argmax forward and the relaxed sample's gradient backward (straight-through); `hard` is `true` or `false`.",
+    wrong: "encoder q(c | x) = RelaxedCategorical(logits, temperature = 0) { ... }",
+    fixed: "encoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
+    messages: {
+      temperature: (a: { given: string }) => ({ message: `the temperature of RelaxedCategorical is a number > 0, not ${a.given}`, help: "e.g. `temperature = 0.5` (Jang et al. 2017)" }),
+      hard: (a: { given: string }) => ({ message: `\`hard\` of RelaxedCategorical is \`true\` or \`false\`, not ${a.given}`, help: "`hard = true` for the straight-through one-hot sample, or leave it out" }),
+      missing: () => ({ message: "RelaxedCategorical needs a temperature", help: "e.g. `RelaxedCategorical(logits, temperature = 0.5)`" }),
+    },
+  },
+  AE0446: {
+    title: "RelaxedCategorical outside an encoder",
+    severity: "error",
+    explanation:
+      "A relaxed categorical is a posterior: it exists so that an encoder's sample of a onehot latent is differentiable in the logits (the reparameterisation trick for discrete latents). " +
+      "Its density is of points inside the simplex, never of observed one-hot data, so a decoder's likelihood of onehot data is `Categorical(logits)`.",
+    wrong: "decoder p(y | z) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
+    fixed: "decoder p(y | z) = Categorical(logits) { ... }",
+    messages: {
+      notEncoder: (a: { network: string; role: string }) => `RelaxedCategorical is a posterior of an encoder, but \`${a.network}\` is a ${a.role}`,
+    },
+  },
+  AE0447: {
+    title: "RelaxedCategorical on a latent that is not onehot",
+    severity: "error",
+    explanation: "A relaxed categorical relaxes a one-hot code over K classes: its latent is declared `onehot[K]`, and its prior is `Categorical(uniform)`. For real latents use `Normal(mu, logvar)`.",
+    wrong: "latent z: real[10]\nencoder q(z | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
+    fixed: "latent c: onehot[10]\nencoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
+    messages: {
+      support: (a: { variable: string; support: string }) => `RelaxedCategorical relaxes a onehot latent, but \`${a.variable}\` is declared ${a.support}`,
+    },
+  },
+  AE0449: {
+    title: "a onehot latent of several groups needs a RelaxedCategorical encoder",
+    severity: "error",
+    explanation:
+      "`latent c: onehot[N, K]` is N independent one-hot groups of K classes (Jang et al. 2017 use 30 groups of 10 on MNIST). Only a RelaxedCategorical posterior treats the last axis as the classes of each group — its sample, its mode and its KL are per group — so an encoder of such a latent is `= RelaxedCategorical(logits, temperature = τ)` whose logits have the latent's shape: a trunk ending in `dense(N·K)` and the head `logits: reshape(N, K)`.",
+    wrong: "latent c: onehot[30, 10]\nencoder q(c | x) = Categorical(logits) { ... }",
+    fixed: "latent c: onehot[30, 10]\nencoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",
+    messages: {
+      groups: (a: { variable: string; shape: string; network: string; distribution: string }) => `\`${a.variable}\` is ${a.shape}, groups of one-hot classes, but \`${a.network}\` gives it a ${a.distribution} distribution`,
+    },
+  },
+  AE0448: {
+    title: "RelaxedCategorical under an objective without its density",
+    severity: "error",
+    explanation:
+      "The ELBO of a relaxed categorical latent uses the analytic KL of its underlying categorical against the uniform prior (Jang et al. 2017). " +
+      "The importance-weighted bound (`iwae`) needs log q(z | x) and log p(z) at each sample, and β-TCVAE's decomposition an aggregate of Normal posteriors; neither is defined here for relaxed samples, so those objectives take a Normal posterior.",
+    wrong: "encoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }\nobjective iwae(k = 5)",
+    fixed: "encoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }\nobjective elbo",
+    messages: {
+      objective: (a: { objective: string; variable: string; network: string }) => `\`objective ${a.objective}\` has no bound for the relaxed categorical \`${a.variable}\` of \`${a.network}\``,
+    },
+  },
   AE0501: {
     title: "objective does not fit the model",
     severity: "error",
@@ -716,12 +776,12 @@ const definitions = {
   AE0502: {
     title: "KL needs a reparameterisable posterior",
     severity: "error",
-    explanation: "ELBO and IWAE differentiate through samples z = mu + sigma * eps, which needs a Normal posterior. A deterministic encoder has no KL to a prior; regularise it adversarially instead (AAE).",
+    explanation: "ELBO and IWAE differentiate through samples z = mu + sigma * eps, which needs a Normal posterior; a onehot latent's reparameterisable posterior under `elbo` is `RelaxedCategorical(logits, temperature = τ)` (Gumbel-softmax), not Categorical, whose one-hot draws have no gradient. A deterministic encoder has no KL to a prior; regularise it adversarially instead (AAE).",
     wrong: "encoder q(z | x) { dense(500, relu); dense(20) }\nobjective elbo",
     fixed: "encoder q(z | x) = Normal(mu, logvar) { dense(500, relu); mu: dense(20); logvar: dense(20) }\nobjective elbo",
     messages: {
       posterior: (a: { network: string; variable: string; distribution: string }) =>
-        `the KL term needs a reparameterisable Normal posterior, but \`${a.network}\` gives \`${a.variable}\` a ${a.distribution} distribution`,
+        `the KL term needs a reparameterisable posterior (Normal; RelaxedCategorical for a onehot latent), but \`${a.network}\` gives \`${a.variable}\` a ${a.distribution} distribution`,
     },
   },
   AE0503: {

@@ -53,6 +53,7 @@ export const nodeKindNames: Record<NodeKind, string> = {
 const estimatorWords: Record<IrTerm["estimator"], string> = {
   exact: "exact",
   analytic: "analytic (closed form)",
+  "analytic-categorical": "analytic, of the relaxed categorical's underlying categorical",
   "monte-carlo": "Monte Carlo, 1 sample",
   "importance-weighted": "importance-weighted",
   adversarial: "adversarial",
@@ -129,12 +130,18 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         continue;
       }
       const kind = n.role === "encoder" ? "posterior" : n.role === "prior" ? "prior" : "likelihood";
-      const parameters = d.codebook ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}` : parameterList(d.parameters);
+      const parameters = d.codebook
+        ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}`
+        : d.relaxed ? `${parameterList(d.parameters)}, temperature = ${d.relaxed.temperature}${d.relaxed.hard ? ", hard" : ""}` : parameterList(d.parameters);
       const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions`] : [])]);
       edge(id, dist);
       if (n.role !== "encoder") continue;
       const latent = ids.get(`var:${d.variable}`)!;
-      if (d.feeds === "sample") {
+      if (d.relaxed) {
+        const noise = node(`noise:${d.variable}`, "noise", [`g ~ Gumbel(0, 1)`, `reparameterisation of ${d.variable}`]);
+        edge(noise, latent);
+        edge(dist, latent, `${d.variable} = softmax((logits + g) / ${d.relaxed.temperature})${d.relaxed.hard ? ", one-hot forward (straight-through)" : ""}`);
+      } else if (d.feeds === "sample") {
         const noise = node(`noise:${d.variable}`, "noise", [`ε ~ N(0, I)`, `reparameterisation of ${d.variable}`]);
         edge(noise, latent);
         edge(dist, latent, `${d.variable} = μ + σ·ε`);

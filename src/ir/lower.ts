@@ -1,4 +1,5 @@
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
+import { relaxedCategorical, relaxedOptions } from "../check/relaxed.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
 import { logvarBounds } from "../check/limits.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
@@ -89,10 +90,11 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     variable: o.variable,
     distribution: o.distribution,
     parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
-    ...(o.options ? { options: { ...o.options } } : {}),
+    ...(o.options && o.distribution !== relaxedCategorical ? { options: { ...o.options } } : {}),
+    ...(o.distribution === relaxedCategorical ? { relaxed: relaxedOptions(o.options) } : {}),
     ...(hasLearnedVariance(o) ? { logvarBounds: [...logvarBounds] as [number, number] } : {}),
     reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
-    feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
+    feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" || o.distribution === relaxedCategorical ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",
     ...(o.flow ? { flow: { kind: o.flow.kind, steps: o.flow.steps, ...(o.flow.hidden !== undefined ? { hidden: o.flow.hidden } : {}), weights: flowWeights(network.name, o.variable, model.variables.find((v) => v.name === o.variable)!.size, o.flow) } } : {}),
     ...(o.codebook ? { codebook: lowerCodebook(model, network.name, o.variable, o.codebook) } : {}),
   }));
@@ -300,7 +302,7 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
       const reached = upstream(model.networks, model.networks.find((n) => n.name === term.network)!);
       const stochastic = reached.some((name) => {
         const n = model.networks.find((m) => m.name === name)!;
-        return n.role === "encoder" && name !== term.network && n.distributions.some((d) => d.distribution === "Normal");
+        return n.role === "encoder" && name !== term.network && n.distributions.some((d) => d.distribution === "Normal" || d.distribution === relaxedCategorical);
       });
       return stochastic ? "monte-carlo" : "exact";
     }

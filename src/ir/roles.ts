@@ -35,7 +35,8 @@ function decoderInputs(ir: IrParts): string[] {
 }
 
 function labelVariable(ir: IrParts): string | undefined {
-  return decoderInputs(ir).find((v) => variableOf(ir, v).type === "onehot");
+  // A onehot[N, K] latent (N groups of a relaxed categorical) is a code, not one class to choose.
+  return decoderInputs(ir).find((v) => variableOf(ir, v).type === "onehot" && variableOf(ir, v).shape.length === 1);
 }
 
 function importanceSamplingParts(ir: IrParts): IrRoles["importanceSampling"] {
@@ -113,6 +114,7 @@ const summaryOf: Record<IrNetworkOutput["distribution"], IrCode["summary"]> = {
   DiscretizedLogisticMixture: "mean",
   Beta: "mean",
   VectorQuantize: "quantized",
+  RelaxedCategorical: "mode",
 };
 
 function codes(networks: IrNetwork[]): IrCode[] {

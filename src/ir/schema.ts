@@ -72,6 +72,7 @@ const network = closed({
         reparameterised: { type: "boolean" },
         feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
         flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),
+        relaxed: closed({ temperature: { type: "number", exclusiveMinimum: 0 }, hard: { type: "boolean" } }),
         codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
       },
       ["variable", "distribution", "parameters", "reparameterised", "feeds"],
@@ -91,7 +92,7 @@ const sampleSource = {
 
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
+  estimator: { enum: ["exact", "analytic", "analytic-categorical", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
   dependsOn: parameterSets,
   formula: { type: "string" },
 };
@@ -112,7 +113,7 @@ const term = {
   ],
 };
 
-const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities", "quantized"] } });
+const code = closed({ variable: name, network: name, summary: { enum: ["mean", "value", "probabilities", "quantized", "mode"] } });
 const codes = { type: "array", items: code, minItems: 1 };
 
 const roles = closed(

@@ -126,8 +126,16 @@ export interface IrNetworkOutput {
    * one-hot would stop the gradient). Decoder outputs are data and feed nothing.
    */
   feeds: "sample" | "value" | "probabilities" | "quantized" | "none";
+  /** A RelaxedCategorical output (`feeds: sample`): the Gumbel-softmax temperature τ, and whether the sample is made one-hot forward (straight-through). */
+  relaxed?: IrRelaxed;
   /** A VectorQuantize output (`feeds: quantized`): z_e is the `value` parameter, the latent its nearest codebook vector, passed on with the straight-through gradient. */
   codebook?: IrCodebook;
+}
+
+/** softmax((logits + g) / temperature), g ~ Gumbel(0, 1); `hard`: its one-hot argmax forward, its gradient backward. */
+export interface IrRelaxed {
+  temperature: number;
+  hard: boolean;
 }
 
 /** K codebook vectors of width D (the latent's last dimension), one choice per position (the latent's size / D). */
@@ -170,7 +178,7 @@ export type IrSampleSource =
 interface IrTermBase {
   id: string;
   /** How the term's value is computed, in words for the loss graph. */
-  estimator: "exact" | "analytic" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio";
+  estimator: "exact" | "analytic" | "analytic-categorical" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio";
   /** Networks whose parameters the term's gradient reaches. */
   dependsOn: string[];
   /** The term in the usual notation, e.g. `−log p(x | z), z ~ q(z | x)`. */
@@ -273,5 +281,5 @@ export interface IrCode {
   variable: string;
   network: string;
   /** The posterior mean (Normal), the value (Deterministic), the probabilities (Categorical, Bernoulli), or the nearest codebook vectors (VectorQuantize). */
-  summary: "mean" | "value" | "probabilities" | "quantized";
+  summary: "mean" | "value" | "probabilities" | "quantized" | "mode";
 }

@@ -106,6 +106,8 @@ export interface DistributionSpec {
   readonly options?: readonly ParameterSpec[];
   /** Only a decoder's likelihood: no encoder posterior of this kind (what would it feed?). */
   readonly likelihoodOnly?: boolean;
+  /** Only an encoder's posterior: a relaxation for reparameterised training, not a likelihood of data. */
+  readonly encoderOnly?: boolean;
 }
 
 /** `(mu, sigma) or (mu, logvar)`: the ways to give a distribution, for messages and docs. */
@@ -140,6 +142,18 @@ export const distributions = table<DistributionSpec>()([
     likelihoodOnly: true,
   },
   { name: "Beta", doc: "Beta on (0, 1), from two heads made positive by softplus", parameterSets: [["alpha", "beta"]], reparameterisable: false, supports: ["interval"], likelihoodOnly: true },
+  {
+    name: "RelaxedCategorical",
+    doc: "Gumbel-softmax (Jang et al. 2017; the Concrete distribution of Maddison et al. 2017): softmax((logits + Gumbel noise) / temperature), a reparameterised relaxation of a onehot latent's Categorical posterior",
+    parameterSets: [["logits"]],
+    reparameterisable: true,
+    supports: ["onehot"],
+    options: [
+      p("temperature", "positive", "τ > 0: the relaxed sample tends to a one-hot draw of Categorical(softmax(logits)) as τ → 0", { required: true }),
+      p("hard", "choice", "`true`: the forward pass takes the one-hot argmax of the relaxed sample, the gradient the relaxed sample's (straight-through, Jang et al. §2.2)", { default: "false", choices: ["false", "true"] }),
+    ],
+    encoderOnly: true,
+  },
 ]);
 export type DistributionName = (typeof distributions)[number]["name"];
 
@@ -281,7 +295,7 @@ export type LossTermKind = (typeof lossTerms)[number];
 /** How each loss term is written and what it computes: docs/reference.md's table of terms. */
 export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: string; readonly doc: string }>> = {
   nll: { usage: "nll(p(x | z), x)", doc: "−log p(x | z), z from its encoder; or, for an encoder's Categorical head, −log q(c = y | x)" },
-  kl: { usage: "kl(q(z | x), p(z))", doc: "KL from posterior to prior: analytic for Normal ‖ Normal, one-sample Monte Carlo otherwise" },
+  kl: { usage: "kl(q(z | x), p(z))", doc: "KL from posterior to prior: analytic for Normal ‖ Normal and for a RelaxedCategorical's underlying categorical ‖ uniform, one-sample Monte Carlo otherwise" },
   gan_d: { usage: "gan_d(d, real = …, fake = …, loss = logistic | leastSquares | hinge)", doc: "the discriminator's loss (samples held fixed); `fake` may be `permuted(q(z | x))`" },
   gan_g: { usage: "gan_g(d, fake = …, loss = nonsaturating | minimax | leastSquares | hinge)", doc: "the generator's loss (the discriminator held fixed)" },
   contractive: { usage: "contractive(f(z | x), x)", doc: "‖∂z/∂x‖²_F of a dense deterministic encoder" },

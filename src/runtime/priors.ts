@@ -28,13 +28,16 @@ export function uniformPrior(shape: readonly number[], low: number, high: number
   };
 }
 
-export function categoricalPrior(classes: number): Prior {
+export function categoricalPrior(classes: number, groups?: number): Prior {
+  // `groups`: a onehot[groups, classes] latent, one uniform class per group; undefined for onehot[classes].
   return {
-    sample: (n, random) => {
-      const index = tf.randomUniform([n], 0, classes, "int32", random.seed()) as tf.Tensor1D;
-      return tf.oneHot(index, classes).toFloat();
-    },
-    logProb: (z) => tf.fill([z.shape[0]!], -Math.log(classes)) as tf.Tensor1D,
+    sample: (n, random) =>
+      tf.tidy(() => {
+        const index = tf.randomUniform([n * (groups ?? 1)], 0, classes, "int32", random.seed()) as tf.Tensor1D;
+        const codes = tf.oneHot(index, classes).toFloat();
+        return groups === undefined ? codes : tf.reshape(codes, [n, groups, classes]);
+      }),
+    logProb: (z) => tf.fill([z.shape[0]!], -(groups ?? 1) * Math.log(classes)) as tf.Tensor1D,
   };
 }
 

@@ -97,10 +97,12 @@ function probabilityViolation(v: VariableDescription, values: Float32Array): { e
   const support = v.type === "onehot" ? "probability rows (each in [0, 1], summing to 1)" : "[0, 1] (probabilities)";
   for (let i = 0; i < values.length; i++) if (!(values[i]! >= 0 && values[i]! <= 1)) return { example: Math.floor(i / w) + 1, value: values[i]!, support };
   if (v.type === "onehot") {
-    for (let row = 0; row * w < values.length; row++) {
+    // Each group of a onehot[N, K] latent is a row of K classes.
+    const classes = v.shape[v.shape.length - 1]!;
+    for (let row = 0; row * classes < values.length; row++) {
       let sum = 0;
-      for (let j = 0; j < w; j++) sum += values[row * w + j]!;
-      if (Math.abs(sum - 1) > 1e-3) return { example: row + 1, value: sum, support };
+      for (let j = 0; j < classes; j++) sum += values[row * classes + j]!;
+      if (Math.abs(sum - 1) > 1e-3) return { example: Math.floor((row * classes) / w) + 1, value: sum, support };
     }
   }
   return undefined;

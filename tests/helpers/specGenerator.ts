@@ -123,7 +123,8 @@ const optimizer: fc.Arbitrary<string> = fc.oneof(
 interface Shape {
   readonly data: { readonly declaration: string; readonly size: number; readonly image: boolean; readonly kind: "unit" | "interval" | "binary" | "real" };
   /** `quantized`: a VectorQuantize encoder, with the Codebook prior (mostly) and a vq term in phases. */
-  readonly latent: { readonly size: number; readonly onehot: boolean; readonly quantized: boolean };
+  /** `groups`: a onehot[groups, size] latent (several one-hot groups: a RelaxedCategorical encoder, flattened by the decoders). */
+  readonly latent: { readonly size: number; readonly onehot: boolean; readonly quantized: boolean; readonly groups?: number };
   readonly labels?: { readonly classes: number; readonly labelled: boolean };
 }
 
@@ -139,6 +140,7 @@ const shape: fc.Arbitrary<Shape> = fc
     onehot: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     quantized: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     classes: fc.option(fc.tuple(fc.oneof({ weight: 9, arbitrary: size(2, 4) }, { weight: 1, arbitrary: fc.constant(1) }), fc.boolean()), { freq: 4 }),
+    groups: fc.option(size(2, 3), { freq: 3 }),
   })
   .map((r) => {
     const image = r.kind === "image";
@@ -147,7 +149,7 @@ const shape: fc.Arbitrary<Shape> = fc
       : r.kind === "unit" ? `real[${r.size}] in [0, 1]` : r.kind === "interval" ? `real[${r.size}] in [${r.low}, ${r.high}]` : r.kind === "binary" ? `binary[${r.size}]` : `real[${r.size}]`;
     return {
       data: { declaration, size: image ? 16 : r.size, image, kind: image ? "unit" : (r.kind as "unit" | "interval" | "binary" | "real") },
-      latent: { size: r.onehot ? r.latent + 1 : r.latent, onehot: r.onehot, quantized: r.quantized && !r.onehot },
+      latent: { size: r.onehot ? r.latent + 1 : r.latent, onehot: r.onehot, quantized: r.quantized && !r.onehot, ...(r.onehot && r.groups ? { groups: r.groups } : {}) },
       // An image encoder reads the image alone (conditioning would flatten it).
       ...(r.classes && !image ? { labels: { classes: r.classes[0], labelled: r.classes[1] } } : {}),
     };
@@ -192,13 +194,23 @@ function mixturePrior(s: Shape): fc.Arbitrary<string | null> {
 /** A prior with weights: phases that read its density train it too (`over …, prior`). */
 const learnedPrior = (prior: string) => prior.startsWith("VampPrior") || prior.includes("learned = true");
 
-/** The encoder's output: a Normal, a deterministic code, or a Categorical for a onehot latent. */
+/** The encoder's output: a Normal, a deterministic code, or a Categorical or RelaxedCategorical for a onehot latent. */
 function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
   const z = s.latent.size;
   const head = s.latent.quantized
     ? fc.tuple(size(1, 8), fc.oneof({ weight: 4, arbitrary: small(0, 2).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1") })).map(([k, b]) => ` = VectorQuantize(codebook = ${k}, beta = ${b}) {\n    BODY\n    dense(${z})\n  }`)
     : s.latent.onehot
-    ? fc.oneof({ weight: 5, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) }, { weight: 1, arbitrary: fc.constant(` = Categorical(probs) {\n    BODY\n    probs: dense(${z}, sigmoid)\n  }`) })
+    ? fc.oneof(
+        { weight: 5, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) },
+        { weight: 1, arbitrary: fc.constant(` = Categorical(probs) {\n    BODY\n    probs: dense(${z}, sigmoid)\n  }`) },
+        // Gumbel-softmax: trains under elbo and kl terms; a temperature ≤ 0 is rejected (AE0445), iwae and betaTC too (AE0448).
+        {
+          weight: s.latent.groups ? 24 : 6,
+          arbitrary: fc
+            .tuple(fc.oneof({ weight: 8, arbitrary: small(0.05, 3).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1e-3") }), fc.boolean())
+            .map(([t, hard]) => ` = RelaxedCategorical(logits, temperature = ${t}${hard ? ", hard = true" : ""}) {\n    BODY\n    ${s.latent.groups ? `dense(${s.latent.groups * z})\n    logits: reshape(${s.latent.groups}, ${z})` : `logits: dense(${z})`}\n  }`),
+        },
+      )
     : fc.oneof(
         { weight: 3, arbitrary: flow.map((then) => ` = Normal(mu, logvar)${then} {\n    BODY\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`) },
         { weight: 2, arbitrary: flow.map((then) => ` = Normal(mu, sigma)${then} {\n    BODY\n    mu: dense(${z})\n    sigma: dense(${z}, softplus)\n  }`) },
@@ -220,7 +232,9 @@ function decoder(s: Shape, name: "decoder p" | "generator g", inputs: string): f
   const any = [...fitting, normal, `Bernoulli(probs) {\n    BODY${trunkEnd}\n    probs: ${layer()}\n  }`, ...likelihoods.misfits];
   const deterministic = `{\n    BODY${trunkEnd}\n    ${layer(bounded ? "sigmoid" : undefined)}\n  }`;
   const choice = name === "generator g" ? fc.constant(deterministic) : fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...fitting) }, { weight: 1, arbitrary: fc.constantFrom(...any) });
-  return fc.tuple(choice, fc.array(flatLayer, { maxLength: 3 })).map(([c, t]) => `  ${name}(x | ${inputs}) ${c.startsWith("{") ? "" : "= "}${c.replace("BODY", t.join("\n    ") || "dense(4, relu)")}`);
+  // A onehot[N, K] latent read alone keeps its shape: flatten it for the dense layers.
+  const lead = s.latent.groups && inputs === "z" ? ["flatten"] : [];
+  return fc.tuple(choice, fc.array(flatLayer, { maxLength: 3 })).map(([c, t]) => `  ${name}(x | ${inputs}) ${c.startsWith("{") ? "" : "= "}${c.replace("BODY", [...lead, ...t].join("\n    ") || "dense(4, relu)")}`);
 }
 
 /**
@@ -254,10 +268,11 @@ function moreLikelihoods(s: Shape, trunkEnd: string, layer: (activation?: string
   }
 }
 
-function discriminator(variable: string, image: boolean): fc.Arbitrary<string> {
+/** `unflat`: the variable has several dimensions (an image, a onehot[N, K] latent), flattened first. */
+function discriminator(variable: string, unflat: boolean): fc.Arbitrary<string> {
   return fc
     .tuple(fc.array(flatLayer, { maxLength: 2 }), fc.oneof({ weight: 8, arbitrary: fc.constant("linear") }, { weight: 1, arbitrary: activation }))
-    .map(([t, a]) => `  discriminator d(${variable}) {\n    ${[...(image ? ["flatten"] : []), ...t, "dense(4, leakyRelu)"].join("\n    ")}\n    dense(1${a === "linear" ? "" : `, ${a}`})\n  }`);
+    .map(([t, a]) => `  discriminator d(${variable}) {\n    ${[...(unflat ? ["flatten"] : []), ...t, "dense(4, leakyRelu)"].join("\n    ")}\n    dense(1${a === "linear" ? "" : `, ${a}`})\n  }`);
 }
 
 const corruption: fc.Arbitrary<string | undefined> = fc.option(
@@ -312,7 +327,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       encoder: encoder(s, `x${labelInput}`),
       decoder: decoder(s, "decoder p", `z${labelInput}`),
       generator: decoder(s, "generator g", `z${labelInput}`),
-      discriminatorZ: discriminator("z", false),
+      discriminatorZ: discriminator("z", s.latent.groups !== undefined), // flattens a onehot[N, K] latent
       discriminatorX: discriminator("x", s.data.image),
       corruption,
       optimizer,
@@ -329,7 +344,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
       // Presets only: explicit phases (and FactorVAE's) name p(z), which a hierarchy replaces by pz(z | z2).
       const h = r.hierarchy && !s.latent.onehot && ["reconstruction", "elbo", "iwae", "aae"].includes(r.objective) ? r.hierarchy : undefined;
-      lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`);
+      lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.groups ? `${s.latent.groups}, ` : ""}${s.latent.size}]`);
       if (h) {
         const z = s.latent.size;
         lines.push(`  latent z2: real[${h.size}]`, "  prior p2(z2) = Normal(0, 1)");
@@ -346,8 +361,8 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
         const onLabelled = s.labels?.labelled ? "\n      on labelled" : "";
         if (r.objective === "phases") {
           const [a, b] = r.weights;
-          // A onehot latent has no KL here (AE0502): its phase is the likelihood alone.
-          const kl = s.latent.onehot ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))${s.latent.quantized ? ` + vq(q(z | x${labelInput}))` : ""}`;
+          // A onehot latent has no KL here (AE0502) unless its posterior is relaxed: then its phase is the likelihood alone.
+          const kl = s.latent.onehot && !r.encoder.includes("RelaxedCategorical") ? "" : ` + ${b} * kl(q(z | x${labelInput}), p(z))${s.latent.quantized ? ` + vq(q(z | x${labelInput}))` : ""}`;
           const regularisers = r.regularisers.map((t) => ` + ${a} * ${t}`).join("");
           train.push(`    phase fit\n      minimize ${a} * nll(p(x | z${labelInput}), x)${kl}${regularisers}\n      over encoder, decoder${learnedPrior(r.prior) && kl ? ", prior" : ""}${onLabelled}`);
         } else if (r.objective === "factor") {

@@ -43,9 +43,10 @@ import { readPack, writePack } from "./tensorPack.js";
  * Carlo KL), a Uniform prior, Gaussian and salt-and-pepper corruption; likelihoods has
  * every likelihood of issue 15 and every non-head parameter form (constants, learned, shared);
  * regularisers has every regulariser term and GAN loss the specs do not use; planar-hierarchy
- * has prior networks (an analytic and a Monte Carlo KL against them) and planar and IAF flows.
+ * has prior networks (an analytic and a Monte Carlo KL against them) and planar and IAF flows;
+ * relaxed has straight-through and inline relaxed categoricals beside a Normal latent.
  */
-const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors", "fixtures/regularisers", "fixtures/planar-hierarchy"];
+const fixtures = ["fixtures/python-names", "fixtures/optimizers-priors", "fixtures/likelihoods", "fixtures/image-layers", "fixtures/mixture-priors", "fixtures/regularisers", "fixtures/planar-hierarchy", "fixtures/relaxed"];
 const fresh = new Set(["fixtures/python-names"]);
 
 function fixtureIr(fixture: string): ModelIR {

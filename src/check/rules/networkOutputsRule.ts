@@ -7,6 +7,7 @@ import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js"
 import type { HeadInfo, LayerInfo, NetworkOutput, ParameterSource } from "../model.js";
 import { formatShape } from "../shapes.js";
 import { isQuantizer, quantizerParameters } from "../quantize.js";
+import { checkRelaxedOutputs, relaxedCategorical, reportMissingTemperature } from "../relaxed.js";
 
 /**
  * What each network outputs: AE0204 unknown distribution, AE0401 an invalid parameter
@@ -22,6 +23,7 @@ export function networkOutputsRule(ctx: CheckContext): void {
     const before = ctx.errorCount();
     const outputs = signature.role === "discriminator" ? [] : resolveOutputs(ctx, signature, body);
     if (outputs) checkProbabilities(ctx, body, outputs);
+    if (outputs) checkRelaxedOutputs(ctx, signature, outputs);
     if (!outputs || ctx.errorCount() > before) {
       ctx.brokenNetworks.add(signature.name);
       continue;
@@ -177,6 +179,10 @@ function fixedHelp(spec: DistributionSpec): { help: string } | undefined {
 /** The options of a likelihood, defaults filled from the data (`levels`), required ones present (AE0419). */
 function likelihoodOptions(ctx: CheckContext, spec: DistributionSpec, given: Record<string, number>, variable: string, span: A.Call["span"]): Record<string, number> | undefined | "error" {
   const missing = spec.options?.find((o) => o.required && given[o.name] === undefined);
+  if (missing && spec.name === relaxedCategorical) {
+    reportMissingTemperature(ctx, span);
+    return "error";
+  }
   if (missing) {
     ctx.report(diagnose.AE0419.missing({ distribution: spec.name, option: missing.name }), span);
     return "error";

@@ -6,6 +6,7 @@ import type { CheckContext } from "../context.js";
 import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, PriorInfo, UnidentifiedTerm, WeightedTerm } from "../model.js";
 import { upstream } from "../dependencies.js";
 import { checkKlPair, checkPriorNetworkKl, klEstimator, klPriorNetworkEstimator } from "../terms.js";
+import { rejectRelaxed } from "../relaxed.js";
 import { addTerm } from "./phasesRule.js";
 import { quantizerTerms } from "../quantize.js";
 import { learnedPriorsOf } from "./learnedPriorsRule.js";
@@ -163,7 +164,7 @@ function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
   if (!needs(ctx, preset, "exactly one encoder of one latent and one decoder of one data variable", single, "write the bound's terms as phases for richer models")) return;
   const z = encoder!.outputs[0]!;
   const prior = ctx.priors.get(z);
-  if (!checkKlPair(ctx, encoder!, z, prior, preset.span)) return;
+  if (!checkKlPair(ctx, encoder!, z, prior, preset.span) || rejectRelaxed(ctx, "iwae", encoder!, z, preset.span)) return;
   const term = addTerm(ctx, { kind: "iwae", k: args.k!, encoder: encoder!.name, decoder: decoder!.name, latent: z, data: decoder!.outputs[0]! });
   ctx.phases.push(phase(ctx, "iwae", [{ term, weight: 1 }], [encoder!, decoder!], learnedPriorsOf(ctx, [z])));
 }
@@ -232,6 +233,7 @@ function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, number>)
   if (!pairs) return;
   for (const pair of pairs) {
     const { encoder, z } = pair;
+    if (rejectRelaxed(ctx, "betaTC", encoder, z, preset.span)) return;
     // dwkl needs the prior's marginal per dimension: a prior network's Normal is conditional on the layer above.
     const declaration = "prior" in pair ? pair.prior.declaration : pair.priorNetwork.declaration;
     if (!("prior" in pair) || pair.prior.distribution !== "Normal" || pair.prior.given.length > 0) {

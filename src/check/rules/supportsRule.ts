@@ -53,7 +53,12 @@ export function supportsRule(ctx: CheckContext): void {
         case "Normal":
           if (support.kind === "binary" || support.kind === "onehot") {
             ctx.report(diagnose.AE0402.normalSupport({ variable: variable.name, support: support.kind }), at, {
-              help: support.kind === "binary" ? "use Bernoulli(logits) for binary data" : "use Categorical(logits) for onehot data",
+              help:
+                support.kind === "binary"
+                  ? "use Bernoulli(logits) for binary data"
+                  : variable.role === "latent"
+                    ? "use RelaxedCategorical(logits, temperature = 0.5) for a onehot latent under `elbo` (Gumbel-softmax), or Categorical(logits) under an adversarial objective"
+                    : "use Categorical(logits) for onehot data",
             });
           }
           break;

@@ -27,10 +27,11 @@ export function variablesRule(ctx: CheckContext): void {
       });
     }
     const shape = type.shape.map((dim) => checkNumber(ctx, dim, "size", `a dimension of \`${name}\``));
-    if (base === "onehot" && type.shape.length !== 1) {
+    // A latent may hold several independent one-hot groups, `onehot[N, K]` (relaxed categoricals: AE0449).
+    if (base === "onehot" && type.shape.length !== 1 && !(decl.role === "latent" && type.shape.length === 2)) {
       ctx.report(diagnose.AE0301.onehotDimensions({ variable: name, dimensions: type.shape.length }), type.span);
     }
-    if (base === "onehot" && type.shape.length === 1 && shape[0] === 1) {
+    if (base === "onehot" && type.shape.length <= 2 && shape[shape.length - 1] === 1) {
       ctx.report(diagnose.AE0301.oneClass(name), type.span);
     }
     let support: Support | undefined;
