@@ -111,6 +111,7 @@ _SOURCES: Dict[str, str] = {
     "codebook_kl": "quantize",
     "vector_quantize": "quantize",
     "vq_loss": "quantize",
+    "scalar_value": "schedules",
     "layout_fingerprint": "weights",
     "load_weights": "weights",
     "read_weights": "weights",

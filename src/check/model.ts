@@ -1,3 +1,4 @@
+import type { Scalar, Schedule } from "../language/schedules.js";
 import type * as A from "../syntax/ast.js";
 import type {
   Activation, CorruptionKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, OutputKind, PriorName, VariableType,
@@ -114,7 +115,8 @@ export type MmdKernel = "imq" | "rbf";
 /** `exact`: a VectorQuantize latent under a uniform Codebook prior, whose KL is the constant positions · log K. */
 export type KlEstimator = "analytic" | "monte-carlo" | "exact";
 
-export type LossTerm =
+/** A term may be scored as |value − target| (`abs(term - C)`, Burgess et al.'s capacity). */
+export type LossTerm = { readonly capacity?: Scalar } & (
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
   | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator }
   | { readonly kind: "iwae"; readonly id: string; readonly k: number; readonly encoder: string; readonly decoder: string; readonly latent: string; readonly data: string }
@@ -126,11 +128,13 @@ export type LossTerm =
   | { readonly kind: "tc"; readonly id: string; readonly network: string; readonly variable: string; readonly discriminator?: string }
   | { readonly kind: "mi" | "dwkl" | "l2"; readonly id: string; readonly network: string; readonly variable: string }
   | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string }
-  | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number };
+  | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number }
+);
 
 export interface WeightedTerm {
   readonly term: string;
-  readonly weight: number;
+  /** A number, or a schedule over training (src/language/schedules.ts). */
+  readonly weight: Scalar;
 }
 
 export interface PhaseInfo {
@@ -152,7 +156,7 @@ export interface TrainInfo {
 export interface ObjectiveInfo {
   /** A preset, or `phases` for a model whose train block spells its phases out. */
   readonly kind: ObjectiveName | "phases";
-  readonly parameters: Readonly<Record<string, ArgumentValue>>;
+  readonly parameters: Readonly<Record<string, ArgumentValue | Schedule>>;
 }
 
 export interface CheckedModel {

@@ -1,3 +1,4 @@
+import { describeScalar } from "../language/schedules.js";
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
 import type { CheckedModel, LayerInfo, LossTerm, NetworkInfo, ParameterSource, PriorInfo, SampleSource } from "../check/model.js";
@@ -325,6 +326,6 @@ function lowerTerm(model: CheckedModel, term: LossTerm): IrTerm {
     ...(JSON.parse(JSON.stringify(rest)) as Omit<IrTerm, "estimator" | "dependsOn" | "formula">),
     estimator: estimator(model, term),
     dependsOn: termDependencies(model.networks, term, learnedPriorSets(model.priors)),
-    formula: formula(model, term),
+    formula: term.capacity === undefined ? formula(model, term) : `|${formula(model, term)} − C|, C = ${describeScalar(term.capacity)}`,
   } as IrTerm;
 }
