@@ -118,6 +118,53 @@ export function timesSchedule(ctx: CheckContext, weight: Scalar, schedule: Sched
   return scaleScalar(ctx, schedule, weight, e);
 }
 
+/** An expression of numbers and schedules only (`4 * linear(…)`): a weight, not a term. */
+export function isWeightExpression(e: A.Expression): boolean {
+  switch (e.kind) {
+    case "NumberLiteral":
+      return true;
+    case "Call":
+      return isScheduleCall(e);
+    case "ParenthesizedExpression":
+      return isWeightExpression(e.expression);
+    case "UnaryExpression":
+      return isWeightExpression(e.operand);
+    case "BinaryExpression":
+      return (e.operator === "*" || e.operator === "/") && isWeightExpression(e.left) && isWeightExpression(e.right);
+  }
+}
+
+/** The value of a weight expression: a number, or one schedule scaled by numbers; AE0620 for two schedules or a negative scale. */
+export function weightFactor(ctx: CheckContext, e: A.Expression): Scalar | undefined {
+  const constant = constantValue(e);
+  if (constant !== undefined) return constant;
+  switch (e.kind) {
+    case "Call":
+      return checkSchedule(ctx, e);
+    case "ParenthesizedExpression":
+      return weightFactor(ctx, e.expression);
+    case "UnaryExpression": {
+      const inner = weightFactor(ctx, e.operand);
+      return inner === undefined ? undefined : scaleScalar(ctx, inner, -1, e);
+    }
+    case "BinaryExpression": {
+      const left = weightFactor(ctx, e.left);
+      const right = left === undefined ? undefined : weightFactor(ctx, e.right);
+      if (left === undefined || right === undefined) return undefined;
+      if (e.operator === "/") return typeof right === "number" && right !== 0 ? scaleScalar(ctx, left, 1 / right, e) : reportProduct(ctx, e);
+      if (typeof right === "number") return scaleScalar(ctx, left, right, e);
+      return timesSchedule(ctx, left, right, e);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function reportProduct(ctx: CheckContext, e: A.Expression): undefined {
+  ctx.report(diagnose.AE0620.product({ expression: printExpression(e) }), e.span);
+  return undefined;
+}
+
 /** `abs(term - C)`: the term's call and its capacity C (a number or a schedule), or AE0626. */
 export function capacityParts(ctx: CheckContext, call: A.Call): { term: A.Call; capacity: Scalar } | undefined {
   const inner = call.args.length === 1 && !call.args[0]!.name && call.given.length === 0 ? unwrap(call.args[0]!.value) : undefined;

@@ -9,7 +9,7 @@ import { vqTerm } from "./quantize.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { Scalar } from "../language/schedules.js";
-import { capacityParts, checkSchedule, isScheduleCall, scaleScalar, timesSchedule } from "./schedules.js";
+import { capacityParts, isScheduleCall, isWeightExpression, scaleScalar, timesSchedule, weightFactor } from "./schedules.js";
 import type { GanDiscriminatorLoss, GanGeneratorLoss, KlEstimator, NetworkInfo, PriorInfo, SampleSource, UnidentifiedTerm } from "./model.js";
 
 /** The losses `gan_d` and `gan_g` take, the default first: logistic (Goodfellow et al.), least squares (Mao et al. 2017), hinge (Lim & Ye 2017). */
@@ -69,16 +69,16 @@ export function flattenLoss(ctx: CheckContext, e: A.Expression, weight: Scalar =
         const w = scaleScalar(ctx, weight, factor, e);
         return w === undefined ? undefined : flattenLoss(ctx, rest, w);
       };
-      const scheduled = (schedule: A.Call, rest: A.Expression) => {
-        const s = checkSchedule(ctx, schedule);
-        const w = s && timesSchedule(ctx, weight, s, e);
+      const scheduled = (factor: A.Expression, rest: A.Expression) => {
+        const s = weightFactor(ctx, factor);
+        const w = s === undefined ? undefined : typeof s === "number" ? scaleScalar(ctx, weight, s, e) : timesSchedule(ctx, weight, s, e);
         return w === undefined ? undefined : flattenLoss(ctx, rest, w);
       };
       if (e.operator === "*" && leftValue !== undefined) return scaled(leftValue, e.right);
       if (e.operator === "*" && rightValue !== undefined) return scaled(rightValue, e.left);
       if (e.operator === "/" && rightValue !== undefined && rightValue !== 0) return scaled(1 / rightValue, e.left);
-      if (e.operator === "*" && isScheduleCall(e.left)) return scheduled(e.left as A.Call, e.right);
-      if (e.operator === "*" && isScheduleCall(e.right)) return scheduled(e.right as A.Call, e.left);
+      if (e.operator === "*" && isWeightExpression(e.left)) return scheduled(e.left, e.right);
+      if (e.operator === "*" && isWeightExpression(e.right)) return scheduled(e.right, e.left);
       ctx.report(diagnose.AE0512.product({ expression: printExpression(e), divides: e.operator === "/" }), e.span);
       return undefined;
     }

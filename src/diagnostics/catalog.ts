@@ -1163,14 +1163,14 @@ const definitions = {
     title: "schedule where only a number makes sense",
     severity: "error",
     explanation:
-      "A schedule (`linear`, `cyclical`, `exponential`) gives a number that changes over training. It can be a term's weight, the target C of `abs(term - C)`, or a preset parameter " +
+      "A schedule (`linear`, `cyclical`, `exponential`) gives a number that changes over training. It can be a term's weight, the capacity C of `abs(term - C)`, or a preset parameter " +
       "that takes one (`elbo`'s `beta`, `betaTC`'s weights). Sizes, the batch, the epochs, optimizer settings and layer arguments are fixed numbers.",
     wrong: "batch linear(32, 128, epochs = 10)",
     fixed: "batch 64",
     messages: {
       notHere: (a: { what: string; schedule: string }) => ({
         message: `${a.what} must be a number: a schedule such as \`${a.schedule}(…)\` cannot give it`,
-        help: "schedules give term weights (`linear(0, 1, epochs = 10) * kl(q(z | x), p(z))`), the target of `abs(term - C)`, and preset parameters such as `elbo(beta = …)`",
+        help: "schedules give term weights (`linear(0, 1, epochs = 10) * kl(q(z | x), p(z))`), the capacity C of `abs(term - C)`, and preset parameters such as `elbo(beta = …)`",
       }),
       trainSetting: () => ({
         message: "`schedule` is not a train setting: a schedule is written where the number it replaces goes",
