@@ -230,7 +230,7 @@ export type CorruptionKind = (typeof corruptions)[number]["name"];
 
 export const objectives = table<BuiltinSpec>()([
   { name: "reconstruction", doc: "the likelihood's NLL of the data through encoder and decoder (AE, denoising AE)", parameters: [] },
-  { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term (a number or a schedule)", { default: 1, schedulable: true })] },
+  { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1, schedulable: true })] },
   { name: "iwae", doc: "the importance-weighted bound with k samples (IWAE)", parameters: [p("k", "size", "importance samples per example", { default: 5 })] },
   { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss (`leastSquares` and `hinge` set the discriminator's loss too)", { default: "nonsaturating", choices: ["nonsaturating", "minimax", "leastSquares", "hinge"] })] },
   { name: "aae", doc: "the adversarial autoencoder's three phases: reconstruct, discriminate, regularise", parameters: [] },
