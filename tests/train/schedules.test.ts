@@ -27,7 +27,7 @@ const latest = (run: string) => JSON.parse(readFileSync(join(run, "latest.json")
 const weights = (run: string) => readFileSync(join(run, latest(run), "weights.bin"));
 
 describe("schedules over a run", { timeout: 600_000 }, () => {
-  const engines = [["wasm", []], ...(skipTorch ? [] : [["torch", ["--engine", "torch"]]])] as const;
+  const engines: [string, string[]][] = [["wasm", []], ...(skipTorch ? [] : [["torch", ["--engine", "torch"]] as [string, string[]]])];
 
   it.each(engines)("%s: history.json records each schedule per epoch, and 1 epoch + --resume equals 2 straight epochs", (_engine, flags) => {
     if (flags.length > 0) expect(torchPython(), "no interpreter with torch").toBeDefined();
