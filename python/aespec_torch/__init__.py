@@ -125,6 +125,7 @@ _SOURCES: Dict[str, str] = {
     "gumbel_noise": "relaxed",
     "relaxed_categorical_from_noise": "relaxed",
     "relaxed_categorical_sample": "relaxed",
+    "scalar_value": "schedules",
     "layout_fingerprint": "weights",
     "load_weights": "weights",
     "read_weights": "weights",

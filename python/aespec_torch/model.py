@@ -13,6 +13,7 @@ from .layers import glorot_uniform, named_weights
 from .noise import Noise, SeededNoise
 from .optim import PhaseOptimizer, clip_by_global_norm, create_optimizer
 from .priors import Prior
+from .schedules import Scalar, scalar_value
 from .weights import load_weights, read_weights, save_weights
 
 Batch = Dict[str, Tensor]
@@ -29,7 +30,7 @@ class Phase(NamedTuple):
     """One training phase: weighted terms, minimised over exactly ``parameters``, by its optimizer."""
 
     name: str
-    terms: Tuple[Tuple[str, float], ...]
+    terms: Tuple[Tuple[str, Scalar], ...]
     updates: Tuple[str, ...]
     parameters: Tuple[str, ...]
     optimizer: str
@@ -84,6 +85,8 @@ class GeneratedModel(nn.Module):
     data_shapes: Mapping[str, Tuple[int, ...]] = {}
     negative_elbo: Optional[Tuple[str, ...]] = None
     clip_norm: Optional[float] = None
+    # `abs(term - C)`: the terms scored as |value - C|, C a number or a schedule (schedules.py).
+    term_capacities: Mapping[str, Scalar] = {}
     batch_size: int = 128
     epochs: int = 1
     term_functions: Mapping[str, TermFunction] = {}
@@ -112,6 +115,8 @@ class GeneratedModel(nn.Module):
             create_optimizer(p.optimizer, p.optimizer_parameters, [self.weights[n] for n in p.parameters], p.parameters) for p in self.phases
         ]
         self.steps = 0
+        # Training steps per epoch, for schedules counted in epochs (train.py sets it; set it before train_step on your own).
+        self.steps_per_epoch: Optional[int] = None
 
     # ── what the generated subclass provides ──
 
@@ -142,16 +147,37 @@ class GeneratedModel(nn.Module):
                 return i
         raise KeyError(f"model {self.model_name} has no phase {name!r}")
 
-    def phase_gradients(self, index: int, batch: Mapping[str, Tensor], scale: float = 1.0) -> Tuple[List[Optional[Tensor]], Dict[str, Tensor], List[Tuple[Tensor, Tensor]]]:
-        """Phase ``index``'s gradients in its parameter order (None where its loss does not reach), and its terms."""
+    def term_value(self, term: str, f: Any, step: int) -> Tensor:
+        """A term's value: its function's, or |value - C| for ``abs(term - C)`` (``term_capacities``)."""
+        value = self.term_functions[term](f)
+        capacity = self.term_capacities.get(term)
+        return value if capacity is None else (value - scalar_value(capacity, step, self.steps_per_epoch)).abs()
+
+    def schedule_values(self) -> Dict[str, float]:
+        """Every schedule's value after the steps done (the next step's): weights as ``phase/term``, capacities as ``term/capacity``."""
+        out: Dict[str, float] = {}
+        for phase in self.phases:
+            for term, weight in phase.terms:
+                if isinstance(weight, Mapping):
+                    out[f"{phase.name}/{term}"] = scalar_value(weight, self.steps, self.steps_per_epoch)
+        for term, capacity in self.term_capacities.items():
+            if isinstance(capacity, Mapping):
+                out[f"{term}/capacity"] = scalar_value(capacity, self.steps, self.steps_per_epoch)
+        return out
+
+    def phase_gradients(self, index: int, batch: Mapping[str, Tensor], scale: float = 1.0, step: Optional[int] = None) -> Tuple[List[Optional[Tensor]], Dict[str, Tensor], List[Tuple[Tensor, Tensor]]]:
+        """Phase ``index``'s gradients in its parameter order (None where its loss does not reach), and its terms.
+        ``step``: the steps done before this one (the schedules' clock); by default the steps done so far."""
         phase = self.phases[index]
+        step = self.steps if step is None else step
         f = self.values(batch, True)
         terms: Dict[str, Tensor] = {}
         total: Optional[Tensor] = None
         for term, weight in phase.terms:
-            value = self.term_functions[term](f)
+            value = self.term_value(term, f, step)
             terms[term] = value
-            weighted = value if weight == 1 else value * weight
+            w = scalar_value(weight, step, self.steps_per_epoch)
+            weighted = value if w == 1 else value * w
             total = weighted if total is None else total + weighted
         assert total is not None
         if scale != 1:
@@ -185,7 +211,7 @@ class GeneratedModel(nn.Module):
             source = labelled_inputs if phase.subset == "labelled" else inputs
             if source is None:
                 raise ValueError(f"phase {phase.name} runs on labelled examples: pass a labelled batch to train_step")
-            grads, terms, updates = self.phase_gradients(index, source)
+            grads, terms, updates = self.phase_gradients(index, source, step=self.steps - 1)
             self.apply_phase(index, grads, updates)
             for k, v in terms.items():
                 kept.setdefault(k, v)
@@ -207,7 +233,7 @@ class GeneratedModel(nn.Module):
                 continue
             for term, _ in phase.terms:
                 if term not in out:
-                    out[term] = float(self.term_functions[term](source))
+                    out[term] = float(self.term_value(term, source, self.steps))
         out.update({k: float(v) for k, v in self.statistics(f).items()})
         if self.negative_elbo and all(t in out for t in self.negative_elbo):
             out["negativeElbo"] = sum(out[t] for t in self.negative_elbo)

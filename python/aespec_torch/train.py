@@ -134,7 +134,7 @@ def train_step(model: GeneratedModel, ctx: ddp.Context, load: Callable[[Tensor, 
         share = len(mine) / len(whole)
         if len(mine) == 0:
             mine, share = whole[:1], 0.0
-        grads, terms, updates = model.phase_gradients(index, load(mine, phase.subset), scale=share)
+        grads, terms, updates = model.phase_gradients(index, load(mine, phase.subset), scale=share, step=model.steps - 1)
         if ctx.distributed:
             grads, terms = ddp.reduce_phase(grads, {k: v * share for k, v in terms.items()}, ctx)
         model.apply_phase(index, grads, updates)
@@ -324,6 +324,7 @@ def _train(ctx: ddp.Context, say: Callable[[Dict[str, Any]], None], stop: Interr
             _write_json(os.path.join(out, "run.json"), {**record, "epochs": epochs})
 
     steps_per_epoch = math.ceil(data.size / batch_size)
+    model.steps_per_epoch = steps_per_epoch
     say({"event": "start", "model": model.model_name, "rows": data.size, "testRows": test.size if test else 0, "batch": batch_size, "epochs": epochs, "stepsPerEpoch": steps_per_epoch,
          "nproc": ctx.world, "device": str(model.device), "torch": torch.__version__, "resumedFrom": checkpoint[0] if checkpoint else None, "epoch": first + 1, "step": (partial or {}).get("steps", 0) + 1})
     started = time.time() - (history[-1]["seconds"] if history else 0.0)
@@ -404,6 +405,9 @@ def _train(ctx: ddp.Context, say: Callable[[Dict[str, Any]], None], stop: Interr
                 model.noise = kept_noise
         entry = {"epoch": epoch + 1, "seconds": round(time.time() - started, 3), "train": means, "test": test_terms,
                  "rssMb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+        schedules = model.schedule_values()
+        if schedules:
+            entry["schedules"] = schedules
         history.append(entry)
         name = save({"epoch": epoch + 1, "interrupted": False, "random": 0, "steps": model.steps, "history": history}, generator.get_state())
         say({"event": "epoch", "epoch": epoch + 1, "epochs": epochs, "terms": means, "test": test_terms, "seconds": round(seconds, 3),

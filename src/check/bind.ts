@@ -6,12 +6,14 @@ import type { CheckContext } from "./context.js";
 import { bareName, constantValue, describeExpression } from "./evaluate.js";
 import { maxMagnitude, minPositive, minScale } from "./limits.js";
 import type { ArgumentValue } from "./model.js";
+import type { Schedule } from "../language/schedules.js";
+import { checkScalar, isScheduleCall } from "./schedules.js";
 
 /** Sizes beyond this are certainly mistakes (and would exhaust memory long before training). */
 export const maxSize = 1_000_000;
 
 export interface BoundCall {
-  readonly values: Record<string, ArgumentValue | readonly number[]>;
+  readonly values: Record<string, ArgumentValue | readonly number[] | Schedule>;
   /** Arguments that are calls themselves (layers inside a head's distribution). */
   readonly calls: Record<string, A.Call>;
   readonly spans: Record<string, A.Argument["span"]>;
@@ -87,7 +89,7 @@ export function bindCall(ctx: CheckContext, call: A.Call, spec: BuiltinSpec, wha
       else ctx.report(diagnose.AE0606.layer({ call: label, parameter: parameter.name, found: describeExpression(arg.value) }), arg.value.span);
       continue;
     }
-    const value = checkValue(ctx, arg.value, parameter, label);
+    const value = parameter.schedulable ? checkScalar(ctx, arg.value, parameter, `\`${parameter.name}\` of ${label}`) : checkValue(ctx, arg.value, parameter, label);
     if (value !== undefined) values[parameter.name] = value;
   }
 
@@ -150,7 +152,8 @@ type Range = Pick<ParameterSpec, "belowOne" | "scale" | "default">;
 export function checkNumber(ctx: CheckContext, e: A.Expression, kind: ParameterKind, where: string, range: Range = {}): number | undefined {
   const value = constantValue(e);
   if (value === undefined) {
-    ctx.report(diagnose.AE0606.number({ what: where, found: describeExpression(e) }), e.span);
+    if (isScheduleCall(e)) ctx.report(diagnose.AE0620.notHere({ what: where, schedule: (e as A.Call).callee.name }), e.span);
+    else ctx.report(diagnose.AE0606.number({ what: where, found: describeExpression(e) }), e.span);
     return undefined;
   }
   if (!Number.isFinite(value)) {

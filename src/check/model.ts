@@ -1,3 +1,4 @@
+import type { Scalar, Schedule } from "../language/schedules.js";
 import type * as A from "../syntax/ast.js";
 import type {
   Activation, CorruptionKind, FlowKind, LayerKind, LossTermKind, ObjectiveName, OptimizerKind, OutputKind, PriorName, VariableType,
@@ -124,7 +125,8 @@ export type MmdKernel = "imq" | "rbf";
 /** `analytic-categorical`: a RelaxedCategorical posterior, whose KL is that of its underlying Categorical against the uniform prior (Jang et al. 2017). */
 export type KlEstimator = "analytic" | "monte-carlo" | "exact" | "analytic-categorical";
 
-export type LossTerm =
+/** A term may be scored as |value − target| (`abs(term - C)`, Burgess et al.'s capacity). */
+export type LossTerm = { readonly capacity?: Scalar } & (
   | { readonly kind: "nll"; readonly id: string; readonly network: string; readonly variable: string; readonly target: string }
   /** `prior`: the prior network the KL is taken against (a hierarchical VAE's p1(z1 | z2)); absent for the latent's fixed prior. */
   | { readonly kind: "kl"; readonly id: string; readonly network: string; readonly variable: string; readonly estimator: KlEstimator; readonly prior?: string }
@@ -137,11 +139,13 @@ export type LossTerm =
   | { readonly kind: "tc"; readonly id: string; readonly network: string; readonly variable: string; readonly discriminator?: string }
   | { readonly kind: "mi" | "dwkl" | "l2"; readonly id: string; readonly network: string; readonly variable: string }
   | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string }
-  | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number };
+  | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number }
+);
 
 export interface WeightedTerm {
   readonly term: string;
-  readonly weight: number;
+  /** A number, or a schedule over training (src/language/schedules.ts). */
+  readonly weight: Scalar;
 }
 
 export interface PhaseInfo {
@@ -163,7 +167,7 @@ export interface TrainInfo {
 export interface ObjectiveInfo {
   /** A preset, or `phases` for a model whose train block spells its phases out. */
   readonly kind: ObjectiveName | "phases";
-  readonly parameters: Readonly<Record<string, ArgumentValue>>;
+  readonly parameters: Readonly<Record<string, ArgumentValue | Schedule>>;
 }
 
 export interface CheckedModel {

@@ -8,6 +8,8 @@ import { lossTerms } from "../language/vocabulary.js";
 import { vqTerm } from "./quantize.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
+import type { Scalar } from "../language/schedules.js";
+import { capacityParts, isScheduleCall, isWeightExpression, scaleScalar, timesSchedule, weightFactor } from "./schedules.js";
 import type { GanDiscriminatorLoss, GanGeneratorLoss, KlEstimator, NetworkInfo, PriorInfo, SampleSource, UnidentifiedTerm } from "./model.js";
 
 /** The losses `gan_d` and `gan_g` take, the default first: logistic (Goodfellow et al.), least squares (Mao et al. 2017), hinge (Lim & Ye 2017). */
@@ -23,29 +25,60 @@ import { codeRegulariser, isPermutedSource, mmdTerm, networkRegulariser, permute
 
 type Unresolved = UnidentifiedTerm;
 
-/** A loss is a weighted sum of terms; AE0512 for anything else (a product of terms, a bare constant). */
-export function flattenLoss(ctx: CheckContext, e: A.Expression, weight = 1): { call: A.Call; weight: number }[] | undefined {
+/** One summand of a phase's loss: a term's call, its weight (a number or a schedule), and the capacity C of `abs(term - C)`. */
+export interface LossSummand {
+  readonly call: A.Call;
+  readonly weight: Scalar;
+  readonly capacity?: Scalar;
+}
+
+/**
+ * A loss is a weighted sum of terms, each weight a constant times at most one schedule,
+ * and a term may be `abs(term - C)`; AE0512 for anything else (a product of terms, a bare constant).
+ */
+export function flattenLoss(ctx: CheckContext, e: A.Expression, weight: Scalar = 1): LossSummand[] | undefined {
   switch (e.kind) {
-    case "Call":
-      return [{ call: e, weight }];
+    case "Call": {
+      if (isScheduleCall(e)) {
+        ctx.report(diagnose.AE0512.constant(), e.span);
+        return undefined;
+      }
+      if (e.callee.name !== "abs" || !e.hasParens) return [{ call: e, weight }];
+      const capacity = capacityParts(ctx, e);
+      return capacity && [{ call: capacity.term, weight, capacity: capacity.capacity }];
+    }
     case "ParenthesizedExpression":
       return flattenLoss(ctx, e.expression, weight);
-    case "UnaryExpression":
-      return flattenLoss(ctx, e.operand, -weight);
+    case "UnaryExpression": {
+      const negated = scaleScalar(ctx, weight, -1, e);
+      return negated === undefined ? undefined : flattenLoss(ctx, e.operand, negated);
+    }
     case "NumberLiteral":
       ctx.report(diagnose.AE0512.constant(), e.span);
       return undefined;
     case "BinaryExpression": {
       if (e.operator === "+" || e.operator === "-") {
         const left = flattenLoss(ctx, e.left, weight);
-        const right = flattenLoss(ctx, e.right, e.operator === "-" ? -weight : weight);
+        const rightWeight = e.operator === "-" ? scaleScalar(ctx, weight, -1, e) : weight;
+        const right = rightWeight === undefined ? undefined : flattenLoss(ctx, e.right, rightWeight);
         return left && right ? [...left, ...right] : undefined;
       }
       const leftValue = constantValue(e.left);
       const rightValue = constantValue(e.right);
-      if (e.operator === "*" && leftValue !== undefined) return flattenLoss(ctx, e.right, weight * leftValue);
-      if (e.operator === "*" && rightValue !== undefined) return flattenLoss(ctx, e.left, weight * rightValue);
-      if (e.operator === "/" && rightValue !== undefined && rightValue !== 0) return flattenLoss(ctx, e.left, weight / rightValue);
+      const scaled = (factor: number, rest: A.Expression) => {
+        const w = scaleScalar(ctx, weight, factor, e);
+        return w === undefined ? undefined : flattenLoss(ctx, rest, w);
+      };
+      const scheduled = (factor: A.Expression, rest: A.Expression) => {
+        const s = weightFactor(ctx, factor);
+        const w = s === undefined ? undefined : typeof s === "number" ? scaleScalar(ctx, weight, s, e) : timesSchedule(ctx, weight, s, e);
+        return w === undefined ? undefined : flattenLoss(ctx, rest, w);
+      };
+      if (e.operator === "*" && leftValue !== undefined) return scaled(leftValue, e.right);
+      if (e.operator === "*" && rightValue !== undefined) return scaled(rightValue, e.left);
+      if (e.operator === "/" && rightValue !== undefined && rightValue !== 0) return scaled(1 / rightValue, e.left);
+      if (e.operator === "*" && isWeightExpression(e.left)) return scheduled(e.left, e.right);
+      if (e.operator === "*" && isWeightExpression(e.right)) return scheduled(e.right, e.left);
       ctx.report(diagnose.AE0512.product({ expression: printExpression(e), divides: e.operator === "/" }), e.span);
       return undefined;
     }

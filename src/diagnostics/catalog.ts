@@ -171,7 +171,7 @@ const definitions = {
     wrong: "dense(500, rellu)",
     fixed: "dense(500, relu)",
     messages: {
-      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term" | "flow"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
+      unknown: (a: { kind: "type" | "layer" | "distribution" | "prior" | "corruption" | "objective" | "optimizer" | "train setting" | "loss term" | "flow" | "schedule"; name: string }) => `unknown ${a.kind} \`${a.name}\``,
       unknownChoice: (a: { what: string; name: string; call: string }) => `unknown ${a.what} \`${a.name}\` in ${a.call}`,
     },
   },
@@ -1308,6 +1308,95 @@ const definitions = {
     explanation: "A fixed `GaussianMixture` puts its K means at ±radius on each axis of the latent: at most 2·d distinct means in d dimensions. More components would repeat means. Use fewer components, or `learned = true`.",
     messages: {
       tooMany: (a: { components: number; variable: string; size: number }) => ({ message: `a fixed GaussianMixture on \`${a.variable}\` (${a.size} dimensions) has at most ${2 * a.size} components, one at ±radius on each axis; ${a.components} were asked`, help: "use fewer components, or `learned = true`" }),
+    },
+  },
+  // ── schedules (src/language/schedules.ts, src/check/schedules.ts) ──
+  AE0620: {
+    title: "schedule where only a number makes sense",
+    severity: "error",
+    explanation:
+      "A schedule (`linear`, `cyclical`, `exponential`) gives a number that changes over training. It can be a term's weight, the capacity C of `abs(term - C)`, or a preset parameter " +
+      "that takes one (`elbo`'s `beta`, `betaTC`'s weights). Sizes, the batch, the epochs, optimizer settings and layer arguments are fixed numbers.",
+    wrong: "batch linear(32, 128, epochs = 10)",
+    fixed: "batch 64",
+    messages: {
+      notHere: (a: { what: string; schedule: string }) => ({
+        message: `${a.what} must be a number: a schedule such as \`${a.schedule}(…)\` cannot give it`,
+        help: "schedules give term weights (`linear(0, 1, epochs = 10) * kl(q(z | x), p(z))`), the capacity C of `abs(term - C)`, and preset parameters such as `elbo(beta = …)`",
+      }),
+      trainSetting: () => ({
+        message: "`schedule` is not a train setting: a schedule is written where the number it replaces goes",
+        help: "for a KL warm-up write `objective elbo(beta = linear(0, 1, epochs = 10))`, or weight a term in a phase: `linear(0, 1, epochs = 10) * kl(q(z | x), p(z))`",
+      }),
+      product: (a: { expression: string }) => ({ message: `\`${a.expression}\` multiplies two schedules: a term's weight follows one schedule`, help: "write one schedule whose values are the product's" }),
+      negativeScale: (a: { expression: string }) => ({ message: `\`${a.expression}\` scales a schedule by a negative number`, help: "write the schedule's own values negative (`linear(0, -1, …)`), or a positive factor" }),
+    },
+  },
+  AE0621: {
+    title: "schedule without one clock",
+    severity: "error",
+    explanation: "A `linear` schedule says over how long it runs, in epochs or in training steps: `linear(0, 1, epochs = 10)` or `linear(0, 1, steps = 5000)`, one of the two. `cyclical` takes at most one (by default it spans the whole training).",
+    wrong: "objective elbo(beta = linear(0, 1))",
+    fixed: "objective elbo(beta = linear(0, 1, epochs = 10))",
+    messages: {
+      missing: (a: { schedule: string }) => ({ message: `\`${a.schedule}\` needs its length: \`epochs = N\` or \`steps = N\``, help: `for example \`${a.schedule}(0, 1, epochs = 10)\`` }),
+      both: (a: { schedule: string }) => ({ message: `\`${a.schedule}\` is given both \`epochs\` and \`steps\`: a schedule runs on one clock`, help: "keep one of them" }),
+    },
+  },
+  AE0622: {
+    title: "cycles do not divide the schedule's length",
+    severity: "error",
+    explanation:
+      "Cyclical annealing (Fu et al. 2019) splits the schedule's length into M equal cycles. Each cycle must be a whole number of epochs or steps, so that every cycle rises and holds the same way: M must divide the length.",
+    wrong: "cyclical(0, 1, cycles = 3, epochs = 10)",
+    fixed: "cyclical(0, 1, cycles = 5, epochs = 10)",
+    messages: {
+      notDividing: (a: { cycles: number; length: number; unit: string; divisors: string }) => ({
+        message: `${a.cycles} cycles do not divide ${a.length} ${a.unit}: each cycle would be ${+(a.length / a.cycles).toFixed(4)} ${a.unit}`,
+        help: `use a number of cycles that divides ${a.length} (${a.divisors}), or change the length`,
+      }),
+    },
+  },
+  AE0623: {
+    title: "rising fraction outside (0, 1]",
+    severity: "error",
+    explanation: "`rising = R` is the fraction of each cycle spent rising from `from` to `to` (Fu et al. use 0.5); the rest of the cycle holds `to`. R = 0 would jump at once and R > 1 would never reach `to`.",
+    wrong: "cyclical(0, 1, rising = 1.5)",
+    fixed: "cyclical(0, 1, rising = 0.5)",
+    messages: {
+      outside: (a: { value: number }) => ({ message: `\`rising\` is ${a.value}, outside (0, 1]`, help: "use a fraction of the cycle such as 0.5" }),
+    },
+  },
+  AE0624: {
+    title: "schedule outside its parameter's range",
+    severity: "error",
+    explanation: "A schedule takes every value between its ends (`linear(-1, 1, …)` passes through −1 to 1). Each of them must fit where it is used: a weight such as `beta` must stay at or above 0, a temperature above 0.",
+    wrong: "objective elbo(beta = linear(-1, 1, epochs = 10))",
+    fixed: "objective elbo(beta = linear(0, 1, epochs = 10))",
+    messages: {
+      range: (a: { what: string; low: number; high: number; expected: string }) => ({ message: `${a.what} follows a schedule from ${a.low} to ${a.high}, but must be ${a.expected}`, help: "change the schedule's ends" }),
+    },
+  },
+  AE0625: {
+    title: "exponential schedule that does not decay",
+    severity: "error",
+    explanation: "`exponential(from, floor, rate = r, per = step)` is max(floor, from·exp(−r·t)): it decays from `from` to `floor`. A floor at or above `from` would hold the floor from the first step.",
+    wrong: "exponential(0.5, 1, rate = 1e-5, per = step)",
+    fixed: "exponential(1, 0.5, rate = 1e-5, per = step)",
+    messages: {
+      floor: (a: { from: number; floor: number }) => ({ message: `the floor ${a.floor} is not below the start ${a.from}: the schedule would be ${a.floor} throughout`, help: "give a floor below `from`, or a constant" }),
+    },
+  },
+  AE0626: {
+    title: "malformed capacity term",
+    severity: "error",
+    explanation:
+      "`abs(term - C)` is |term − C|, Burgess et al.'s (2018) capacity objective γ·|KL − C|: the term is one loss term and C a number or a schedule " +
+      "(`1000 * abs(kl(q(z | x), p(z)) - linear(0, 25, epochs = 20))`). Anything else inside `abs` is not a loss the language knows.",
+    wrong: "minimize nll(p(x | z), x) + abs(kl(q(z | x), p(z)))",
+    fixed: "minimize nll(p(x | z), x) + 1000 * abs(kl(q(z | x), p(z)) - linear(0, 25, epochs = 20))",
+    messages: {
+      form: (a: { expression: string }) => ({ message: `\`${a.expression}\` is not \`abs(term - C)\``, help: "write one loss term minus a number or a schedule: `abs(kl(q(z | x), p(z)) - linear(0, 25, epochs = 20))`" }),
     },
   },
   AE0701: {

@@ -1,5 +1,6 @@
 import { type BuiltinSpec, corruptions, distributions, flows, layers, lossTerms, lossTermUsage, objectives, optimizers, parameterSets, priors, quantizers, trainSettings } from "../language/vocabulary.js";
 import { catalog } from "../diagnostics/catalog.js";
+import { schedules } from "../language/schedules.js";
 
 /** docs/reference.md: every name the language defines and every diagnostic code, generated so it cannot drift. */
 export function builtinsReference(): string {
@@ -15,7 +16,7 @@ export function builtinsReference(): string {
     const listed = s.parameters.map((p) => {
       const detail = p.required ? "required" : p.default !== undefined ? `default ${p.default}` : "optional";
       const choices = p.choices ? `: ${p.choices.map((c) => `\`${c}\``).join(" \\| ")}` : "";
-      return `\`${p.name}\` (${p.kind}, ${detail}${choices}) — ${p.doc}`;
+      return `\`${p.name}\` (${p.kind}${p.schedulable ? " or a schedule" : ""}, ${detail}${choices}) — ${p.doc}`;
     });
     if (s.variadic) listed.push(`any number of ${s.variadic}s`);
     return listed.length > 0 ? listed.join("<br>") : "—";
@@ -53,6 +54,7 @@ export function builtinsReference(): string {
     ...table("Corruptions (`corrupt x with …`)", corruptions),
     ...table("Flows (`encoder q(z | x) = Normal(mu, logvar) then …`)", flows),
     ...table("Objectives (`objective …`)", objectives),
+    ...table("Schedules (a number that changes over training: a term's weight, `abs(term - C)`'s C, a parameter marked \"or a schedule\"; docs/language.md, Schedules)", schedules),
     "## Loss terms (`minimize …` in a phase)",
     "",
     "| name | written | what it computes |",

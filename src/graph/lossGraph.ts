@@ -1,3 +1,4 @@
+import { describeScalar, isSchedule, weightedSum } from "../language/schedules.js";
 import { describeNetwork } from "../ir/describe.js";
 import type { IrNetwork, IrPrior, IrSampleSource, IrTerm, ModelIR } from "../ir/types.js";
 
@@ -181,12 +182,14 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
     groups.push({
       id: group,
       phase: phase.name,
-      lines: [`phase ${phase.name}: minimise ${phase.terms.map((t) => `${t.weight === 1 ? "" : `${t.weight}·`}${t.term}`).join(" + ")}`, `updates ${phase.updates.join(", ")} (${phase.parameters.length} tensors) with ${optimizer}${phase.subset === "labelled" ? ", labelled examples only" : ""}`],
+      lines: [`phase ${phase.name}: minimise ${weightedSum(phase.terms)}`, `updates ${phase.updates.join(", ")} (${phase.parameters.length} tensors) with ${optimizer}${phase.subset === "labelled" ? ", labelled examples only" : ""}`],
     });
-    for (const { term: termId } of phase.terms) {
+    for (const { term: termId, weight } of phase.terms) {
       const term = ir.terms.find((t) => t.id === termId)!;
       const estimator = term.kind === "iwae" ? `${estimatorWords[term.estimator]}, k = ${term.k}` : estimatorWords[term.estimator];
-      const id = node(`term:${phase.name}:${term.id}`, "loss", [term.id, term.formula, estimator], group);
+      // A scheduled weight is drawn on its term (a constant one is in the phase's line).
+      const scheduled = isSchedule(weight) ? [`weight ${describeScalar(weight)}`] : [];
+      const id = node(`term:${phase.name}:${term.id}`, "loss", [term.id, term.formula, estimator, ...scheduled], group);
       switch (term.kind) {
         case "nll":
           edge(ids.get(`dist:${term.network}:${term.variable}`)!, id);

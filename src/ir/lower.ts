@@ -1,3 +1,4 @@
+import { describeScalar } from "../language/schedules.js";
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
 import { relaxedCategorical, relaxedOptions } from "../check/relaxed.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
@@ -347,6 +348,6 @@ function lowerTerm(model: CheckedModel, term: LossTerm): IrTerm {
     ...(JSON.parse(JSON.stringify(rest)) as Omit<IrTerm, "estimator" | "dependsOn" | "formula">),
     estimator: estimator(model, term),
     dependsOn: termDependencies(model.networks, term, learnedPriorSets(model.priors)),
-    formula: formula(model, term),
+    formula: term.capacity === undefined ? formula(model, term) : `|${formula(model, term)} − C|, C = ${describeScalar(term.capacity)}`,
   } as IrTerm;
 }

@@ -23,6 +23,17 @@ const finite = { type: "number" };
 const scalarMap = { type: "object", additionalProperties: { type: ["number", "string"] } };
 const numberMap = { type: "object", additionalProperties: finite };
 
+/** A schedule (src/language/schedules.ts) and "a number or a schedule": term weights, capacities, schedulable preset parameters. */
+const scheduleUnit = { enum: ["steps", "epochs"] };
+const schedule = {
+  oneOf: [
+    closed({ schedule: { const: "linear" }, from: finite, to: finite, unit: scheduleUnit, length: size }),
+    closed({ schedule: { const: "cyclical" }, from: finite, to: finite, unit: scheduleUnit, length: size, cycles: size, rising: { type: "number", exclusiveMinimum: 0, maximum: 1 } }),
+    closed({ schedule: { const: "exponential" }, from: finite, floor: finite, unit: scheduleUnit, rate: { type: "number", exclusiveMinimum: 0 } }),
+  ],
+};
+const scalar = { oneOf: [finite, schedule] };
+
 const support = {
   oneOf: [
     closed({ kind: { const: "real" } }),
@@ -97,19 +108,22 @@ const termBase = {
   formula: { type: "string" },
 };
 
+/** Every term may carry `capacity` (`abs(term - C)`), which no term requires. */
+const termClosed = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => closed({ ...properties, capacity: scalar }, required);
+
 const term = {
   oneOf: [
-    closed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
-    closed({ ...termBase, kind: { const: "kl" }, network: name, variable: name, prior: name }, [...Object.keys(termBase), "kind", "network", "variable"]),
-    closed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
-    closed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource, loss: { enum: ["logistic", "leastSquares", "hinge"] } }),
-    closed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax", "leastSquares", "hinge"] } }),
-    closed({ ...termBase, kind: { const: "contractive" }, network: name, variable: name, input: name }),
-    closed({ ...termBase, kind: { const: "mmd" }, network: name, variable: name, kernel: { enum: ["imq", "rbf"] }, scale: { type: "number", exclusiveMinimum: 0 } }),
-    closed({ ...termBase, kind: { const: "tc" }, network: name, variable: name, discriminator: name }, ["id", "estimator", "dependsOn", "formula", "kind", "network", "variable"]),
-    closed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
-    closed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
-    closed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
+    termClosed({ ...termBase, kind: { const: "nll" }, network: name, variable: name, target: name }),
+    termClosed({ ...termBase, kind: { const: "kl" }, network: name, variable: name, prior: name }, [...Object.keys(termBase), "kind", "network", "variable"]),
+    termClosed({ ...termBase, kind: { const: "iwae" }, k: size, encoder: name, decoder: name, latent: name, data: name }),
+    termClosed({ ...termBase, kind: { const: "gan_d" }, discriminator: name, real: sampleSource, fake: sampleSource, loss: { enum: ["logistic", "leastSquares", "hinge"] } }),
+    termClosed({ ...termBase, kind: { const: "gan_g" }, discriminator: name, fake: sampleSource, loss: { enum: ["nonsaturating", "minimax", "leastSquares", "hinge"] } }),
+    termClosed({ ...termBase, kind: { const: "contractive" }, network: name, variable: name, input: name }),
+    termClosed({ ...termBase, kind: { const: "mmd" }, network: name, variable: name, kernel: { enum: ["imq", "rbf"] }, scale: { type: "number", exclusiveMinimum: 0 } }),
+    termClosed({ ...termBase, kind: { const: "tc" }, network: name, variable: name, discriminator: name }, ["id", "estimator", "dependsOn", "formula", "kind", "network", "variable"]),
+    termClosed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
+    termClosed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
+    termClosed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
   ],
 };
 
@@ -167,14 +181,14 @@ export const irSchema = {
     },
     networks: { type: "array", items: network },
     corruptions: { type: "array", items: closed({ variable: name, kind: { enum: ["gaussianNoise", "saltPepper", "masking"] }, parameters: numberMap }) },
-    objective: closed({ kind: { enum: [...objectives.map((o) => o.name), "phases"] }, parameters: scalarMap }),
+    objective: closed({ kind: { enum: [...objectives.map((o) => o.name), "phases"] }, parameters: { type: "object", additionalProperties: { oneOf: [{ type: ["number", "string"] }, schedule] } } }),
     terms: { type: "array", items: term, minItems: 1 },
     phases: {
       type: "array",
       minItems: 1,
       items: closed({
         name,
-        terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: finite }) },
+        terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: scalar }) },
         updates: { ...parameterSets, minItems: 1 },
         parameters: { type: "array", items: { type: "string" } },
         optimizer: closed({ kind: { enum: ["adam", "sgd", "rmsprop"] }, parameters: numberMap }),

@@ -5,9 +5,15 @@
  * Validated against `irSchema` (schema.ts) before every code generation.
  */
 
+import type { Scalar, Schedule } from "../language/schedules.js";
 import type { Activation, CorruptionKind, FlowKind, LayerKind, OutputKind, ObjectiveName, OptimizerKind, PriorName, VariableType } from "../language/vocabulary.js";
 
 export const irVersion = 2;
+
+/** A number that follows a schedule over training steps or epochs (src/language/schedules.ts); every engine evaluates it with one pure function. */
+export type IrSchedule = Schedule;
+/** A number, or a schedule. */
+export type IrScalar = Scalar;
 
 export type IrSupport =
   | { kind: "real" }
@@ -183,6 +189,8 @@ interface IrTermBase {
   dependsOn: string[];
   /** The term in the usual notation, e.g. `−log p(x | z), z ~ q(z | x)`. */
   formula: string;
+  /** `abs(term - C)`: the term is scored as |value − C| (Burgess et al.'s capacity), C a number or a schedule. */
+  capacity?: IrScalar;
 }
 
 export type IrTerm = IrTermBase &
@@ -210,7 +218,8 @@ export interface IrOptimizer {
 
 export interface IrPhase {
   name: string;
-  terms: { term: string; weight: number }[];
+  /** Each term's weight: a number, or a schedule evaluated at every step. */
+  terms: { term: string; weight: IrScalar }[];
   /** Networks this phase's optimizer updates, and exactly their weights. */
   updates: string[];
   parameters: string[];
@@ -226,7 +235,7 @@ export interface ModelIR {
   priors: IrPrior[];
   networks: IrNetwork[];
   corruptions: IrCorruption[];
-  objective: { kind: ObjectiveName | "phases"; parameters: Record<string, number | string> };
+  objective: { kind: ObjectiveName | "phases"; parameters: Record<string, number | string | IrSchedule> };
   terms: IrTerm[];
   phases: IrPhase[];
   train: { batch: number; epochs: number; clipNorm?: number };

@@ -28,6 +28,8 @@ export interface ParameterSpec {
   readonly belowOne?: string;
   /** Value-range metadata: a scale training divides by (a standard deviation, batchNorm's epsilon): the checker asks for ≥ 1e-6. */
   readonly scale?: boolean;
+  /** The value may also follow a schedule over training (`linear(0, 1, epochs = 10)`; schedules.ts). */
+  readonly schedulable?: boolean;
 }
 
 export interface BuiltinSpec {
@@ -253,14 +255,14 @@ export type CorruptionKind = (typeof corruptions)[number]["name"];
 
 export const objectives = table<BuiltinSpec>()([
   { name: "reconstruction", doc: "the likelihood's NLL of the data through encoder and decoder (AE, denoising AE)", parameters: [] },
-  { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1 })] },
+  { name: "elbo", doc: "−ELBO = reconstruction NLL + β·KL(q(z|x) ‖ p(z)) (VAE, β-VAE, conditional VAE)", parameters: [p("beta", "nonnegative", "weight of the KL term", { default: 1, schedulable: true })] },
   { name: "iwae", doc: "the importance-weighted bound with k samples (IWAE)", parameters: [p("k", "size", "importance samples per example", { default: 5 })] },
   { name: "gan", doc: "a generator against a discriminator (GAN)", parameters: [p("loss", "choice", "generator loss (`leastSquares` and `hinge` set the discriminator's loss too)", { default: "nonsaturating", choices: ["nonsaturating", "minimax", "leastSquares", "hinge"] })] },
   { name: "aae", doc: "the adversarial autoencoder's three phases: reconstruct, discriminate, regularise", parameters: [] },
   {
     name: "betaTC",
     doc: "β-TCVAE (Chen et al. 2018): nll + α·mi + β·tc + γ·dwkl, the KL split into index-code MI, total correlation and dimension-wise KL",
-    parameters: [p("alpha", "nonnegative", "weight of the index-code mutual information", { default: 1 }), p("beta", "nonnegative", "weight of the total correlation", { default: 6 }), p("gamma", "nonnegative", "weight of the dimension-wise KL", { default: 1 })],
+    parameters: [p("alpha", "nonnegative", "weight of the index-code mutual information", { default: 1, schedulable: true }), p("beta", "nonnegative", "weight of the total correlation", { default: 6, schedulable: true }), p("gamma", "nonnegative", "weight of the dimension-wise KL", { default: 1, schedulable: true })],
   },
 ]);
 export type ObjectiveName = (typeof objectives)[number]["name"];

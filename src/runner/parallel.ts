@@ -170,7 +170,7 @@ export class DataParallelTrainer implements GradientExchange {
     this.share = shares(rowShards, rows);
     this.labelledShare = labelledShards ? shares(labelledShards, labelledRows!) : undefined;
     this.replicas.forEach((r, i) =>
-      r.send({ type: "step", parity: this.parity, rows: rowShards[i + 1]!, share: this.share[i + 1]!, ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: this.labelledShare![i + 1]! } : {}) }),
+      r.send({ type: "step", parity: this.parity, rows: rowShards[i + 1]!, share: this.share[i + 1]!, ...(this.model.stepsPerEpoch !== undefined ? { stepsPerEpoch: this.model.stepsPerEpoch } : {}), ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: this.labelledShare![i + 1]! } : {}) }),
     );
     return { rows: rowShards[0]!, share: this.share[0]!, ...(labelledShards ? { labelledRows: labelledShards[0]!, labelledShare: this.labelledShare![0]! } : {}) };
   }

@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     queue = queue.then(async () => {
       parity = message.parity;
       const { rows, share, labelledRows, labelledShare } = message;
+      // The replicas weight their terms as the training thread does: the same clock.
+      if (message.stepsPerEpoch !== undefined) model.stepsPerEpoch = message.stepsPerEpoch;
       await model.trainOnRows(setup.data, { rows, share, ...(labelledRows ? { labelledRows, labelledShare: labelledShare! } : {}) }, replica);
     }).catch(fail);
   };

@@ -291,7 +291,8 @@ async function train(options: TrainOptions, io: Reporter, locked: (release: () =
           progress?.finish();
           [progress, done, sums, seen] = [undefined, 0, {}, 0];
           const test = await trainable.evaluate(data.test);
-          const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test, tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds(), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) };
+          const schedules = trainable.scheduleValues();
+          const entry: EpochRecord = { epoch: epoch + 1, seconds: (Date.now() - started) / 1000, train: means, test, tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds(), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), ...(Object.keys(schedules).length > 0 ? { schedules } : {}) };
           history.push(entry);
           await saveCheckpoint(run, trainable, { epoch: epoch + 1, interrupted: false, random: trainable.random.position, steps: trainable.stepCount, history });
           await writeFigures(run, trainable, ir, data, history, record.epochs);

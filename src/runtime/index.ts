@@ -25,6 +25,7 @@ export * from "./data.js";
 export * from "./weights.js";
 export * from "./backend.js";
 export * from "./model.js";
+export * from "./schedules.js";
 export { checkCount, checkLabel, maxElements, ModelInputError, rowsWithin } from "./validate.js";
 export { isNode } from "./environment.js";
 export { installWasmFastPaths } from "./wasmFastPaths.js";

@@ -7,6 +7,7 @@ import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
 import { Random } from "./random.js";
 import { FusedAdam } from "./fusedAdam.js";
+import { type Scalar, scalarValue, type TrainingClock } from "./schedules.js";
 import { applyPhaseGradients, checkFinite, NonFiniteWeightsError, type Phase, phaseGradients, readScalars, type TermValues } from "./trainer.js";
 import { assignFromArtifacts, layoutFingerprint, type SavedModelInfo, type WeightSpec, Weights, weightsToArtifacts } from "./weights.js";
 
@@ -21,7 +22,8 @@ export interface VariableDescription {
 /** One training phase as the runtime sees it: weighted terms, the networks it updates, its optimizer. */
 export interface PhaseDescription {
   readonly name: string;
-  readonly terms: readonly { readonly term: string; readonly weight: number }[];
+  /** Each term's weight: a number, or a schedule evaluated at every step (schedules.ts). */
+  readonly terms: readonly { readonly term: string; readonly weight: Scalar }[];
   /** The networks whose trainable weights this phase's optimizer updates, and only those. */
   readonly updates: readonly string[];
   readonly optimizer: { readonly kind: "adam" | "sgd" | "rmsprop"; readonly parameters: Readonly<Record<string, number>> };
@@ -34,7 +36,8 @@ export interface ModelDescription {
   readonly variables: Readonly<Record<string, VariableDescription>>;
   /** Each network's weights in order, by network name: the names checkpoints use. */
   readonly networks: Readonly<Record<string, readonly WeightSpec[]>>;
-  readonly terms: Readonly<Record<string, { readonly formula: string; readonly estimator: string }>>;
+  /** `capacity`: the term is scored as |value − C| (`abs(term - C)`), C a number or a schedule. */
+  readonly terms: Readonly<Record<string, { readonly formula: string; readonly estimator: string; readonly capacity?: Scalar }>>;
   readonly phases: readonly PhaseDescription[];
   readonly train: { readonly batch: number; readonly epochs: number; readonly clipNorm?: number };
   /** The terms whose sum is −ELBO (β = 1), for models with a variational bound. */
@@ -192,6 +195,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   protected readonly priors: Readonly<Record<string, Prior>>;
   private readonly phases: Phase[];
   private steps = 0;
+  /** Training steps per epoch, for schedules counted in epochs: set by fit (set it before calling trainStep on your own). */
+  stepsPerEpoch?: number;
 
   protected constructor(readonly description: ModelDescription, options: ModelOptions = {}) {
     this.random = new Random(options.seed ?? 1);
@@ -227,7 +232,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     const index = this.description.phases.findIndex((p) => p.name === name);
     if (index < 0) throw new ModelInputError("trainPhase", "name", `one of the phases ${this.description.phases.map((p) => JSON.stringify(p.name)).join(", ")}`, JSON.stringify(name));
     this.checkBatch("trainPhase", "batch", batch, this.description.phases[index]!.subset);
-    const { grads, terms, updates } = this.phaseGradients(index, batch, 1);
+    const { grads, terms, updates } = this.phaseGradients(index, batch, 1, this.clock(this.steps));
     this.applyPhase(index, grads, updates);
     return readScalars(terms);
   }
@@ -237,7 +242,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
    * nothing is updated. `scale` multiplies the loss (not the terms): a replica passes its
    * share of the batch, so the replicas' gradients sum to the full batch's.
    */
-  private phaseGradients(index: number, input: Partial<B>, scale: number): { grads: (tf.Tensor | undefined)[]; terms: TermValues; updates: MovingUpdate[] } {
+  private phaseGradients(index: number, input: Partial<B>, scale: number, clock: TrainingClock): { grads: (tf.Tensor | undefined)[]; terms: TermValues; updates: MovingUpdate[] } {
     const spec = this.description.phases[index]!;
     const phase = this.phases[index]!;
     let updates: MovingUpdate[] = [];
@@ -246,9 +251,10 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       const terms: TermValues = {};
       let total: tf.Scalar | undefined;
       for (const { term, weight } of spec.terms) {
-        const value = this.termFunctions[term]!(f);
+        const value = this.termValue(term, f, clock);
         terms[term] = value;
-        const weighted: tf.Scalar = weight === 1 ? value : tf.mul(value, weight);
+        const w = scalarValue(weight, clock);
+        const weighted: tf.Scalar = w === 1 ? value : tf.mul(value, w);
         total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
       }
       updates = f.movingUpdates;
@@ -256,6 +262,33 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     });
     // A weight the phase's loss does not reach (the classifier phase and the decoder's code head) has no gradient.
     return { grads: phase.variables.map((v) => grads[v.name]), terms, updates };
+  }
+
+  /** Where training is: the steps done (before the one being taken, while training). */
+  private clock(step: number): TrainingClock {
+    return this.stepsPerEpoch === undefined ? { step } : { step, stepsPerEpoch: this.stepsPerEpoch };
+  }
+
+  /** A term's value: its function's, or |value − C| for `abs(term - C)`. */
+  private termValue(term: string, f: F, clock: TrainingClock): tf.Scalar {
+    const value = this.termFunctions[term]!(f);
+    const capacity = this.description.terms[term]?.capacity;
+    return capacity === undefined ? value : tf.tidy(() => tf.abs(tf.sub(value, scalarValue(capacity, clock))) as tf.Scalar);
+  }
+
+  /**
+   * The value every schedule has after the steps done so far (the one the next step uses,
+   * and evaluation): term weights as `phase/term`, capacities as `term/capacity`. Recorded
+   * per epoch in history.json; empty for a model without schedules.
+   */
+  scheduleValues(): Record<string, number> {
+    const clock = this.clock(this.steps);
+    const values: Record<string, number> = {};
+    for (const phase of this.description.phases) {
+      for (const { term, weight } of phase.terms) if (typeof weight !== "number") values[`${phase.name}/${term}`] = scalarValue(weight, clock);
+    }
+    for (const [id, term] of Object.entries(this.description.terms)) if (term.capacity !== undefined && typeof term.capacity !== "number") values[`${id}/capacity`] = scalarValue(term.capacity, clock);
+    return values;
   }
 
   /** Zero gradients and terms of phase `index`: an empty shard's part of a step. */
@@ -319,7 +352,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       if (!input) throw new Error(`phase ${spec.name} runs on labelled examples: pass a labelled batch to trainStep`);
       const share = replica ? (onLabelled ? replica.labelledShare! : replica.share) : 1;
       // A replica whose shard is empty (a last batch smaller than the replicas) adds nothing: zeros, not 0 × NaN.
-      const { grads, terms, updates } = share === 0 ? this.nothing(index) : this.phaseGradients(index, input, share);
+      // The clock of the step being taken: the steps done before it.
+      const { grads, terms, updates } = share === 0 ? this.nothing(index) : this.phaseGradients(index, input, share, this.clock(this.steps - 1));
       if (!replica) {
         this.applyPhase(index, grads, updates);
         for (const [id, value] of Object.entries(terms)) {
@@ -395,7 +429,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       for (const spec of this.description.phases) {
         const source = spec.subset === "labelled" ? g : f;
         if (!source) continue;
-        for (const { term } of spec.terms) if (!out[term]) out[term] = this.termFunctions[term]!(source);
+        for (const { term } of spec.terms) if (!out[term]) out[term] = this.termValue(term, source, this.clock(this.steps));
       }
       return { ...out, ...this.statistics(f) };
     });
@@ -413,6 +447,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     const needsLabelled = this.description.phases.some((p) => p.subset === "labelled");
     checkDataset("fit", data, this.description.variables, this.batchVariables(needsLabelled ? "labelled" : "all"));
     if (needsLabelled && !data.labelled?.length) throw new ModelInputError("fit", "data.labelled", "the rows whose labels are known (phases run on labelled examples)", "none");
+    this.stepsPerEpoch = Math.ceil(data.size / batchSize);
     const history: Record<string, number>[] = [];
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
       // Before the epoch draws anything: a stop here leaves the stream at the epoch boundary.

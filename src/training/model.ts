@@ -38,6 +38,8 @@ export interface EpochRecord {
   readonly tensors?: number;
   readonly buffers?: number;
   readonly rssMb?: number;
+  /** The value each schedule had at the epoch's end (`phase/term` weights, `term/capacity`), for a model with schedules. */
+  readonly schedules?: Record<string, number>;
 }
 /**
  * Where a trainer reports to: the CLI passes the terminal, tests pass buffers. Lines go

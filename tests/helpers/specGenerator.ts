@@ -289,7 +289,30 @@ const corruption: fc.Arbitrary<string | undefined> = fc.option(
  * 1e6 is a step of 100, which diverges like a learning rate of 100 would. So, like learning
  * rates, accepted weights stay typical ([0, 4]); the edges drawn are the rejected ones.
  */
-const weight = fc.oneof({ weight: 8, arbitrary: small(0, 4).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "1", "-1", "1000001", "1e39", "1e-40") });
+const constantWeight = fc.oneof({ weight: 8, arbitrary: small(0, 4).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "1", "-1", "1000001", "1e39", "1e-40") });
+
+/**
+ * A schedule where a weight goes (src/language/schedules.ts), its values in [0, 4] like a
+ * constant weight's; the edges drawn are mistakes: no length or two, cycles that do not
+ * divide the length, a rising fraction outside (0, 1], a floor above the start, a value below 0.
+ */
+const clock = fc.oneof(
+  { weight: 6, arbitrary: fc.oneof(size(1, 3).map((n) => `epochs = ${n}`), size(1, 12).map((n) => `steps = ${n}`)) },
+  { weight: 1, arbitrary: fc.constantFrom("", "epochs = 2, steps = 4", "steps = -3") },
+);
+const schedule = fc.oneof(
+  fc.tuple(small(0, 4), small(0, 4), clock).map(([a, b, c]) => `linear(${format(a)}, ${format(b)}${c ? `, ${c}` : ""})`),
+  fc
+    .tuple(small(0, 4), small(0, 4), size(1, 3), size(1, 3), fc.oneof({ weight: 6, arbitrary: small(0.1, 1).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "1.5") }), fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }))
+    .map(([a, b, cycles, per, rising, divides]) => `cyclical(${format(a)}, ${format(b)}, cycles = ${cycles}, rising = ${rising}, steps = ${divides ? cycles * per : cycles * per + 1})`),
+  fc
+    .tuple(small(1, 4), small(0, 1), fc.constantFrom("step", "epoch"), fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }))
+    .map(([a, floor, per, swapped]) => (swapped ? `exponential(${format(floor)}, ${format(a)}, rate = 0.5, per = ${per})` : `exponential(${format(a)}, ${format(floor)}, rate = 0.5, per = ${per})`)),
+  fc.constant("linear(-1, 1, steps = 4)"),
+);
+
+/** A term weight or a schedulable preset parameter: a number or, now and then, a schedule. */
+const weight = fc.oneof({ weight: 5, arbitrary: constantWeight }, { weight: 1, arbitrary: schedule });
 
 /** The regulariser terms of an explicit phase; those a model cannot take (tc of a deterministic code, mmd of a onehot one) are rejected. */
 function regulariserTerms(labelInput: string): string[] {

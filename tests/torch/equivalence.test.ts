@@ -74,6 +74,7 @@ async function saveOptimizerState(model: AnyModel, folder: string): Promise<void
   saveArtifactsToFolder(folder, { weightSpecs: specs, weightData: data, format: "aespec-optimizer" });
 }
 const batchSize = 6;
+const stepsPerEpoch = 3;
 
 type AnyModel = GeneratedModel<any, any> & Record<string, any>;
 
@@ -143,6 +144,8 @@ describe.skipIf(skipTorch)("PyTorch and TF.js agree", () => {
     const labelledNames = Object.entries(description.variables).filter(([, v]) => v.role === "data").map(([n]) => n);
     const labelled = makeBatch(description, labelledNames, random);
     const batch = Object.fromEntries(unlabelledNames.map((n) => [n, labelled[n]!]));
+    // A short epoch, so that after the warm step a schedule over epochs (vae-warmup, vae-cyclical, beta-vae-capacity) is between its ends.
+    model.stepsPerEpoch = stepsPerEpoch;
     if (!fresh.has(spec)) {
       // A step first (its noise is not recorded), so torch resumes from TF.js's weights and optimizer state, as
       // the TS runner checkpoints them; one fixture starts fresh, which tests the optimizers' first step.
@@ -152,6 +155,8 @@ describe.skipIf(skipTorch)("PyTorch and TF.js agree", () => {
       await saveOptimizerState(model, join(folder, "before-optimizer"));
     }
     await model.save(join(folder, "before"));
+    const clock = { step: model.stepCount, stepsPerEpoch };
+    writeFileSync(join(folder, "clock.json"), JSON.stringify(clock));
     writePack(join(folder, "batch"), packBatch(batch));
     writePack(join(folder, "labelled"), packBatch(labelled));
 
@@ -162,7 +167,7 @@ describe.skipIf(skipTorch)("PyTorch and TF.js agree", () => {
 
     // The phase loop of GeneratedModel.trainStep, one phase at a time, recording its noise, terms and gradients.
     const internals = model as unknown as {
-      phaseGradients(index: number, input: object, scale: number): { grads: (tf.Tensor | undefined)[]; terms: Record<string, tf.Scalar>; updates: unknown[] };
+      phaseGradients(index: number, input: object, scale: number, clock: { step: number; stepsPerEpoch: number }): { grads: (tf.Tensor | undefined)[]; terms: Record<string, tf.Scalar>; updates: unknown[] };
       applyPhase(index: number, grads: (tf.Tensor | undefined)[], updates: unknown[]): void;
     };
     const phases: { terms: Record<string, number>; grads: Map<string, Float32Array> }[] = [];
@@ -172,7 +177,7 @@ describe.skipIf(skipTorch)("PyTorch and TF.js agree", () => {
     };
     for (const [index, phase] of description.phases.entries()) {
       const input = phase.subset === "labelled" ? labelled : batch;
-      const { result, draws } = recordNoise(() => internals.phaseGradients(index, input, 1));
+      const { result, draws } = recordNoise(() => internals.phaseGradients(index, input, 1, clock));
       writePack(join(folder, `noise-${index}`), packDraws(draws));
       const names = phaseParameters(index);
       const grads = new Map<string, Float32Array>();
@@ -256,3 +261,20 @@ describe.skipIf(skipTorch)("PyTorch and TF.js agree", () => {
 function afterStepTolerance(lr: number): number {
   return 2 * lr;
 }
+
+describe("the schedules under test are between their ends", () => {
+  it("after the warm step (1 of 3 per epoch), each scheduled weight and capacity of the schedule specs is neither its start nor its end", async () => {
+    const { scalarValue } = await import("../../src/runtime/schedules.js");
+    const { irOf } = await import("./helpers.js");
+    for (const spec of ["vae-warmup", "vae-cyclical", "beta-vae-capacity"]) {
+      const ir = irOf(spec);
+      const scalars = [...ir.phases.flatMap((p) => p.terms.map((t) => t.weight)), ...ir.terms.flatMap((t) => (t.capacity === undefined ? [] : [t.capacity]))].filter((w) => typeof w !== "number");
+      expect(scalars.length, spec).toBeGreaterThan(0);
+      for (const s of scalars) {
+        const value = scalarValue(s, { step: 1, stepsPerEpoch });
+        expect(value, `${spec}: ${JSON.stringify(s)}`).not.toBe(scalarValue(s, { step: 0, stepsPerEpoch }));
+        expect(value, `${spec}: ${JSON.stringify(s)}`).not.toBe(s.schedule === "exponential" ? s.floor : s.to);
+      }
+    }
+  });
+});

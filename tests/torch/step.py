@@ -70,6 +70,10 @@ def main(module_path: str, folder: str) -> None:
     resumed = os.path.exists(os.path.join(folder, "before-optimizer", "model.json"))
     if resumed:
         model.load_optimizer_state(os.path.join(folder, "before-optimizer"))
+    # Where training is, for schedules (the TS side took its warm-up step at 3 steps per epoch).
+    with open(os.path.join(folder, "clock.json"), encoding="utf-8") as f:
+        clock = json.load(f)
+    model.steps, model.steps_per_epoch = clock["step"], clock["stepsPerEpoch"]
     batch = read_pack(os.path.join(folder, "batch"))
     labelled = read_pack(os.path.join(folder, "labelled"))
     noise = draws(folder, "noise-eval")

@@ -5,7 +5,7 @@ import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { type Activation, distributions, findBuiltin, isActivation, layers, parameterSets } from "../../language/vocabulary.js";
 import type { CheckContext, InlineDistribution } from "../context.js";
-import type { HeadInfo, LayerInfo, ParameterSource } from "../model.js";
+import type { ArgumentValue, HeadInfo, LayerInfo, ParameterSource } from "../model.js";
 import { fixedArgument } from "../likelihoodArguments.js";
 import { completeArguments, formatShape, layerShape } from "../shapes.js";
 
@@ -177,7 +177,7 @@ export function resolveLayer(ctx: CheckContext, call: A.Call, input: readonly nu
   }
   const bound = bindCall(ctx, call, spec, "layer");
   if (!bound) return undefined;
-  const values = completeArguments(spec.name, bound.values);
+  const values = completeArguments(spec.name, bound.values as Record<string, ArgumentValue | readonly number[]>); // no layer parameter is schedulable
   const result = layerShape(spec.name, values, input);
   if ("problem" in result) {
     ctx.report(result.problem, call.span);

@@ -1,3 +1,4 @@
+import type { Scalar, Schedule } from "../../language/schedules.js";
 import { diagnose } from "../../diagnostics/catalog.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
@@ -45,7 +46,7 @@ export function objectiveRule(ctx: CheckContext): void {
   }
   const bound = bindCall(ctx, preset, spec, "objective");
   if (!bound) return;
-  ctx.objective = { kind: spec.name, parameters: bound.values as Record<string, number | string> };
+  ctx.objective = { kind: spec.name, parameters: bound.values as Record<string, number | string | Schedule> };
   // Presets need the networks they combine; a broken network has been reported already.
   if (ctx.items("NetworkDeclaration").some((n) => !ctx.networks.has(n.signature.name.name))) return;
   if (!ctx.defaultOptimizer) {
@@ -61,7 +62,7 @@ export function objectiveRule(ctx: CheckContext): void {
     return;
   }
   const expand = { reconstruction, elbo, iwae, gan, aae, betaTC }[spec.name as "elbo"];
-  expand(ctx, preset, bound.values as Record<string, number>);
+  expand(ctx, preset, bound.values as Record<string, Scalar>);
 }
 
 /** Models of the field that are a phase of terms rather than a preset: how to write them. */
@@ -144,7 +145,7 @@ function klTerm(ctx: CheckContext, pair: KlPair): UnidentifiedTerm {
   return { kind: "kl", network: encoder.name, variable: z, estimator: klEstimator(encoder, z, pair.prior) };
 }
 
-function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
+function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, Scalar>): void {
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
   const terms = likelihoodTerms(ctx);
@@ -155,7 +156,7 @@ function elbo(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
   ctx.phases.push(phase(ctx, "elbo", terms, [...parts.encoders, ...parts.decoders, ...networksOf(ctx, "prior")], learnedPriorsOf(ctx, parts.encoders.flatMap((e) => e.outputs))));
 }
 
-function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
+function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, Scalar>): void {
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
   const [encoder] = parts.encoders;
@@ -165,7 +166,7 @@ function iwae(ctx: CheckContext, preset: A.Call, args: Record<string, number>): 
   const z = encoder!.outputs[0]!;
   const prior = ctx.priors.get(z);
   if (!checkKlPair(ctx, encoder!, z, prior, preset.span) || rejectRelaxed(ctx, "iwae", encoder!, z, preset.span)) return;
-  const term = addTerm(ctx, { kind: "iwae", k: args.k!, encoder: encoder!.name, decoder: decoder!.name, latent: z, data: decoder!.outputs[0]! });
+  const term = addTerm(ctx, { kind: "iwae", k: args.k as number, encoder: encoder!.name, decoder: decoder!.name, latent: z, data: decoder!.outputs[0]! });
   ctx.phases.push(phase(ctx, "iwae", [{ term, weight: 1 }], [encoder!, decoder!], learnedPriorsOf(ctx, [z])));
 }
 
@@ -225,7 +226,7 @@ function aae(ctx: CheckContext, preset: A.Call): void {
  * β-TCVAE (Chen et al. 2018): the ELBO's KL split into index-code mutual information, total
  * correlation and dimension-wise KL, weighted α, β, γ; (1, 1, 1) is the ELBO again.
  */
-function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, number>): void {
+function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, Scalar>): void {
   const parts = autoencoderParts(ctx, preset);
   if (!parts) return;
   const terms = likelihoodTerms(ctx);

@@ -5,6 +5,7 @@ import { resolveOptimizer } from "../optimizer.js";
 import { resolveNetwork } from "../resolve.js";
 import { printExpression } from "../../syntax/format.js";
 import { maxMagnitude, minPositive } from "../limits.js";
+import { scalarRange } from "../../language/schedules.js";
 import { flattenLoss, resolveTerm, termReads } from "../terms.js";
 import type * as A from "../../syntax/ast.js";
 import { priorInOver } from "./learnedPriorsRule.js";
@@ -15,7 +16,8 @@ export function addTerm(ctx: CheckContext, term: UnidentifiedTerm): string {
   if (same) return same.id;
   const subject =
     term.kind === "nll" ? term.target : term.kind === "gan_d" || term.kind === "gan_g" ? term.discriminator : term.kind === "iwae" ? term.data : "variable" in term ? term.variable : term.network;
-  const base = `${term.kind}_${subject}`;
+  // `abs(kl(…) - C)` is scored as |KL − C|: a term of its own, not the KL.
+  const base = `${term.capacity === undefined ? "" : "abs_"}${term.kind}_${subject}`;
   let id = base;
   for (let n = 2; ctx.terms.some((t) => t.id === id); n++) id = `${base}_${n}`;
   ctx.terms.push({ ...term, id } as LossTerm);
@@ -33,7 +35,7 @@ export function phasesRule(ctx: CheckContext): void {
   for (const decl of ctx.trainItems("PhaseDeclaration")) {
     const before = ctx.errorCount();
     const flat = flattenLoss(ctx, decl.loss);
-    const resolved = (flat ?? []).map(({ call, weight }) => ({ resolved: resolveTerm(ctx, call), weight, call }));
+    const resolved = (flat ?? []).map(({ call, weight, capacity }) => ({ resolved: resolveTerm(ctx, call), weight, capacity, call }));
 
     const updates: NetworkInfo[] = [];
     const priorUpdates: { set: string; name: A.Identifier }[] = [];
@@ -97,17 +99,20 @@ export function phasesRule(ctx: CheckContext): void {
       }
     }
     for (const { call, weight } of resolved) {
-      if (Math.abs(weight) > maxMagnitude) {
-        ctx.report(diagnose.AE0608.magnitude({ what: `the weight of \`${printExpression(call)}\``, value: weight, limit: maxMagnitude }), call.span);
-      } else if (weight !== 0 && Math.abs(weight) < minPositive) {
+      // A schedule's every value is a weight: its ends bound them.
+      const [low, high] = scalarRange(weight);
+      const largest = Math.abs(high) > Math.abs(low) ? high : low;
+      if (Math.abs(largest) > maxMagnitude) {
+        ctx.report(diagnose.AE0608.magnitude({ what: `the weight of \`${printExpression(call)}\``, value: largest, limit: maxMagnitude }), call.span);
+      } else if (typeof weight === "number" && weight !== 0 && Math.abs(weight) < minPositive) {
         ctx.report(diagnose.AE0608.underflow({ what: `the weight of \`${printExpression(call)}\``, value: weight, limit: minPositive }), call.span);
-      } else if (weight < 0 && !ctx.allows("AE0609")) {
-        ctx.report(diagnose.AE0609.negative({ term: printExpression(call), weight }), call.span);
+      } else if (low < 0 && !ctx.allows("AE0609")) {
+        ctx.report(diagnose.AE0609.negative({ term: printExpression(call), weight: low }), call.span);
       }
     }
     if (ctx.errorCount() > before || !optimizer) continue;
 
-    const terms: WeightedTerm[] = resolved.map((r) => ({ term: addTerm(ctx, r.resolved!.term), weight: r.weight }));
+    const terms: WeightedTerm[] = resolved.map((r) => ({ term: addTerm(ctx, r.capacity === undefined ? r.resolved!.term : { ...r.resolved!.term, capacity: r.capacity }), weight: r.weight }));
     ctx.phases.push({ name: decl.name.name, terms, updates: [...updates.map((u) => u.name), ...priorUpdates.map((u) => u.set)], optimizer, subset, declaration: decl });
   }
 }

@@ -22,6 +22,10 @@ export function trainSettingsRule(ctx: CheckContext): void {
   for (const setting of ctx.trainItems("TrainSetting")) {
     const name = setting.name.name;
     const spec = trainSettings.find((s) => s.name === name);
+    if (!spec && name === "schedule") {
+      ctx.report(diagnose.AE0620.trainSetting(), setting.name.span);
+      continue;
+    }
     if (!spec) {
       const meant = didYouMean(name, trainSettings.map((s) => s.name));
       if (meant) misspelt.add(meant);
