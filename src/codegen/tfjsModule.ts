@@ -1,7 +1,7 @@
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, isCorrupted, priorOf, variableOf } from "../ir/lookup.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
-import { describeLayer } from "../ir/describe.js";
+import { describeLayer, networkSignature } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
 import { buildParameters, likelihoodCode, type OutputFacts, type SourceWriters } from "./likelihoods.js";
@@ -89,7 +89,7 @@ class ModuleEmitter {
   }
 
   private emitNetwork(out: Out, network: IrNetwork): void {
-    const signature = `${network.name}(${network.outputs.join(", ")}${network.role === "discriminator" ? network.inputs.join(", ") : ` | ${network.inputs.join(", ")}`})`;
+    const signature = networkSignature(network);
     const summary = [
       `[${network.inputShape.join(", ")}]`,
       ...network.trunk.map(describeLayer),
@@ -241,7 +241,9 @@ class ModuleEmitter {
         const method = this.scoreMethod(discriminator, source);
         const d = this.ir.networks.find((n) => n.name === discriminator)!;
         out.push(`  /** ${commentText(discriminator)}'s logit on ${commentText(describeSource(source))}. */`);
-        out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${this.networkFunction(d)}(this, ${this.sourceExpression(source)}));`, `  }`);
+        // A conditional discriminator reads the judged samples, then its conditions from the batch.
+        const input = this.inputOf(d, (v) => (v === d.inputs[0] ? this.sourceExpression(source) : this.valueOf(v, false)));
+        out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${this.networkFunction(d)}(this, ${input}));`, `  }`);
       }
     }
     out.push(`}`, "");

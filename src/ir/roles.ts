@@ -33,7 +33,10 @@ function decoderInputs(ir: IrParts): string[] {
 }
 
 function labelVariable(ir: IrParts): string | undefined {
-  return decoderInputs(ir).find((v) => variableOf(ir, v).type === "onehot");
+  const inputs = decoderInputs(ir);
+  // A label may reach the decoders through a prior only: `p(z | y)` picks its component by y.
+  const priorLabels = inputs.flatMap((v) => priorOf(ir, v)?.given ?? []);
+  return [...inputs, ...priorLabels].find((v) => variableOf(ir, v).type === "onehot");
 }
 
 function importanceSamplingParts(ir: IrParts): IrRoles["importanceSampling"] {
