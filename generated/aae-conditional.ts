@@ -67,7 +67,9 @@ class Forward extends rt.Forward<Partial<ConditionalAAEBatch>> {
   }
   /** Samples z ~ p(z), one per example. */
   prior_z(): tf.Tensor {
-    return this.memo("prior_z", () => this.priors["z"]!.sample(this.size, this.random, this.batch["y"]));
+    return this.memo("prior_z", () =>
+      this.priors["z"]!.sample(this.size, this.random, this.batch["y"] as tf.Tensor2D),
+    );
   }
   /** d's logit on samples of z from its prior. */
   score_d_prior_z(): tf.Tensor {

@@ -17,7 +17,10 @@ export function conditionsOf(network: Pick<NetworkInfo, "role" | "inputs">): rea
   return network.role === "discriminator" ? network.inputs.slice(1) : [];
 }
 
-/** AE0406 a condition that is the judged variable, AE0226 a latent condition. */
+/** Layers that need an image input, which a conditional discriminator's flat input is not. */
+const imageLayers = new Set(["conv2d", "conv2dTranspose", "maxPool2d", "avgPool2d", "upsample2d"]);
+
+/** AE0406 a condition that is the judged variable, AE0226 a latent condition, AE0227 an image layer on the flat input. */
 export function checkConditions(ctx: CheckContext, decl: A.NetworkDeclaration, judged: VariableInfo | undefined, conditions: readonly (VariableInfo | undefined)[]): void {
   const name = decl.signature.name.name;
   conditions.forEach((v, i) => {
@@ -26,6 +29,11 @@ export function checkConditions(ctx: CheckContext, decl: A.NetworkDeclaration, j
     if (v.name === judged.name) ctx.report(diagnose.AE0406.outputAndInput({ variable: v.name, network: name }), span);
     else if (v.role === "latent") ctx.report(diagnose.AE0226.latentCondition({ discriminator: name, variable: v.name, judged: judged.name }), span);
   });
+  const first = decl.body[0];
+  const layer = first?.kind === "Layer" ? first.call.callee.name : first?.kind === "Residual" ? "residual" : undefined;
+  if (!judged || conditions.length === 0 || conditions.includes(undefined) || layer === undefined || (layer !== "residual" && !imageLayers.has(layer))) return;
+  const width = [judged, ...conditions].reduce((sum, v) => sum + v!.size, 0);
+  ctx.report(diagnose.AE0227.flatInput({ discriminator: name, variables: [judged, ...conditions].map((v) => `\`${v!.name}\``).join(" and "), width, layer }), first!.span);
 }
 
 /** Data variables a network's value depends on: its inputs and its encoders', and the labels of the priors its sampled latents are drawn from. */

@@ -176,7 +176,7 @@ class ModuleEmitter {
   }
 
   private priorLabel(prior: IrPrior): string {
-    return prior.given.length > 0 ? `, this.batch[${literal(prior.given[0]!)}]` : "";
+    return prior.given.length > 0 ? `, this.batch[${literal(prior.given[0]!)}] as tf.Tensor2D` : "";
   }
 
   private emitForward(out: Out): void {
@@ -350,7 +350,7 @@ class ModuleEmitter {
   }
 
   private priorLabelIn(prior: IrPrior, f: string): string {
-    return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}]` : "";
+    return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}] as tf.Tensor2D` : "";
   }
 
   private emitImportanceWeights(out: Out): void {

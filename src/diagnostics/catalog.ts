@@ -250,6 +250,21 @@ const definitions = {
       }),
     },
   },
+  AE0227: {
+    title: "conditional discriminator starts with an image layer",
+    severity: "error",
+    explanation:
+      "A conditional discriminator `d(x | y)` reads x and its conditions concatenated into one flat vector, as every network with several inputs does, so its first layer sees no image: it starts with dense layers " +
+      "(the conditional GAN's discriminator is dense), or judges x alone, `d(x)`.",
+    wrong: "data x: real[28, 28, 1] in [0, 1]\ndiscriminator d(x | y) { conv2d(16, 3, stride = 2); flatten; dense(1) }",
+    fixed: "data x: real[28, 28, 1] in [0, 1]\ndiscriminator d(x | y) { dense(512, leakyRelu); dense(1) }",
+    messages: {
+      flatInput: (a: { discriminator: string; variables: string; width: number; layer: string }) => ({
+        message: `\`${a.discriminator}\` reads ${a.variables} concatenated into one flat vector of ${a.width}, but its first layer \`${a.layer}\` needs an image`,
+        help: "start a conditional discriminator with dense layers",
+      }),
+    },
+  },
   // ── shapes ──
   AE0301: {
     title: "malformed variable shape",
