@@ -30,10 +30,17 @@ export function checkConditions(ctx: CheckContext, decl: A.NetworkDeclaration, j
     else if (v.role === "latent") ctx.report(diagnose.AE0226.latentCondition({ discriminator: name, variable: v.name, judged: judged.name }), span);
   });
   const first = decl.body[0];
-  const layer = first?.kind === "Layer" ? first.call.callee.name : first?.kind === "Residual" ? "residual" : undefined;
-  if (!judged || conditions.length === 0 || conditions.includes(undefined) || layer === undefined || (layer !== "residual" && !imageLayers.has(layer))) return;
+  const layer = first && firstLayer(first);
+  if (!judged || conditions.length === 0 || conditions.includes(undefined) || layer === undefined || !imageLayers.has(layer)) return;
   const width = [judged, ...conditions].reduce((sum, v) => sum + v!.size, 0);
   ctx.report(diagnose.AE0227.flatInput({ discriminator: name, variables: [judged, ...conditions].map((v) => `\`${v!.name}\``).join(" and "), width, layer }), first!.span);
+}
+
+/** The layer that first reads a network's input: a residual block's first layer. */
+function firstLayer(item: A.NetworkItem): string | undefined {
+  if (item.kind === "Layer") return item.call.callee.name;
+  if (item.kind === "Residual") return item.body[0] && firstLayer(item.body[0]);
+  return undefined;
 }
 
 /** Data variables a network's value depends on: its inputs and its encoders', and the labels of the priors its sampled latents are drawn from. */
