@@ -20,8 +20,9 @@ function classMeans(): Float64Array[] {
   const counts = new Array<number>(10).fill(0);
   for (let i = 0; i < train.size; i++) {
     const label = train.labels[i]!;
-    counts[label]++;
-    for (let p = 0; p < pixels; p++) means[label]![p] += train.images[i * pixels + p]!;
+    counts[label]!++;
+    const mean = means[label]!;
+    for (let p = 0; p < pixels; p++) mean[p]! += train.images[i * pixels + p]!;
   }
   return means.map((m, k) => m.map((v) => v / counts[k]!));
 }

@@ -83,7 +83,7 @@ describe.each(["cgan", "aae-conditional"] as const)("%s", (spec) => {
 
 describe("aec explain", () => {
   it.each(["AE0226", "AE0227", "AE0565", "AE0566"])("%s has an explanation with a wrong and a fixed example", (code) => {
-    const text = explain(code);
+    const text = explain(code) ?? "";
     expect(text).toContain(code);
     expect(text).toContain("d(");
     expect(text.length).toBeGreaterThan(200);
