@@ -1,3 +1,4 @@
+import { conditionsOf } from "./conditions.js";
 import { diagnose } from "../diagnostics/catalog.js";
 import type * as A from "../syntax/ast.js";
 import { printExpression } from "../syntax/format.js";
@@ -121,6 +122,10 @@ export function tcTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefine
   if (!discriminator || discriminator === "broken") return undefined;
   if (discriminator.role !== "discriminator") {
     ctx.report(diagnose.AE0510.notDiscriminator({ name, role: discriminator.role }), args[1]!.span);
+    return undefined;
+  }
+  if (conditionsOf(discriminator).length > 0) {
+    ctx.report(diagnose.AE0566.tc({ discriminator: discriminator.name, conditions: conditionsOf(discriminator).join(", "), variable: code.variable }), args[1]!.span);
     return undefined;
   }
   if (discriminator.inputs[0] !== code.variable || discriminator.inputs.length !== 1) {

@@ -16,6 +16,7 @@ import type { GanDiscriminatorLoss, GanGeneratorLoss, KlEstimator, NetworkInfo, 
 export const ganDiscriminatorLosses: readonly GanDiscriminatorLoss[] = ["logistic", "leastSquares", "hinge"];
 export const ganGeneratorLosses: readonly GanGeneratorLoss[] = ["nonsaturating", "minimax", "leastSquares", "hinge"];
 import { resolveNetwork, resolveVariable } from "./resolve.js";
+import { checkConditionedSource, conditionsOf, networkReads, sourceReads } from "./conditions.js";
 import { codeRegulariser, isPermutedSource, mmdTerm, networkRegulariser, permutedSource, tcTerm } from "./regularisers.js";
 
 /**
@@ -174,9 +175,10 @@ export function resolveDensity(ctx: CheckContext, e: A.Expression, allowPrior: b
   }
   const variable = outputs[0]!;
   const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
-  if (given.length === 0 && allowPrior) {
+  if (allowPrior) {
+    // A prior is written as declared: `p(z)`, or a conditional one `p(z | y)`.
     const prior = ctx.priors.get(variable);
-    if (prior && prior.declaration.signature.name.name === name && prior.given.length === 0) return { kind: "prior", prior };
+    if (prior && prior.declaration.signature.name.name === name && sameSet(prior.given, given)) return { kind: "prior", prior };
   }
   const latentWithoutPrior = given.length === 0 && allowPrior && ctx.variables.get(variable)?.role === "latent" && !ctx.priors.has(variable);
   const producedByName = ctx.items("NetworkDeclaration").some((n) => n.signature.name.name === name && n.signature.outputs.some((o) => o.name === variable));
@@ -381,6 +383,7 @@ function ganTerm(ctx: CheckContext, call: A.Call, kind: "gan_d" | "gan_g"): Reso
       ctx.report(diagnose.AE0504.variable({ discriminator: discriminator.name, judged, which, variable: source.variable }), arg.span);
       return undefined;
     }
+    if (!checkConditionedSource(ctx, discriminator, which, source, arg.span)) return undefined;
     sources[which] = source;
   }
   const lossArg = named.get("loss");
@@ -444,34 +447,28 @@ function contractiveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefi
  * gradient (`dependsOn`): `gan_d` holds its fake samples fixed, but still computes them.
  */
 export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
-  const all = [...ctx.networks.values()];
-  const networkReads = (name: string): string[] => {
-    const network = ctx.networks.get(name);
-    if (!network) return [];
-    const names = upstream(all, network);
-    // Latents no encoder produces are drawn from their prior, which may be given a label.
-    const sampled = names.flatMap((n) => ctx.networks.get(n)?.inputs ?? []).filter((v) => ctx.variables.get(v)?.role === "latent" && !ctx.producerOf(v, ["encoder"]));
-    return [...dataInputs(ctx, names), ...sampled.flatMap((v) => ctx.priors.get(v)?.given ?? [])];
+  // A conditional discriminator reads its conditions from the batch.
+  const conditions = (discriminator: string) => {
+    const d = ctx.networks.get(discriminator);
+    return d ? [...conditionsOf(d)] : [];
   };
-  const sourceReads = (source: SampleSource): string[] =>
-    source.kind === "data" ? [source.variable] : source.kind === "prior" ? [...(ctx.priors.get(source.variable)?.given ?? [])] : networkReads(source.network);
   const mmdPrior = (variable: string) => [...(ctx.priors.get(variable)?.given ?? [])];
   const reads = (() => {
     switch (term.kind) {
-      case "nll": return [term.target, ...networkReads(term.network)];
-      case "kl": return [...networkReads(term.network), ...(term.prior ? networkReads(term.prior) : []), ...(ctx.priors.get(term.variable)?.given ?? [])];
-      case "iwae": return [term.data, ...networkReads(term.encoder), ...networkReads(term.decoder), ...(ctx.priors.get(term.latent)?.given ?? [])];
-      case "gan_d": return [...sourceReads(term.real), ...sourceReads(term.fake)];
-      case "gan_g": return sourceReads(term.fake);
-      case "contractive": return [term.input, ...networkReads(term.network)];
-      case "mmd": return [...networkReads(term.network), ...mmdPrior(term.variable)];
+      case "nll": return [term.target, ...networkReads(ctx, term.network)];
+      case "kl": return [...networkReads(ctx, term.network), ...(term.prior ? networkReads(ctx, term.prior) : []), ...(ctx.priors.get(term.variable)?.given ?? [])];
+      case "iwae": return [term.data, ...networkReads(ctx, term.encoder), ...networkReads(ctx, term.decoder), ...(ctx.priors.get(term.latent)?.given ?? [])];
+      case "gan_d": return [...sourceReads(ctx, term.real), ...sourceReads(ctx, term.fake), ...conditions(term.discriminator)];
+      case "gan_g": return [...sourceReads(ctx, term.fake), ...conditions(term.discriminator)];
+      case "contractive": return [term.input, ...networkReads(ctx, term.network)];
+      case "mmd": return [...networkReads(ctx, term.network), ...mmdPrior(term.variable)];
       case "tc":
       case "mi":
       case "dwkl":
       case "l2":
       case "weightDecay":
-      case "gradientPenalty": return networkReads(term.network);
-      case "vq": return networkReads(term.network);
+      case "gradientPenalty": return networkReads(ctx, term.network);
+      case "vq": return networkReads(ctx, term.network);
     }
   })();
   return [...new Set(reads)].filter((v) => ctx.variables.get(v)?.role === "data");

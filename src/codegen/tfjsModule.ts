@@ -2,7 +2,7 @@ import { weightedSum } from "../language/schedules.js";
 import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
-import { describeLayer } from "../ir/describe.js";
+import { describeLayer, networkSignature } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
 import { commentText, literal, NameAllocator, prefixed, valueLiteral } from "./names.js";
 import { buildParameters, likelihoodCode, outputFacts, type SourceWriters } from "./likelihoods.js";
@@ -91,7 +91,7 @@ class ModuleEmitter {
   }
 
   private emitNetwork(out: Out, network: IrNetwork): void {
-    const signature = `${network.name}(${network.outputs.join(", ")}${network.role === "discriminator" ? network.inputs.join(", ") : ` | ${network.inputs.join(", ")}`})`;
+    const signature = networkSignature(network);
     const summary = [
       `[${network.inputShape.join(", ")}]`,
       ...network.trunk.map(describeLayer),
@@ -178,7 +178,7 @@ class ModuleEmitter {
   }
 
   private priorLabel(prior: IrPrior): string {
-    return prior.given.length > 0 ? `, this.batch[${literal(prior.given[0]!)}]` : "";
+    return prior.given.length > 0 ? `, this.batch[${literal(prior.given[0]!)}] as tf.Tensor2D` : "";
   }
 
   private emitForward(out: Out): void {
@@ -251,7 +251,9 @@ class ModuleEmitter {
         const method = this.scoreMethod(discriminator, source);
         const d = this.ir.networks.find((n) => n.name === discriminator)!;
         out.push(`  /** ${commentText(discriminator)}'s logit on ${commentText(describeSource(source))}. */`);
-        out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${this.networkFunction(d)}(this, ${this.sourceExpression(source)}));`, `  }`);
+        // A conditional discriminator reads the judged samples, then its conditions from the batch.
+        const input = this.inputOf(d, (v) => (v === d.inputs[0] ? this.sourceExpression(source) : this.valueOf(v, false)));
+        out.push(`  ${method}(): tf.Tensor {`, `    return this.memo(${literal(method)}, () => ${this.networkFunction(d)}(this, ${input}));`, `  }`);
       }
     }
     out.push(`}`, "");
@@ -376,7 +378,7 @@ class ModuleEmitter {
   }
 
   private priorLabelIn(prior: IrPrior, f: string): string {
-    return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}]` : "";
+    return prior.given.length > 0 ? `, ${f}.batch[${literal(prior.given[0]!)}] as tf.Tensor2D` : "";
   }
 
   private emitImportanceWeights(out: Out): void {

@@ -3,7 +3,7 @@ import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSour
 import { codebookOf, encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, outputFacts, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
-import { describeLayer } from "../ir/describe.js";
+import { describeLayer, networkSignature } from "../ir/describe.js";
 import { networkLayers } from "../ir/layers.js";
 import { assertValidIr } from "../ir/validate.js";
 import { commentText, NameAllocator, prefixed } from "./names.js";
@@ -144,7 +144,7 @@ class TorchEmitter {
   }
 
   private emitNetwork(out: Out, network: IrNetwork): void {
-    const signature = network.role === "discriminator" ? `${network.name}(${network.inputs.join(", ")})` : `${network.name}(${network.outputs.join(", ")} | ${network.inputs.join(", ")})`;
+    const signature = networkSignature(network);
     const summary = [
       `[${network.inputShape.join(", ")}]`,
       ...network.trunk.map(describeLayer),
@@ -359,7 +359,10 @@ class TorchEmitter {
       for (const source of sources) {
         if (this.scores.has(JSON.stringify([discriminator, source]))) continue;
         const method = this.scoreMethod(discriminator, source);
-        this.emitMemo(out, method, `${discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(discriminator, "self")}(self, ${this.sourceExpression(source)})`);
+        // A conditional discriminator reads the judged samples, then its conditions from the batch.
+        const d = this.network(discriminator);
+        const input = this.inputOf(d, (v) => (v === d.inputs[0] ? this.sourceExpression(source) : this.valueOf(v, false)));
+        this.emitMemo(out, method, `${discriminator}'s logit on ${describeSource(source)}.`, "Tensor", `${this.net(discriminator, "self")}(self, ${input})`);
       }
     }
     out.push("");

@@ -235,6 +235,36 @@ const definitions = {
       }),
     },
   },
+  AE0226: {
+    title: "discriminator conditioned on a latent",
+    severity: "error",
+    explanation:
+      "A conditional discriminator `d(x | y)` judges pairs: real samples of x with their y, fake samples with theirs. The condition is read from the batch, so it is the same value for both sides of a row " +
+      "(the label the generator was given, the label of the example an encoder coded). A latent has no such value: the real side (data, a prior) and the fake side (a network) would each draw their own. Condition on a data variable.",
+    wrong: "latent c: onehot[10]\ndiscriminator d(x | c) { ...; dense(1) }",
+    fixed: "data y: onehot[10]\ndiscriminator d(x | y) { ...; dense(1) }",
+    messages: {
+      latentCondition: (a: { discriminator: string; variable: string; judged: string }) => ({
+        message: `\`${a.discriminator}\` is conditioned on the latent \`${a.variable}\`, which has no one value for the real and the fake samples of \`${a.judged}\``,
+        help: `condition on a data variable (\`data y: onehot[10]\` and \`discriminator ${a.discriminator}(${a.judged} | y)\`), whose value the batch gives both sides`,
+      }),
+    },
+  },
+  AE0227: {
+    title: "conditional discriminator starts with an image layer",
+    severity: "error",
+    explanation:
+      "A conditional discriminator `d(x | y)` reads x and its conditions concatenated into one flat vector, as every network with several inputs does, so its first layer sees no image: it starts with dense layers " +
+      "(the conditional GAN's discriminator is dense), or judges x alone, `d(x)`.",
+    wrong: "data x: real[28, 28, 1] in [0, 1]\ndiscriminator d(x | y) { conv2d(16, 3, stride = 2); flatten; dense(1) }",
+    fixed: "data x: real[28, 28, 1] in [0, 1]\ndiscriminator d(x | y) { dense(512, leakyRelu); dense(1) }",
+    messages: {
+      flatInput: (a: { discriminator: string; variables: string; width: number; layer: string }) => ({
+        message: `\`${a.discriminator}\` reads ${a.variables} concatenated into one flat vector of ${a.width}, but its first layer \`${a.layer}\` needs an image`,
+        help: "start a conditional discriminator with dense layers",
+      }),
+    },
+  },
   // ── shapes ──
   AE0301: {
     title: "malformed variable shape",
@@ -443,11 +473,11 @@ const definitions = {
   AE0406: {
     title: "signature does not fit the network's role",
     severity: "error",
-    explanation: "An encoder infers latents from data (`encoder q(z | x)`), a decoder or generator produces data (`decoder p(x | z)`), and a discriminator judges one variable (`discriminator d(z)`). Encoders, decoders and generators need an input after `|`.",
+    explanation: "An encoder infers latents from data (`encoder q(z | x)`), a decoder or generator produces data (`decoder p(x | z)`), and a discriminator judges one variable (`discriminator d(z)`), optionally given data variables (`discriminator d(x | y)`). Encoders, decoders and generators need an input after `|`.",
     wrong: "encoder q(x | z) = Normal(mu, logvar) { ... }",
     fixed: "decoder p(x | z) = Normal(mu, logvar) { ... }",
     messages: {
-      discriminator: () => ({ message: "a discriminator judges one variable and has no conditioning part", help: "write `discriminator d(z)`" }),
+      discriminator: () => ({ message: "a discriminator judges one variable, optionally given conditions", help: "write `discriminator d(z)`, or `discriminator d(x | y)` to judge x given y" }),
       noInput: (role: string) => `${withArticle(role)} needs an input after \`|\``,
       output: (a: { role: string; produces: string; variable: string; is: string }) => `${withArticle(a.role)} produces ${a.produces} variables, but \`${a.variable}\` is ${a.is}`,
       outputAndInput: (a: { variable: string; network: string }) => `\`${a.variable}\` is both an output and an input of \`${a.network}\``,
@@ -1161,6 +1191,40 @@ const definitions = {
       notLearned: (a: { prior: string; distribution: string }) => ({ message: `the prior \`${a.prior}\` (${a.distribution}) has no weights to train`, help: "remove it from `over`, or make it a `VampPrior` or a `GaussianMixture(learned = true)`" }),
       noPrior: () => ({ message: "`over prior` names the model's learned prior, but the model has none", help: "remove `prior` from `over`" }),
       severalPriors: (priors: readonly string[]) => ({ message: `\`over prior\` is ambiguous: the model has several learned priors (${priors.map((p) => `\`${p}\``).join(", ")})`, help: "name the prior instead, if no network has its name" }),
+    },
+  },
+  AE0565: {
+    title: "adversarial samples drawn without the discriminator's condition",
+    severity: "error",
+    explanation:
+      "A conditional discriminator `d(x | y)` judges each sample with the y of its batch row. Samples that do not depend on the row — a generator fed only prior noise, a prior not given y — are paired with a y they know nothing of, " +
+      "so the discriminator tells them apart by the pairing alone, and a generator cannot learn to draw the class it is asked for. Let the sample read the condition: the generator `g(x | z, y)`, the prior `p(z | y)`.",
+    wrong: "generator g(x | z) { ... }\ndiscriminator d(x | y) { ...; dense(1) }",
+    fixed: "generator g(x | z, y) { ... }\ndiscriminator d(x | y) { ...; dense(1) }",
+    messages: {
+      independent: (a: { discriminator: string; conditions: string; which: string; source: string; help: string }) => ({
+        message: `\`${a.discriminator}\` judges its samples given \`${a.conditions}\`, but the ${a.which} samples \`${a.source}\` are drawn without it`,
+        help: a.help,
+      }),
+    },
+  },
+  AE0566: {
+    title: "conditional discriminator used as an unconditional one",
+    severity: "error",
+    explanation:
+      "A conditional discriminator `d(x | y)` scores a sample together with the condition of its batch row. FactorVAE's permuted codes (`permuted(q(z | x))`) shuffle each dimension across the batch, so a code no longer belongs to one row; " +
+      "and `tc(q(z | x), d)` reads d's logit as a density ratio of z alone. Both need a discriminator of the code alone: `discriminator d_tc(z)`.",
+    wrong: "discriminator d(z | y) { ...; dense(1) }\n... tc(q(z | x), d)",
+    fixed: "discriminator d_tc(z) { ...; dense(1) }\n... tc(q(z | x), d_tc)",
+    messages: {
+      permuted: (a: { discriminator: string; conditions: string; variable: string }) => ({
+        message: `\`${a.discriminator}\` judges samples given \`${a.conditions}\`, but permuted codes of \`${a.variable}\` belong to no one row of the batch`,
+        help: `judge the permuted codes with a discriminator of \`${a.variable}\` alone: \`discriminator d_tc(${a.variable}) { …; dense(1) }\``,
+      }),
+      tc: (a: { discriminator: string; conditions: string; variable: string }) => ({
+        message: `\`tc\` reads \`${a.discriminator}\`'s logit as a density ratio of \`${a.variable}\` alone, but \`${a.discriminator}\` also reads \`${a.conditions}\``,
+        help: `declare \`discriminator d_tc(${a.variable}) { …; dense(1) }\` trained by \`gan_d(d_tc, real = q(${a.variable} | x), fake = permuted(q(${a.variable} | x)))\``,
+      }),
     },
   },
   AE0601: {

@@ -121,6 +121,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
   const inputOf = (network: IrNetwork, v: string) => (network.role === "encoder" && ir.corruptions.some((c) => c.variable === v) ? ids.get(`corrupt:${v}`)! : ids.get(`var:${v}`)!);
   for (const n of ir.networks) {
     const id = node(`net:${n.name}`, "network", [`${n.role} ${n.name}`, describeNetwork(n), `${n.parameterCount.toLocaleString("en-US")} parameters`]);
+    // A conditional discriminator reads its conditions from the batch, with the samples it judges.
+    for (const g of n.given ?? []) edge(ids.get(`var:${g}`)!, id, "condition");
     if (n.role === "discriminator") continue;
     for (const v of n.inputs) edge(inputOf(n, v), id);
     for (const d of n.distributions) {

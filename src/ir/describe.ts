@@ -25,3 +25,9 @@ export function describeNetwork(network: IrNetwork): string {
     ...(network.heads.length > 0 ? [network.heads.map((h) => `${h.name} [${h.outputShape.join(", ")}]`).join(", ")] : []),
   ].join(" → ");
 }
+
+/** A network's signature as the spec writes it: `q(z | x)`, `d(z)`, a conditional discriminator `d(x | y)`. */
+export function networkSignature(network: Pick<IrNetwork, "name" | "role" | "inputs" | "outputs" | "given">): string {
+  if (network.role !== "discriminator") return `${network.name}(${network.outputs.join(", ")} | ${network.inputs.join(", ")})`;
+  return `${network.name}(${network.inputs[0]}${network.given ? ` | ${network.given.join(", ")}` : ""})`;
+}

@@ -1,4 +1,5 @@
 import { describeScalar } from "../language/schedules.js";
+import { conditionsOf } from "../check/conditions.js";
 import { distributions, findBuiltin, isActivation, isLearnedPrior, priorParameterSet } from "../language/vocabulary.js";
 import { relaxedCategorical, relaxedOptions } from "../check/relaxed.js";
 import { learnedPriorSets, termDependencies, upstream } from "../check/dependencies.js";
@@ -108,6 +109,7 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     role: network.role,
     inputs: [...network.inputs],
     outputs: [...network.outputs],
+    ...(conditionsOf(network).length > 0 ? { given: [...conditionsOf(network)] } : {}),
     inputShape: [...network.inputShape],
     trunk: network.trunk.map((l, i) => lowerLayer(network.name, `t${i}`, l)),
     heads: network.heads.map((h) => ({
@@ -208,13 +210,19 @@ function density(model: CheckedModel, networkName: string, variable: string): st
   return `${network.name}(${variable} | ${network.inputs.join(", ")})`;
 }
 
+/** A discriminator's logit on a source in a formula: `d(x ~ data)`, or given its conditions from the batch, `d(x ~ data | y)`. */
+function judged(model: CheckedModel, discriminator: string, source: SampleSource): string {
+  const given = conditionsOf(model.networks.find((n) => n.name === discriminator)!);
+  return `${discriminator}(${describeSource(model, source)}${given.length > 0 ? ` | ${given.join(", ")}` : ""})`;
+}
+
 function describeSource(model: CheckedModel, source: SampleSource): string {
   switch (source.kind) {
     case "data":
       return `${source.variable} ~ data`;
     case "prior": {
       const prior = model.priors.find((p) => p.variable === source.variable)!;
-      return `${source.variable} ~ ${prior.declaration.signature.name.name}(${source.variable})`;
+      return `${source.variable} ~ ${prior.declaration.signature.name.name}(${source.variable}${prior.given.length > 0 ? ` | ${prior.given.join(", ")}` : ""})`;
     }
     case "network":
       return `${source.variable} ~ ${density(model, source.network, source.variable)}`;
@@ -250,13 +258,13 @@ function formula(model: CheckedModel, term: LossTerm): string {
     case "iwae":
       return `−log (1/${term.k}) Σᵢ ${model.networks.find((n) => n.name === term.decoder)!.name}(${term.data}, ${term.latent}ᵢ) / ${term.encoder}(${term.latent}ᵢ | ${term.data})`;
     case "gan_d": {
-      const [real, fake] = [`${term.discriminator}(${describeSource(model, term.real)})`, `${term.discriminator}(${describeSource(model, term.fake)})`];
+      const [real, fake] = [judged(model, term.discriminator, term.real), judged(model, term.discriminator, term.fake)];
       if (term.loss === "leastSquares") return `½(${real} − 1)² + ½${fake}², on logits`;
       if (term.loss === "hinge") return `max(0, 1 − ${real}) + max(0, 1 + ${fake}), on logits`;
       return `−log ${real} − log(1 − ${fake})`;
     }
     case "gan_g": {
-      const fake = `${term.discriminator}(${describeSource(model, term.fake)})`;
+      const fake = judged(model, term.discriminator, term.fake);
       if (term.loss === "leastSquares") return `½(${fake} − 1)², on logits`;
       if (term.loss === "hinge") return `−${fake}, on logits`;
       return term.loss === "nonsaturating" ? `−log ${fake}` : `log(1 − ${fake})`;

@@ -35,8 +35,11 @@ function decoderInputs(ir: IrParts): string[] {
 }
 
 function labelVariable(ir: IrParts): string | undefined {
+  const inputs = decoderInputs(ir);
+  // A label may reach the decoders through a prior only: `p(z | y)` picks its component by y.
+  const priorLabels = inputs.flatMap((v) => priorOf(ir, v)?.given ?? []);
   // A onehot[N, K] latent (N groups of a relaxed categorical) is a code, not one class to choose.
-  return decoderInputs(ir).find((v) => variableOf(ir, v).type === "onehot" && variableOf(ir, v).shape.length === 1);
+  return [...inputs, ...priorLabels].find((v) => variableOf(ir, v).type === "onehot" && variableOf(ir, v).shape.length === 1);
 }
 
 function importanceSamplingParts(ir: IrParts): IrRoles["importanceSampling"] {

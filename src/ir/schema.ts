@@ -90,7 +90,8 @@ const network = closed({
     ),
   },
   parameterCount: { type: "integer", minimum: 0 },
-});
+  given: { ...names, minItems: 1 },
+}, ["name", "role", "inputs", "outputs", "inputShape", "trunk", "heads", "distributions", "parameterCount"]);
 
 const sampleSource = {
   oneOf: [

@@ -166,6 +166,11 @@ export interface IrNetwork {
   heads: IrHead[];
   distributions: IrNetworkOutput[];
   parameterCount: number;
+  /**
+   * A conditional discriminator `d(x | y)`: the data variables it judges its samples given,
+   * read from the batch for real and fake samples alike. `inputs` is the judged variable, then these.
+   */
+  given?: string[];
 }
 
 export interface IrCorruption {

@@ -360,20 +360,31 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       classify: fc.boolean(),
       hierarchy,
       mixture: mixturePrior(s),
+      // Drawn last (so every other spec of a seed stays what it was): a labelled model's
+      // discriminator judges its variable given y — the conditional GAN, or the AAE whose
+      // prior picks its component by y (2-D real codes; otherwise AE0565, a prior without y).
+      conditional: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     })
     .map((drawn) => {
-      const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
+      const conditional = drawn.conditional && s.labels !== undefined && !s.labels.labelled && (drawn.objective === "gan" || drawn.objective === "aae");
+      const labelledPrior = conditional && drawn.objective === "aae" && !s.latent.onehot && !s.latent.quantized && s.latent.size === 2;
+      const r = {
+        ...drawn,
+        prior: labelledPrior ? `MixtureOfGaussians(components = ${s.labels!.classes}, radius = 3, radialSigma = 0.5, tangentialSigma = 0.1)` : (drawn.mixture ?? drawn.prior),
+        discriminatorX: conditional ? drawn.discriminatorX.replace("d(x)", "d(x | y)") : drawn.discriminatorX,
+        discriminatorZ: conditional ? drawn.discriminatorZ.replace("d(z)", "d(z | y)") : drawn.discriminatorZ,
+      };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
       // Presets only: explicit phases (and FactorVAE's) name p(z), which a hierarchy replaces by pz(z | z2).
-      const h = r.hierarchy && !s.latent.onehot && ["reconstruction", "elbo", "iwae", "aae"].includes(r.objective) ? r.hierarchy : undefined;
+      const h = r.hierarchy && !s.latent.onehot && !labelledPrior && ["reconstruction", "elbo", "iwae", "aae"].includes(r.objective) ? r.hierarchy : undefined;
       lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.groups ? `${s.latent.groups}, ` : ""}${s.latent.size}]`);
       if (h) {
         const z = s.latent.size;
         lines.push(`  latent z2: real[${h.size}]`, "  prior p2(z2) = Normal(0, 1)");
         lines.push(`  prior pz(z | z2) = Normal(mu, logvar) {\n    dense(4, ${h.activation})\n    mu: dense(${z})\n    logvar: dense(${z})\n  }`);
         lines.push(`  encoder q2(z2 | z) = Normal(mu, logvar) {\n    dense(4, ${h.activation})\n    mu: dense(${h.size})\n    logvar: dense(${h.size})\n  }`);
-      } else lines.push(`  prior p(z) = ${r.prior}`);
+      } else lines.push(`  prior p(z${labelledPrior ? " | y" : ""}) = ${r.prior}`);
       if (r.corruption && r.objective !== "gan") lines.push(`  corrupt x with ${r.corruption}`);
       const train = [`    optimizer ${r.optimizer}`, `    batch ${r.batch}`, "    epochs 1", ...(r.clipNorm ? [`    clipNorm ${r.clipNorm}`] : [])];
       if (r.objective === "gan") {

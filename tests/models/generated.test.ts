@@ -18,7 +18,7 @@ interface ModuleUnderTest {
   create: (options: { seed?: number; backend?: "wasm" | "cpu" }) => Promise<AnyModel>;
 }
 
-const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vae-2layer", "vae-iaf", "vae-gaussian", "vae-gaussian-learned", "vae-cb", "vq-vae"];
+const specs = ["ae", "dae", "cae", "vae", "vae-2d", "conv-vae", "beta-vae", "iwae", "cvae", "gan", "aae", "supervised-aae", "semi-supervised-aae", "vae-2layer", "vae-iaf", "vae-gaussian", "vae-gaussian-learned", "vae-cb", "vq-vae", "cgan", "aae-conditional"];
 
 
 /** Static imports, so the bundler in vitest can see every module. */
@@ -42,6 +42,8 @@ const modules: Record<string, () => Promise<Record<string, unknown>>> = {
   "vae-gaussian-learned": () => import("../../generated/vae-gaussian-learned.js"),
   "vae-cb": () => import("../../generated/vae-cb.js"),
   "vq-vae": () => import("../../generated/vq-vae.js"),
+  cgan: () => import("../../generated/cgan.js"),
+  "aae-conditional": () => import("../../generated/aae-conditional.js"),
 };
 
 async function load(spec: string): Promise<ModuleUnderTest> {

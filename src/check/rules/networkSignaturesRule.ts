@@ -4,6 +4,7 @@ import type * as A from "../../syntax/ast.js";
 import type { CheckContext } from "../context.js";
 import type { VariableInfo } from "../model.js";
 import { resolveVariable } from "../resolve.js";
+import { checkConditions } from "../conditions.js";
 
 const expectedOutput: Record<A.NetworkRole, { role?: "data" | "latent"; example: string }> = {
   encoder: { role: "latent", example: "encoder q(z | x)" },
@@ -31,9 +32,9 @@ export function networkSignaturesRule(ctx: CheckContext): void {
     const expected = expectedOutput[role];
 
     if (role === "discriminator") {
-      if (signature.given.length > 0 || signature.outputs.length !== 1) {
-        ctx.report(diagnose.AE0406.discriminator(), signature.span);
-      }
+      // `d(x | y)` judges x given the condition y (a conditional discriminator).
+      if (signature.outputs.length !== 1) ctx.report(diagnose.AE0406.discriminator(), signature.span);
+      else checkConditions(ctx, decl, outputs[0], inputs);
     } else {
       if (signature.given.length === 0) {
         if (role === "prior") ctx.report(diagnose.AE0440.noInput(name), signature.span);
@@ -76,7 +77,8 @@ export function networkSignaturesRule(ctx: CheckContext): void {
     }
 
     const unresolved = [...outputs, ...inputs].includes(undefined);
-    const known = (role === "discriminator" ? outputs : inputs).filter((v): v is VariableInfo => v !== undefined);
+    // A discriminator reads the variable it judges, then its conditions.
+    const known = (role === "discriminator" ? [...outputs, ...inputs] : inputs).filter((v): v is VariableInfo => v !== undefined);
     if (ctx.errorCount() > before || unresolved) {
       ctx.poison(name);
       ctx.brokenNetworks.add(name);

@@ -1,4 +1,5 @@
 import type { Scalar, Schedule } from "../../language/schedules.js";
+import { checkConditionedSource } from "../conditions.js";
 import { diagnose } from "../../diagnostics/catalog.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
@@ -186,6 +187,7 @@ function gan(ctx: CheckContext, preset: A.Call, args: Record<string, string>): v
     }
   }
   const fake = { kind: "network" as const, network: g.name, variable: x };
+  if (!checkConditionedSource(ctx, d, "fake", fake, preset.span)) return;
   // Least squares and hinge are losses of both players; the two logistic generator losses share the logistic discriminator.
   const loss = (args.loss ?? "nonsaturating") as GanGeneratorLoss;
   const discriminatorLoss: GanDiscriminatorLoss = loss === "leastSquares" || loss === "hinge" ? loss : "logistic";
@@ -212,6 +214,7 @@ function aae(ctx: CheckContext, preset: A.Call): void {
         return;
       }
       const fake = { kind: "network" as const, network: encoder.name, variable: z };
+      if (!checkConditionedSource(ctx, d!, "real", { kind: "prior", variable: z }, preset.span)) return;
       discriminate.push({ term: addTerm(ctx, { kind: "gan_d", discriminator: d!.name, real: { kind: "prior", variable: z }, fake, loss: "logistic" }), weight: 1 });
       regularize.push({ term: addTerm(ctx, { kind: "gan_g", discriminator: d!.name, fake, loss: "nonsaturating" }), weight: 1 });
       discriminators.push(d!);
