@@ -89,7 +89,7 @@ const sampleSource = {
 
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
+  estimator: { enum: ["exact", "analytic", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio", "enumeration"] },
   dependsOn: parameterSets,
   formula: { type: "string" },
 };
@@ -107,6 +107,7 @@ const term = {
     closed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
     closed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
     closed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
+    closed({ ...termBase, kind: { const: "enumerate" }, network: name, variable: name, classes: { type: "integer", minimum: 2 }, encoders: { type: "array", items: name }, decoders: { type: "array", items: name } }),
   ],
 };
 

@@ -13,6 +13,7 @@ export * from "./likelihoodParameters.js";
 export * from "./likelihoods.js";
 export * from "./priors.js";
 export * from "./quantize.js";
+export * from "./enumerate.js";
 export * from "./mixturePriors.js";
 export * from "./losses.js";
 export * from "./regularisers.js";
