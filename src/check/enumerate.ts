@@ -59,12 +59,8 @@ export function enumerateTerm(ctx: CheckContext, classifier: NetworkInfo, variab
       }
     }
   }
+  // A decoder without a likelihood is AE0402 already.
   const decoders = others.filter((n) => n.role === "decoder");
-  const deterministic = decoders.find((d) => d.distributions.some((o) => o.distribution === "Deterministic"));
-  if (deterministic) {
-    ctx.report(diagnose.AE0581.likelihood(deterministic.name), span);
-    return undefined;
-  }
   return { kind: "enumerate", network: classifier.name, variable, classes: v.size, encoders: encoders.map((e) => e.name), decoders: decoders.map((d) => d.name) };
 }
 

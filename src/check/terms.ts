@@ -68,7 +68,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
     return undefined;
   }
   if (!(lossTerms as readonly string[]).includes(kind)) {
-    const presets = ["elbo", "iwae", "gan", "aae", "reconstruction", "betaTC"];
+    const presets = ["elbo", "iwae", "gan", "aae", "reconstruction", "betaTC", "m2"];
     ctx.report(diagnose.AE0204.unknown({ kind: "loss term", name: kind }), call.callee.span, {
       help: presets.includes(kind)
         ? `\`${kind}\` is an objective: write \`objective ${kind}\` instead of phases, or spell it out from terms (${lossTerms.join(", ")})`

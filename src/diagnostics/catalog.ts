@@ -1049,7 +1049,7 @@ const definitions = {
     severity: "error",
     explanation:
       "Summing −ELBO(x, y) over the classes of y runs every other encoder and every decoder once per class. Each other encoder's latent needs its KL to the prior per example: " +
-      "a `Normal(mu, logvar)` posterior and a `Normal` prior (closed form). Every decoder scores its data with a likelihood, not a deterministic output.",
+      "a `Normal(mu, logvar)` posterior and a `Normal` prior (closed form).",
     wrong: "encoder q(z | x, y) { dense(500, relu); dense(50) }",
     fixed: "encoder q(z | x, y) = Normal(mu, logvar) { dense(500, relu); mu: dense(50); logvar: dense(50) }",
     messages: {
@@ -1061,7 +1061,6 @@ const definitions = {
         message: `summing the bound over the class needs KL(q(${a.variable} | …) ‖ p(${a.variable})) per example in closed form, and ${a.prior}`,
         help: `declare \`prior p(${a.variable}) = Normal(0, 1)\``,
       }),
-      likelihood: (network: string) => ({ message: `decoder \`${network}\` is deterministic: the bound needs its likelihood`, help: "give it a distribution, e.g. `= Bernoulli(logits)`" }),
     },
   },
   AE0582: {

@@ -38,6 +38,6 @@ export function m2(ctx: CheckContext, preset: A.Call, args: Record<string, numbe
     return networks.filter((n) => names.has(n.name)).map((n) => n.name);
   };
   const unlabelled: WeightedTerm[] = [{ term: addTerm(ctx, enumerated), weight: 1 }];
-  ctx.phases.push({ name: "labelled", terms: labelled, updates: reached(labelled), optimizer: ctx.defaultOptimizer!, subset: "labelled" });
-  ctx.phases.push({ name: "unlabelled", terms: unlabelled, updates: reached(unlabelled), optimizer: ctx.defaultOptimizer!, subset: "all" });
+  ctx.phases.push({ name: "supervised", terms: labelled, updates: reached(labelled), optimizer: ctx.defaultOptimizer!, subset: "labelled" });
+  ctx.phases.push({ name: "unsupervised", terms: unlabelled, updates: reached(unlabelled), optimizer: ctx.defaultOptimizer!, subset: "all" });
 }
