@@ -1,5 +1,6 @@
 import type { Diagnostic, Severity } from "./diagnostic.js";
 import { withArticle } from "./suggest.js";
+import { maxEnumeratedClasses } from "../language/vocabulary.js";
 
 /**
  * Every diagnostic code the compiler can report: its title, its severity, every message
@@ -1017,7 +1018,7 @@ const definitions = {
     explanation:
       "`enumerate(q(y | x))` (and `objective m2`) sums the bound over every class of y where its label is missing (Kingma et al. 2014, M2): " +
       "y is a `onehot` data variable declared `labelled(N)`, q(y | x) is an encoder's `Categorical` output that reads data only, and every class is a full pass of the networks reading y, " +
-      "so y has at most 100 classes. Some network must read y, or there is nothing to sum.",
+      `so y has at most ${maxEnumeratedClasses} classes. Some network must read y, or there is nothing to sum.`,
     wrong: "data y: onehot[10]\nencoder q(y | x) = Categorical(logits) { dense(500, relu); logits: dense(10) }",
     fixed: "data y: onehot[10] labelled(100)\nencoder q(y | x) = Categorical(logits) { dense(500, relu); logits: dense(10) }",
     messages: {
