@@ -107,7 +107,7 @@ const term = {
     closed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
     closed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
     closed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
-    closed({ ...termBase, kind: { const: "enumerate" }, network: name, variable: name, classes: { type: "integer", minimum: 2 }, encoders: { type: "array", items: name }, decoders: { type: "array", items: name } }),
+    closed({ ...termBase, kind: { const: "enumerate" }, network: name, variable: name, classes: { type: "integer", minimum: 1 }, encoders: { type: "array", items: name }, decoders: { type: "array", items: name } }),
   ],
 };
 

@@ -281,7 +281,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
   const labelInput = s.labels ? ", y" : "";
   // Presets run on every example: a partly labelled y is read by explicit phases `on labelled` (mostly).
   const objective = s.labels?.labelled
-    ? fc.oneof({ weight: 4, arbitrary: fc.constant("phases") }, { weight: 1, arbitrary: fc.constantFrom("elbo", "aae") })
+    ? fc.oneof({ weight: 4, arbitrary: fc.constant("phases") }, { weight: 1, arbitrary: fc.constantFrom("elbo", "aae") }, { weight: 2, arbitrary: fc.constant("m2") })
     : fc.constantFrom("reconstruction", "elbo", "iwae", "aae", "gan", "phases", "betaTC", "factor");
   return fc
     .record({
@@ -304,10 +304,13 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       clipNorm: fc.option(number(small(0.1, 10)), { freq: 3 }),
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
+      classifierActivation: fc.constantFrom("relu", "softplus", "tanh"),
+      // M2's bound takes each latent's KL in closed form: a Normal prior (others are AE0581, drawn by the other objectives).
+      normalPrior: fc.tuple(location(small(-2, 2)), number(small(0.1, 3))).map(([m, sd]) => `Normal(${m}, ${sd})`),
       mixture: mixturePrior(s),
     })
     .map((drawn) => {
-      const r = { ...drawn, prior: drawn.mixture ?? drawn.prior };
+      const r = { ...drawn, prior: drawn.objective === "m2" && !s.latent.onehot && !s.latent.quantized ? drawn.normalPrior : (drawn.mixture ?? drawn.prior) };
       const lines: string[] = ["model Fuzz {", `  data x: ${s.data.declaration}`];
       if (s.labels) lines.push(`  data y: onehot[${s.labels.classes}]${s.labels.labelled ? " labelled(2)" : ""}`);
       lines.push(`  latent z: ${s.latent.onehot ? "onehot" : "real"}[${s.latent.size}]`, `  prior p(z) = ${r.prior}`);
@@ -318,6 +321,8 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       } else {
         lines.push(r.encoder, r.decoder);
         if (r.objective === "aae" || r.objective === "factor") lines.push(r.discriminatorZ);
+        // M2 (Kingma et al. 2014): q(y | x) infers the partly labelled y, summed over exactly where it is missing.
+        if (r.objective === "m2") lines.push(`  encoder qy(y | x) = Categorical(logits) {\n    dense(${r.k + 1}, ${r.classifierActivation})\n    logits: dense(${s.labels!.classes})\n  }`, `  objective m2(alpha = ${r.beta})`);
         const onLabelled = s.labels?.labelled ? "\n      on labelled" : "";
         if (r.objective === "phases") {
           const [a, b] = r.weights;
@@ -333,7 +338,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
         } else if (r.objective === "betaTC") {
           const [alpha, beta, gamma] = r.tcWeights;
           lines.push(`  objective betaTC(alpha = ${alpha}, beta = ${beta}, gamma = ${gamma})`);
-        } else lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
+        } else if (r.objective !== "m2") lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
       }
       lines.push("  train {", ...train, "  }", "}");
       return lines.join("\n") + "\n";
