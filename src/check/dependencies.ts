@@ -10,7 +10,7 @@ import type { NetworkInfo, PriorInfo, UnidentifiedTerm } from "./model.js";
 export function upstream(networks: readonly NetworkInfo[], network: NetworkInfo, seen = new Set<string>()): string[] {
   seen.add(network.name);
   for (const input of network.inputs) {
-    const encoder = networks.find((n) => n.role === "encoder" && n.outputs.includes(input));
+    const encoder = networks.find((n) => n.role === "encoder" && !n.infersLabel && n.outputs.includes(input));
     if (encoder && !seen.has(encoder.name)) upstream(networks, encoder, seen);
   }
   return [...seen];
@@ -48,6 +48,8 @@ export function termDependencies(networks: readonly NetworkInfo[], term: Unident
     case "l2":
     case "gradientPenalty":
       return upstream(networks, named(term.network));
+    case "enumerate":
+      return [...new Set([term.network, ...term.encoders, ...term.decoders].flatMap((n) => upstream(networks, named(n))))];
   }
 }
 

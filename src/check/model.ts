@@ -94,6 +94,8 @@ export interface NetworkInfo {
   readonly distributions: readonly NetworkOutput[];
   readonly parameterCount: number;
   readonly declaration: A.NetworkDeclaration;
+  /** An encoder of a partially labelled data variable (M2's q(y | x)): networks reading that variable read the data, not this encoder. */
+  readonly infersLabel?: boolean;
 }
 
 export interface CorruptionInfo {
@@ -140,6 +142,11 @@ export type LossTerm = { readonly capacity?: Scalar } & (
   | { readonly kind: "mi" | "dwkl" | "l2"; readonly id: string; readonly network: string; readonly variable: string }
   | { readonly kind: "weightDecay" | "gradientPenalty"; readonly id: string; readonly network: string }
   | { readonly kind: "vq"; readonly id: string; readonly network: string; readonly variable: string; readonly beta: number }
+  /**
+   * Σ_y q(y | x)·(−ELBO(x, y)) − H(q(y | x)) for a partially labelled onehot y: `network` is
+   * q(y | x); `encoders` (in the order they are evaluated) and `decoders` run once per class.
+   */
+  | { readonly kind: "enumerate"; readonly id: string; readonly network: string; readonly variable: string; readonly classes: number; readonly encoders: readonly string[]; readonly decoders: readonly string[] }
 );
 
 export interface WeightedTerm {

@@ -6,6 +6,7 @@ import { checkValue } from "./bind.js";
 import { learnedPriorSets, termDependencies, upstream } from "./dependencies.js";
 import { lossTerms } from "../language/vocabulary.js";
 import { vqTerm } from "./quantize.js";
+import { enumerateTerm } from "./enumerate.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { Scalar } from "../language/schedules.js";
@@ -101,7 +102,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
     return undefined;
   }
   if (!(lossTerms as readonly string[]).includes(kind)) {
-    const presets = ["elbo", "iwae", "gan", "aae", "reconstruction", "betaTC"];
+    const presets = ["elbo", "iwae", "gan", "aae", "reconstruction", "betaTC", "m2"];
     ctx.report(diagnose.AE0204.unknown({ kind: "loss term", name: kind }), call.callee.span, {
       help: presets.includes(kind)
         ? `\`${kind}\` is an objective: write \`objective ${kind}\` instead of phases, or spell it out from terms (${lossTerms.join(", ")})`
@@ -126,6 +127,7 @@ export function resolveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | und
     case "weightDecay":
     case "gradientPenalty": return networkRegulariser(ctx, call, kind);
     case "vq": return quantizerTerm(ctx, call);
+    case "enumerate": return enumeratedTerm(ctx, call);
     default: return contractiveTerm(ctx, call);
   }
 }
@@ -421,6 +423,17 @@ function quantizerTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefine
   return resolved && { ...resolved, reads: dataInputs(ctx, resolved.dependsOn) };
 }
 
+function enumeratedTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
+  const args = positional(ctx, call, 1, "enumerate(q(y | x))");
+  if (!args) return undefined;
+  const density = resolveDensity(ctx, args[0]!, false);
+  if (!density || density === "broken" || density.kind !== "network") return undefined;
+  const term = enumerateTerm(ctx, density.network, density.variable, call.span);
+  if (!term) return undefined;
+  const dependsOn = termDependencies([...ctx.networks.values()], term);
+  return { term, dependsOn, reads: dataInputs(ctx, dependsOn).filter((v) => v !== term.variable) };
+}
+
 function contractiveTerm(ctx: CheckContext, call: A.Call): ResolvedTerm | undefined {
   const args = positional(ctx, call, 2, "contractive(f(z | x), x)");
   if (!args) return undefined;
@@ -469,6 +482,8 @@ export function termReads(ctx: CheckContext, term: UnidentifiedTerm): string[] {
       case "weightDecay":
       case "gradientPenalty": return networkReads(ctx, term.network);
       case "vq": return networkReads(ctx, term.network);
+      // The class is summed over, never read: every network reading it is given each class in turn.
+      case "enumerate": return [term.network, ...term.encoders, ...term.decoders].flatMap((n) => networkReads(ctx, n)).filter((v) => v !== term.variable);
     }
   })();
   return [...new Set(reads)].filter((v) => ctx.variables.get(v)?.role === "data");

@@ -1,6 +1,6 @@
 import { weightedSum } from "../language/schedules.js";
 import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { codebookOf, encoderOf, encodersInOrder, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { codebookOf, encoderOf, encodersInOrder, inferredDataCodes, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer, networkSignature } from "../ir/describe.js";
 import { layersOf, runtimeDescription, widestLayer } from "./description.js";
@@ -364,6 +364,9 @@ class ModuleEmitter {
       case "vq":
         out.push(`  return rt.batchMean(rt.vqLoss(f.${prefixed("quantized_", term.variable)}(), ${term.beta}));`);
         break;
+      case "enumerate":
+        this.emitEnumeratedBound(out, term);
+        break;
     }
     out.push(`}`, "");
   }
@@ -375,6 +378,44 @@ class ModuleEmitter {
     if (!output.flow) return `rt.normalLogProb(${z}, ${posterior})`;
     const flowed = `f.${prefixed("flow_", variable)}()`;
     return `tf.sub(rt.normalLogProb(${flowed}.z0, ${posterior}), ${flowed}.logDet)`;
+  }
+
+  /**
+   * Every class of y at once: the other encoders and the decoders run on K·B rows (the batch
+   * tiled, y each class in turn), giving −ELBO(x, k) per row; q(y | x) weighs them.
+   */
+  private emitEnumeratedBound(out: Out, term: Extract<IrTerm, { kind: "enumerate" }>): void {
+    const k = term.classes;
+    const locals = new Map<string, string>([[term.variable, "y"]]);
+    const value = (v: string, forEncoder: boolean) => {
+      const local = locals.get(v);
+      if (local) return local;
+      const data = variableOf(this.ir, v).role === "data";
+      const single = data ? (forEncoder && isCorrupted(this.ir, v) ? `f.${prefixed("seen_", v)}()` : `f.batch[${literal(v)}]!`) : `f.${prefixed("latent_", v)}()`;
+      return `rt.tileForClasses(${single}, ${k})`;
+    };
+    const input = (n: IrNetwork) => this.inputOf(n, (v) => value(v, n.role === "encoder"));
+    out.push(`  // Class-major rows: rows k·B … k·B + B − 1 hold class k.`);
+    out.push(`  const y = rt.enumeratedClasses(${k}, f.size);`);
+    const bounds: string[] = [];
+    term.encoders.forEach((name, i) => {
+      const encoder = this.network(name);
+      out.push(`  const q${i} = ${this.networkFunction(encoder)}(f, ${input(encoder)});`);
+      encoder.outputs.forEach((z, j) => {
+        const prior = priorOf(this.ir, z)!;
+        const local = `z${i}_${j}`;
+        out.push(`  const ${local} = rt.normalSample(q${i}[${literal(z)}], f.random);`);
+        locals.set(z, local);
+        bounds.push(`rt.klNormalNormal(q${i}[${literal(z)}], ${prior.parameters.mu}, ${prior.parameters.sigma})`);
+      });
+    });
+    term.decoders.forEach((name, i) => {
+      const decoder = this.network(name);
+      out.push(`  const p${i} = ${this.networkFunction(decoder)}(f, ${input(decoder)});`);
+      for (const d of decoder.distributions) bounds.push(this.likelihoodNll(d.distribution, `p${i}[${literal(d.variable)}]`, `rt.tileForClasses(f.batch[${literal(d.variable)}]!, ${k})`));
+    });
+    out.push(`  const bounds = ${bounds.reduce((sum, b) => `tf.add(${sum}, ${b})`)} as tf.Tensor1D;`);
+    out.push(`  return rt.enumeratedBound(f.${prefixed("out_", term.network)}()[${literal(term.variable)}].logits as tf.Tensor2D, bounds);`);
   }
 
   private priorLabelIn(prior: IrPrior, f: string): string {
@@ -592,7 +633,9 @@ class ModuleEmitter {
     if (!reconstruct) return;
     out.push(`  /** Encodes ${commentText(this.ir.roles.methods.encode!.inputs.join(", "))}, then decodes the codes (with the same conditioning data). */`);
     out.push(`  reconstruct(inputs: ${this.tensorRecord(reconstruct.inputs)}): ${this.tensorRecord(outputs)} {`);
-    out.push(`    const codes = this.encode(inputs);`, `    try {`, `      return this.decode({ ...inputs, ...codes });`, `    } finally {`, `      tf.dispose(Object.values(codes));`, `    }`, `  }`, "");
+    // A class an encoder infers where it is missing (M2's q(y | x)) is given here: the data's value wins over the inferred one.
+    const merged = inferredDataCodes(this.ir) ? "{ ...codes, ...inputs }" : "{ ...inputs, ...codes }";
+    out.push(`    const codes = this.encode(inputs);`, `    try {`, `      return this.decode(${merged});`, `    } finally {`, `      tf.dispose(Object.values(codes));`, `    }`, `  }`, "");
   }
 
   private emitSample(out: Out): void {

@@ -1,6 +1,6 @@
 import { weightedSum } from "../language/schedules.js";
 import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrScalar, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
-import { codebookOf, encoderOf, encodersInOrder, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
+import { codebookOf, encoderOf, encodersInOrder, inferredDataCodes, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, outputFacts, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer, networkSignature } from "../ir/describe.js";
@@ -473,8 +473,46 @@ class TorchEmitter {
       case "vq":
         out.push(`    return rt.batch_mean(rt.vq_loss(f.${this.method("quantized_", term.variable)}(), ${pyNumber(term.beta)}))`);
         break;
+      case "enumerate":
+        this.emitEnumeratedBound(out, term);
+        break;
     }
     out.push("");
+  }
+
+  /** As the TF.js module: the other encoders and the decoders run on K·B rows, y each class in turn; q(y | x) weighs −ELBO(x, k). */
+  private emitEnumeratedBound(out: Out, term: Extract<IrTerm, { kind: "enumerate" }>): void {
+    const k = term.classes;
+    const locals = new Map<string, string>([[term.variable, "y"]]);
+    const value = (v: string, forEncoder: boolean) => {
+      const local = locals.get(v);
+      if (local) return local;
+      const data = variableOf(this.ir, v).role === "data";
+      const single = data ? (forEncoder && isCorrupted(this.ir, v) ? `f.${this.method("seen_", v)}()` : `f.batch[${literal(v)}]`) : `f.${this.method("latent_", v)}()`;
+      return `rt.tile_for_classes(${single}, ${k})`;
+    };
+    const input = (n: IrNetwork) => this.inputOf(n, (v) => value(v, n.role === "encoder"));
+    const logits = `f.${this.method("out_", term.network)}()[${literal(term.variable)}].logits`;
+    out.push(`    # Class-major rows: rows k·B … k·B + B − 1 hold class k.`);
+    out.push(`    logits = ${logits}`, `    y = rt.enumerated_classes(${k}, logits.shape[0], logits)`);
+    const bounds: string[] = [];
+    term.encoders.forEach((name, i) => {
+      const encoder = this.network(name);
+      out.push(`    q${i} = ${this.net(name, "f")}(f, ${input(encoder)})`);
+      encoder.outputs.forEach((z, j) => {
+        const prior = priorOf(this.ir, z)!;
+        const local = `z${i}_${j}`;
+        out.push(`    ${local} = rt.normal_sample(q${i}[${literal(z)}], f.noise)`);
+        locals.set(z, local);
+        bounds.push(`rt.kl_normal_normal(q${i}[${literal(z)}], ${pyNumber(prior.parameters.mu as number)}, ${pyNumber(prior.parameters.sigma as number)})`);
+      });
+    });
+    term.decoders.forEach((name, i) => {
+      const decoder = this.network(name);
+      out.push(`    p${i} = ${this.net(name, "f")}(f, ${input(decoder)})`);
+      for (const d of decoder.distributions) bounds.push(this.likelihoodNll(d.distribution, `p${i}[${literal(d.variable)}]`, `rt.tile_for_classes(f.batch[${literal(d.variable)}], ${k})`));
+    });
+    out.push(`    bounds = ${bounds.join(" + ")}`, `    return rt.enumerated_bound(logits, bounds)`);
   }
 
   private emitImportanceWeights(out: Out): void {
@@ -653,7 +691,8 @@ class TorchEmitter {
     if (!reconstruct || !encode) return;
     out.push("", `    def reconstruct(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:`);
     out.push(`        """Encodes ${docText(encode.inputs.join(", "))}, then decodes the codes (with the same conditioning data)."""`);
-    out.push(`        codes = self.encode(inputs)`, `        return self.decode({**inputs, **codes})`);
+    // A class an encoder infers where it is missing (M2's q(y | x)) is given here: the data's value wins over the inferred one.
+    out.push(`        codes = self.encode(inputs)`, `        return self.decode(${inferredDataCodes(this.ir) ? "{**codes, **inputs}" : "{**inputs, **codes}"})`);
   }
 
   private emitSample(out: Out): void {

@@ -1,5 +1,6 @@
 import type { Diagnostic, Severity } from "./diagnostic.js";
 import { withArticle } from "./suggest.js";
+import { maxEnumeratedClasses } from "../language/vocabulary.js";
 
 /**
  * Every diagnostic code the compiler can report: its title, its severity, every message
@@ -1224,6 +1225,77 @@ const definitions = {
       tc: (a: { discriminator: string; conditions: string; variable: string }) => ({
         message: `\`tc\` reads \`${a.discriminator}\`'s logit as a density ratio of \`${a.variable}\` alone, but \`${a.discriminator}\` also reads \`${a.conditions}\``,
         help: `declare \`discriminator d_tc(${a.variable}) { …; dense(1) }\` trained by \`gan_d(d_tc, real = q(${a.variable} | x), fake = permuted(q(${a.variable} | x)))\``,
+      }),
+    },
+  },
+  AE0580: {
+    title: "enumerated variable must be a small, partially labelled class",
+    severity: "error",
+    explanation:
+      "`enumerate(q(y | x))` (and `objective m2`) sums the bound over every class of y where its label is missing (Kingma et al. 2014, M2): " +
+      "y is a `onehot` data variable declared `labelled(N)`, q(y | x) is an encoder's `Categorical` output that reads data only, and every class is a full pass of the networks reading y, " +
+      `so y has at most ${maxEnumeratedClasses} classes. Some network must read y, or there is nothing to sum.`,
+    wrong: "data y: onehot[10]\nencoder q(y | x) = Categorical(logits) { dense(500, relu); logits: dense(10) }",
+    fixed: "data y: onehot[10] labelled(100)\nencoder q(y | x) = Categorical(logits) { dense(500, relu); logits: dense(10) }",
+    messages: {
+      notCategorical: (a: { network: string; variable: string; distribution: string }) => ({
+        message: `\`enumerate\` sums over the classes of \`${a.network}(${a.variable} | …)\`, but it is ${a.distribution === "Deterministic" ? "deterministic" : a.distribution}, not Categorical`,
+        help: `declare \`encoder ${a.network}(${a.variable} | x) = Categorical(logits) { …; logits: dense(K) }\``,
+      }),
+      notPartiallyLabelled: (a: { variable: string; is: string }) => ({
+        message: `\`enumerate\` sums over a class that is missing for some examples, but \`${a.variable}\` is ${a.is}`,
+        help: "declare it `data y: onehot[K] labelled(N)`: its label is known for N training examples and summed over for the rest",
+      }),
+      tooManyClasses: (a: { variable: string; classes: number; bound: number }) => ({
+        message: `\`${a.variable}\` has ${a.classes} classes; \`enumerate\` runs the networks reading it once per class, at most ${a.bound}`,
+        help: "use fewer classes, or a relaxed sample of the class instead of an exact sum",
+      }),
+      readsLatent: (a: { network: string; latent: string }) => ({
+        message: `\`${a.network}\` reads the latent \`${a.latent}\`; the class posterior summed over must read data only`,
+        help: `write \`encoder ${a.network}(y | x)\``,
+      }),
+      jointOutput: (a: { network: string; variable: string }) => ({
+        message: `\`${a.network}\` produces more than \`${a.variable}\`; the class posterior summed over is its own encoder`,
+        help: `declare \`encoder ${a.network}(${a.variable} | x)\` alone, and the other latents in an encoder that reads \`${a.variable}\``,
+      }),
+      unread: (variable: string) => ({ message: `no encoder or decoder reads \`${variable}\`: summing the bound over its classes changes nothing`, help: `condition the decoder on it, e.g. \`decoder p(x | ${variable}, z)\`` }),
+    },
+  },
+  AE0581: {
+    title: "the enumerated bound needs Normal posteriors with Normal priors",
+    severity: "error",
+    explanation:
+      "Summing −ELBO(x, y) over the classes of y runs every other encoder and every decoder once per class. Each other encoder's latent needs its KL to the prior per example: " +
+      "a `Normal(mu, logvar)` posterior and a `Normal` prior (closed form).",
+    wrong: "encoder q(z | x, y) { dense(500, relu); dense(50) }",
+    fixed: "encoder q(z | x, y) = Normal(mu, logvar) { dense(500, relu); mu: dense(50); logvar: dense(50) }",
+    messages: {
+      posterior: (a: { network: string; variable: string; distribution: string }) => ({
+        message: `summing the bound over the class runs \`${a.network}\` per class, but its \`${a.variable}\` is ${a.distribution === "Deterministic" ? "deterministic" : a.distribution}, not Normal`,
+        help: "declare it `= Normal(mu, logvar)` with heads `mu` and `logvar`",
+      }),
+      prior: (a: { variable: string; prior: string }) => ({
+        message: `summing the bound over the class needs KL(q(${a.variable} | …) ‖ p(${a.variable})) per example in closed form, and ${a.prior}`,
+        help: `declare \`prior p(${a.variable}) = Normal(0, 1)\``,
+      }),
+    },
+  },
+  AE0582: {
+    title: "objective m2 needs a partially labelled class and its encoder",
+    severity: "error",
+    explanation:
+      "`objective m2(alpha)` is Kingma et al. 2014's M2: a `onehot` data variable y declared `labelled(N)`, an encoder `q(y | x) = Categorical(...)` inferring it, " +
+      "other encoders reading it (`q(z | x, y)`) and decoders of the data given it (`p(x | y, z)`). It trains −ELBO(x, y) + α·(−log q(y | x)) on labelled examples " +
+      "and the bound summed over y on every example.",
+    wrong: "data y: onehot[10] labelled(100)\nencoder q(z | x, y) = Normal(mu, logvar) { ... }\nobjective m2",
+    fixed: "data y: onehot[10] labelled(100)\nencoder qy(y | x) = Categorical(logits) { dense(500, relu); logits: dense(10) }\nencoder q(z | x, y) = Normal(mu, logvar) { ... }\nobjective m2",
+    messages: {
+      noLabel: () => ({ message: "`m2` needs a class known for some examples only: a `onehot` data variable declared `labelled(N)`", help: "declare `data y: onehot[K] labelled(N)`" }),
+      severalLabels: (labels: readonly string[]) => ({ message: `\`m2\` sums over one partially labelled class, but the model has ${labels.map((l) => `\`${l}\``).join(" and ")}`, help: "keep one `labelled(N)` class" }),
+      noClassifier: (variable: string) => ({ message: `\`m2\` needs an encoder inferring \`${variable}\` where its label is missing`, help: `declare \`encoder qy(${variable} | x) = Categorical(logits) { …; logits: dense(K) }\`` }),
+      inferredElsewhere: (a: { network: string; variable: string; objective: string }) => ({
+        message: `\`${a.network}\` infers the partially labelled \`${a.variable}\`, which only \`m2\` (or an \`enumerate\` term) trains; \`${a.objective}\` leaves it out`,
+        help: "write `objective m2(alpha = …)`, or phases with `enumerate(q(y | x))`",
       }),
     },
   },

@@ -61,6 +61,7 @@ const estimatorWords: Record<IrTerm["estimator"], string> = {
   "u-statistic": "unbiased over the batch (U-statistic)",
   minibatch: "over the batch's aggregate posterior",
   "density-ratio": "density ratio (a discriminator's logit)",
+  enumeration: "exact enumeration over the classes (K·B rows; z Monte Carlo, 1 sample per class)",
 };
 
 function parameterList(params: Record<string, unknown>): string {
@@ -148,7 +149,8 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         const noise = node(`noise:${d.variable}`, "noise", [`ε ~ N(0, I)`, `reparameterisation of ${d.variable}`]);
         edge(noise, latent);
         edge(dist, latent, `${d.variable} = μ + σ·ε`);
-      } else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : d.feeds === "quantized" ? "nearest code (straight-through gradient)" : undefined);
+      } else if (ir.variables.find((v) => v.name === d.variable)!.role === "data") edge(dist, latent, "inferred where the label is missing");
+      else edge(dist, latent, d.feeds === "probabilities" ? "class probabilities" : d.feeds === "quantized" ? "nearest code (straight-through gradient)" : undefined);
     }
   }
   // A VampPrior's components are the encoder's posteriors at its pseudo-inputs.
@@ -250,6 +252,16 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
         case "vq":
           edge(ids.get(`dist:${term.network}:${term.variable}`)!, id, "z_e and its codes");
           break;
+        case "enumerate": {
+          const classes = `each of the ${term.classes} classes of ${term.variable}`;
+          edge(ids.get(`dist:${term.network}:${term.variable}`)!, id, `weights q(${term.variable} | …) and its entropy`);
+          for (const e of term.encoders) for (const z of ir.networks.find((n) => n.name === e)!.outputs) {
+            edge(ids.get(`dist:${e}:${z}`)!, id, `KL per class (${classes})`);
+            edge(ids.get(`prior:${z}`)!, id);
+          }
+          for (const d of term.decoders) for (const x of ir.networks.find((n) => n.name === d)!.outputs) edge(ids.get(`dist:${d}:${x}`)!, id, `likelihood per class (${classes})`);
+          break;
+        }
       }
     }
   }

@@ -76,3 +76,8 @@ export function networkWeights(network: IrNetwork): IrWeight[] {
 export function codebookOf(ir: Parts, variable: string): IrCodebook | undefined {
   return encoderOf(ir, variable)?.distributions.find((d) => d.variable === variable)?.codebook;
 }
+
+/** Whether an encoder infers a data variable (a partially labelled class, M2's q(y | x)), so `encode` returns data beside latents. */
+export function inferredDataCodes(ir: ModelIR): boolean {
+  return (ir.roles.methods.encode?.outputs ?? []).some((c) => variableOf(ir, c.variable).role === "data");
+}

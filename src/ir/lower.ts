@@ -237,7 +237,7 @@ function formula(model: CheckedModel, term: LossTerm): string {
       const network = model.networks.find((n) => n.name === term.network)!;
       if (network.role === "encoder") return `−log ${network.name}(${term.variable} = ${term.target} | ${network.inputs.join(", ")})`;
       const sampled = network.inputs
-        .map((v) => model.networks.find((n) => n.role === "encoder" && n.outputs.includes(v)))
+        .map((v) => model.networks.find((n) => n.role === "encoder" && !n.infersLabel && n.outputs.includes(v)))
         .filter((e): e is NetworkInfo => e !== undefined)
         .flatMap((e) => e.outputs.filter((o) => network.inputs.includes(o)).map((o) => `${o} ~ ${density(model, e.name, o)}`));
       return `−log ${density(model, term.network, term.variable)}${sampled.length ? `, ${[...new Set(sampled)].join(", ")}` : ""}`;
@@ -296,6 +296,14 @@ function formula(model: CheckedModel, term: LossTerm): string {
     }
     case "vq":
       return `‖sg[z_e] − e‖² + ${term.beta}·‖z_e − sg[e]‖² of ${density(model, term.network, term.variable)}`;
+    case "enumerate": {
+      const y = term.variable;
+      const bound = [
+        ...term.decoders.flatMap((d) => model.networks.find((n) => n.name === d)!.outputs.map((x) => `−log ${density(model, d, x)}`)),
+        ...term.encoders.flatMap((e) => model.networks.find((n) => n.name === e)!.outputs.map((z) => `KL(${density(model, e, z)} ‖ ${model.priors.find((p) => p.variable === z)!.declaration.signature.name.name}(${z}))`)),
+      ];
+      return `Σ_${y} ${density(model, term.network, y)}·(${bound.join(" + ")}) + KL(${density(model, term.network, y)} ‖ Uniform(${term.classes})), summed exactly over the ${term.classes} classes of ${y}`;
+    }
   }
 }
 
@@ -347,6 +355,8 @@ function estimator(model: CheckedModel, term: LossTerm): IrTerm["estimator"] {
     }
     case "vq":
       return "exact";
+    case "enumerate":
+      return "enumeration";
   }
 }
 

@@ -104,7 +104,7 @@ const sampleSource = {
 
 const termBase = {
   id: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-  estimator: { enum: ["exact", "analytic", "analytic-categorical", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio"] },
+  estimator: { enum: ["exact", "analytic", "analytic-categorical", "monte-carlo", "importance-weighted", "adversarial", "u-statistic", "minibatch", "density-ratio", "enumeration"] },
   dependsOn: parameterSets,
   formula: { type: "string" },
 };
@@ -125,6 +125,7 @@ const term = {
     termClosed({ ...termBase, kind: { enum: ["mi", "dwkl", "l2"] }, network: name, variable: name }),
     termClosed({ ...termBase, kind: { enum: ["weightDecay", "gradientPenalty"] }, network: name }),
     termClosed({ ...termBase, kind: { const: "vq" }, network: name, variable: name, beta: { type: "number", minimum: 0 } }),
+    termClosed({ ...termBase, kind: { const: "enumerate" }, network: name, variable: name, classes: { type: "integer", minimum: 1 }, encoders: { type: "array", items: name }, decoders: { type: "array", items: name } }),
   ],
 };
 

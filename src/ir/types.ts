@@ -189,7 +189,7 @@ export type IrSampleSource =
 interface IrTermBase {
   id: string;
   /** How the term's value is computed, in words for the loss graph. */
-  estimator: "exact" | "analytic" | "analytic-categorical" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio";
+  estimator: "exact" | "analytic" | "analytic-categorical" | "monte-carlo" | "importance-weighted" | "adversarial" | "u-statistic" | "minibatch" | "density-ratio" | "enumeration";
   /** Networks whose parameters the term's gradient reaches. */
   dependsOn: string[];
   /** The term in the usual notation, e.g. `−log p(x | z), z ~ q(z | x)`. */
@@ -214,6 +214,12 @@ export type IrTerm = IrTermBase &
     | { kind: "mi" | "dwkl" | "l2"; network: string; variable: string }
     | { kind: "weightDecay" | "gradientPenalty"; network: string }
     | { kind: "vq"; network: string; variable: string; beta: number }
+    /**
+     * Σ_y q(y | x)·(−ELBO(x, y)) + KL(q(y | x) ‖ Uniform(K)) for a partially labelled onehot y, summed
+     * exactly: `network` is q(y | x); `encoders` (in evaluation order; Normal posteriors, Normal
+     * priors) and `decoders` run once per class, on K·B rows.
+     */
+    | { kind: "enumerate"; network: string; variable: string; classes: number; encoders: string[]; decoders: string[] }
   );
 
 export interface IrOptimizer {

@@ -264,6 +264,11 @@ export const objectives = table<BuiltinSpec>()([
     doc: "β-TCVAE (Chen et al. 2018): nll + α·mi + β·tc + γ·dwkl, the KL split into index-code MI, total correlation and dimension-wise KL",
     parameters: [p("alpha", "nonnegative", "weight of the index-code mutual information", { default: 1, schedulable: true }), p("beta", "nonnegative", "weight of the total correlation", { default: 6, schedulable: true }), p("gamma", "nonnegative", "weight of the dimension-wise KL", { default: 1, schedulable: true })],
   },
+  {
+    name: "m2",
+    doc: "Kingma et al. 2014's M2: −ELBO(x, y) + α·(−log q(y | x)) on labelled examples, and the bound with y summed out exactly (`enumerate`) on every example",
+    parameters: [p("alpha", "nonnegative", "weight of the classification term −log q(y | x) beside the labelled bound, both averaged over the labelled batch", { default: 1 })],
+  },
 ]);
 export type ObjectiveName = (typeof objectives)[number]["name"];
 
@@ -291,7 +296,7 @@ export const trainSettings: readonly SettingSpec[] = [
 export const variableTypes = ["real", "binary", "onehot"] as const;
 export type VariableType = (typeof variableTypes)[number];
 
-export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "mmd", "tc", "mi", "dwkl", "l2", "weightDecay", "gradientPenalty", "vq"] as const;
+export const lossTerms = ["nll", "kl", "gan_d", "gan_g", "contractive", "mmd", "tc", "mi", "dwkl", "l2", "weightDecay", "gradientPenalty", "vq", "enumerate"] as const;
 export type LossTermKind = (typeof lossTerms)[number];
 
 /** How each loss term is written and what it computes: docs/reference.md's table of terms. */
@@ -309,7 +314,11 @@ export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: stri
   weightDecay: { usage: "weightDecay(p)", doc: "½ Σ θ² over a network's trainable weights" },
   gradientPenalty: { usage: "gradientPenalty(p)", doc: "‖∂out/∂in‖²_F of a dense network at the inputs it is given (RAE's decoder penalty)" },
   vq: { usage: "vq(q(z | x))", doc: "‖sg[z_e] − z_q‖² + β‖z_e − sg[z_q]‖² of a VectorQuantize encoder (codebook and commitment; β from the encoder)" },
+  enumerate: { usage: "enumerate(q(y | x))", doc: "Σ_y q(y | x)·(−ELBO(x, y)) − H(q(y | x)) for a partially labelled onehot y: every network reading y runs once per class (K·B rows), exactly; p(y) uniform" },
 };
+
+/** The most classes `enumerate` sums over: each class is a full pass of the networks reading y. */
+export const maxEnumeratedClasses = 100;
 
 export function findBuiltin<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
   return list.find((b) => b.name === name);

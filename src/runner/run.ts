@@ -385,7 +385,7 @@ async function trainTorchRun(
   await writeFigures(run.run, trainable, run.ir, data, history, record.epochs);
   const metrics = await finalMetrics(trainable, module, data, record, history, run.k);
   writeFileAtomic(join(run.run, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
-  io.stdout(`test: ${formatTerms(metrics.test)}${metrics.importanceSampledNll ? ` | −log p(x) ≈ ${metrics.importanceSampledNll.nats.toFixed(2)} nats (k = ${metrics.importanceSampledNll.k}, evaluated by the TF.js module)` : ""}\n`);
+  io.stdout(`test: ${formatTerms(metrics.test)}${metrics.importanceSampledNll ? ` | −log p(x) ≈ ${metrics.importanceSampledNll.nats.toFixed(2)} nats (k = ${metrics.importanceSampledNll.k}, evaluated by the TF.js module)` : ""}${metrics.classificationError ? ` | classification error ${(100 * metrics.classificationError.error).toFixed(2)} %` : ""}\n`);
   io.stdout(`wrote ${run.run}/metrics.json and the pictures in ${run.run}\n`);
   trainable.dispose();
   return 0;

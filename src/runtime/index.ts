@@ -16,6 +16,7 @@ export * from "./likelihoods.js";
 export * from "./priors.js";
 export * from "./quantize.js";
 export * from "./relaxed.js";
+export * from "./enumerate.js";
 export * from "./mixturePriors.js";
 export * from "./losses.js";
 export * from "./regularisers.js";

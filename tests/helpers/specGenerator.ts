@@ -335,7 +335,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
   const labelInput = s.labels ? ", y" : "";
   // Presets run on every example: a partly labelled y is read by explicit phases `on labelled` (mostly).
   const objective = s.labels?.labelled
-    ? fc.oneof({ weight: 4, arbitrary: fc.constant("phases") }, { weight: 1, arbitrary: fc.constantFrom("elbo", "aae") })
+    ? fc.oneof({ weight: 4, arbitrary: fc.constant("phases") }, { weight: 1, arbitrary: fc.constantFrom("elbo", "aae") }, { weight: 2, arbitrary: fc.constant("m2") })
     : fc.constantFrom("reconstruction", "elbo", "iwae", "aae", "gan", "phases", "betaTC", "factor");
   return fc
     .record({
@@ -359,6 +359,9 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       weights: fc.tuple(weight, weight),
       classify: fc.boolean(),
       hierarchy,
+      classifierActivation: fc.constantFrom("relu", "softplus", "tanh"),
+      // M2's bound takes each latent's KL in closed form: a Normal prior (others are AE0581, drawn by the other objectives).
+      normalPrior: fc.tuple(location(small(-2, 2)), number(small(0.1, 3))).map(([m, sd]) => `Normal(${m}, ${sd})`),
       mixture: mixturePrior(s),
       // Drawn last (so every other spec of a seed stays what it was): a labelled model's
       // discriminator judges its variable given y — the conditional GAN, or the AAE whose
@@ -370,7 +373,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       const labelledPrior = conditional && drawn.objective === "aae" && !s.latent.onehot && !s.latent.quantized && s.latent.size === 2;
       const r = {
         ...drawn,
-        prior: labelledPrior ? `MixtureOfGaussians(components = ${s.labels!.classes}, radius = 3, radialSigma = 0.5, tangentialSigma = 0.1)` : (drawn.mixture ?? drawn.prior),
+        prior: labelledPrior ? `MixtureOfGaussians(components = ${s.labels!.classes}, radius = 3, radialSigma = 0.5, tangentialSigma = 0.1)` : drawn.objective === "m2" && !s.latent.onehot && !s.latent.quantized ? drawn.normalPrior : (drawn.mixture ?? drawn.prior),
         discriminatorX: conditional ? drawn.discriminatorX.replace("d(x)", "d(x | y)") : drawn.discriminatorX,
         discriminatorZ: conditional ? drawn.discriminatorZ.replace("d(z)", "d(z | y)") : drawn.discriminatorZ,
       };
@@ -392,6 +395,8 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
       } else {
         lines.push(r.encoder, r.decoder);
         if (r.objective === "aae" || r.objective === "factor") lines.push(r.discriminatorZ);
+        // M2 (Kingma et al. 2014): q(y | x) infers the partly labelled y, summed over exactly where it is missing.
+        if (r.objective === "m2") lines.push(`  encoder qy(y | x) = Categorical(logits) {\n    dense(${r.k + 1}, ${r.classifierActivation})\n    logits: dense(${s.labels!.classes})\n  }`, `  objective m2(alpha = ${r.beta})`);
         const onLabelled = s.labels?.labelled ? "\n      on labelled" : "";
         if (r.objective === "phases") {
           const [a, b] = r.weights;
@@ -407,7 +412,7 @@ export const specText: fc.Arbitrary<string> = shape.chain((s) => {
         } else if (r.objective === "betaTC") {
           const [alpha, beta, gamma] = r.tcWeights;
           lines.push(`  objective betaTC(alpha = ${alpha}, beta = ${beta}, gamma = ${gamma})`);
-        } else lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
+        } else if (r.objective !== "m2") lines.push(`  objective ${r.objective === "elbo" ? `elbo(beta = ${r.beta})` : r.objective === "iwae" ? `iwae(k = ${r.k})` : r.objective}`);
       }
       lines.push("  train {", ...train, "  }", "}");
       return lines.join("\n") + "\n";

@@ -25,7 +25,7 @@ export function torchModules(): { spec: string; ir: ModelIR; python: string }[] 
 }
 
 /** Specs the Python trainer's tests use (python/tests/test_trainer.py), generated into python/tests/fixtures/<name>.py. */
-export const trainerFixtures = ["tests/train/fixtures/tiny-ae.aespec", "tests/train/fixtures/tiny-vae.aespec", "tests/train/fixtures/tiny-ssaae.aespec", "tests/torch/fixtures/exploding-vae.aespec"];
+export const trainerFixtures = ["tests/train/fixtures/tiny-ae.aespec", "tests/train/fixtures/tiny-vae.aespec", "tests/train/fixtures/tiny-ssaae.aespec", "tests/train/fixtures/tiny-m2.aespec", "tests/torch/fixtures/exploding-vae.aespec"];
 
 export function torchFixtureModules(): { file: string; python: string }[] {
   return trainerFixtures.map((path) => {

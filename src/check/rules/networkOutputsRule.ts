@@ -41,6 +41,7 @@ export function networkOutputsRule(ctx: CheckContext): void {
       distributions: outputs,
       parameterCount: body.parameterCount,
       declaration: signature.declaration,
+      ...(signature.role === "encoder" && signature.outputs.some((o) => ctx.variables.get(o)?.role === "data") ? { infersLabel: true } : {}),
     });
   }
 }

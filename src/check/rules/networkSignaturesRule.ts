@@ -47,6 +47,8 @@ export function networkSignaturesRule(ctx: CheckContext): void {
       }
       outputs.forEach((v, i) => {
         if (!v || v.role === expected.role) return;
+        // A partially labelled class is inferred where it is missing (Kingma et al.'s M2: `encoder q(y | x)`).
+        if (role === "encoder" && isPartialLabel(v)) return;
         const other = v.role === "data" ? "decoder" : "encoder";
         // `decoder pz(z1 | z2)` means a learned prior of z1 given z2, not an encoder (which reads data): say what exists instead.
         const fromLatents = v.role === "latent" && inputs.every((input) => input?.role === "latent");
@@ -93,4 +95,9 @@ export function networkSignaturesRule(ctx: CheckContext): void {
       declaration: decl,
     });
   }
+}
+
+/** A onehot data variable known for some examples only (`labelled(N)`): an encoder may infer it (M2's q(y | x)). */
+export function isPartialLabel(v: VariableInfo): boolean {
+  return v.role === "data" && v.type === "onehot" && v.labelled !== undefined;
 }

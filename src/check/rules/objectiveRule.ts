@@ -12,6 +12,7 @@ import { rejectRelaxed } from "../relaxed.js";
 import { addTerm } from "./phasesRule.js";
 import { quantizerTerms } from "../quantize.js";
 import { learnedPriorsOf } from "./learnedPriorsRule.js";
+import { m2 } from "./m2Objective.js";
 
 /**
  * The objective: a preset (`objective elbo(beta = 4)`) expands into the same terms and
@@ -62,7 +63,7 @@ export function objectiveRule(ctx: CheckContext): void {
     ctx.report(diagnose.AE0550.objective({ objective: spec.name, network: priorNetwork.name, variable: priorNetwork.outputs[0]!, given: priorNetwork.inputs.join(", ") }), preset.span, { labels: [{ span: priorNetwork.declaration.signature.span, message: "the prior network" }] });
     return;
   }
-  const expand = { reconstruction, elbo, iwae, gan, aae, betaTC }[spec.name as "elbo"];
+  const expand = { reconstruction, elbo, iwae, gan, aae, betaTC, m2 }[spec.name as "elbo"];
   expand(ctx, preset, bound.values as Record<string, Scalar>);
 }
 
@@ -102,6 +103,12 @@ function likelihoodTerms(ctx: CheckContext): WeightedTerm[] {
 function autoencoderParts(ctx: CheckContext, preset: A.Call): { encoders: NetworkInfo[]; decoders: NetworkInfo[] } | undefined {
   const encoders = networksOf(ctx, "encoder");
   const decoders = networksOf(ctx, "decoder");
+  const classifier = encoders.find((e) => e.infersLabel);
+  if (classifier) {
+    const variable = classifier.outputs.find((o) => ctx.variables.get(o)?.role === "data")!;
+    ctx.report(diagnose.AE0582.inferredElsewhere({ network: classifier.name, variable, objective: preset.callee.name }), preset.span);
+    return undefined;
+  }
   const ok =
     needs(ctx, preset, "an encoder", encoders.length > 0, "declare `encoder q(z | x) { ... }`") &&
     needs(ctx, preset, "a decoder with a likelihood", decoders.length > 0, "declare `decoder p(x | z) = Bernoulli(logits) { ... }`");
