@@ -112,8 +112,12 @@ export class ConditionalAAEModel extends rt.GeneratedModel<ConditionalAAEBatch, 
     return { z: rt.mixtureOfGaussiansPrior(10, 4, 0.5, 0.1) };
   }
 
-  protected forward(batch: Partial<ConditionalAAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ConditionalAAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

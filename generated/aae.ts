@@ -104,8 +104,12 @@ export class AAEModel extends rt.GeneratedModel<AAEBatch, Forward> {
     return { z: rt.mixtureOfGaussiansPrior(10, 4, 0.5, 0.1) };
   }
 
-  protected forward(batch: Partial<AAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<AAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

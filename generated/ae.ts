@@ -71,8 +71,12 @@ export class AutoencoderModel extends rt.GeneratedModel<AutoencoderBatch, Forwar
     return {};
   }
 
-  protected forward(batch: Partial<AutoencoderBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<AutoencoderBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -110,8 +110,12 @@ export class BetaTCVAEModel extends rt.GeneratedModel<BetaTCVAEBatch, Forward> {
     return { z: rt.normalPrior([10], 0, 1) };
   }
 
-  protected forward(batch: Partial<BetaTCVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<BetaTCVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

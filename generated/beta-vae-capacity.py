@@ -166,8 +166,8 @@ class BetaVAECapacityModel(rt.GeneratedModel):
     def create_priors(self) -> Dict[str, rt.Prior]:
         return {"z": rt.NormalPrior((10,), 0, 1)}
 
-    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> Values:
-        return Values(self, batch, training, noise if noise is not None else self.noise)
+    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None, step: Optional[int] = None) -> Values:
+        return Values(self, batch, training, noise if noise is not None else self.noise, step)
 
     @torch.no_grad()
     def encode(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:

@@ -89,8 +89,12 @@ export class BetaVAECapacityModel extends rt.GeneratedModel<BetaVAECapacityBatch
     return { z: rt.normalPrior([10], 0, 1) };
   }
 
-  protected forward(batch: Partial<BetaVAECapacityBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<BetaVAECapacityBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

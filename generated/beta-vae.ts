@@ -89,8 +89,12 @@ export class BetaVAEModel extends rt.GeneratedModel<BetaVAEBatch, Forward> {
     return { z: rt.normalPrior([10], 0, 1) };
   }
 
-  protected forward(batch: Partial<BetaVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<BetaVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -83,8 +83,12 @@ export class ContractiveAEModel extends rt.GeneratedModel<ContractiveAEBatch, Fo
     return {};
   }
 
-  protected forward(batch: Partial<ContractiveAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ContractiveAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

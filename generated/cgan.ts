@@ -85,8 +85,12 @@ export class ConditionalGANModel extends rt.GeneratedModel<ConditionalGANBatch, 
     return { z: rt.normalPrior([100], 0, 1) };
   }
 
-  protected forward(batch: Partial<ConditionalGANBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ConditionalGANBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -144,8 +144,12 @@ export class ColourVAEModel extends rt.GeneratedModel<ColourVAEBatch, Forward> {
     return { z: rt.normalPrior([16], 0, 1) };
   }
 
-  protected forward(batch: Partial<ColourVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ColourVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -100,8 +100,12 @@ export class ConvVAEModel extends rt.GeneratedModel<ConvVAEBatch, Forward> {
     return { z: rt.normalPrior([2], 0, 1) };
   }
 
-  protected forward(batch: Partial<ConvVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ConvVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

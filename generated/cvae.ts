@@ -91,8 +91,12 @@ export class ConditionalVAEModel extends rt.GeneratedModel<ConditionalVAEBatch, 
     return { z: rt.normalPrior([20], 0, 1) };
   }
 
-  protected forward(batch: Partial<ConditionalVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ConditionalVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -72,8 +72,12 @@ export class DenoisingAEModel extends rt.GeneratedModel<DenoisingAEBatch, Forwar
     return {};
   }
 
-  protected forward(batch: Partial<DenoisingAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<DenoisingAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

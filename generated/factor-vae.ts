@@ -132,8 +132,12 @@ export class FactorVAEModel extends rt.GeneratedModel<FactorVAEBatch, Forward> {
     return { z: rt.normalPrior([10], 0, 1) };
   }
 
-  protected forward(batch: Partial<FactorVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<FactorVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

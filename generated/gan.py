@@ -160,8 +160,8 @@ class GANModel(rt.GeneratedModel):
     def create_priors(self) -> Dict[str, rt.Prior]:
         return {"z": rt.NormalPrior((100,), 0, 1)}
 
-    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> Values:
-        return Values(self, batch, training, noise if noise is not None else self.noise)
+    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None, step: Optional[int] = None) -> Values:
+        return Values(self, batch, training, noise if noise is not None else self.noise, step)
 
     @torch.no_grad()
     def decode(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:

@@ -79,8 +79,12 @@ export class GANModel extends rt.GeneratedModel<GANBatch, Forward> {
     return { z: rt.normalPrior([100], 0, 1) };
   }
 
-  protected forward(batch: Partial<GANBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<GANBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

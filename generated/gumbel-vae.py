@@ -33,7 +33,7 @@ class EncoderQ(nn.Module):
         t1 = self.t1(t0)
         t2 = self.t2(t1)
         h0 = rt.reshape(t2, (30, 10))  # head logits
-        return {"c": rt.RelaxedCategoricalParameters(h0, 0.5, False)}
+        return {"c": rt.RelaxedCategoricalParameters(h0, f.scalar({"schedule": "exponential", "from": 1, "floor": 0.5, "rate": 0.00003, "unit": "steps"}), False)}
 
 
 class DecoderP(nn.Module):
@@ -148,8 +148,8 @@ class GumbelVAEModel(rt.GeneratedModel):
     def create_priors(self) -> Dict[str, rt.Prior]:
         return {"c": rt.CategoricalPrior(10, 30)}
 
-    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> Values:
-        return Values(self, batch, training, noise if noise is not None else self.noise)
+    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None, step: Optional[int] = None) -> Values:
+        return Values(self, batch, training, noise if noise is not None else self.noise, step)
 
     @torch.no_grad()
     def encode(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:

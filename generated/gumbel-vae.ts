@@ -23,7 +23,16 @@ function encoder_q(f: rt.Forward, input: tf.Tensor): { c: rt.RelaxedCategoricalP
   const t1 = rt.dense(t0, f.w("q/t1/kernel"), f.w("q/t1/bias"), "relu");
   const t2 = rt.dense(t1, f.w("q/t2/kernel"), f.w("q/t2/bias"), "linear");
   const h0 = rt.reshape(t2, [30, 10]); // head logits
-  return { c: { logits: h0, temperature: 0.5, hard: false } };
+  return {
+    c: {
+      logits: h0,
+      temperature: rt.scalarValue(
+        { schedule: "exponential", from: 1, floor: 0.5, rate: 0.00003, unit: "steps" },
+        f.clock,
+      ),
+      hard: false,
+    },
+  };
 }
 
 /**
@@ -77,8 +86,12 @@ export class GumbelVAEModel extends rt.GeneratedModel<GumbelVAEBatch, Forward> {
     return { c: rt.categoricalPrior(10, 30) };
   }
 
-  protected forward(batch: Partial<GumbelVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<GumbelVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -98,8 +98,12 @@ export class InfoVAEModel extends rt.GeneratedModel<InfoVAEBatch, Forward> {
     return { z: rt.normalPrior([10], 0, 1) };
   }
 
-  protected forward(batch: Partial<InfoVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<InfoVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

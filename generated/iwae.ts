@@ -84,8 +84,12 @@ export class IWAEModel extends rt.GeneratedModel<IWAEBatch, Forward> {
     return { z: rt.normalPrior([50], 0, 1) };
   }
 
-  protected forward(batch: Partial<IWAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<IWAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

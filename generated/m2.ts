@@ -114,8 +114,12 @@ export class M2Model extends rt.GeneratedModel<M2Batch, Forward> {
     return { z: rt.normalPrior([50], 0, 1) };
   }
 
-  protected forward(batch: Partial<M2Batch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<M2Batch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -90,8 +90,12 @@ export class RAEModel extends rt.GeneratedModel<RAEBatch, Forward> {
     return {};
   }
 
-  protected forward(batch: Partial<RAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<RAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -157,8 +157,12 @@ export class SemiSupervisedAAEModel extends rt.GeneratedModel<SemiSupervisedAAEB
     return { z: rt.normalPrior([10], 0, 1), c: rt.categoricalPrior(10) };
   }
 
-  protected forward(batch: Partial<SemiSupervisedAAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<SemiSupervisedAAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

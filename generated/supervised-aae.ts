@@ -106,8 +106,12 @@ export class SupervisedAAEModel extends rt.GeneratedModel<SupervisedAAEBatch, Fo
     return { z: rt.normalPrior([15], 0, 1) };
   }
 
-  protected forward(batch: Partial<SupervisedAAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<SupervisedAAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

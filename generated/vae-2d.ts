@@ -87,8 +87,12 @@ export class VAE2DModel extends rt.GeneratedModel<VAE2DBatch, Forward> {
     return { z: rt.normalPrior([2], 0, 1) };
   }
 
-  protected forward(batch: Partial<VAE2DBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VAE2DBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

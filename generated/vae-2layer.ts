@@ -138,8 +138,12 @@ export class VAE2Model extends rt.GeneratedModel<VAE2Batch, Forward> {
     return { z2: rt.normalPrior([50], 0, 1) };
   }
 
-  protected forward(batch: Partial<VAE2Batch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VAE2Batch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -89,8 +89,12 @@ export class ContinuousBernoulliVAEModel extends rt.GeneratedModel<ContinuousBer
     return { z: rt.normalPrior([20], 0, 1) };
   }
 
-  protected forward(batch: Partial<ContinuousBernoulliVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<ContinuousBernoulliVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

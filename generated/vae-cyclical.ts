@@ -89,8 +89,12 @@ export class VAECyclicalModel extends rt.GeneratedModel<VAECyclicalBatch, Forwar
     return { z: rt.normalPrior([20], 0, 1) };
   }
 
-  protected forward(batch: Partial<VAECyclicalBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VAECyclicalBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

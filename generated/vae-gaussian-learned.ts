@@ -95,8 +95,12 @@ export class GaussianVAELearnedModel extends rt.GeneratedModel<GaussianVAELearne
     return { z: rt.normalPrior([20], 0, 1) };
   }
 
-  protected forward(batch: Partial<GaussianVAELearnedBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<GaussianVAELearnedBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -128,8 +128,12 @@ export class VAEIAFModel extends rt.GeneratedModel<VAEIAFBatch, Forward> {
     return { z: rt.normalPrior([20], 0, 1) };
   }
 
-  protected forward(batch: Partial<VAEIAFBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VAEIAFBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

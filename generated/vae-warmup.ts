@@ -89,8 +89,12 @@ export class VAEWarmupModel extends rt.GeneratedModel<VAEWarmupBatch, Forward> {
     return { z: rt.normalPrior([20], 0, 1) };
   }
 
-  protected forward(batch: Partial<VAEWarmupBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VAEWarmupBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -97,8 +97,12 @@ export class VampVAEModel extends rt.GeneratedModel<VampVAEBatch, Forward> {
     return { z: rt.gaussianMixturePrior([20], () => prior_z(this.forward({}, false))) };
   }
 
-  protected forward(batch: Partial<VampVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VampVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -160,8 +160,8 @@ class VQVAEModel(rt.GeneratedModel):
     def create_priors(self) -> Dict[str, rt.Prior]:
         return {"z": rt.CodebookPrior(self.weights["q/z/codebook"], (7, 7, 16))}
 
-    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> Values:
-        return Values(self, batch, training, noise if noise is not None else self.noise)
+    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None, step: Optional[int] = None) -> Values:
+        return Values(self, batch, training, noise if noise is not None else self.noise, step)
 
     def statistics(self, f: Values) -> Dict[str, Tensor]:
         """Per batch: the perplexity of each quantised latent's codes and the fraction of codes used."""

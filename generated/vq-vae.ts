@@ -93,8 +93,12 @@ export class VQVAEModel extends rt.GeneratedModel<VQVAEBatch, Forward> {
     return { z: rt.codebookPrior(this.weights.get("q/z/codebook") as tf.Tensor2D, [7, 7, 16]) };
   }
 
-  protected forward(batch: Partial<VQVAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<VQVAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /** Per batch: the perplexity of each quantised latent's codes (at most 128 for z) and the fraction of codes used. */

@@ -78,8 +78,12 @@ export class WAEModel extends rt.GeneratedModel<WAEBatch, Forward> {
     return { z: rt.normalPrior([8], 0, 1) };
   }
 
-  protected forward(batch: Partial<WAEBatch>, training: boolean): Forward {
-    return new Forward(this.weights, batch, this.priors, this.random, training);
+  protected forward(
+    batch: Partial<WAEBatch>,
+    training: boolean,
+    clock: rt.TrainingClock = this.trainingClock(),
+  ): Forward {
+    return new Forward(this.weights, batch, this.priors, this.random, training, clock);
   }
 
   /**

@@ -41,8 +41,10 @@ class Phase(NamedTuple):
 class Forward:
     """The values of one step, each computed once on first use (the same order of draws as TF.js)."""
 
-    def __init__(self, model: "GeneratedModel", batch: Mapping[str, Tensor], training: bool, noise: Noise) -> None:
+    def __init__(self, model: "GeneratedModel", batch: Mapping[str, Tensor], training: bool, noise: Noise, step: Optional[int] = None) -> None:
         self.model = model
+        # The schedules' clock: the steps done before this one; by default the steps done so far.
+        self.step = model.steps if step is None else step
         self.batch = batch
         self.priors: Mapping[str, Prior] = model.priors
         self.noise = noise
@@ -57,6 +59,10 @@ class Forward:
 
     def w(self, name: str) -> Tensor:
         return self.model.weights[name]
+
+    def scalar(self, value: Scalar) -> float:
+        """A number, or a schedule's value at this step (a relaxed categorical's temperature)."""
+        return scalar_value(value, self.step, self.model.steps_per_epoch)
 
     def memo(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -123,7 +129,7 @@ class GeneratedModel(nn.Module):
     def create_priors(self) -> Dict[str, Prior]:
         return {}
 
-    def values(self, batch: Mapping[str, Tensor], training: bool, noise: Optional[Noise] = None) -> Forward:
+    def values(self, batch: Mapping[str, Tensor], training: bool, noise: Optional[Noise] = None, step: Optional[int] = None) -> Forward:
         raise NotImplementedError
 
     def statistics(self, f: Any) -> Dict[str, Tensor]:
@@ -170,7 +176,7 @@ class GeneratedModel(nn.Module):
         ``step``: the steps done before this one (the schedules' clock); by default the steps done so far."""
         phase = self.phases[index]
         step = self.steps if step is None else step
-        f = self.values(batch, True)
+        f = self.values(batch, True, step=step)
         terms: Dict[str, Tensor] = {}
         total: Optional[Tensor] = None
         for term, weight in phase.terms:

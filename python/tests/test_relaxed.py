@@ -101,3 +101,38 @@ def test_groups_per_last_axis_and_the_grouped_prior() -> None:
     assert codes.shape == (500, 3, 4) and torch.all(codes.sum(-1) == 1)
     assert torch.all((codes.mean(0) - 0.25).abs() < 0.08)
     assert abs(prior.log_prob(codes)[0].item() + 3 * math.log(4)) < 1e-6
+
+
+def test_a_scheduled_temperature_is_the_schedules_value_at_the_steps_clock() -> None:
+    """specs/gumbel-vae.aespec anneals τ = max(0.5, exp(−3e-5·t)) (Jang et al.): the encoder's
+    temperature is that at the Forward's step — the steps done by default, the step being taken
+    in phase_gradients."""
+    import importlib.util
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "generated", "gumbel-vae.py")
+    spec = importlib.util.spec_from_file_location("gumbel_vae_generated", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.create_gumbel_vae(seed=3)
+    batch = {"x": (torch.rand(2, 784, generator=torch.Generator().manual_seed(1)) < 0.5).float()}
+    tau = lambda t: max(0.5, math.exp(-3e-5 * t))  # noqa: E731
+    assert model.values(batch, True).out_q()["c"].temperature == tau(0) == 1.0
+    for step in (1, 2000, 10_000, 30_000):
+        assert abs(model.values(batch, True, step=step).out_q()["c"].temperature - tau(step)) < 1e-12
+    model.steps = 20_000
+    assert abs(model.values(batch, False).out_q()["c"].temperature - tau(20_000)) < 1e-12
+    seen = []
+    values = model.values
+
+    def recording(b, training, noise=None, step=None):  # type: ignore[no-untyped-def]
+        f = values(b, training, noise, step)
+        seen.append(f.out_q()["c"].temperature)
+        return f
+
+    model.values = recording  # type: ignore[method-assign]
+    model.phase_gradients(0, model.to_device(batch), step=500)
+    model.phase_gradients(0, model.to_device(batch))
+    assert len(seen) == 2
+    assert abs(seen[0] - tau(500)) < 1e-12 and abs(seen[1] - tau(20_000)) < 1e-12

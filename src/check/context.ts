@@ -2,6 +2,7 @@ import { at, type Details, type Diagnostic } from "../diagnostics/diagnostic.js"
 import type * as A from "../syntax/ast.js";
 import type { Source, Span } from "../language/span.js";
 import type { DistributionName } from "../language/vocabulary.js";
+import type { Scalar } from "../language/schedules.js";
 import type {
   CorruptionInfo, HeadInfo, LayerInfo, LossTerm, NetworkInfo, ObjectiveInfo, OptimizerInfo, ParameterSource, PhaseInfo, PriorInfo, TrainInfo, VariableInfo,
 } from "./model.js";
@@ -25,6 +26,8 @@ export interface InlineDistribution {
   /** Parameters given as constants or learned weights, and options (`levels = 256`). */
   readonly fixed?: Readonly<Record<string, ParameterSource>>;
   readonly options?: Readonly<Record<string, number>>;
+  /** A RelaxedCategorical's temperature: a number or a schedule. */
+  readonly temperature?: Scalar;
   readonly span: A.Call["span"];
 }
 

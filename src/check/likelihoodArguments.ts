@@ -1,6 +1,7 @@
 import { diagnose } from "../diagnostics/catalog.js";
 import type * as A from "../syntax/ast.js";
 import type { DistributionSpec } from "../language/vocabulary.js";
+import type { Scalar } from "../language/schedules.js";
 import type { CheckContext } from "./context.js";
 import { bareName, constantValue } from "./evaluate.js";
 import type { ParameterSource, Support } from "./model.js";
@@ -13,7 +14,11 @@ import { relaxedOption } from "./relaxed.js";
  * Shared by `= Normal(mu, sigma = 0.1)` after a signature and by inline heads
  * (`x: Normal(mu = dense(784), sigma = 0.1)`), so both forms accept the same things.
  */
-export type FixedArgument = { readonly kind: "parameter"; readonly source: ParameterSource } | { readonly kind: "option"; readonly value: number };
+export type FixedArgument =
+  | { readonly kind: "parameter"; readonly source: ParameterSource }
+  | { readonly kind: "option"; readonly value: number }
+  /** A relaxed categorical's temperature: a number or a schedule. */
+  | { readonly kind: "temperature"; readonly value: Scalar };
 
 /** The word that makes a parameter a learned weight of the network. */
 export const learnedKeyword = "learned";
@@ -25,7 +30,7 @@ export const learnedKeyword = "learned";
 export function fixedArgument(ctx: CheckContext, spec: DistributionSpec, parameter: string, arg: A.Argument): FixedArgument | "error" | undefined {
   const option = spec.options?.find((o) => o.name === parameter);
   if (option) {
-    // A relaxed categorical's options are a real (`temperature`) and a choice (`hard`); the others are counts.
+    // A relaxed categorical's options are a temperature (a number or a schedule) and a choice (`hard`); the others are counts.
     if (option.kind !== "size") return relaxedOption(ctx, option, arg);
     const value = constantValue(arg.value);
     if (value === undefined || !Number.isInteger(value) || value < (option.name === "levels" ? 2 : 1)) {

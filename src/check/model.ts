@@ -81,6 +81,8 @@ export interface NetworkOutput {
   readonly codebook?: { readonly codes: number; readonly beta: number };
   /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
   readonly options?: Readonly<Record<string, number>>;
+  /** A RelaxedCategorical's temperature: a number or a schedule. */
+  readonly temperature?: Scalar;
 }
 
 export interface NetworkInfo {

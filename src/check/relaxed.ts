@@ -4,6 +4,8 @@ import type { ParameterSpec } from "../language/vocabulary.js";
 import type { CheckContext, NetworkSignature } from "./context.js";
 import { bareName, constantValue, describeExpression } from "./evaluate.js";
 import type { NetworkInfo, NetworkOutput } from "./model.js";
+import type { Scalar } from "../language/schedules.js";
+import { checkScalar } from "./schedules.js";
 import { describeSupport } from "./rules/supportsRule.js";
 
 /**
@@ -11,13 +13,14 @@ import { describeSupport } from "./rules/supportsRule.js";
  * 2017): an encoder `= RelaxedCategorical(logits, temperature = τ)` of a onehot latent
  * passes on softmax((logits + g) / τ), g ~ Gumbel(0, 1), differentiable in the logits;
  * `hard = true` passes on its one-hot argmax with the relaxed gradient (straight-through).
- * Its options live in the checked model as numbers: `temperature`, and `hard` as 0 or 1.
+ * `hard` lives in the checked model's options as 0 or 1; the temperature, a number or a
+ * schedule (Jang et al. anneal it), beside them as the output's `temperature`.
  */
 
 export const relaxedCategorical = "RelaxedCategorical";
 
-/** `temperature = τ` (a number > 0) or `hard = true | false` (1 or 0): AE0445 otherwise. */
-export function relaxedOption(ctx: CheckContext, option: ParameterSpec, arg: A.Argument): { kind: "option"; value: number } | "error" {
+/** `temperature = τ` (a number > 0, or a schedule above 0 throughout: AE0624) or `hard = true | false` (1 or 0): AE0445 otherwise. */
+export function relaxedOption(ctx: CheckContext, option: ParameterSpec, arg: A.Argument): { kind: "option"; value: number } | { kind: "temperature"; value: Scalar } | "error" {
   if (option.kind === "choice") {
     const name = bareName(arg.value);
     if (name === "true" || name === "false") return { kind: "option", value: name === "true" ? 1 : 0 };
@@ -25,12 +28,16 @@ export function relaxedOption(ctx: CheckContext, option: ParameterSpec, arg: A.A
     ctx.report(diagnose.AE0445.hard({ given: given === undefined ? describeExpression(arg.value) : String(given) }), arg.value.span);
     return "error";
   }
+  if (arg.value.kind === "Call" && arg.value.hasParens) {
+    const schedule = checkScalar(ctx, arg.value, option, "the temperature");
+    return schedule === undefined ? "error" : { kind: "temperature", value: schedule };
+  }
   const value = constantValue(arg.value);
   if (value === undefined || !Number.isFinite(value) || value <= 0) {
     ctx.report(diagnose.AE0445.temperature({ given: value === undefined ? describeExpression(arg.value) : String(value) }), arg.value.span);
     return "error";
   }
-  return { kind: "option", value };
+  return { kind: "temperature", value };
 }
 
 /** A relaxed categorical written without its temperature (AE0445). */
@@ -71,8 +78,8 @@ function checkGroups(ctx: CheckContext, signature: NetworkSignature, output: Net
 }
 
 /** The temperature and straight-through flag of a relaxed output, as lowering and the generators read them. */
-export function relaxedOptions(options: Readonly<Record<string, number>> | undefined): { temperature: number; hard: boolean } {
-  return { temperature: options!.temperature!, hard: options!.hard === 1 };
+export function relaxedOptions(output: NetworkOutput): { temperature: Scalar; hard: boolean } {
+  return { temperature: output.temperature!, hard: output.options?.hard === 1 };
 }
 
 /** AE0448: an objective (`iwae`, `betaTC`) with no bound here for a relaxed categorical latent; true when it has none. */

@@ -1,6 +1,7 @@
 import type { OutputKind } from "../language/vocabulary.js";
-import type { IrNetworkOutput, IrRelaxed, IrSupport, ModelIR } from "../ir/types.js";
+import type { IrNetworkOutput, IrRelaxed, IrScalar, IrSupport, ModelIR } from "../ir/types.js";
 import { variableOf } from "../ir/lookup.js";
+import { literal, valueLiteral } from "./names.js";
 
 /**
  * What each distribution compiles to, in both targets, in one table: the runtime type of
@@ -76,6 +77,22 @@ function boundedLogvar(facts: OutputFacts, params: string, clamp: string): strin
 function relaxed(facts: OutputFacts): IrRelaxed {
   if (!facts.relaxed) throw new Error("a RelaxedCategorical output has its temperature in the IR (lowering writes it)");
   return facts.relaxed;
+}
+
+/** A number, or a schedule as the dict python/aespec_torch/schedules.py reads (the IR's JSON, keys and all). */
+export function pyScalar(value: IrScalar): string {
+  if (typeof value === "number") return num(value);
+  return `{${Object.entries(value).map(([k, v]) => `${literal(k)}: ${typeof v === "number" ? num(v) : literal(v)}`).join(", ")}}`;
+}
+
+/**
+ * A relaxed categorical's temperature inside a network function (whose Forward is `f`):
+ * a number as written, a schedule evaluated at the Forward's clock (the step's).
+ */
+function temperature(facts: OutputFacts, target: "ts" | "py"): string {
+  const t = relaxed(facts).temperature;
+  if (typeof t === "number") return num(t);
+  return target === "ts" ? `rt.scalarValue(${valueLiteral(t)}, f.clock)` : `f.scalar(${pyScalar(t)})`;
 }
 
 const tuple = (items: readonly number[]) => (items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`);
@@ -255,7 +272,7 @@ export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
   RelaxedCategorical: {
     ts: {
       type: "rt.RelaxedCategoricalParameters",
-      build: (p, facts) => `{ logits: ${p.logits}, temperature: ${num(relaxed(facts).temperature)}, hard: ${relaxed(facts).hard} }`,
+      build: (p, facts) => `{ logits: ${p.logits}, temperature: ${temperature(facts, "ts")}, hard: ${relaxed(facts).hard} }`,
       nll: () => {
         throw new Error("a relaxed categorical is a posterior, not a likelihood (AE0446)");
       },
@@ -264,7 +281,7 @@ export const likelihoodCode: Readonly<Record<OutputKind, LikelihoodCode>> = {
     },
     py: {
       type: "",
-      build: (p, facts) => `rt.RelaxedCategoricalParameters(${p.logits}, ${num(relaxed(facts).temperature)}, ${relaxed(facts).hard ? "True" : "False"})`,
+      build: (p, facts) => `rt.RelaxedCategoricalParameters(${p.logits}, ${temperature(facts, "py")}, ${relaxed(facts).hard ? "True" : "False"})`,
       nll: () => {
         throw new Error("a relaxed categorical is a posterior, not a likelihood (AE0446)");
       },

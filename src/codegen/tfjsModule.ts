@@ -33,7 +33,7 @@ class ModuleEmitter {
 
   constructor(private readonly ir: ModelIR) {
     this.name = ir.model;
-    for (const reserved of ["constructor", "memo", "w", "size", "batch", "priors", "random", "training", "weights", "movingUpdates"]) this.methods.allocate(reserved);
+    for (const reserved of ["constructor", "memo", "w", "size", "batch", "priors", "random", "training", "weights", "movingUpdates", "clock"]) this.methods.allocate(reserved);
   }
 
   emit(): string {
@@ -504,7 +504,7 @@ class ModuleEmitter {
     out.push(`  protected readonly termFunctions = { ${this.ir.terms.map((t) => `${literal(t.id)}: ${this.termFunction(t)}`).join(", ")} };`, "");
     out.push(`  constructor(options: rt.ModelOptions = {}) {`, `    super(description, options);`, `  }`, "");
     out.push(`  protected createPriors(): Record<string, rt.Prior> {`, `    return { ${this.ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")} };`, `  }`, "");
-    out.push(`  protected forward(batch: Partial<${batch}>, training: boolean): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training);`, `  }`, "");
+    out.push(`  protected forward(batch: Partial<${batch}>, training: boolean, clock: rt.TrainingClock = this.trainingClock()): Forward {`, `    return new Forward(this.weights, batch, this.priors, this.random, training, clock);`, `  }`, "");
     this.emitStatistics(out);
     this.emitEncode(out);
     this.emitDecode(out);

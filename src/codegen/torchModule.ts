@@ -1,7 +1,7 @@
 import { weightedSum } from "../language/schedules.js";
-import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrScalar, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, encodersInOrder, inferredDataCodes, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
-import { buildParameters, likelihoodCode, outputFacts, type SourceWriters } from "./likelihoods.js";
+import { buildParameters, likelihoodCode, outputFacts, pyScalar, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
 import { describeLayer, networkSignature } from "../ir/describe.js";
 import { networkLayers } from "../ir/layers.js";
@@ -48,7 +48,7 @@ const moduleAttributes = [
   "modules", "children", "parameters", "buffers", "named_modules", "named_children", "named_parameters", "named_buffers",
   "register_buffer", "register_parameter", "register_module", "add_module", "type", "zero_grad", "share_memory", "extra_repr",
   "requires_grad_", "get_submodule", "get_parameter", "get_buffer", "weight_names", "add_weight", "named_weights",
-  "model", "batch", "priors", "noise", "size", "w", "memo", "moving_updates",
+  "model", "batch", "priors", "noise", "size", "w", "memo", "moving_updates", "step", "scalar",
 ];
 
 type Out = string[];
@@ -607,8 +607,8 @@ class TorchEmitter {
     out.push(`        self.term_functions = {${ir.terms.map((t) => `${literal(t.id)}: ${this.termNames.get(t.id)!}`).join(", ")}}`);
     out.push(`        self.setup(seed, device)`, "");
     out.push(`    def create_priors(self) -> Dict[str, rt.Prior]:`, `        return {${ir.priors.map((p) => `${literal(p.variable)}: ${this.priorExpression(p)}`).join(", ")}}`, "");
-    out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None) -> ${this.valuesClass}:`);
-    out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise)`);
+    out.push(`    def values(self, batch: Dict[str, Tensor], training: bool, noise: Optional[rt.Noise] = None, step: Optional[int] = None) -> ${this.valuesClass}:`);
+    out.push(`        return ${this.valuesClass}(self, batch, training, noise if noise is not None else self.noise, step)`);
     this.emitStatistics(out);
     this.emitEncode(out);
     this.emitDecode(out);
@@ -809,11 +809,6 @@ function pyNumber(n: number): string {
   return String(n);
 }
 
-/** A number, or a schedule as the dict python/aespec_torch/schedules.py reads (the IR's JSON, keys and all). */
-function pyScalar(value: IrScalar): string {
-  if (typeof value === "number") return pyNumber(value);
-  return `{${Object.entries(value).map(([k, v]) => `${literal(k)}: ${typeof v === "number" ? pyNumber(v) : literal(v)}`).join(", ")}}`;
-}
 
 function pyTuple(items: readonly (string | number)[]): string {
   const parts = items.map((i) => (typeof i === "number" ? pyNumber(i) : i));

@@ -739,7 +739,8 @@ const definitions = {
     severity: "error",
     explanation:
       "`RelaxedCategorical(logits, temperature = τ)` is the Gumbel-softmax relaxation (Jang et al. 2017; Concrete, Maddison et al. 2017): a sample is softmax((logits + g) / τ) with g Gumbel noise. " +
-      "τ must be a number > 0 (as τ → 0 the sample tends to a one-hot draw of Categorical(softmax(logits)) and its gradient's variance grows; Jang et al. use 0.5 to 1). " +
+      "τ must be a number > 0 (as τ → 0 the sample tends to a one-hot draw of Categorical(softmax(logits)) and its gradient's variance grows; Jang et al. use 0.5 to 1), " +
+      "or a schedule above 0 throughout (AE0624 otherwise), as Jang et al.'s annealing `temperature = exponential(1, 0.5, rate = 3e-5, per = step)`. " +
       "`hard = true` takes the one-hot argmax forward and the relaxed sample's gradient backward (straight-through); `hard` is `true` or `false`.",
     wrong: "encoder q(c | x) = RelaxedCategorical(logits, temperature = 0) { ... }",
     fixed: "encoder q(c | x) = RelaxedCategorical(logits, temperature = 0.5) { ... }",

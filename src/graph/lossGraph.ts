@@ -136,7 +136,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
       const kind = n.role === "encoder" ? "posterior" : n.role === "prior" ? "prior" : "likelihood";
       const parameters = d.codebook
         ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}`
-        : d.relaxed ? `${parameterList(d.parameters)}, temperature = ${d.relaxed.temperature}${d.relaxed.hard ? ", hard" : ""}` : parameterList(d.parameters);
+        : d.relaxed ? `${parameterList(d.parameters)}, temperature = ${describeScalar(d.relaxed.temperature)}${d.relaxed.hard ? ", hard" : ""}` : parameterList(d.parameters);
       const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions`] : [])]);
       edge(id, dist);
       if (n.role !== "encoder") continue;
@@ -144,7 +144,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
       if (d.relaxed) {
         const noise = node(`noise:${d.variable}`, "noise", [`g ~ Gumbel(0, 1)`, `reparameterisation of ${d.variable}`]);
         edge(noise, latent);
-        edge(dist, latent, `${d.variable} = softmax((logits + g) / ${d.relaxed.temperature})${d.relaxed.hard ? ", one-hot forward (straight-through)" : ""}`);
+        edge(dist, latent, `${d.variable} = softmax((logits + g) / ${describeScalar(d.relaxed.temperature)})${d.relaxed.hard ? ", one-hot forward (straight-through)" : ""}`);
       } else if (d.feeds === "sample") {
         const noise = node(`noise:${d.variable}`, "noise", [`ε ~ N(0, I)`, `reparameterisation of ${d.variable}`]);
         edge(noise, latent);

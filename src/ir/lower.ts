@@ -93,7 +93,7 @@ function lowerNetwork(model: CheckedModel, network: NetworkInfo): IrNetwork {
     distribution: o.distribution,
     parameters: Object.fromEntries(Object.entries(o.parameters).map(([k, v]) => [k, lowerSource(network.name, o.variable, k, v, shapeOf(o.variable))])),
     ...(o.options && o.distribution !== relaxedCategorical ? { options: { ...o.options } } : {}),
-    ...(o.distribution === relaxedCategorical ? { relaxed: relaxedOptions(o.options) } : {}),
+    ...(o.distribution === relaxedCategorical ? { relaxed: relaxedOptions(o) } : {}),
     ...(hasLearnedVariance(o) ? { logvarBounds: [...logvarBounds] as [number, number] } : {}),
     reparameterised: o.distribution === "VectorQuantize" || findBuiltin(distributions, o.distribution)!.reparameterisable,
     feeds: network.role !== "encoder" ? "none" : o.distribution === "Normal" || o.distribution === relaxedCategorical ? "sample" : o.distribution === "Deterministic" ? "value" : o.distribution === "VectorQuantize" ? "quantized" : "probabilities",

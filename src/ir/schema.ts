@@ -83,7 +83,7 @@ const network = closed({
         reparameterised: { type: "boolean" },
         feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
         flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),
-        relaxed: closed({ temperature: { type: "number", exclusiveMinimum: 0 }, hard: { type: "boolean" } }),
+        relaxed: closed({ temperature: { oneOf: [{ type: "number", exclusiveMinimum: 0 }, schedule] }, hard: { type: "boolean" } }),
         codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
       },
       ["variable", "distribution", "parameters", "reparameterised", "feeds"],

@@ -140,7 +140,8 @@ export interface IrNetworkOutput {
 
 /** softmax((logits + g) / temperature), g ~ Gumbel(0, 1); `hard`: its one-hot argmax forward, its gradient backward. */
 export interface IrRelaxed {
-  temperature: number;
+  /** A number, or a schedule (Jang et al.'s annealing) each engine evaluates at the step's clock. */
+  temperature: IrScalar;
   hard: boolean;
 }
 

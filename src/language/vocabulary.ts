@@ -151,7 +151,7 @@ export const distributions = table<DistributionSpec>()([
     reparameterisable: true,
     supports: ["onehot"],
     options: [
-      p("temperature", "positive", "τ > 0: the relaxed sample tends to a one-hot draw of Categorical(softmax(logits)) as τ → 0", { required: true }),
+      p("temperature", "positive", "τ > 0, or a schedule above 0 throughout (Jang et al.'s annealing: `exponential(1, 0.5, rate = 3e-5, per = step)`): the relaxed sample tends to a one-hot draw of Categorical(softmax(logits)) as τ → 0", { required: true, schedulable: true }),
       p("hard", "choice", "`true`: the forward pass takes the one-hot argmax of the relaxed sample, the gradient the relaxed sample's (straight-through, Jang et al. §2.2)", { default: "false", choices: ["false", "true"] }),
     ],
     encoderOnly: true,

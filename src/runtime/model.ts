@@ -108,6 +108,8 @@ export class Forward<B extends Batch = Batch> {
     readonly random: Random,
     /** Dropout and corruption are on, batch-norm uses batch statistics. */
     readonly training: boolean,
+    /** Where training is, for values that follow a schedule (a relaxed categorical's temperature). */
+    readonly clock: TrainingClock,
   ) {}
 
   /** The number of examples in the batch (the leading dimension of its first tensor). */
@@ -211,7 +213,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   }
 
   protected abstract createPriors(): Record<string, Prior>;
-  protected abstract forward(batch: Partial<B>, training: boolean): F;
+  /** The step's values; `clock` defaults to the steps done so far (what encode, sample and evaluation see). */
+  protected abstract forward(batch: Partial<B>, training: boolean, clock?: TrainingClock): F;
   protected abstract readonly termFunctions: Readonly<Record<string, TermFunction<F>>>;
 
   /**
@@ -247,7 +250,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     const phase = this.phases[index]!;
     let updates: MovingUpdate[] = [];
     const { grads, terms } = phaseGradients(phase, () => {
-      const f = this.forward(input, true);
+      const f = this.forward(input, true, clock);
       const terms: TermValues = {};
       let total: tf.Scalar | undefined;
       for (const { term, weight } of spec.terms) {
@@ -267,6 +270,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   /** Where training is: the steps done (before the one being taken, while training). */
   private clock(step: number): TrainingClock {
     return this.stepsPerEpoch === undefined ? { step } : { step, stepsPerEpoch: this.stepsPerEpoch };
+  }
+
+  /** The clock after the steps done so far: the next step's. */
+  protected trainingClock(): TrainingClock {
+    return this.clock(this.steps);
   }
 
   /** A term's value: its function's, or |value − C| for `abs(term - C)`. */

@@ -203,11 +203,11 @@ function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
     ? fc.oneof(
         { weight: 5, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) },
         { weight: 1, arbitrary: fc.constant(` = Categorical(probs) {\n    BODY\n    probs: dense(${z}, sigmoid)\n  }`) },
-        // Gumbel-softmax: trains under elbo and kl terms; a temperature ≤ 0 is rejected (AE0445), iwae and betaTC too (AE0448).
+        // Gumbel-softmax: trains under elbo and kl terms; a temperature ≤ 0 is rejected (AE0445), a schedule reaching 0 (AE0624), iwae and betaTC too (AE0448).
         {
           weight: s.latent.groups ? 24 : 6,
           arbitrary: fc
-            .tuple(fc.oneof({ weight: 8, arbitrary: small(0.05, 3).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1e-3") }), fc.boolean())
+            .tuple(fc.oneof({ weight: 8, arbitrary: small(0.05, 3).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1e-3") }, { weight: 2, arbitrary: schedule }), fc.boolean())
             .map(([t, hard]) => ` = RelaxedCategorical(logits, temperature = ${t}${hard ? ", hard = true" : ""}) {\n    BODY\n    ${s.latent.groups ? `dense(${s.latent.groups * z})\n    logits: reshape(${s.latent.groups}, ${z})` : `logits: dense(${z})`}\n  }`),
         },
       )

@@ -277,4 +277,14 @@ describe("the schedules under test are between their ends", () => {
       }
     }
   });
+
+  it("fixtures/relaxed's scheduled temperature, after the warm step, is neither its start nor its floor", async () => {
+    const { scalarValue } = await import("../../src/runtime/schedules.js");
+    const temperatures = fixtureIr("fixtures/relaxed").networks.flatMap((n) => n.distributions.flatMap((d) => (d.relaxed && typeof d.relaxed.temperature !== "number" ? [d.relaxed.temperature] : [])));
+    expect(temperatures.length).toBe(1);
+    const t = temperatures[0]!;
+    const value = scalarValue(t, { step: 1, stepsPerEpoch });
+    expect(Math.abs(value - scalarValue(t, { step: 0, stepsPerEpoch }))).toBeGreaterThan(0.1);
+    expect(Math.abs(value - (t.schedule === "exponential" ? t.floor : t.to))).toBeGreaterThan(0.1);
+  });
 });

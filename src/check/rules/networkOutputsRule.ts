@@ -2,6 +2,7 @@ import { diagnose } from "../../diagnostics/catalog.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { type DistributionSpec, distributions, findBuiltin, parameterSets } from "../../language/vocabulary.js";
+import type { Scalar } from "../../language/schedules.js";
 import { fixedArgument, resolveOptions } from "../likelihoodArguments.js";
 import type { CheckContext, NetworkBody, NetworkSignature } from "../context.js";
 import type { HeadInfo, LayerInfo, NetworkOutput, ParameterSource } from "../model.js";
@@ -84,13 +85,13 @@ function resolveOutputs(ctx: CheckContext, signature: NetworkSignature, body: Ne
       ? Object.fromEntries(Object.entries(inline.parameters).map(([p, head]) => [p, { head }]))
       : { value: { head: name } };
     const spec = inline ? findBuiltin(distributions, inline.distribution)! : undefined;
-    const options = spec ? likelihoodOptions(ctx, spec, { ...inline!.options }, name, inline!.span) : undefined;
+    const options = spec ? likelihoodOptions(ctx, spec, { ...inline!.options }, inline!.temperature, name, inline!.span) : undefined;
     if (options === "error") return undefined;
     for (const source of Object.values(heads)) {
       if (!checkHeadShape(ctx, body, (source as { head: string }).head, name, options?.components)) return undefined;
     }
     const parameters = { ...heads, ...inline?.fixed };
-    outputs.push({ variable: name, distribution: inline?.distribution ?? "Deterministic", parameters, ...(options ? { options } : {}) });
+    outputs.push({ variable: name, distribution: inline?.distribution ?? "Deterministic", parameters, ...(options ? { options } : {}), ...(inline?.temperature !== undefined ? { temperature: inline.temperature } : {}) });
   }
   return outputs;
 }
@@ -128,12 +129,14 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
   const mapping: Record<string, string> = {};
   const fixed: Record<string, ParameterSource> = {};
   const given: Record<string, number> = {};
+  let temperature: Scalar | undefined;
   for (const arg of call.args) {
     const head = arg.value.kind === "Call" && !arg.value.hasParens ? arg.value.callee.name : undefined;
     if (arg.name && (allParameters.includes(arg.name.name) || spec.options?.some((o) => o.name === arg.name!.name))) {
       const found = fixedArgument(ctx, spec, arg.name.name, arg);
       if (found === "error") return undefined;
       if (found?.kind === "option") given[arg.name.name] = found.value;
+      else if (found?.kind === "temperature") temperature = found.value;
       else if (found) fixed[arg.name.name] = found.source;
       if (found) continue;
     }
@@ -156,7 +159,7 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
     ctx.report(diagnose.AE0401.parameterSet({ distribution: spec.name, sets: parameterSets(spec), given: givenParameters }), call.span);
     return undefined;
   }
-  const options = likelihoodOptions(ctx, spec, given, variable, call.span);
+  const options = likelihoodOptions(ctx, spec, given, temperature, variable, call.span);
   if (options === "error") return undefined;
   for (const [parameter, head] of Object.entries(mapping)) {
     if (!body.heads.some((h) => h.name === head)) {
@@ -168,7 +171,7 @@ function networkLevelDistribution(ctx: CheckContext, variable: string, call: A.C
     if (!checkHeadShape(ctx, body, head, variable, options?.components)) return undefined;
   }
   const parameters = { ...Object.fromEntries(Object.entries(mapping).map(([p, head]) => [p, { head }])), ...fixed };
-  return { variable, distribution: spec.name, parameters, ...(options ? { options } : {}) };
+  return { variable, distribution: spec.name, parameters, ...(options ? { options } : {}), ...(temperature !== undefined ? { temperature } : {}) };
 }
 
 /** A number written without its parameter's name: say how a constant is written. */
@@ -178,8 +181,8 @@ function fixedHelp(spec: DistributionSpec): { help: string } | undefined {
 }
 
 /** The options of a likelihood, defaults filled from the data (`levels`), required ones present (AE0419). */
-function likelihoodOptions(ctx: CheckContext, spec: DistributionSpec, given: Record<string, number>, variable: string, span: A.Call["span"]): Record<string, number> | undefined | "error" {
-  const missing = spec.options?.find((o) => o.required && given[o.name] === undefined);
+function likelihoodOptions(ctx: CheckContext, spec: DistributionSpec, given: Record<string, number>, temperature: Scalar | undefined, variable: string, span: A.Call["span"]): Record<string, number> | undefined | "error" {
+  const missing = spec.options?.find((o) => o.required && (o.name === "temperature" ? temperature : given[o.name]) === undefined);
   if (missing && spec.name === relaxedCategorical) {
     reportMissingTemperature(ctx, span);
     return "error";

@@ -4,6 +4,7 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type * as A from "../../syntax/ast.js";
 import { bindCall } from "../bind.js";
 import { type Activation, distributions, findBuiltin, isActivation, layers, parameterSets } from "../../language/vocabulary.js";
+import type { Scalar } from "../../language/schedules.js";
 import type { CheckContext, InlineDistribution } from "../context.js";
 import type { ArgumentValue, HeadInfo, LayerInfo, ParameterSource } from "../model.js";
 import { fixedArgument } from "../likelihoodArguments.js";
@@ -207,6 +208,7 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
   const given: Record<string, A.Call> = {};
   const fixed: Record<string, ParameterSource> = {};
   const options: Record<string, number> = {};
+  let temperature: Scalar | undefined;
   const firstSet = distribution.parameterSets[0]!;
   for (const [index, arg] of call.args.entries()) {
     const parameter = arg.name?.name ?? firstSet[index];
@@ -214,6 +216,7 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
       const found = fixedArgument(ctx, distribution, arg.name.name, arg);
       if (found === "error") return undefined;
       if (found?.kind === "option") options[arg.name.name] = found.value;
+      else if (found?.kind === "temperature") temperature = found.value;
       else if (found) fixed[arg.name.name] = found.source;
       if (found) continue;
     }
@@ -244,5 +247,5 @@ function resolveHead(ctx: CheckContext, head: A.Head, input: readonly number[]):
     heads.push({ name, layers: [layer], outputShape: layer.outputShape, span: given[parameter]!.span });
     parameters[parameter] = name;
   }
-  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, fixed, options, span: head.span } };
+  return { heads, inline: { variable: head.name.name, distribution: distribution.name, parameters, fixed, options, ...(temperature !== undefined ? { temperature } : {}), span: head.span } };
 }
