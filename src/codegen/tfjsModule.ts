@@ -136,10 +136,11 @@ class ModuleEmitter {
 
 
   /** The expression for a variable's value as a network reads it, inside a Forward method. */
-  private valueOf(variable: string, forEncoder: boolean): string {
+  /** A variable's value as a network reads it, from the Forward `owner` (`this` inside it, `f` in a term function). */
+  private valueOf(variable: string, forEncoder: boolean, owner = "this"): string {
     const v = variableOf(this.ir, variable);
-    if (v.role === "data") return forEncoder && isCorrupted(this.ir, variable) ? `this.${prefixed("seen_", variable)}()` : `this.batch[${literal(variable)}]!`;
-    return `this.${prefixed("latent_", variable)}()`;
+    if (v.role === "data") return forEncoder && isCorrupted(this.ir, variable) ? `${owner}.${prefixed("seen_", variable)}()` : `${owner}.batch[${literal(variable)}]!`;
+    return `${owner}.${prefixed("latent_", variable)}()`;
   }
 
   private inputOf(network: IrNetwork, values: (v: string) => string): string {
@@ -387,13 +388,7 @@ class ModuleEmitter {
   private emitEnumeratedBound(out: Out, term: Extract<IrTerm, { kind: "enumerate" }>): void {
     const k = term.classes;
     const locals = new Map<string, string>([[term.variable, "y"]]);
-    const value = (v: string, forEncoder: boolean) => {
-      const local = locals.get(v);
-      if (local) return local;
-      const data = variableOf(this.ir, v).role === "data";
-      const single = data ? (forEncoder && isCorrupted(this.ir, v) ? `f.${prefixed("seen_", v)}()` : `f.batch[${literal(v)}]!`) : `f.${prefixed("latent_", v)}()`;
-      return `rt.tileForClasses(${single}, ${k})`;
-    };
+    const value = (v: string, forEncoder: boolean) => locals.get(v) ?? `rt.tileForClasses(${this.valueOf(v, forEncoder, "f")}, ${k})`;
     const input = (n: IrNetwork) => this.inputOf(n, (v) => value(v, n.role === "encoder"));
     out.push(`  // Class-major rows: rows k·B … k·B + B − 1 hold class k.`);
     out.push(`  const y = rt.enumeratedClasses(${k}, f.size);`);

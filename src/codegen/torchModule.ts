@@ -252,10 +252,11 @@ class TorchEmitter {
   }
 
   /** A variable's value as a network reads it, inside a Values method. */
-  private valueOf(variable: string, forEncoder: boolean): string {
+  /** A variable's value as a network reads it, from the Forward `owner` (`self` inside it, `f` in a term function). */
+  private valueOf(variable: string, forEncoder: boolean, owner = "self"): string {
     const v = variableOf(this.ir, variable);
-    if (v.role === "data") return forEncoder && isCorrupted(this.ir, variable) ? `self.${this.method("seen_", variable)}()` : `self.batch[${literal(variable)}]`;
-    return `self.${this.method("latent_", variable)}()`;
+    if (v.role === "data") return forEncoder && isCorrupted(this.ir, variable) ? `${owner}.${this.method("seen_", variable)}()` : `${owner}.batch[${literal(variable)}]`;
+    return `${owner}.${this.method("latent_", variable)}()`;
   }
 
   private inputOf(network: IrNetwork, values: (v: string) => string): string {
@@ -484,13 +485,7 @@ class TorchEmitter {
   private emitEnumeratedBound(out: Out, term: Extract<IrTerm, { kind: "enumerate" }>): void {
     const k = term.classes;
     const locals = new Map<string, string>([[term.variable, "y"]]);
-    const value = (v: string, forEncoder: boolean) => {
-      const local = locals.get(v);
-      if (local) return local;
-      const data = variableOf(this.ir, v).role === "data";
-      const single = data ? (forEncoder && isCorrupted(this.ir, v) ? `f.${this.method("seen_", v)}()` : `f.batch[${literal(v)}]`) : `f.${this.method("latent_", v)}()`;
-      return `rt.tile_for_classes(${single}, ${k})`;
-    };
+    const value = (v: string, forEncoder: boolean) => locals.get(v) ?? `rt.tile_for_classes(${this.valueOf(v, forEncoder, "f")}, ${k})`;
     const input = (n: IrNetwork) => this.inputOf(n, (v) => value(v, n.role === "encoder"));
     const logits = `f.${this.method("out_", term.network)}()[${literal(term.variable)}].logits`;
     out.push(`    # Class-major rows: rows k·B … k·B + B − 1 hold class k.`);
