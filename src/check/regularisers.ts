@@ -6,6 +6,7 @@ import { lossTermUsage } from "../language/vocabulary.js";
 import { checkValue } from "./bind.js";
 import type { CheckContext } from "./context.js";
 import { upstream } from "./dependencies.js";
+import { withoutFlow } from "./flowedPosteriors.js";
 import { bareName } from "./evaluate.js";
 import type { MmdKernel, NetworkInfo, SampleSource } from "./model.js";
 import { resolveNetwork } from "./resolve.js";
@@ -46,7 +47,7 @@ function argumentsOf(ctx: CheckContext, call: A.Call, term: CodeTerm, min: numbe
 /** A Normal posterior, which `tc`, `mi` and `dwkl` evaluate between examples (AE0518). */
 function normalPosterior(ctx: CheckContext, term: string, code: { network: NetworkInfo; variable: string }, span: A.Call["span"]): boolean {
   const distribution = code.network.distributions.find((d) => d.variable === code.variable)!.distribution;
-  if (distribution === "Normal") return true;
+  if (distribution === "Normal") return withoutFlow(ctx, { kind: "aggregate", name: `\`${term}\`` }, code.network, code.variable, span);
   ctx.report(diagnose.AE0518.posterior({ term, network: code.network.name, variable: code.variable, distribution }), span);
   return false;
 }

@@ -1300,6 +1300,24 @@ const definitions = {
       }),
     },
   },
+  AE0595: {
+    title: "a flowed posterior's density where only its Normal is computed",
+    severity: "error",
+    explanation:
+      "A flow (`then planar(…)`, `then iaf(…)`) turns the Normal sample z0 into zK, and log q(zK | x) = log q0(z0 | x) − Σ log|det| holds only at the sample the flow made " +
+      "from that example's own noise. Three places score a posterior elsewhere: `tc`, `mi` and `dwkl` (and `objective betaTC`) score every example's code under every other " +
+      "example's posterior, a VampPrior scores a code under the posteriors of its pseudo-inputs, and `enumerate` (and `objective m2`) takes each other latent's KL in closed " +
+      "form. Each would need the flow's inverse, which planar and IAF steps do not have in closed form, so they would silently use the Normal before the flow and train " +
+      "a loss that ignores it. Drop the flow for these models, or use a term that needs only the sample: `kl` (Monte Carlo with a flow), `mmd`, `l2`.",
+    wrong: "encoder q(z | x) = Normal(mu, logvar) then planar(steps = 4) { ... }\nobjective betaTC(alpha = 1, beta = 6, gamma = 1)",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }\nobjective betaTC(alpha = 1, beta = 6, gamma = 1)",
+    messages: {
+      flowed: (a: { use: string; why: string; instead: string; network: string; variable: string; flow: string }) => ({
+        message: `${a.use} would ignore the flow \`${a.flow}\` after \`${a.network}\`'s Normal posterior of \`${a.variable}\`: ${a.why}, and a flow's density is known only at the sample it made`,
+        help: `remove \`then ${a.flow}(…)\` from \`${a.network}\`, or ${a.instead}`,
+      }),
+    },
+  },
   AE0601: {
     title: "size must be a positive integer",
     severity: "error",
