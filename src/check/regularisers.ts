@@ -146,6 +146,11 @@ export function codeRegulariser(ctx: CheckContext, call: A.Call, kind: "mi" | "d
   if (kind === "dwkl") {
     const prior = resolveDensity(ctx, args[1]!.value, true);
     if (prior === "broken" || !prior) return undefined;
+    // A hierarchy's prior network of the same latent is its prior, conditional on the layer above: no marginal per dimension.
+    if (prior.kind === "network" && prior.network.role === "prior" && prior.variable === code.variable) {
+      ctx.report(diagnose.AE0518.dwklPrior({ prior: prior.network.name, distribution: "conditional" }), args[1]!.span, { labels: [{ span: prior.network.declaration.signature.span, message: "the prior network" }] });
+      return undefined;
+    }
     if (prior.kind !== "prior" || prior.prior.variable !== code.variable) {
       ctx.report(diagnose.AE0510.klPrior(code.variable), args[1]!.span);
       return undefined;
