@@ -7,8 +7,8 @@ import type { NetworkInfo } from "./model.js";
 export type FlowlessUse = { readonly kind: keyof typeof uses; readonly name: string };
 
 const uses = {
-  aggregate: { why: "it scores every example's code under every other example's posterior", instead: "use `kl`, which a flow makes Monte Carlo, or `mmd`, which needs only the codes" },
-  vampPrior: { why: "it scores codes under the posteriors of its pseudo-inputs", instead: "use `GaussianMixture(components = K, learned = true)`" },
+  aggregate: { why: "it scores every example's code under every other example's posterior, and a flow's density is known only at the sample it made", instead: "use `kl`, which a flow makes Monte Carlo, or `mmd`, which needs only the codes" },
+  vampPrior: { why: "it scores codes under the posteriors of its pseudo-inputs, and a flow's density is known only at the sample it made", instead: "use `GaussianMixture(components = K, learned = true)`" },
   enumerate: { why: "the enumerated bound takes each other latent's KL in closed form and samples it without the flow", instead: "write the bound as phases with `kl` terms" },
 } as const;
 
