@@ -2,6 +2,7 @@ import { diagnose } from "../diagnostics/catalog.js";
 import { maxEnumeratedClasses } from "../language/vocabulary.js";
 import type * as A from "../syntax/ast.js";
 import type { CheckContext } from "./context.js";
+import { withoutFlow } from "./flowedPosteriors.js";
 import type { NetworkInfo } from "./model.js";
 
 /**
@@ -51,6 +52,7 @@ export function enumerateTerm(ctx: CheckContext, classifier: NetworkInfo, variab
         ctx.report(diagnose.AE0581.posterior({ network: encoder.name, variable: o.variable, distribution: o.distribution }), span);
         return undefined;
       }
+      if (!withoutFlow(ctx, { kind: "enumerate", name: "`enumerate`" }, encoder, o.variable, span)) return undefined;
       const prior = ctx.priors.get(o.variable);
       if (!prior || prior.distribution !== "Normal" || prior.given.length > 0) {
         const what = !prior ? "it has no prior" : prior.given.length > 0 ? "its prior is conditional" : `its prior is ${prior.distribution}`;

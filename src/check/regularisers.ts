@@ -6,6 +6,7 @@ import { lossTermUsage } from "../language/vocabulary.js";
 import { checkValue } from "./bind.js";
 import type { CheckContext } from "./context.js";
 import { upstream } from "./dependencies.js";
+import { withoutFlow } from "./flowedPosteriors.js";
 import { bareName } from "./evaluate.js";
 import type { MmdKernel, NetworkInfo, SampleSource } from "./model.js";
 import { resolveNetwork } from "./resolve.js";
@@ -46,7 +47,7 @@ function argumentsOf(ctx: CheckContext, call: A.Call, term: CodeTerm, min: numbe
 /** A Normal posterior, which `tc`, `mi` and `dwkl` evaluate between examples (AE0518). */
 function normalPosterior(ctx: CheckContext, term: string, code: { network: NetworkInfo; variable: string }, span: A.Call["span"]): boolean {
   const distribution = code.network.distributions.find((d) => d.variable === code.variable)!.distribution;
-  if (distribution === "Normal") return true;
+  if (distribution === "Normal") return withoutFlow(ctx, { kind: "aggregate", name: `\`${term}\`` }, code.network, code.variable, span);
   ctx.report(diagnose.AE0518.posterior({ term, network: code.network.name, variable: code.variable, distribution }), span);
   return false;
 }
@@ -145,6 +146,11 @@ export function codeRegulariser(ctx: CheckContext, call: A.Call, kind: "mi" | "d
   if (kind === "dwkl") {
     const prior = resolveDensity(ctx, args[1]!.value, true);
     if (prior === "broken" || !prior) return undefined;
+    // A hierarchy's prior network of the same latent is its prior, conditional on the layer above: no marginal per dimension.
+    if (prior.kind === "network" && prior.network.role === "prior" && prior.variable === code.variable) {
+      ctx.report(diagnose.AE0518.dwklPrior({ prior: prior.network.name, distribution: "conditional" }), args[1]!.span, { labels: [{ span: prior.network.declaration.signature.span, message: "the prior network" }] });
+      return undefined;
+    }
     if (prior.kind !== "prior" || prior.prior.variable !== code.variable) {
       ctx.report(diagnose.AE0510.klPrior(code.variable), args[1]!.span);
       return undefined;

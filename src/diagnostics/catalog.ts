@@ -1300,6 +1300,41 @@ const definitions = {
       }),
     },
   },
+  AE0595: {
+    title: "a flowed posterior's density where only its Normal is computed",
+    severity: "error",
+    explanation:
+      "A flow (`then planar(…)`, `then iaf(…)`) turns the Normal sample z0 into zK, and log q(zK | x) = log q0(z0 | x) − Σ log|det| holds only at the sample the flow made " +
+      "from that example's own noise. Three places score a posterior elsewhere: `tc`, `mi` and `dwkl` (and `objective betaTC`) score every example's code under every other " +
+      "example's posterior, a VampPrior scores a code under the posteriors of its pseudo-inputs, and `enumerate` (and `objective m2`) takes each other latent's KL in closed " +
+      "form. Each would need the flow's inverse, which planar and IAF steps do not have in closed form, so they would silently use the Normal before the flow and train " +
+      "a loss that ignores it. Drop the flow for these models, or use a term that needs only the sample: `kl` (Monte Carlo with a flow), `mmd`, `l2`.",
+    wrong: "encoder q(z | x) = Normal(mu, logvar) then planar(steps = 4) { ... }\nobjective betaTC(alpha = 1, beta = 6, gamma = 1)",
+    fixed: "encoder q(z | x) = Normal(mu, logvar) { ... }\nobjective betaTC(alpha = 1, beta = 6, gamma = 1)",
+    messages: {
+      flowed: (a: { use: string; why: string; instead: string; network: string; variable: string; flow: string }) => ({
+        message: `${a.use} would ignore the flow \`${a.flow}\` after \`${a.network}\`'s Normal posterior of \`${a.variable}\`: ${a.why}`,
+        help: `remove \`then ${a.flow}(…)\` from \`${a.network}\`, or ${a.instead}`,
+      }),
+    },
+  },
+  AE0596: {
+    title: "a prior network's latent without an encoder",
+    severity: "error",
+    explanation:
+      "A prior network `p1(z1 | z2)` gives the prior of z1 in a hierarchy; the posterior of z1 still comes from an encoder `q1(z1 | …)`. While training, every latent a " +
+      "network reads is drawn from its encoder (a latent with a fixed prior and no encoder is drawn from that prior), and the per-layer KL compares the encoder's posterior " +
+      "with the prior network. A latent that only a prior network gives has neither: no sample for the networks that read it, and no KL term, so the prior network would " +
+      "never be trained. Declare the encoder of the latent (bottom-up `q1(z1 | x)` or top-down `q1(z1 | x, z2)`).",
+    wrong: "prior p(z2) = Normal(0, 1)\nprior p1(z1 | z2) = Normal(mu, logvar) { ... }\nencoder q2(z2 | x) = Normal(mu, logvar) { ... }\ndecoder px(x | z1) = Bernoulli(logits) { ... }",
+    fixed: "prior p(z2) = Normal(0, 1)\nprior p1(z1 | z2) = Normal(mu, logvar) { ... }\nencoder q2(z2 | x) = Normal(mu, logvar) { ... }\nencoder q1(z1 | x, z2) = Normal(mu, logvar) { ... }\ndecoder px(x | z1) = Bernoulli(logits) { ... }",
+    messages: {
+      notInferred: (a: { network: string; variable: string; given: readonly string[] }) => ({
+        message: `\`${a.network}\` gives the prior of \`${a.variable}\`, but no encoder infers \`${a.variable}\`: training would have no sample of it and no KL term to train \`${a.network}\``,
+        help: `declare \`encoder q(${a.variable} | x) = Normal(mu, logvar) { … }\` (or \`q(${a.variable} | x, ${a.given.join(", ")})\`, top-down)`,
+      }),
+    },
+  },
   AE0601: {
     title: "size must be a positive integer",
     severity: "error",

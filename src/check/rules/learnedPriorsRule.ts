@@ -1,6 +1,7 @@
 import { diagnose } from "../../diagnostics/catalog.js";
 import { isLearnedPrior, priorParameterSet } from "../../language/vocabulary.js";
 import type { CheckContext } from "../context.js";
+import { withoutFlow } from "../flowedPosteriors.js";
 import type { PriorInfo } from "../model.js";
 import type * as A from "../../syntax/ast.js";
 
@@ -36,6 +37,10 @@ export function learnedPriorsRule(ctx: CheckContext): void {
       ctx.report(diagnose.AE0530.notNormal({ variable: prior.variable, network: encoder.name, distribution: output.distribution }), span, {
         labels: [{ span: encoder.declaration.signature.span, message: `gives ${prior.variable} as ${output.distribution}` }],
       });
+      drop(ctx, prior);
+      continue;
+    }
+    if (!withoutFlow(ctx, { kind: "vampPrior", name: "a VampPrior" }, encoder, prior.variable, span)) {
       drop(ctx, prior);
       continue;
     }

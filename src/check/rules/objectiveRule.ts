@@ -9,6 +9,7 @@ import type { GanDiscriminatorLoss, GanGeneratorLoss, NetworkInfo, PhaseInfo, Pr
 import { upstream } from "../dependencies.js";
 import { checkKlPair, checkPriorNetworkKl, klEstimator, klPriorNetworkEstimator } from "../terms.js";
 import { rejectRelaxed } from "../relaxed.js";
+import { withoutFlow } from "../flowedPosteriors.js";
 import { addTerm } from "./phasesRule.js";
 import { quantizerTerms } from "../quantize.js";
 import { learnedPriorsOf } from "./learnedPriorsRule.js";
@@ -245,6 +246,7 @@ function betaTC(ctx: CheckContext, preset: A.Call, args: Record<string, Scalar>)
   for (const pair of pairs) {
     const { encoder, z } = pair;
     if (rejectRelaxed(ctx, "betaTC", encoder, z, preset.span)) return;
+    if (!withoutFlow(ctx, { kind: "aggregate", name: "`objective betaTC`" }, encoder, z, preset.span)) return;
     // dwkl needs the prior's marginal per dimension: a prior network's Normal is conditional on the layer above.
     const declaration = "prior" in pair ? pair.prior.declaration : pair.priorNetwork.declaration;
     if (!("prior" in pair) || pair.prior.distribution !== "Normal" || pair.prior.given.length > 0) {

@@ -5,7 +5,7 @@ import type { CheckContext } from "../context.js";
  * Prior networks (`prior p1(z1 | z2) = Normal(mu, logvar) { ... }`), once their layers
  * and outputs are checked: AE0441 an output that is not a Normal (the KL term and
  * log p(z1 | z2) need its density), AE0201 a latent with both a fixed prior and a prior
- * network. What they may read (AE0440) is checked with the other signatures, and their
+ * network, AE0596 a latent that a prior network gives but no encoder infers. What they may read (AE0440) is checked with the other signatures, and their
  * cycles (AE0516) with the encoders'.
  */
 export function priorNetworksRule(ctx: CheckContext): void {
@@ -21,7 +21,11 @@ export function priorNetworksRule(ctx: CheckContext): void {
     if (fixed) {
       ctx.report(diagnose.AE0201.twoPriors(output.variable), network.declaration.signature.span, { labels: [{ span: fixed.declaration.span, message: "first prior" }] });
       drop(ctx, network.name);
+      continue;
     }
+    // Training draws each latent a network reads from its encoder; a broken encoder has its own error.
+    const inferred = ctx.items("NetworkDeclaration").some((n) => n.role === "encoder" && n.signature.outputs.some((o) => o.name === output.variable));
+    if (!inferred) ctx.report(diagnose.AE0596.notInferred({ network: network.name, variable: output.variable, given: network.inputs }), network.declaration.signature.span);
   }
 }
 
