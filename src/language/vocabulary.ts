@@ -171,7 +171,7 @@ export const quantizers = table<BuiltinSpec>()([
       p("codebook", "size", "number of codebook vectors K (each as wide as the latent's last dimension)", { required: true }),
       p("beta", "nonnegative", "weight of the commitment term β‖z_e − sg[e]‖²", { default: 0.25 }),
       p("ema", "probability", "decay γ of an exponential-moving-average codebook (van den Oord et al. 2017, appendix A.1), e.g. 0.99; absent: the codebook is learned by gradient", {
-        belowOne: "an average with decay 1 never moves: the codebook would stay at its initial vectors",
+        belowOne: "the moving averages never move: the codebook would keep its initial vectors",
       }),
     ],
   },
