@@ -154,7 +154,7 @@ class AAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="reconstruct",
-            terms=(("nll_x", 1),),
+            terms=(rt.PhaseTerm("nll_x", 1),),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -172,11 +172,10 @@ class AAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="discriminate",
-            terms=(("gan_d_d", 1),),
+            terms=(rt.PhaseTerm("gan_d_d", 1),),
             updates=("d",),
             parameters=(
                 "d/t0/kernel",
@@ -188,11 +187,10 @@ class AAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0002, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="regularize",
-            terms=(("gan_g_d", 1),),
+            terms=(rt.PhaseTerm("gan_g_d", 1),),
             updates=("q",),
             parameters=(
                 "q/t0/kernel",
@@ -204,7 +202,6 @@ class AAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

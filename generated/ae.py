@@ -107,7 +107,7 @@ class AutoencoderModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="reconstruct",
-            terms=(("nll_x", 1),),
+            terms=(rt.PhaseTerm("nll_x", 1),),
             updates=("f", "p"),
             parameters=(
                 "f/t0/kernel",
@@ -129,7 +129,6 @@ class AutoencoderModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -147,7 +147,7 @@ class BetaTCVAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="betaTC",
-            terms=(("nll_x", 1), ("mi_z", 1), ("tc_z", 6), ("dwkl_z", 1)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("mi_z", 1), rt.PhaseTerm("tc_z", 6), rt.PhaseTerm("dwkl_z", 1)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -167,7 +167,6 @@ class BetaTCVAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -125,7 +125,7 @@ class BetaVAECapacityModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="capacity",
-            terms=(("nll_x", 1), ("abs_kl_z", 1000)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("abs_kl_z", 1000)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -145,7 +145,6 @@ class BetaVAECapacityModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0005, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

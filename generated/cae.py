@@ -95,7 +95,7 @@ class ContractiveAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="reconstruct",
-            terms=(("nll_x", 1), ("contractive_z", 0.1)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("contractive_z", 0.1)),
             updates=("f", "p"),
             parameters=(
                 "f/t0/kernel",
@@ -105,7 +105,6 @@ class ContractiveAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

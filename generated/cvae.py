@@ -125,7 +125,7 @@ class ConditionalVAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="elbo",
-            terms=(("nll_x", 1), ("kl_z", 1)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_z", 1)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -145,7 +145,6 @@ class ConditionalVAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None, "y": None}

@@ -192,7 +192,7 @@ class FactorVAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="vae",
-            terms=(("nll_x", 1), ("kl_z", 1), ("tc_z", 6.4)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_z", 1), rt.PhaseTerm("tc_z", 6.4)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -212,11 +212,10 @@ class FactorVAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="discriminate",
-            terms=(("gan_d_d", 1),),
+            terms=(rt.PhaseTerm("gan_d_d", 1),),
             updates=("d",),
             parameters=(
                 "d/t0/kernel",
@@ -234,7 +233,6 @@ class FactorVAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0001, "beta1": 0.5, "beta2": 0.9, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -112,7 +112,7 @@ class GANModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="discriminate",
-            terms=(("gan_d_d", 1),),
+            terms=(rt.PhaseTerm("gan_d_d", 1),),
             updates=("d",),
             parameters=(
                 "d/t0/kernel",
@@ -124,11 +124,10 @@ class GANModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0002, "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="generate",
-            terms=(("gan_g_d", 1),),
+            terms=(rt.PhaseTerm("gan_g_d", 1),),
             updates=("g",),
             parameters=(
                 "g/t0/kernel",
@@ -140,7 +139,6 @@ class GANModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0002, "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -110,7 +110,7 @@ class GumbelVAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="elbo",
-            terms=(("nll_x", 1), ("kl_c", 1)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_c", 1)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -128,7 +128,6 @@ class GumbelVAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

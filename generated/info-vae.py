@@ -137,7 +137,7 @@ class InfoVAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="infoVAE",
-            terms=(("nll_x", 1), ("kl_z", 1), ("mmd_z", 99)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_z", 1), rt.PhaseTerm("mmd_z", 99)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -157,7 +157,6 @@ class InfoVAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -117,7 +117,7 @@ class IWAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="iwae",
-            terms=(("iwae_x", 1),),
+            terms=(rt.PhaseTerm("iwae_x", 1),),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -137,7 +137,6 @@ class IWAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 0.0001},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

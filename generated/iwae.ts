@@ -209,7 +209,6 @@ export const description: rt.ModelDescription = {
       terms: [{ term: "iwae_x", weight: 1 }],
       updates: ["q", "p"],
       optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 0.0001 } },
-      subset: "all",
     },
   ],
   train: { batch: 20, epochs: 100 },

@@ -2,8 +2,7 @@
 /**
  * Model M2, compiled to TensorFlow.js.
  *
- * Phase supervised: minimise nll_x + kl_z + 50·nll_y over qy, qz, p (adam, labelled examples).
- * Phase unsupervised: minimise enumerate_y over qy, qz, p (adam).
+ * Phase m2: minimise (N_l/N)·nll_x (labelled) + (N_l/N)·kl_z (labelled) + 0.1·nll_y (labelled) + enumerate_y over qy, qz, p (adam).
  * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.
  */
 import * as rt from "aespec/runtime";
@@ -235,22 +234,15 @@ export const description: rt.ModelDescription = {
   },
   phases: [
     {
-      name: "supervised",
+      name: "m2",
       terms: [
-        { term: "nll_x", weight: 1 },
-        { term: "kl_z", weight: 1 },
-        { term: "nll_y", weight: 50 },
+        { term: "nll_x", weight: 1, rows: "labelled", byLabelledFraction: true },
+        { term: "kl_z", weight: 1, rows: "labelled", byLabelledFraction: true },
+        { term: "nll_y", weight: 0.1, rows: "labelled" },
+        { term: "enumerate_y", weight: 1 },
       ],
       updates: ["qy", "qz", "p"],
       optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "labelled",
-    },
-    {
-      name: "unsupervised",
-      terms: [{ term: "enumerate_y", weight: 1 }],
-      updates: ["qy", "qz", "p"],
-      optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
     },
   ],
   train: { batch: 100, epochs: 50 },

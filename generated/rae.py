@@ -115,7 +115,7 @@ class RAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="autoencode",
-            terms=(("nll_x", 1), ("l2_z", 1), ("weightDecay_p", 0.0001)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("l2_z", 1), rt.PhaseTerm("weightDecay_p", 0.0001)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -133,7 +133,6 @@ class RAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

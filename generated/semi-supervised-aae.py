@@ -224,7 +224,7 @@ class SemiSupervisedAAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="reconstruct",
-            terms=(("nll_x", 1),),
+            terms=(rt.PhaseTerm("nll_x", 1),),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -244,11 +244,10 @@ class SemiSupervisedAAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="discriminate",
-            terms=(("gan_d_d_z", 1), ("gan_d_d_c", 1)),
+            terms=(rt.PhaseTerm("gan_d_d_z", 1), rt.PhaseTerm("gan_d_d_c", 1)),
             updates=("d_z", "d_c"),
             parameters=(
                 "d_z/t0/kernel",
@@ -266,11 +265,10 @@ class SemiSupervisedAAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0002, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="regularize",
-            terms=(("gan_g_d_z", 1), ("gan_g_d_c", 1)),
+            terms=(rt.PhaseTerm("gan_g_d_z", 1), rt.PhaseTerm("gan_g_d_c", 1)),
             updates=("q",),
             parameters=(
                 "q/t0/kernel",
@@ -284,11 +282,10 @@ class SemiSupervisedAAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.0002, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
         rt.Phase(
             name="classify",
-            terms=(("nll_y", 1),),
+            terms=(rt.PhaseTerm("nll_y", 1, rows="labelled"),),
             updates=("q",),
             parameters=(
                 "q/t0/kernel",
@@ -302,7 +299,6 @@ class SemiSupervisedAAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="labelled",
         ),
     )
     data_variables = {"x": None, "y": 1000}

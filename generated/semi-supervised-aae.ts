@@ -291,7 +291,6 @@ export const description: rt.ModelDescription = {
       terms: [{ term: "nll_x", weight: 1 }],
       updates: ["q", "p"],
       optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
     },
     {
       name: "discriminate",
@@ -301,7 +300,6 @@ export const description: rt.ModelDescription = {
       ],
       updates: ["d_z", "d_c"],
       optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
     },
     {
       name: "regularize",
@@ -311,14 +309,12 @@ export const description: rt.ModelDescription = {
       ],
       updates: ["q"],
       optimizer: { kind: "adam", parameters: { lr: 0.0002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
     },
     {
       name: "classify",
-      terms: [{ term: "nll_y", weight: 1 }],
+      terms: [{ term: "nll_y", weight: 1, rows: "labelled" }],
       updates: ["q"],
       optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "labelled",
     },
   ],
   train: { batch: 100, epochs: 100 },

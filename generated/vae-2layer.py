@@ -202,7 +202,7 @@ class VAE2Model(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="elbo",
-            terms=(("nll_x", 1), ("kl_z1", 1), ("kl_z2", 1)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_z1", 1), rt.PhaseTerm("kl_z2", 1)),
             updates=("q1", "q2", "px", "p1"),
             parameters=(
                 "q1/t0/kernel",
@@ -238,7 +238,6 @@ class VAE2Model(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -125,7 +125,7 @@ class VAECyclicalModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="elbo",
-            terms=(("nll_x", 1), ("kl_z", {"schedule": "cyclical", "from": 0, "to": 1, "unit": "epochs", "length": 20, "cycles": 4, "rising": 0.5})),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_z", {"schedule": "cyclical", "from": 0, "to": 1, "unit": "epochs", "length": 20, "cycles": 4, "rising": 0.5})),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -145,7 +145,6 @@ class VAECyclicalModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

@@ -111,7 +111,7 @@ class WAEModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="autoencode",
-            terms=(("nll_x", 1), ("mmd_z", 10)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("mmd_z", 10)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -129,7 +129,6 @@ class WAEModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

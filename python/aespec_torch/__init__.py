@@ -93,6 +93,7 @@ _SOURCES: Dict[str, str] = {
     "GeneratedModel": "model",
     "NonFiniteLoss": "model",
     "Phase": "model",
+    "PhaseTerm": "model",
     "WeightSpec": "model",
     "Noise": "noise",
     "NoiseMismatch": "noise",

@@ -24,11 +24,14 @@ def tile_for_classes(t: Tensor, classes: int) -> Tensor:
 
 def enumerated_bound(logits: Tensor, bounds: Tensor) -> Tensor:
     """Σ_k q(k | x)·bound(x, k) + KL(q(y | x) ‖ Uniform(K)) per example, averaged over the batch;
-    `bounds` is −ELBO(x, k) without −log p(y) for the K·B rows, class-major."""
+    `bounds` is −ELBO(x, k) without −log p(y) for the K·B rows, class-major. The bounds are
+    weighted less the example's mean bound (held constant, added back): the same value and
+    gradients, without float32's loss of digits in bound_k − Σ_j q_j·bound_j (enumerate.ts)."""
     rows, classes = logits.shape
     log_q = F.log_softmax(logits, dim=1)
     q = log_q.exp()
     per_class = bounds.reshape(classes, rows).t()
-    expected = (q * per_class).sum(1)
+    baseline = per_class.mean(1, keepdim=True).detach()
+    expected = (q * (per_class - baseline)).sum(1) + baseline.squeeze(1)
     kl = (q * (log_q + math.log(classes))).sum(1)
     return (expected + kl).mean()

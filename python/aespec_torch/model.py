@@ -26,16 +26,30 @@ class WeightSpec(NamedTuple):
     trainable: bool
 
 
+class PhaseTerm(NamedTuple):
+    """One term of a phase's loss: its weight, the rows it is a mean over (``"all"`` or
+    ``"labelled"``), and whether the weight is also multiplied by N_l/N (``labelled_fraction``)."""
+
+    term: str
+    weight: Scalar
+    rows: str = "all"
+    by_labelled_fraction: bool = False
+
+
 class Phase(NamedTuple):
     """One training phase: weighted terms, minimised over exactly ``parameters``, by its optimizer."""
 
     name: str
-    terms: Tuple[Tuple[str, Scalar], ...]
+    terms: Tuple[PhaseTerm, ...]
     updates: Tuple[str, ...]
     parameters: Tuple[str, ...]
     optimizer: str
     optimizer_parameters: Mapping[str, float]
-    subset: str
+
+    @property
+    def rows(self) -> Tuple[str, ...]:
+        """The rows the phase's terms read, in the order its terms first read them."""
+        return tuple(dict.fromkeys(t.rows for t in self.terms))
 
 
 class Forward:
@@ -123,6 +137,13 @@ class GeneratedModel(nn.Module):
         self.steps = 0
         # Training steps per epoch, for schedules counted in epochs (train.py sets it; set it before train_step on your own).
         self.steps_per_epoch: Optional[int] = None
+        # N_l/N, the fraction of training rows whose labels are known, for terms weighted by it (train.py sets it).
+        self.labelled_fraction: Optional[float] = None
+
+    @property
+    def reads_labelled(self) -> bool:
+        """Whether any phase has terms on labelled rows (training then needs a labelled batch each step)."""
+        return any("labelled" in p.rows for p in self.phases)
 
     # ── what the generated subclass provides ──
 
@@ -163,34 +184,54 @@ class GeneratedModel(nn.Module):
         """Every schedule's value after the steps done (the next step's): weights as ``phase/term``, capacities as ``term/capacity``."""
         out: Dict[str, float] = {}
         for phase in self.phases:
-            for term, weight in phase.terms:
-                if isinstance(weight, Mapping):
-                    out[f"{phase.name}/{term}"] = scalar_value(weight, self.steps, self.steps_per_epoch)
+            for t in phase.terms:
+                if isinstance(t.weight, Mapping):
+                    out[f"{phase.name}/{t.term}"] = scalar_value(t.weight, self.steps, self.steps_per_epoch)
         for term, capacity in self.term_capacities.items():
             if isinstance(capacity, Mapping):
                 out[f"{term}/capacity"] = scalar_value(capacity, self.steps, self.steps_per_epoch)
         return out
 
-    def phase_gradients(self, index: int, batch: Mapping[str, Tensor], scale: float = 1.0, step: Optional[int] = None) -> Tuple[List[Optional[Tensor]], Dict[str, Tensor], List[Tuple[Tensor, Tensor]]]:
+    def phase_gradients(self, index: int, batches: Mapping[str, Mapping[str, Tensor]], shares: Optional[Mapping[str, float]] = None, step: Optional[int] = None) -> Tuple[List[Optional[Tensor]], Dict[str, Tensor], List[Tuple[Tensor, Tensor]]]:
         """Phase ``index``'s gradients in its parameter order (None where its loss does not reach), and its terms.
-        ``step``: the steps done before this one (the schedules' clock); by default the steps done so far."""
+        Each term is a mean over the batch of its rows (``batches["all"]`` or ``batches["labelled"]``); ``shares``
+        multiply the loss (not the terms), a rank's share of each batch (1 by default; 0 for a rank whose shard is
+        empty, which passes one row). ``step``: the steps done before this one (the schedules' clock); by default
+        the steps done so far."""
         phase = self.phases[index]
         step = self.steps if step is None else step
-        f = self.values(batch, True, step=step)
+        shares = shares or {"all": 1.0, "labelled": 1.0}
+        forwards: Dict[str, Forward] = {}
         terms: Dict[str, Tensor] = {}
-        total: Optional[Tensor] = None
-        for term, weight in phase.terms:
-            value = self.term_value(term, f, step)
-            terms[term] = value
-            w = scalar_value(weight, step, self.steps_per_epoch)
+        totals: Dict[str, Tensor] = {}
+        for t in phase.terms:
+            if t.rows not in forwards:
+                forwards[t.rows] = self.values(batches[t.rows], True, step=step)
+            value = self.term_value(t.term, forwards[t.rows], step)
+            terms[t.term] = value
+            w = self.term_weight(phase, t, step)
             weighted = value if w == 1 else value * w
-            total = weighted if total is None else total + weighted
+            totals[t.rows] = weighted if t.rows not in totals else totals[t.rows] + weighted
+        total: Optional[Tensor] = None
+        for rows, value in totals.items():
+            scaled = value if shares[rows] == 1 else value * shares[rows]
+            total = scaled if total is None else total + scaled
         assert total is not None
-        if scale != 1:
-            total = total * scale
         params = [self.weights[n] for n in phase.parameters]
         grads = torch.autograd.grad(total, params, allow_unused=True)
-        return list(grads), {k: v.detach() for k, v in terms.items()}, f.moving_updates
+        updates = [u for f in forwards.values() for u in f.moving_updates]
+        return list(grads), {k: v.detach() for k, v in terms.items()}, updates
+
+    def term_weight(self, phase: Phase, t: PhaseTerm, step: int) -> float:
+        """A phase term's weight at ``step``: its number or schedule, times N_l/N when it asks for it."""
+        w = scalar_value(t.weight, step, self.steps_per_epoch)
+        if not t.by_labelled_fraction:
+            return w
+        fraction = self.labelled_fraction
+        if fraction is None or not 0 < fraction <= 1:
+            raise ValueError(f"phase {phase.name} weighs `{t.term}` by the fraction of training rows whose labels are known, "
+                             f"found {fraction}: train.py sets it; set model.labelled_fraction (N_l/N) before calling train_step directly")
+        return w * fraction
 
     def apply_phase(self, index: int, grads: Sequence[Optional[Tensor]], updates: Sequence[Tuple[Tensor, Tensor]] = ()) -> None:
         """One optimizer update (a weight without a gradient is left alone), then batch-norm moving averages."""
@@ -202,8 +243,12 @@ class GeneratedModel(nn.Module):
                 target.copy_(value)
 
     def train_phase(self, name: str, batch: Mapping[str, Tensor]) -> Dict[str, float]:
+        """One phase on a batch (of labelled rows for a phase ``on labelled``); a phase mixing rows needs train_step."""
         index = self.phase_index(name)
-        grads, terms, updates = self.phase_gradients(index, self.to_device(batch))
+        rows = self.phases[index].rows
+        if len(rows) > 1:
+            raise ValueError(f"phase {name} reads labelled and unlabelled batches: use train_step")
+        grads, terms, updates = self.phase_gradients(index, {rows[0]: self.to_device(batch)})
         self.apply_phase(index, grads, updates)
         return {k: float(v) for k, v in terms.items()}
 
@@ -211,13 +256,13 @@ class GeneratedModel(nn.Module):
         """Every phase in order, each minimising its weighted terms over exactly its own weights."""
         kept: Dict[str, Tensor] = {}
         self.steps += 1
-        inputs = self.to_device(batch)
-        labelled_inputs = self.to_device(labelled) if labelled is not None else None
+        batches = {"all": self.to_device(batch)}
+        if labelled is not None:
+            batches["labelled"] = self.to_device(labelled)
         for index, phase in enumerate(self.phases):
-            source = labelled_inputs if phase.subset == "labelled" else inputs
-            if source is None:
-                raise ValueError(f"phase {phase.name} runs on labelled examples: pass a labelled batch to train_step")
-            grads, terms, updates = self.phase_gradients(index, source, step=self.steps - 1)
+            if "labelled" in phase.rows and labelled is None:
+                raise ValueError(f"phase {phase.name} has terms on labelled examples: pass a labelled batch to train_step")
+            grads, terms, updates = self.phase_gradients(index, batches, step=self.steps - 1)
             self.apply_phase(index, grads, updates)
             for k, v in terms.items():
                 kept.setdefault(k, v)
@@ -234,12 +279,10 @@ class GeneratedModel(nn.Module):
         g = self.values(self.to_device(labelled), False) if labelled is not None else None
         out: Dict[str, float] = {}
         for phase in self.phases:
-            source = g if phase.subset == "labelled" else f
-            if source is None:
-                continue
-            for term, _ in phase.terms:
-                if term not in out:
-                    out[term] = float(self.term_value(term, source, self.steps))
+            for t in phase.terms:
+                source = g if t.rows == "labelled" else f
+                if source is not None and t.term not in out:
+                    out[t.term] = float(self.term_value(t.term, source, self.steps))
         out.update({k: float(v) for k, v in self.statistics(f).items()})
         if self.negative_elbo and all(t in out for t in self.negative_elbo):
             out["negativeElbo"] = sum(out[t] for t in self.negative_elbo)

@@ -126,17 +126,23 @@ def train_step(model: GeneratedModel, ctx: ddp.Context, load: Callable[[Tensor, 
     """
     model.steps += 1
     kept: Dict[str, float] = {}
+    wholes = {"all": rows, "labelled": labelled_rows}
     for index, phase in enumerate(model.phases):
-        whole = labelled_rows if phase.subset == "labelled" else rows
-        if whole is None:
-            raise ValueError(f"phase {phase.name} runs on labelled examples: the data has none")
-        mine = ddp.shard(whole, ctx)
-        share = len(mine) / len(whole)
-        if len(mine) == 0:
-            mine, share = whole[:1], 0.0
-        grads, terms, updates = model.phase_gradients(index, load(mine, phase.subset), scale=share, step=model.steps - 1)
+        batches: Dict[str, Dict[str, Tensor]] = {}
+        shares: Dict[str, float] = {"all": 0.0, "labelled": 0.0}
+        for kind in phase.rows:
+            whole = wholes[kind]
+            if whole is None:
+                raise ValueError(f"phase {phase.name} has terms on labelled examples: the data has none")
+            mine = ddp.shard(whole, ctx)
+            shares[kind] = len(mine) / len(whole)
+            if len(mine) == 0:
+                mine, shares[kind] = whole[:1], 0.0
+            batches[kind] = load(mine, kind)
+        grads, terms, updates = model.phase_gradients(index, batches, shares=shares, step=model.steps - 1)
         if ctx.distributed:
-            grads, terms = ddp.reduce_phase(grads, {k: v * share for k, v in terms.items()}, ctx)
+            rows_of = {t.term: t.rows for t in phase.terms}
+            grads, terms = ddp.reduce_phase(grads, {k: v * shares[rows_of[k]] for k, v in terms.items()}, ctx)
         model.apply_phase(index, grads, updates)
         for k, v in terms.items():
             kept.setdefault(k, float(v))
@@ -277,9 +283,12 @@ def _train(ctx: ddp.Context, say: Callable[[Dict[str, Any]], None], stop: Interr
     batch_size = batch_size or int((record or {}).get("batch", 0)) or model.batch_size
     if ctx.distributed and batch_size < ctx.world:
         raise TrainError("batchTooSmall", f"a batch of {batch_size} cannot be shared by {ctx.world} processes")
-    needs_labelled = any(p.subset == "labelled" for p in model.phases)
+    needs_labelled = model.reads_labelled
     if needs_labelled and (data.labelled is None or len(data.labelled) == 0):
-        raise TrainError("noLabels", "this model has a phase on labelled examples: rows.json must name a non-empty labelled file")
+        raise TrainError("noLabels", "this model has terms on labelled examples: rows.json must name a non-empty labelled file")
+    if needs_labelled:
+        assert data.labelled is not None
+        model.labelled_fraction = len(data.labelled) / data.size
     names = {"all": model.batch_variables("all"), "labelled": model.batch_variables("labelled")}
 
     def load(rows: Tensor, subset: str) -> Dict[str, Tensor]:

@@ -132,7 +132,7 @@ def test_a_scheduled_temperature_is_the_schedules_value_at_the_steps_clock() -> 
         return f
 
     model.values = recording  # type: ignore[method-assign]
-    model.phase_gradients(0, model.to_device(batch), step=500)
-    model.phase_gradients(0, model.to_device(batch))
+    model.phase_gradients(0, {"all": model.to_device(batch)}, step=500)
+    model.phase_gradients(0, {"all": model.to_device(batch)})
     assert len(seen) == 2
     assert abs(seen[0] - tau(500)) < 1e-12 and abs(seen[1] - tau(20_000)) < 1e-12

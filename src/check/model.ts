@@ -155,6 +155,14 @@ export interface WeightedTerm {
   readonly term: string;
   /** A number, or a schedule over training (src/language/schedules.ts). */
   readonly weight: Scalar;
+  /** The term is a mean over the labelled rows (a phase `on labelled`, M2's labelled terms); absent: over every row. */
+  readonly rows?: "labelled";
+  /**
+   * The weight is also multiplied by N_l/N, the fraction of training rows whose labels are
+   * known, so a labelled term counts per training row as the other terms of its phase do
+   * (M2's objective sums its bounds over the whole data set).
+   */
+  readonly byLabelledFraction?: true;
 }
 
 export interface PhaseInfo {
@@ -162,7 +170,6 @@ export interface PhaseInfo {
   readonly terms: readonly WeightedTerm[];
   readonly updates: readonly string[];
   readonly optimizer: OptimizerInfo;
-  readonly subset: "all" | "labelled";
   /** Absent for phases a preset objective expands into. */
   readonly declaration?: A.PhaseDeclaration;
 }

@@ -19,7 +19,7 @@ export function runtimeDescription(ir: ModelIR): ModelDescription {
       ...ir.priors.flatMap((p) => (p.learned ? [[p.learned.parameterSet, p.learned.weights.map(({ name, shape, init, trainable }) => ({ name, shape, init, trainable }))]] : [])),
     ]),
     terms: Object.fromEntries(ir.terms.map((t) => [t.id, { formula: t.formula, estimator: t.estimator, ...(t.capacity !== undefined ? { capacity: t.capacity } : {}) }])),
-    phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer, subset: p.subset })),
+    phases: ir.phases.map((p) => ({ name: p.name, terms: p.terms, updates: p.updates, optimizer: p.optimizer })),
     train: ir.train,
     ...(negativeElbo ? { negativeElbo } : {}),
     widest: widestLayer(ir.networks),

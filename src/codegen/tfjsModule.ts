@@ -1,4 +1,4 @@
-import { weightedSum } from "../language/schedules.js";
+import { labelledOnly, weightedSum } from "../language/schedules.js";
 import type { IrCode, IrFlow, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, encodersInOrder, inferredDataCodes, isCorrupted, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
@@ -42,7 +42,7 @@ class ModuleEmitter {
     out.push(`/**`, ` * Model ${commentText(this.name)}, compiled to TensorFlow.js.`, ` *`);
     for (const phase of this.ir.phases) {
       const terms = weightedSum(phase.terms);
-      out.push(` * Phase ${phase.name}: minimise ${terms} over ${phase.updates.join(", ")} (${phase.optimizer.kind}${phase.subset === "labelled" ? ", labelled examples" : ""}).`);
+      out.push(` * Phase ${phase.name}: minimise ${terms} over ${phase.updates.join(", ")} (${phase.optimizer.kind}${labelledOnly(phase.terms) ? ", labelled examples" : ""}).`);
     }
     out.push(` * Losses are nats per example: summed over a variable's dimensions, averaged over the batch.`, ` */`);
     out.push(`import * as rt from "aespec/runtime";`, `import { tf } from "aespec/runtime";`, "");

@@ -1,5 +1,5 @@
-import { weightedSum } from "../language/schedules.js";
-import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
+import { labelledOnly, weightedSum } from "../language/schedules.js";
+import type { IrCode, IrLayer, IrNetwork, IrNetworkOutput, IrPhaseTerm, IrPrior, IrSampleSource, IrTerm, IrVariable, ModelIR } from "../ir/types.js";
 import { codebookOf, encoderOf, encodersInOrder, inferredDataCodes, isCorrupted, networkWeights, priorOf, topDownDraws, variableOf } from "../ir/lookup.js";
 import { buildParameters, likelihoodCode, outputFacts, pyScalar, type SourceWriters } from "./likelihoods.js";
 import { gradientPenaltyNetworksOf, judgedSourcesOf, permutedSourcesOf, sampledPriorsOf } from "../ir/termInputs.js";
@@ -121,7 +121,7 @@ class TorchEmitter {
     out.push(`"""Model ${docText(this.ir.model)}, compiled to PyTorch.`, "");
     for (const phase of this.ir.phases) {
       const terms = weightedSum(phase.terms);
-      out.push(docText(`Phase ${phase.name}: minimise ${terms} over ${phase.updates.join(", ")} (${phase.optimizer.kind}${phase.subset === "labelled" ? ", labelled examples" : ""}).`));
+      out.push(docText(`Phase ${phase.name}: minimise ${terms} over ${phase.updates.join(", ")} (${phase.optimizer.kind}${labelledOnly(phase.terms) ? ", labelled examples" : ""}).`));
     }
     out.push("Losses are nats per example: summed over a variable's dimensions, averaged over the batch.");
     out.push("Weights keep the TF.js module's names and layouts: its model.json + weights.bin load here, and the reverse.", `"""`, "");
@@ -587,12 +587,12 @@ class TorchEmitter {
     out.push(`    )`, `    phases = (`);
     for (const phase of ir.phases) {
       out.push(`        rt.Phase(`, `            name=${literal(phase.name)},`);
-      out.push(`            terms=(${phase.terms.map((t) => `(${literal(t.term)}, ${pyScalar(t.weight)})`).join(", ")}${phase.terms.length === 1 ? "," : ""}),`);
+      out.push(`            terms=(${phase.terms.map(pyPhaseTerm).join(", ")}${phase.terms.length === 1 ? "," : ""}),`);
       out.push(`            updates=${pyTuple(phase.updates.map(literal))},`, `            parameters=(`);
       for (const p of phase.parameters) out.push(`                ${literal(p)},`);
       out.push(`            ),`, `            optimizer=${literal(phase.optimizer.kind)},`);
       out.push(`            optimizer_parameters={${Object.entries(phase.optimizer.parameters).map(([k, v]) => `${literal(k)}: ${pyNumber(v)}`).join(", ")}},`);
-      out.push(`            subset=${literal(phase.subset)},`, `        ),`);
+      out.push(`        ),`);
     }
     out.push(`    )`);
     out.push(`    data_variables = {${dataVariables.map((v) => `${literal(v.name)}: ${v.labelled === undefined ? "None" : v.labelled}`).join(", ")}}`);
@@ -840,4 +840,10 @@ export function snakeCase(name: string): string {
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .replace(/_+/g, "_")
     .toLowerCase();
+}
+
+/** A phase term as the torch runtime's `PhaseTerm`: its rows and N_l/N factor only where they apply. */
+function pyPhaseTerm(t: IrPhaseTerm): string {
+  const options = [...(t.rows ? [`rows=${literal(t.rows)}`] : []), ...(t.byLabelledFraction ? ["by_labelled_fraction=True"] : [])];
+  return `rt.PhaseTerm(${[literal(t.term), pyScalar(t.weight), ...options].join(", ")})`;
 }

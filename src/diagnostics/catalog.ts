@@ -1298,8 +1298,8 @@ const definitions = {
     severity: "error",
     explanation:
       "`objective m2(alpha)` is Kingma et al. 2014's M2: a `onehot` data variable y declared `labelled(N)`, an encoder `q(y | x) = Categorical(...)` inferring it, " +
-      "other encoders reading it (`q(z | x, y)`) and decoders of the data given it (`p(x | y, z)`). It trains −ELBO(x, y) + α·(−log q(y | x)) on labelled examples " +
-      "and the bound summed over y on every example.",
+      "other encoders reading it (`q(z | x, y)`) and decoders of the data given it (`p(x | y, z)`). It trains one loss per step: (N_l/N)·(−ELBO(x, y)) + α·(−log q(y | x)) on a batch of labelled examples " +
+      "(N_l of the N training rows) plus the bound summed over y on a batch of every example — Kingma et al.'s J^α per training row (their α = 0.1·N is alpha = 0.1).",
     wrong: "data y: onehot[10] labelled(100)\nencoder q(z | x, y) = Normal(mu, logvar) { ... }\nobjective m2",
     fixed: "data y: onehot[10] labelled(100)\nencoder qy(y | x) = Categorical(logits) { dense(500, relu); logits: dense(10) }\nencoder q(z | x, y) = Normal(mu, logvar) { ... }\nobjective m2",
     messages: {

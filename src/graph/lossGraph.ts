@@ -1,4 +1,4 @@
-import { describeScalar, isSchedule, weightedSum } from "../language/schedules.js";
+import { describeScalar, isSchedule, labelledOnly, weightedSum } from "../language/schedules.js";
 import { describeNetwork } from "../ir/describe.js";
 import type { IrNetwork, IrPrior, IrSampleSource, IrTerm, ModelIR } from "../ir/types.js";
 
@@ -186,7 +186,7 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
     groups.push({
       id: group,
       phase: phase.name,
-      lines: [`phase ${phase.name}: minimise ${weightedSum(phase.terms)}`, `updates ${phase.updates.join(", ")} (${phase.parameters.length} tensors) with ${optimizer}${phase.subset === "labelled" ? ", labelled examples only" : ""}`],
+      lines: [`phase ${phase.name}: minimise ${weightedSum(phase.terms)}`, `updates ${phase.updates.join(", ")} (${phase.parameters.length} tensors) with ${optimizer}${labelledOnly(phase.terms) ? ", labelled examples only" : ""}`],
     });
     for (const { term: termId, weight } of phase.terms) {
       const term = ir.terms.find((t) => t.id === termId)!;

@@ -49,7 +49,6 @@ function lowerParts(model: CheckedModel, sourceName: string): IrParts {
       updates: [...p.updates],
       parameters: p.updates.flatMap(weightsOf),
       optimizer: { kind: p.optimizer.kind, parameters: { ...p.optimizer.parameters } },
-      subset: p.subset,
     })),
     train: { ...model.train },
   };

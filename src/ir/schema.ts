@@ -190,11 +190,10 @@ export const irSchema = {
       minItems: 1,
       items: closed({
         name,
-        terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: scalar }) },
+        terms: { type: "array", minItems: 1, items: closed({ term: { type: "string" }, weight: scalar, rows: { const: "labelled" }, byLabelledFraction: { const: true } }, ["term", "weight"]) },
         updates: { ...parameterSets, minItems: 1 },
         parameters: { type: "array", items: { type: "string" } },
         optimizer: closed({ kind: { enum: ["adam", "sgd", "rmsprop"] }, parameters: numberMap }),
-        subset: { enum: ["all", "labelled"] },
       }),
     },
     train: closed({ batch: size, epochs: size, clipNorm: { type: "number", exclusiveMinimum: 0 } }, ["batch", "epochs"]),

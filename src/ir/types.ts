@@ -237,12 +237,20 @@ export interface IrOptimizer {
 export interface IrPhase {
   name: string;
   /** Each term's weight: a number, or a schedule evaluated at every step. */
-  terms: { term: string; weight: IrScalar }[];
+  terms: IrPhaseTerm[];
   /** Networks this phase's optimizer updates, and exactly their weights. */
   updates: string[];
   parameters: string[];
   optimizer: IrOptimizer;
-  subset: "all" | "labelled";
+}
+
+export interface IrPhaseTerm {
+  term: string;
+  weight: IrScalar;
+  /** The term is a mean over a batch of labelled rows (a phase `on labelled`, M2's labelled terms); absent: over every row. */
+  rows?: "labelled";
+  /** The weight is multiplied by N_l/N, the fraction of training rows whose labels are known (set when training starts). */
+  byLabelledFraction?: true;
 }
 
 export interface ModelIR {

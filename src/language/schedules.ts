@@ -93,7 +93,30 @@ export function describeScalar(value: Scalar): string {
   }
 }
 
-/** A phase's loss as a sum of weighted term ids: `nll_x + linear(0 → 1, 10 epochs)·kl_z`. */
-export function weightedSum(terms: readonly { readonly term: string; readonly weight: Scalar }[]): string {
-  return terms.map((t) => `${t.weight === 1 ? "" : `${describeScalar(t.weight)}·`}${t.term}`).join(" + ");
+/** A term of a phase's loss, as the checker, the IR and the runtime describe it. */
+interface WeightedTermLike {
+  readonly term: string;
+  readonly weight: Scalar;
+  readonly rows?: "labelled";
+  readonly byLabelledFraction?: true;
+}
+
+/**
+ * A phase's loss as a sum of weighted term ids: `nll_x + linear(0 → 1, 10 epochs)·kl_z`;
+ * in a phase that mixes rows, terms on labelled rows are marked, and N_l/N appears where
+ * it multiplies a weight (`(N_l/N)·nll_x (labelled) + enumerate_y`).
+ */
+export function weightedSum(terms: readonly WeightedTermLike[]): string {
+  const mixed = !labelledOnly(terms) && terms.some((t) => t.rows === "labelled");
+  return terms
+    .map((t) => {
+      const factors = [...(t.byLabelledFraction ? ["(N_l/N)"] : []), ...(t.weight === 1 ? [] : [describeScalar(t.weight)])];
+      return `${factors.map((f) => `${f}·`).join("")}${t.term}${mixed && t.rows === "labelled" ? " (labelled)" : ""}`;
+    })
+    .join(" + ");
+}
+
+/** Whether every term of a phase is a mean over labelled rows (a phase `on labelled`). */
+export function labelledOnly(terms: readonly WeightedTermLike[]): boolean {
+  return terms.every((t) => t.rows === "labelled");
 }

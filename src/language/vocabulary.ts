@@ -269,8 +269,8 @@ export const objectives = table<BuiltinSpec>()([
   },
   {
     name: "m2",
-    doc: "Kingma et al. 2014's M2: −ELBO(x, y) + α·(−log q(y | x)) on labelled examples, and the bound with y summed out exactly (`enumerate`) on every example",
-    parameters: [p("alpha", "nonnegative", "weight of the classification term −log q(y | x) beside the labelled bound, both averaged over the labelled batch", { default: 1 })],
+    doc: "Kingma et al. 2014's M2, one loss per step: (N_l/N)·(−ELBO(x, y)) + α·(−log q(y | x)) on labelled examples (N_l of the N training rows), plus the bound with y summed out exactly (`enumerate`) on every example",
+    parameters: [p("alpha", "nonnegative", "weight of the classification term −log q(y | x), averaged over the labelled batch, against the bounds per training row: Kingma et al.'s α = 0.1·N is alpha = 0.1", { default: 0.1 })],
   },
 ]);
 export type ObjectiveName = (typeof objectives)[number]["name"];

@@ -170,7 +170,7 @@ export class DataParallelTrainer implements GradientExchange {
     this.share = shares(rowShards, rows);
     this.labelledShare = labelledShards ? shares(labelledShards, labelledRows!) : undefined;
     this.replicas.forEach((r, i) =>
-      r.send({ type: "step", parity: this.parity, rows: rowShards[i + 1]!, share: this.share[i + 1]!, ...(this.model.stepsPerEpoch !== undefined ? { stepsPerEpoch: this.model.stepsPerEpoch } : {}), ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: this.labelledShare![i + 1]! } : {}) }),
+      r.send({ type: "step", parity: this.parity, rows: rowShards[i + 1]!, share: this.share[i + 1]!, ...(this.model.stepsPerEpoch !== undefined ? { stepsPerEpoch: this.model.stepsPerEpoch } : {}), ...(this.model.labelledFraction !== undefined ? { labelledFraction: this.model.labelledFraction } : {}), ...(labelledShards ? { labelledRows: labelledShards[i + 1]!, labelledShare: this.labelledShare![i + 1]! } : {}) }),
     );
     return { rows: rowShards[0]!, share: this.share[0]!, ...(labelledShards ? { labelledRows: labelledShards[0]!, labelledShare: this.labelledShare![0]! } : {}) };
   }
@@ -181,8 +181,10 @@ export class DataParallelTrainer implements GradientExchange {
       this.exchange.arrive(this.parity, index, 0, grads, terms);
       tf.dispose(Object.values(terms));
       await this.waitForReplicas();
-      const weights = this.model.description.phases[index]!.subset === "labelled" ? this.labelledShare! : this.share;
-      const values = Object.fromEntries(this.exchange.termNames[index]!.map((t, k) => [t, weights.reduce((s, w, r) => s + w * this.exchange.terms(this.parity, index, r)[k]!, 0)]));
+      // A term's value over the whole batch of its rows: the replicas' values weighted by their shares of those rows.
+      const phase = this.model.description.phases[index]!;
+      const weightsOf = (term: string) => (phase.terms.find((t) => t.term === term)?.rows === "labelled" ? this.labelledShare! : this.share);
+      const values = Object.fromEntries(this.exchange.termNames[index]!.map((t, k) => [t, weightsOf(t).reduce((s, w, r) => s + w * this.exchange.terms(this.parity, index, r)[k]!, 0)]));
       return { grads: this.exchange.sum(this.parity, index, 0, grads), terms: values };
     } catch (error) {
       this.exchange.fail();

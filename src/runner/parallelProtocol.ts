@@ -10,8 +10,8 @@ export interface EncodedTensors {
 export type ToWorker =
   | { type: "sync"; weights: EncodedTensors; optimizer: EncodedTensors; steps: number }
   /** The replica's rows of the next step, and its share of the batch (rows / batch) to scale its loss by. */
-  /** `stepsPerEpoch`: the training thread's, for schedules counted in epochs. */
-  | { type: "step"; rows: Int32Array; share: number; labelledRows?: Int32Array; labelledShare?: number; parity: number; stepsPerEpoch?: number }
+  /** `stepsPerEpoch` and `labelledFraction`: the training thread's, for schedules counted in epochs and terms weighted by N_l/N. */
+  | { type: "step"; rows: Int32Array; share: number; labelledRows?: Int32Array; labelledShare?: number; parity: number; stepsPerEpoch?: number; labelledFraction?: number }
   /** Send back the replica's weights (to check that replicas agree). */
   | { type: "weights" };
 

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       const { rows, share, labelledRows, labelledShare } = message;
       // The replicas weight their terms as the training thread does: the same clock.
       if (message.stepsPerEpoch !== undefined) model.stepsPerEpoch = message.stepsPerEpoch;
+      if (message.labelledFraction !== undefined) model.labelledFraction = message.labelledFraction;
       await model.trainOnRows(setup.data, { rows, share, ...(labelledRows ? { labelledRows, labelledShare: labelledShare! } : {}) }, replica);
     }).catch(fail);
   };

@@ -5,7 +5,7 @@ import type { Random } from "./random.js";
 /**
  * A data set in memory: one flat Float32Array per variable, row-major, `size` rows.
  * `labelled` lists the rows whose partially-known variables (declared `labelled(N)`) are
- * known; phases `on labelled` draw their batches from those rows only.
+ * known; terms on labelled rows (phases `on labelled`, M2's labelled terms) draw their batches from those rows only.
  */
 export interface Dataset {
   readonly size: number;

@@ -19,15 +19,37 @@ export interface VariableDescription {
   readonly labelled?: number;
 }
 
+/** The rows a batch is drawn from: every training row, or those whose labels are known. */
+export type Rows = "all" | "labelled";
+
+/** One term of a phase's loss: its weight and the rows it is a mean over. */
+export interface PhaseTerm {
+  readonly term: string;
+  /** A number, or a schedule evaluated at every step (schedules.ts). */
+  readonly weight: Scalar;
+  /** A mean over a batch of labelled rows (`on labelled`, M2's labelled terms); absent: over every row. */
+  readonly rows?: "labelled";
+  /** The weight is multiplied by the model's `labelledFraction` (N_l/N), so the term counts per training row. */
+  readonly byLabelledFraction?: true;
+}
+
 /** One training phase as the runtime sees it: weighted terms, the networks it updates, its optimizer. */
 export interface PhaseDescription {
   readonly name: string;
-  /** Each term's weight: a number, or a schedule evaluated at every step (schedules.ts). */
-  readonly terms: readonly { readonly term: string; readonly weight: Scalar }[];
+  readonly terms: readonly PhaseTerm[];
   /** The networks whose trainable weights this phase's optimizer updates, and only those. */
   readonly updates: readonly string[];
   readonly optimizer: { readonly kind: "adam" | "sgd" | "rmsprop"; readonly parameters: Readonly<Record<string, number>> };
-  readonly subset: "all" | "labelled";
+}
+
+/** The rows a phase's terms read, in the order its terms first read them. */
+export function phaseRows(phase: PhaseDescription): Rows[] {
+  return [...new Set(phase.terms.map((t) => t.rows ?? "all"))];
+}
+
+/** Whether any phase reads labelled rows (training then needs a labelled batch each step). */
+export function readsLabelled(description: ModelDescription): boolean {
+  return description.phases.some((p) => phaseRows(p).includes("labelled"));
 }
 
 /** What a generated module tells the runtime about its model: the IR's projection (`runtimeDescription`). */
@@ -136,7 +158,7 @@ const healthPrefix = " weights of ";
 export interface StepRows {
   readonly rows: Int32Array;
   readonly share: number;
-  /** Rows for the phases `on labelled`, when the model has such phases. */
+  /** Rows for the terms on labelled rows, when the model has such terms. */
   readonly labelledRows?: Int32Array;
   readonly labelledShare?: number;
 }
@@ -199,6 +221,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   private steps = 0;
   /** Training steps per epoch, for schedules counted in epochs: set by fit (set it before calling trainStep on your own). */
   stepsPerEpoch?: number;
+  /**
+   * N_l/N, the fraction of training rows whose labels are known, for terms weighted by it
+   * (M2's labelled bound): set by fit (set it before calling trainStep on your own).
+   */
+  labelledFraction?: number;
 
   protected constructor(readonly description: ModelDescription, options: ModelOptions = {}) {
     this.random = new Random(options.seed ?? 1);
@@ -208,7 +235,6 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       name: p.name,
       variables: this.weights.select(phaseParameters(description, p)),
       optimizer: createOptimizer(p.optimizer),
-      subset: p.subset,
     }));
   }
 
@@ -226,45 +252,75 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   }
 
   /** Data variables a training batch carries, and those only labelled batches carry. */
-  protected batchVariables(subset: "all" | "labelled"): string[] {
+  protected batchVariables(subset: Rows): string[] {
     return batchVariableNames(this.description, subset);
   }
 
-  /** Runs one phase by name on a batch (for custom schedules, e.g. several discriminator steps per generator step). */
+  /**
+   * Runs one phase by name on a batch (for custom schedules, e.g. several discriminator
+   * steps per generator step): a batch of labelled rows for a phase `on labelled`. A phase
+   * whose terms read both kinds of rows (M2's) needs both batches: use trainStep.
+   */
   async trainPhase(name: string, batch: B): Promise<Record<string, number>> {
     const index = this.description.phases.findIndex((p) => p.name === name);
     if (index < 0) throw new ModelInputError("trainPhase", "name", `one of the phases ${this.description.phases.map((p) => JSON.stringify(p.name)).join(", ")}`, JSON.stringify(name));
-    this.checkBatch("trainPhase", "batch", batch, this.description.phases[index]!.subset);
-    const { grads, terms, updates } = this.phaseGradients(index, batch, 1, this.clock(this.steps));
+    const rows = phaseRows(this.description.phases[index]!);
+    if (rows.length > 1) throw new ModelInputError("trainPhase", "name", "a phase whose terms read one kind of rows (this one reads labelled and unlabelled batches: use trainStep)", JSON.stringify(name));
+    this.checkBatch("trainPhase", "batch", batch, rows[0]!);
+    const { grads, terms, updates } = this.phaseGradients(index, { [rows[0]!]: batch }, { all: 1, labelled: 1 }, this.clock(this.steps));
     this.applyPhase(index, grads, updates);
     return readScalars(terms);
   }
 
   /**
-   * Phase `index`'s gradients on a batch, in the order of its weights, and its term values;
-   * nothing is updated. `scale` multiplies the loss (not the terms): a replica passes its
-   * share of the batch, so the replicas' gradients sum to the full batch's.
+   * Phase `index`'s gradients, in the order of its weights, and its term values; nothing is
+   * updated. Each term is a mean over the batch of its rows (`inputs`); `shares` multiply
+   * the loss (not the terms): a replica passes its share of each batch, so the replicas'
+   * gradients sum to the full batches'. A term whose rows' share is 0 (an empty shard) is 0.
    */
-  private phaseGradients(index: number, input: Partial<B>, scale: number, clock: TrainingClock): { grads: (tf.Tensor | undefined)[]; terms: TermValues; updates: MovingUpdate[] } {
+  private phaseGradients(index: number, inputs: Partial<Record<Rows, Partial<B>>>, shares: Readonly<Record<Rows, number>>, clock: TrainingClock): { grads: (tf.Tensor | undefined)[]; terms: TermValues; updates: MovingUpdate[] } {
     const spec = this.description.phases[index]!;
     const phase = this.phases[index]!;
     let updates: MovingUpdate[] = [];
     const { grads, terms } = phaseGradients(phase, () => {
-      const f = this.forward(input, true, clock);
+      const forwards: Partial<Record<Rows, F>> = {};
       const terms: TermValues = {};
-      let total: tf.Scalar | undefined;
-      for (const { term, weight } of spec.terms) {
-        const value = this.termValue(term, f, clock);
-        terms[term] = value;
-        const w = scalarValue(weight, clock);
+      const totals: Partial<Record<Rows, tf.Scalar>> = {};
+      for (const t of spec.terms) {
+        const rows = t.rows ?? "all";
+        if (shares[rows] === 0) {
+          terms[t.term] = tf.scalar(0);
+          continue;
+        }
+        const f = (forwards[rows] ??= this.forward(inputs[rows]!, true, clock));
+        const value = this.termValue(t.term, f, clock);
+        terms[t.term] = value;
+        const w = this.termWeight(spec, t, clock);
         const weighted: tf.Scalar = w === 1 ? value : tf.mul(value, w);
-        total = total ? (tf.add(total, weighted) as tf.Scalar) : weighted;
+        const sum = totals[rows];
+        totals[rows] = sum ? (tf.add(sum, weighted) as tf.Scalar) : weighted;
       }
-      updates = f.movingUpdates;
-      return { total: (scale === 1 ? total : tf.mul(total!, scale)) as tf.Scalar, terms };
+      updates = Object.values(forwards).flatMap((f) => f!.movingUpdates);
+      let total: tf.Scalar | undefined;
+      for (const [rows, sum] of Object.entries(totals) as [Rows, tf.Scalar][]) {
+        const scaled: tf.Scalar = shares[rows] === 1 ? sum : tf.mul(sum, shares[rows]);
+        total = total ? (tf.add(total, scaled) as tf.Scalar) : scaled;
+      }
+      return { total: total!, terms };
     });
     // A weight the phase's loss does not reach (the classifier phase and the decoder's code head) has no gradient.
     return { grads: phase.variables.map((v) => grads[v.name]), terms, updates };
+  }
+
+  /** A phase term's weight at the clock: its number or schedule, times N_l/N when it asks for it. */
+  private termWeight(phase: PhaseDescription, t: PhaseTerm, clock: TrainingClock): number {
+    const w = scalarValue(t.weight, clock);
+    if (!t.byLabelledFraction) return w;
+    const fraction = this.labelledFraction;
+    if (fraction === undefined || !(fraction > 0 && fraction <= 1)) {
+      throw new Error(`phase ${phase.name} weighs \`${t.term}\` by the fraction of training rows whose labels are known, found ${String(fraction)}: fit() sets it; set model.labelledFraction (N_l/N) before calling trainStep directly`);
+    }
+    return w * fraction;
   }
 
   /** Where training is: the steps done (before the one being taken, while training). */
@@ -329,8 +385,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   async trainStep(batch: B, labelled?: B): Promise<Record<string, number>> {
     this.checkBatch("trainStep", "batch", batch, "all");
     if (labelled !== undefined) this.checkBatch("trainStep", "labelled", labelled, "labelled");
-    else if (this.description.phases.some((p) => p.subset === "labelled")) {
-      throw new ModelInputError("trainStep", "labelled", "a batch of labelled examples, for the phases that run on labelled examples", "undefined");
+    else if (readsLabelled(this.description)) {
+      throw new ModelInputError("trainStep", "labelled", "a batch of labelled examples, for the terms on labelled examples", "undefined");
     }
     return this.step(batch, labelled);
   }
@@ -341,7 +397,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   }
 
   /** Checks a batch for a public method: one tensor per data variable the subset's batches carry. */
-  protected checkBatch(method: string, argument: string, batch: unknown, subset: "all" | "labelled"): number {
+  protected checkBatch(method: string, argument: string, batch: unknown, subset: Rows): number {
     return checkTensors(method, argument, batch, this.description.variables, this.batchVariables(subset), this.maxRows);
   }
 
@@ -354,14 +410,13 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     const kept: TermValues = {};
     const exchanged: Record<string, number> = {};
     this.steps++;
+    const shares = { all: replica ? replica.share : 1, labelled: replica ? (replica.labelledShare ?? 0) : 1 };
     for (const [index, spec] of this.description.phases.entries()) {
-      const onLabelled = spec.subset === "labelled";
-      const input = onLabelled ? labelled : batch;
-      if (!input) throw new Error(`phase ${spec.name} runs on labelled examples: pass a labelled batch to trainStep`);
-      const share = replica ? (onLabelled ? replica.labelledShare! : replica.share) : 1;
-      // A replica whose shard is empty (a last batch smaller than the replicas) adds nothing: zeros, not 0 × NaN.
+      const rows = phaseRows(spec);
+      if (rows.includes("labelled") && !labelled) throw new Error(`phase ${spec.name} has terms on labelled examples: pass a labelled batch to trainStep`);
+      // A replica whose shards are empty (a last batch smaller than the replicas) adds nothing: zeros, not 0 × NaN.
       // The clock of the step being taken: the steps done before it.
-      const { grads, terms, updates } = share === 0 ? this.nothing(index) : this.phaseGradients(index, input, share, this.clock(this.steps - 1));
+      const { grads, terms, updates } = rows.every((r) => shares[r] === 0) ? this.nothing(index) : this.phaseGradients(index, { all: batch, ...(labelled ? { labelled } : {}) }, shares, this.clock(this.steps - 1));
       if (!replica) {
         this.applyPhase(index, grads, updates);
         for (const [id, value] of Object.entries(terms)) {
@@ -407,8 +462,8 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
   }
 
   /**
-   * One step on rows of a data set: their batches (labelled rows too, for phases `on
-   * labelled`), then the phase loop. For trainers (fit, data-parallel replicas), which
+   * One step on rows of a data set: their batches (labelled rows too, for terms on
+   * labelled rows), then the phase loop. For trainers (fit, data-parallel replicas), which
    * have checked the data set once: the rows are not checked again here.
    */
   async trainOnRows(data: Dataset, part: StepRows, exchange?: GradientExchange): Promise<Record<string, number>> {
@@ -435,9 +490,10 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       const f = this.forward(batch, false);
       const g = labelled ? this.forward(labelled, false) : undefined;
       for (const spec of this.description.phases) {
-        const source = spec.subset === "labelled" ? g : f;
-        if (!source) continue;
-        for (const { term } of spec.terms) if (!out[term]) out[term] = this.termValue(term, source, this.clock(this.steps));
+        for (const { term, rows } of spec.terms) {
+          const source = rows === "labelled" ? g : f;
+          if (source && !out[term]) out[term] = this.termValue(term, source, this.clock(this.steps));
+        }
       }
       return { ...out, ...this.statistics(f) };
     });
@@ -452,10 +508,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
     const epochs = checkCount("fit", "options.epochs", options.epochs ?? this.description.train.epochs, 0, 1e6);
     const batchSize = checkCount("fit", "options.batchSize", options.batchSize ?? this.description.train.batch, 1, this.maxRows);
     checkCount("fit", "options.initialEpoch", options.initialEpoch ?? 0, 0, epochs);
-    const needsLabelled = this.description.phases.some((p) => p.subset === "labelled");
+    const needsLabelled = readsLabelled(this.description);
     checkDataset("fit", data, this.description.variables, this.batchVariables(needsLabelled ? "labelled" : "all"));
-    if (needsLabelled && !data.labelled?.length) throw new ModelInputError("fit", "data.labelled", "the rows whose labels are known (phases run on labelled examples)", "none");
+    if (needsLabelled && !data.labelled?.length) throw new ModelInputError("fit", "data.labelled", "the rows whose labels are known (terms on labelled examples)", "none");
     this.stepsPerEpoch = Math.ceil(data.size / batchSize);
+    if (needsLabelled) this.labelledFraction = data.labelled!.length / data.size;
     const history: Record<string, number>[] = [];
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs; epoch++) {
       // Before the epoch draws anything: a stop here leaves the stream at the epoch boundary.

@@ -5,7 +5,6 @@ export interface Phase {
   readonly name: string;
   readonly variables: readonly tf.Variable[];
   readonly optimizer: tf.Optimizer;
-  readonly subset: "all" | "labelled";
 }
 
 export type TermValues = Record<string, tf.Scalar>;

@@ -78,9 +78,10 @@ export async function trainSpec(text: string, options: { steps?: number; rows?: 
     const rows = options.rows ?? 4;
     const data = Object.entries(loaded.description.variables).filter(([, v]) => v.role === "data");
     const all = data.filter(([, v]) => v.labelled === undefined).map(([n]) => n);
-    const labelledNeeded = loaded.description.phases.some((p) => p.subset === "labelled");
-    // The steps taken are one epoch, for schedules counted in epochs (fit sets this itself).
+    const labelledNeeded = runtime.readsLabelled(loaded.description);
+    // The steps taken are one epoch, for schedules counted in epochs, and half the rows are labelled (fit sets both itself).
     model.stepsPerEpoch = options.steps ?? 2;
+    if (labelledNeeded) model.labelledFraction = 0.5;
     for (let step = 0; step < (options.steps ?? 2); step++) {
       const batch = syntheticBatch(loaded.description.variables, all, rows, step + 1);
       const labelled = labelledNeeded ? syntheticBatch(loaded.description.variables, data.map(([n]) => n), rows, step + 101) : undefined;

@@ -69,4 +69,60 @@ describe("exact enumeration of a missing class", () => {
     const bounds = tf.tensor1d([10, 20, 30, 40, 50, 60]); // class-major: class k, example b at k·2 + b
     expect(rt.enumeratedBound(logits, bounds).dataSync()[0]).toBeCloseTo((50 + 20) / 2 + Math.log(3), 4);
   });
+
+  it("is one loss under objective m2: (N_l/N)·∇(nll_x + kl_z) + α·∇nll_y on the labelled batch + ∇enumerate_y on the batch", async () => {
+    const { model, description } = await tinyM2();
+    const phase = description.phases[0]!;
+    expect(description.phases).toHaveLength(1);
+    expect(phase.terms).toEqual([
+      { term: "nll_x", weight: 1, rows: "labelled", byLabelledFraction: true },
+      { term: "kl_z", weight: 1, rows: "labelled", byLabelledFraction: true },
+      { term: "nll_y", weight: 2, rows: "labelled" },
+      { term: "enumerate_y", weight: 1 },
+    ]);
+    const internals = model as unknown as {
+      phaseGradients(index: number, inputs: object, shares: { all: number; labelled: number }, clock: { step: number }): { grads: (tf.Tensor | undefined)[]; terms: Record<string, tf.Scalar> };
+      forward(batch: object, training: boolean, clock: { step: number }): unknown;
+      termFunctions: Record<string, (f: unknown) => tf.Scalar>;
+    };
+    const x = syntheticBatch(description.variables, ["x"], 4, 21).x!;
+    const labelled = { x: syntheticBatch(description.variables, ["x"], 4, 22).x!, y: tf.oneHot(tf.tensor1d([0, 2, 1, 2], "int32"), 3).toFloat() };
+    const names = rt.phaseParameters(description, phase);
+    const variables = names.map((n) => model.weights.get(n));
+    const clock = { step: 0 };
+    const phaseGrads = (fraction: number) => {
+      model.labelledFraction = fraction;
+      const { grads, terms } = internals.phaseGradients(0, { all: { x }, labelled }, { all: 1, labelled: 1 }, clock);
+      tf.dispose(Object.values(terms));
+      return grads.map((g, i) => g ?? tf.zerosLike(variables[i]!));
+    };
+    // Each term's own gradient (z is deterministic here, so every pass sees the same values).
+    const termGrads = (batch: object, terms: readonly string[]) => {
+      const { grads, value } = tf.variableGrads(() => {
+        const f = internals.forward(batch, true, clock);
+        return tf.addN(terms.map((t) => internals.termFunctions[t]!(f))) as tf.Scalar;
+      }, variables as tf.Variable[]);
+      value.dispose();
+      return variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
+    };
+    const bound = termGrads(labelled, ["nll_x", "kl_z"]);
+    const classifier = termGrads(labelled, ["nll_y"]);
+    const unlabelled = termGrads({ x }, ["enumerate_y"]);
+    for (const fraction of [0.25, 0.75]) {
+      const got = phaseGrads(fraction);
+      got.forEach((g, i) => {
+        const expected = tf.addN([tf.mul(bound[i]!, fraction), tf.mul(classifier[i]!, 2), unlabelled[i]!]);
+        const scale = Math.max(tf.max(tf.abs(expected)).dataSync()[0]!, 1e-6);
+        expect(tf.max(tf.abs(tf.sub(g, expected))).dataSync()[0]! / scale, names[i]).toBeLessThan(1e-4);
+      });
+    }
+    // The labelled bound does reach the decoder: N_l/N changes its gradient.
+    const decoder = names.indexOf("p/x.logits/kernel");
+    const [low, high] = [phaseGrads(0.25)[decoder]!, phaseGrads(0.75)[decoder]!];
+    expect(tf.max(tf.abs(tf.sub(high, low))).dataSync()[0]!).toBeGreaterThan(1e-3);
+    // Without N_l/N a step cannot be weighed: a clear error, not a silent 1.
+    model.labelledFraction = undefined;
+    expect(() => internals.phaseGradients(0, { all: { x }, labelled }, { all: 1, labelled: 1 }, clock)).toThrow(/labelledFraction/);
+    model.dispose();
+  });
 });

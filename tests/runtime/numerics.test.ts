@@ -176,7 +176,7 @@ describe("gradient clipping", () => {
 describe("the phase trainer", () => {
   it("clips a phase's gradients to clipNorm before the optimizer step", async () => {
     const w = tf.variable(tf.tensor1d([0, 0]));
-    const phase = { name: "p", variables: [w], optimizer: tf.train.sgd(1), subset: "all" as const };
+    const phase = { name: "p", variables: [w], optimizer: tf.train.sgd(1) };
     const { grads, terms: kept } = rt.phaseGradients(phase, () => {
       const total = tf.sum(tf.mul(w, tf.tensor1d([300, 400]))) as tf.Scalar;
       return { total, terms: { t: total } };

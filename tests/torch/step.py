@@ -74,6 +74,7 @@ def main(module_path: str, folder: str) -> None:
     with open(os.path.join(folder, "clock.json"), encoding="utf-8") as f:
         clock = json.load(f)
     model.steps, model.steps_per_epoch = clock["step"], clock["stepsPerEpoch"]
+    model.labelled_fraction = clock.get("labelledFraction")
     batch = read_pack(os.path.join(folder, "batch"))
     labelled = read_pack(os.path.join(folder, "labelled"))
     noise = draws(folder, "noise-eval")
@@ -86,7 +87,7 @@ def main(module_path: str, folder: str) -> None:
     for index, phase in enumerate(model.phases):
         noise = draws(folder, f"noise-{index}")
         model.noise = noise
-        grads, terms, updates = model.phase_gradients(index, model.to_device(labelled if phase.subset == "labelled" else batch))
+        grads, terms, updates = model.phase_gradients(index, {"all": model.to_device(batch), "labelled": model.to_device(labelled)})
         if not noise.finished():
             raise rt.NoiseMismatch(f"phase {phase.name} drew {noise.position} of the {len(noise.draws)} recorded draws")
         out = [(f"term:{k}", v.reshape([])) for k, v in terms.items()]

@@ -99,6 +99,33 @@ describe("data-parallel training over worker threads", () => {
     }
   }, 60_000);
 
+  it("a phase mixing labelled and unlabelled rows (M2) trains with 2 workers: each term over its own rows, the same weights in every replica", async () => {
+    const m2 = "tests/train/fixtures/tiny-m2.aespec";
+    const ir = lowerModel(checkSource({ name: m2, text: readFileSync(m2, "utf8") }).models[0]!, m2);
+    const module = await loadModelModule(ir, mkdtempSync(join(tmpdir(), "aec-parallel-")));
+    const size = 24;
+    const x = Float32Array.from({ length: size * 6 }, (_, i) => ((i * 7) % 5 < 2 ? 1 : 0));
+    const y = Float32Array.from({ length: size * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+    const data = { size, columns: { x, y }, labelled: Int32Array.of(0, 1, 2, 3, 4, 5) };
+    const model = await module.create({ seed: 3, backend: "wasm" });
+    model.labelledFraction = 6 / size;
+    const trainer = await DataParallelTrainer.start(model, data, { workers: 2, moduleUrl: module.url!, factory: "createTinyM2", seed: 3, backend: "wasm" });
+    try {
+      for (let step = 0; step < 3; step++) {
+        const terms = await trainer.step(Int32Array.from({ length: 8 }, (_, i) => 8 + ((step * 8 + i) % 16)), Int32Array.of(0, 1, 2, 3, 4, 5, 0, 1));
+        expect(Object.keys(terms).sort()).toEqual(["enumerate_y", "kl_z", "nll_x", "nll_y"]);
+        for (const value of Object.values(terms)) expect(Number.isFinite(value)).toBe(true);
+      }
+      const mine = await weightValues(model);
+      for (const replica of await trainer.replicaWeights()) {
+        for (const [name, values] of Object.entries(mine)) expect(Array.from(replica[name]!.dataSync()), name).toEqual(values);
+        Object.values(replica).forEach((t) => t.dispose());
+      }
+    } finally {
+      await trainer.close();
+    }
+  }, 60_000);
+
   it("a worker that dies fails the step with its reason instead of leaving the trainer waiting", async () => {
     const module = await compiled();
     const mnist = loadMnist("train", 32);

@@ -12,8 +12,9 @@ export function labelledRule(ctx: CheckContext): void {
   if (!objective) return;
   const reported = new Set<string>();
   for (const phase of ctx.phases) {
-    if (phase.declaration || phase.subset !== "all") continue;
-    for (const { term: id } of phase.terms) {
+    if (phase.declaration) continue;
+    for (const { term: id, rows } of phase.terms) {
+      if (rows === "labelled") continue;
       const term = ctx.terms.find((t) => t.id === id);
       if (!term) continue;
       for (const variable of termReads(ctx, term)) {

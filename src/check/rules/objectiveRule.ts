@@ -85,7 +85,7 @@ const networksOf = (ctx: CheckContext, role: A.NetworkRole) => [...ctx.networks.
 
 /** `priors`: the learned priors the phase trains with its networks (their parameter sets, `p(z)`). */
 function phase(ctx: CheckContext, name: string, terms: WeightedTerm[], updates: readonly NetworkInfo[], priors: readonly string[] = []): PhaseInfo {
-  return { name, terms, updates: [...updates.map((n) => n.name), ...priors], optimizer: ctx.defaultOptimizer!, subset: "all" };
+  return { name, terms, updates: [...updates.map((n) => n.name), ...priors], optimizer: ctx.defaultOptimizer! };
 }
 
 function needs(ctx: CheckContext, preset: A.Call, what: string, ok: boolean, help: string): boolean {

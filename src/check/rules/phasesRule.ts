@@ -1,6 +1,6 @@
 import { diagnose } from "../../diagnostics/catalog.js";
 import type { CheckContext } from "../context.js";
-import type { LossTerm, NetworkInfo, OptimizerInfo, PhaseInfo, UnidentifiedTerm, WeightedTerm } from "../model.js";
+import type { LossTerm, NetworkInfo, OptimizerInfo, UnidentifiedTerm, WeightedTerm } from "../model.js";
 import { resolveOptimizer } from "../optimizer.js";
 import { resolveNetwork } from "../resolve.js";
 import { printExpression } from "../../syntax/format.js";
@@ -60,7 +60,7 @@ export function phasesRule(ctx: CheckContext): void {
       updates.push(network);
     }
 
-    let subset: PhaseInfo["subset"] = "all";
+    let subset: "all" | "labelled" = "all";
     if (decl.subset) {
       if (decl.subset.name !== "labelled") {
         ctx.report(diagnose.AE0509.unknownSubset(decl.subset.name), decl.subset.span);
@@ -112,8 +112,12 @@ export function phasesRule(ctx: CheckContext): void {
     }
     if (ctx.errorCount() > before || !optimizer) continue;
 
-    const terms: WeightedTerm[] = resolved.map((r) => ({ term: addTerm(ctx, r.capacity === undefined ? r.resolved!.term : { ...r.resolved!.term, capacity: r.capacity }), weight: r.weight }));
-    ctx.phases.push({ name: decl.name.name, terms, updates: [...updates.map((u) => u.name), ...priorUpdates.map((u) => u.set)], optimizer, subset, declaration: decl });
+    const terms: WeightedTerm[] = resolved.map((r) => ({
+      term: addTerm(ctx, r.capacity === undefined ? r.resolved!.term : { ...r.resolved!.term, capacity: r.capacity }),
+      weight: r.weight,
+      ...(subset === "labelled" ? { rows: "labelled" as const } : {}),
+    }));
+    ctx.phases.push({ name: decl.name.name, terms, updates: [...updates.map((u) => u.name), ...priorUpdates.map((u) => u.set)], optimizer, declaration: decl });
   }
 }
 
