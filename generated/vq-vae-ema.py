@@ -123,7 +123,7 @@ class VQVAEEMAModel(rt.GeneratedModel):
     phases = (
         rt.Phase(
             name="elbo",
-            terms=(("nll_x", 1), ("kl_z", 1), ("vq_z", 1)),
+            terms=(rt.PhaseTerm("nll_x", 1), rt.PhaseTerm("kl_z", 1), rt.PhaseTerm("vq_z", 1)),
             updates=("q", "p"),
             parameters=(
                 "q/t0/kernel",
@@ -141,7 +141,6 @@ class VQVAEEMAModel(rt.GeneratedModel):
             ),
             optimizer="adam",
             optimizer_parameters={"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7},
-            subset="all",
         ),
     )
     data_variables = {"x": None}

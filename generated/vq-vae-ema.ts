@@ -227,7 +227,6 @@ export const description: rt.ModelDescription = {
       ],
       updates: ["q", "p"],
       optimizer: { kind: "adam", parameters: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } },
-      subset: "all",
     },
   ],
   train: { batch: 128, epochs: 10 },
