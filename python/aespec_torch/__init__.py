@@ -123,6 +123,8 @@ _SOURCES: Dict[str, str] = {
     "codebook_kl": "quantize",
     "vector_quantize": "quantize",
     "vq_loss": "quantize",
+    "EmaCodebook": "quantize",
+    "ema_vq_loss": "quantize",
     "RelaxedCategoricalParameters": "relaxed",
     "categorical_kl_uniform": "relaxed",
     "categorical_mode": "relaxed",

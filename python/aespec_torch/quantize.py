@@ -8,7 +8,7 @@ to z_e unchanged (the straight-through estimator).
 from __future__ import annotations
 
 import math
-from typing import Dict, NamedTuple, Optional, Sequence
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -20,11 +20,14 @@ from .priors import Prior
 
 
 class Codebook(Layer):
-    """The [K, D] codebook of one quantised latent, under its TF.js weight name."""
+    """The [K, D] codebook of one quantised latent, under its TF.js weight name; an EMA
+    codebook is state, not a parameter, and keeps its codes' moving counts N beside it."""
 
-    def __init__(self, codes: int, dimension: int, names: Sequence[str]) -> None:
+    def __init__(self, codes: int, dimension: int, names: Sequence[str], ema: bool = False) -> None:
         super().__init__()
-        self.add_weight("embeddings", names[0], [codes, dimension])
+        self.add_weight("embeddings", names[0], [codes, dimension], trainable=not ema)
+        if ema:
+            self.add_weight("cluster_size", names[1], [codes], trainable=False)
 
 
 class Quantized(NamedTuple):
@@ -48,12 +51,60 @@ def vector_quantize(encoded: Tensor, codebook: Tensor) -> Quantized:
     return Quantized(encoded, codes, encoded + (codes - encoded).detach(), indices)
 
 
+def _per_example(x: Tensor) -> Tensor:
+    """‖x‖² of each example: the sum over positions and dimensions."""
+    return x.square().reshape(x.shape[0], -1).sum(1)
+
+
 def vq_loss(q: Quantized, beta: float) -> Tensor:
     """Per example: ‖sg[z_e] − z_q‖² + β‖z_e − sg[z_q]‖², summed over positions and dimensions."""
-    def per_example(x: Tensor) -> Tensor:
-        return x.square().reshape(x.shape[0], -1).sum(1)
+    return _per_example(q.encoded.detach() - q.codes) + commitment_loss(q, beta)
 
-    return per_example(q.encoded.detach() - q.codes) + beta * per_example(q.encoded - q.codes.detach())
+
+def commitment_loss(q: Quantized, beta: float) -> Tensor:
+    """β‖z_e − sg[z_q]‖² per example: the commitment part of the ``vq`` term, and all of it for an EMA codebook."""
+    return _per_example(q.encoded - q.codes.detach()) * beta
+
+
+EMA_SMOOTHING = 1e-5
+"""Laplace smoothing of an EMA codebook's counts, as quantize.ts's emaSmoothing."""
+
+
+class EmaCodebook(NamedTuple):
+    codebook: Tensor
+    """The [K, D] codebook e."""
+    cluster_size: Tensor
+    """The codes' moving counts N, [K]."""
+
+
+def _smoothed_counts(cluster_size: Tensor) -> Tensor:
+    """(N_i + ε) / (n + Kε) · n with n = Σ N: every count above 0, their sum unchanged."""
+    total = cluster_size.sum()
+    return (cluster_size + EMA_SMOOTHING) / (total + cluster_size.shape[0] * EMA_SMOOTHING) * total
+
+
+def ema_codebook_step(q: Quantized, state: EmaCodebook, decay: float) -> EmaCodebook:
+    """One EMA step (van den Oord et al. 2017, appendix A.1), as quantize.ts's emaCodebookStep:
+    N ← γN + (1 − γ)n, m ← γm + (1 − γ)s, e = m / Ñ, with m = e·Ñ of the state."""
+    k, d = state.codebook.shape
+    with torch.no_grad():
+        assigned = F.one_hot(q.indices, k).to(state.codebook.dtype)
+        counts = assigned.sum(0)
+        sums = assigned.t() @ q.encoded.reshape(-1, d)
+        means = state.codebook * _smoothed_counts(state.cluster_size).unsqueeze(1)
+        cluster_size = state.cluster_size * decay + counts * (1 - decay)
+        moved = means * decay + sums * (1 - decay)
+        return EmaCodebook(moved / _smoothed_counts(cluster_size).unsqueeze(1), cluster_size)
+
+
+def ema_vq_loss(q: Quantized, beta: float, state: EmaCodebook, decay: float, training: bool, updates: List[Tuple[Tensor, Tensor]]) -> Tensor:
+    """The ``vq`` term of an EMA codebook: β·commitment per example; while training, queues the
+    codebook's EMA step, applied after the phase's update as batch-norm's moving statistics are."""
+    if training:
+        following = ema_codebook_step(q, state, decay)
+        updates.append((state.codebook, following.codebook))
+        updates.append((state.cluster_size, following.cluster_size))
+    return commitment_loss(q, beta)
 
 
 def codebook_kl(positions: int, codes: int) -> Tensor:

@@ -273,7 +273,7 @@ def _train(ctx: ddp.Context, say: Callable[[Dict[str, Any]], None], stop: Interr
     seed = seed if seed is not None else int((record or {}).get("seed", 1))
     model = create_model(load_module(module_path), seed, device)
     if ctx.distributed and any(not s.trainable for s in model.weight_specs):
-        raise TrainError("movingStatistics", f"model {model.model_name} keeps moving statistics (batch norm), which data-parallel replicas would not agree on: train it with one process")
+        raise TrainError("movingStatistics", f"model {model.model_name} keeps moving averages (batch-norm statistics or an EMA codebook), which data-parallel replicas would not agree on: train it with one process")
     if ctx.rank > 0:
         model.noise = SeededNoise(seed + 1_000_003 * ctx.rank, model.device)  # ranks draw different noise
     data = RowFile(data_path)

@@ -76,3 +76,40 @@ def test_codebook_prior_samples_codebook_rows() -> None:
         assert any(torch.allclose(row, e) for e in codebook)
     assert math.isclose(float(prior.log_prob(z)[0]), -9 * math.log(5), rel_tol=1e-6)
     assert math.isclose(float(rt.codebook_kl(9, 5)), 9 * math.log(5), rel_tol=1e-6)
+
+
+def ema_fixture():
+    """quantize.test.ts's hand-computed case: e = (0, 10, 100), N = 1, γ = 0.5, z_e = 1, 3, 9."""
+    state = rt.EmaCodebook(torch.tensor([[0.0], [10.0], [100.0]], dtype=torch.float64), torch.ones(3, dtype=torch.float64))
+    encoded = torch.tensor([1.0, 3.0, 9.0], dtype=torch.float64).reshape(3, 1, 1, 1)
+    return state, encoded
+
+
+def smoothed(counts):
+    total = sum(counts)
+    return [(n + 1e-5) / (total + len(counts) * 1e-5) * total for n in counts]
+
+
+def test_ema_codebook_step_by_hand() -> None:
+    from aespec_torch.quantize import ema_codebook_step
+
+    state, encoded = ema_fixture()
+    following = ema_codebook_step(rt.vector_quantize(encoded, state.codebook), state, 0.5)
+    counts = [1.5, 1.0, 0.5]
+    assert following.cluster_size.tolist() == counts
+    expected = [m / n for m, n in zip([2.0, 9.5, 50.0], smoothed(counts))]
+    assert torch.allclose(following.codebook.reshape(-1), torch.tensor(expected, dtype=torch.float64), rtol=1e-12)
+    assert math.isclose(expected[0], 4 / 3, rel_tol=1e-4) and math.isclose(expected[2], 100, rel_tol=1e-4)
+
+
+def test_ema_vq_term_is_commitment_and_queues_the_step_while_training() -> None:
+    state, encoded = ema_fixture()
+    encoded.requires_grad_(True)
+    updates = []
+    loss = rt.ema_vq_loss(rt.vector_quantize(encoded, state.codebook), 0.25, state, 0.5, False, updates)
+    assert loss.tolist() == [0.25, 0.25 * 9, 0.25] and updates == []
+    loss.sum().backward()
+    assert encoded.grad.reshape(-1).tolist() == [0.5 * 1, 0.5 * 3, 0.5 * -1]
+    rt.ema_vq_loss(rt.vector_quantize(encoded, state.codebook), 0.25, state, 0.5, True, updates)
+    assert [u[0] is t for u, t in zip(updates, state)] == [True, True]
+    assert updates[1][1].tolist() == [1.5, 1.0, 0.5] and not updates[0][1].requires_grad

@@ -77,8 +77,8 @@ export interface NetworkOutput {
   readonly distribution: OutputKind;
   readonly parameters: Readonly<Record<string, ParameterSource>>;
   readonly flow?: FlowInfo;
-  /** A VectorQuantize output: K codebook vectors as wide as the latent's last dimension, and the commitment weight β. */
-  readonly codebook?: { readonly codes: number; readonly beta: number };
+  /** A VectorQuantize output: K codebook vectors as wide as the latent's last dimension, the commitment weight β, and the decay of an EMA codebook. */
+  readonly codebook?: { readonly codes: number; readonly beta: number; readonly ema?: number };
   /** Resolved options: the bins of a discretized likelihood, a mixture's components. */
   readonly options?: Readonly<Record<string, number>>;
   /** A RelaxedCategorical's temperature: a number or a schedule. */

@@ -11,7 +11,8 @@ import { upstream } from "./dependencies.js";
  * `= VectorQuantize(codebook = K, beta = β)` gives z_e from its trunk, and the latent is
  * the nearest of K learned codebook vectors at each position (the latent's last
  * dimension is the vectors' width). Its loss term `vq` is the codebook term
- * ‖sg[z_e] − e‖² plus β times the commitment term ‖z_e − sg[e]‖².
+ * ‖sg[z_e] − e‖² plus β times the commitment term ‖z_e − sg[e]‖²; with `ema = γ` the
+ * codebook follows moving averages instead of its gradient, and the term is β·commitment.
  */
 
 export function isQuantizer(call: A.Call): boolean {
@@ -20,7 +21,8 @@ export function isQuantizer(call: A.Call): boolean {
 
 /**
  * AE0435 a quantiser outside an encoder or with heads, AE0436 on a latent that is not
- * unbounded real, AE0438 a codebook of one vector; otherwise its codebook size and β.
+ * unbounded real, AE0438 a codebook of one vector, AE0450 an EMA decay of 0; otherwise
+ * its codebook size, β and EMA decay.
  */
 export function quantizerParameters(ctx: CheckContext, signature: NetworkSignature, call: A.Call, body: NetworkBody): NetworkOutput["codebook"] {
   const spec = findBuiltin(quantizers, call.callee.name)!;
@@ -47,7 +49,12 @@ export function quantizerParameters(ctx: CheckContext, signature: NetworkSignatu
     ctx.report(diagnose.AE0438.oneCode(signature.name), bound.spans.codebook ?? call.span, { help: "give it at least 2 codes, e.g. `codebook = 64`" });
     return undefined;
   }
-  return { codes, beta: bound.values.beta as number };
+  const ema = bound.values.ema as number | undefined;
+  if (ema === 0) {
+    ctx.report(diagnose.AE0450.zeroDecay(signature.name), bound.spans.ema ?? call.span, { help: "use a decay near 1, e.g. `ema = 0.99` (the paper's)" });
+    return undefined;
+  }
+  return { codes, beta: bound.values.beta as number, ...(ema !== undefined ? { ema } : {}) };
 }
 
 /** The codebook term of each quantised latent the encoders produce, weight 1 (β is inside the term). */

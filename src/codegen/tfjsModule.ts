@@ -362,9 +362,17 @@ class ModuleEmitter {
         out.push(`  return rt.batchMean(rt.contractivePenalty(f.${prefixed("in_", network.name)}(), [${stages.join(", ")}], f.random));`);
         break;
       }
-      case "vq":
-        out.push(`  return rt.batchMean(rt.vqLoss(f.${prefixed("quantized_", term.variable)}(), ${term.beta}));`);
+      case "vq": {
+        const quantized = `f.${prefixed("quantized_", term.variable)}()`;
+        const ema = codebookOf(this.ir, term.variable)!.ema;
+        if (!ema) out.push(`  return rt.batchMean(rt.vqLoss(${quantized}, ${term.beta}));`);
+        else {
+          const state = `{ codebook: f.w(${literal(codebookOf(this.ir, term.variable)!.weight.name)}), clusterSize: f.w(${literal(ema.clusterSize.name)}) }`;
+          out.push(`  // The codebook follows moving averages (decay ${ema.decay}) of the z_e each code takes, applied after the step.`);
+          out.push(`  return rt.batchMean(rt.emaVqLoss(${quantized}, ${term.beta}, ${state}, ${ema.decay}, f.training, f.movingUpdates));`);
+        }
         break;
+      }
       case "enumerate":
         this.emitEnumeratedBound(out, term);
         break;

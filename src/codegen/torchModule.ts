@@ -183,7 +183,8 @@ class TorchEmitter {
     }
     const codebooks = network.distributions.flatMap((d) => (d.codebook ? [{ variable: d.variable, codebook: d.codebook }] : []));
     for (const { variable, codebook } of codebooks) {
-      out.push(`        self.${attributes.allocate(prefixed("codebook_", variable))} = rt.Codebook(${codebook.codes}, ${codebook.dimension}, names=${pyTuple([literal(codebook.weight.name)])})`);
+      const names = pyTuple([codebook.weight, ...(codebook.ema ? [codebook.ema.clusterSize] : [])].map((w) => literal(w.name)));
+      out.push(`        self.${attributes.allocate(prefixed("codebook_", variable))} = rt.Codebook(${codebook.codes}, ${codebook.dimension}, names=${names}${codebook.ema ? ", ema=True" : ""})`);
     }
     if (attribute.size === 0 && learned.size === 0 && codebooks.length === 0 && !network.distributions.some((d) => d.flow)) out.push("        pass");
     const returns = network.role === "discriminator" ? "Tensor" : "Dict[str, Any]";
@@ -471,9 +472,17 @@ class TorchEmitter {
         out.push(`    ]`, `    return rt.batch_mean(rt.contractive_penalty(f.${this.method("in_", network.name)}(), stages, f.noise))`);
         break;
       }
-      case "vq":
-        out.push(`    return rt.batch_mean(rt.vq_loss(f.${this.method("quantized_", term.variable)}(), ${pyNumber(term.beta)}))`);
+      case "vq": {
+        const quantized = `f.${this.method("quantized_", term.variable)}()`;
+        const codebook = codebookOf(this.ir, term.variable)!;
+        if (!codebook.ema) out.push(`    return rt.batch_mean(rt.vq_loss(${quantized}, ${pyNumber(term.beta)}))`);
+        else {
+          const state = `rt.EmaCodebook(f.w(${literal(codebook.weight.name)}), f.w(${literal(codebook.ema.clusterSize.name)}))`;
+          out.push(`    # The codebook follows moving averages (decay ${pyNumber(codebook.ema.decay)}) of the z_e each code takes, applied after the step.`);
+          out.push(`    return rt.batch_mean(rt.ema_vq_loss(${quantized}, ${pyNumber(term.beta)}, ${state}, ${pyNumber(codebook.ema.decay)}, f.training, f.moving_updates))`);
+        }
         break;
+      }
       case "enumerate":
         this.emitEnumeratedBound(out, term);
         break;

@@ -795,6 +795,18 @@ const definitions = {
       objective: (a: { objective: string; variable: string; network: string }) => `\`objective ${a.objective}\` has no bound for the relaxed categorical \`${a.variable}\` of \`${a.network}\``,
     },
   },
+  AE0450: {
+    title: "an EMA codebook with decay 0",
+    severity: "error",
+    explanation:
+      "`VectorQuantize(..., ema = γ)` keeps exponential moving averages of each code's count N and of the sum m of the encoder outputs assigned to it, N ← γN + (1 − γ)n, m ← γm + (1 − γ)Σz_e, and sets each codebook vector to m / N (van den Oord et al. 2017, appendix A.1). " +
+      "With γ = 0 nothing is averaged: every step replaces each code by the mean of the batch's vectors assigned to it, and a code no position chose gets m = 0, so unused codes collapse to the origin. The paper uses γ = 0.99.",
+    wrong: "encoder q(z | x) = VectorQuantize(codebook = 128, ema = 0) { ... }",
+    fixed: "encoder q(z | x) = VectorQuantize(codebook = 128, ema = 0.99) { ... }",
+    messages: {
+      zeroDecay: (network: string) => `\`${network}\`'s EMA codebook has decay 0: it keeps no average, and every code the batch does not use collapses to the origin`,
+    },
+  },
   AE0501: {
     title: "objective does not fit the model",
     severity: "error",
@@ -1746,11 +1758,11 @@ const definitions = {
   AE0909: {
     title: "cannot train on several workers",
     severity: "error",
-    explanation: "`aec train --workers N` splits every batch into N shards, one per replica. It needs a batch of at least N examples, and a model without moving statistics (`batchNorm`): each replica would keep its own, and the replicas' weights would drift apart. Train such a model with one worker.",
+    explanation: "`aec train --workers N` splits every batch into N shards, one per replica. It needs a batch of at least N examples, and a model without moving averages (`batchNorm`'s statistics, a `VectorQuantize(..., ema = γ)` codebook): each replica would keep its own, and the replicas' weights would drift apart. Train such a model with one worker.",
     messages: {
       batchTooSmall: (a: { workers: number; batch: number }) => `--workers ${a.workers} needs a batch of at least ${a.workers} examples; the batch is ${a.batch}`,
       movingStatistics: (model: string) => ({
-        message: `model ${model} has layers with moving statistics (batchNorm), which data-parallel training does not support yet`,
+        message: `model ${model} keeps moving averages (batchNorm's statistics or an EMA codebook), which data-parallel training does not support yet`,
         help: "train it with one worker",
       }),
     },

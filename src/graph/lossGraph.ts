@@ -135,9 +135,9 @@ export function buildLossGraph(ir: ModelIR, options: { phase?: string } = {}): L
       }
       const kind = n.role === "encoder" ? "posterior" : n.role === "prior" ? "prior" : "likelihood";
       const parameters = d.codebook
-        ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}`
+        ? `codebook = ${d.codebook.codes}, beta = ${d.codebook.beta}${d.codebook.ema ? `, ema = ${d.codebook.ema.decay}` : ""}`
         : d.relaxed ? `${parameterList(d.parameters)}, temperature = ${describeScalar(d.relaxed.temperature)}${d.relaxed.hard ? ", hard" : ""}` : parameterList(d.parameters);
-      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions`] : [])]);
+      const dist = node(`dist:${n.name}:${d.variable}`, kind, [`${density} = ${d.distribution}(${parameters})`, ...(d.codebook ? [`${d.codebook.codes} codes of width ${d.codebook.dimension} at ${d.codebook.positions} positions${d.codebook.ema ? ", an EMA codebook (no gradient)" : ""}`] : [])]);
       edge(id, dist);
       if (n.role !== "encoder") continue;
       const latent = ids.get(`var:${d.variable}`)!;

@@ -62,13 +62,13 @@ export function encodersInOrder(ir: Parts): IrNetwork[] {
 /**
  * A network's weights in their order: the layers' (trunk, then heads, residual blocks'
  * inner layers included), then its likelihoods' learned values, then its flows', then its
- * codebooks. The order checkpoints use.
+ * codebooks (each followed by its code counts when it is an EMA codebook). The order checkpoints use.
  */
 export function networkWeights(network: IrNetwork): IrWeight[] {
   const layers = networkLayers(network).flatMap((l) => l.weights);
   const learned = network.distributions.flatMap((d) => Object.values(d.parameters).flatMap((s) => ("learned" in s ? [s.learned] : [])));
   const flows = network.distributions.flatMap((d) => d.flow?.weights ?? []);
-  const codebooks = network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight] : []));
+  const codebooks = network.distributions.flatMap((d) => (d.codebook ? [d.codebook.weight, ...(d.codebook.ema ? [d.codebook.ema.clusterSize] : [])] : []));
   return [...layers, ...learned, ...flows, ...codebooks];
 }
 

@@ -126,16 +126,21 @@ function lastDimension(model: CheckedModel, variable: string): number {
   return shape[shape.length - 1]!;
 }
 
-/** The codebook weight `network/variable/codebook`, [K, D], Glorot-uniform like a kernel (small vectors near z_e's initial scale). */
-function lowerCodebook(model: CheckedModel, network: string, variable: string, codebook: { codes: number; beta: number }): IrCodebook {
+/**
+ * The codebook weight `network/variable/codebook`, [K, D], Glorot-uniform like a kernel (small
+ * vectors near z_e's initial scale). An EMA codebook is not trainable, and its codes' counts
+ * `network/variable/clusterSize` start at 1: the codebook is then the mean m / N with m = e.
+ */
+function lowerCodebook(model: CheckedModel, network: string, variable: string, codebook: { codes: number; beta: number; ema?: number }): IrCodebook {
   const size = model.variables.find((v) => v.name === variable)!.size;
   const dimension = lastDimension(model, variable);
   return {
-    weight: { name: `${network}/${variable}/codebook`, shape: [codebook.codes, dimension], trainable: true, init: "glorotUniform" },
+    weight: { name: `${network}/${variable}/codebook`, shape: [codebook.codes, dimension], trainable: codebook.ema === undefined, init: "glorotUniform" },
     codes: codebook.codes,
     dimension,
     positions: size / dimension,
     beta: codebook.beta,
+    ...(codebook.ema !== undefined ? { ema: { decay: codebook.ema, clusterSize: { name: `${network}/${variable}/clusterSize`, shape: [codebook.codes], trainable: false, init: "ones" } } } : {}),
   };
 }
 
@@ -293,8 +298,11 @@ function formula(model: CheckedModel, term: LossTerm): string {
       const network = model.networks.find((n) => n.name === term.network)!;
       return `‖∂${network.name}/∂(${network.inputs.join(", ")})‖²_F`;
     }
-    case "vq":
-      return `‖sg[z_e] − e‖² + ${term.beta}·‖z_e − sg[e]‖² of ${density(model, term.network, term.variable)}`;
+    case "vq": {
+      const ema = model.networks.find((n) => n.name === term.network)!.distributions.find((o) => o.variable === term.variable)!.codebook!.ema;
+      const of = density(model, term.network, term.variable);
+      return ema === undefined ? `‖sg[z_e] − e‖² + ${term.beta}·‖z_e − sg[e]‖² of ${of}` : `${term.beta}·‖z_e − sg[e]‖² of ${of}; codebook e = m / N, moving averages (decay ${ema}) of the z_e each code takes`;
+    }
     case "enumerate": {
       const y = term.variable;
       const bound = [

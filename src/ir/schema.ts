@@ -84,7 +84,7 @@ const network = closed({
         feeds: { enum: ["sample", "value", "probabilities", "quantized", "none"] },
         flow: closed({ kind: { enum: ["planar", "iaf"] }, steps: size, hidden: size, weights: { type: "array", items: weight, minItems: 1 } }, ["kind", "steps", "weights"]),
         relaxed: closed({ temperature: { oneOf: [{ type: "number", exclusiveMinimum: 0 }, schedule] }, hard: { type: "boolean" } }),
-        codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 } }),
+        codebook: closed({ weight, codes: size, dimension: size, positions: size, beta: { type: "number", minimum: 0 }, ema: closed({ decay: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 }, clusterSize: weight }, ["decay", "clusterSize"]) }, ["weight", "codes", "dimension", "positions", "beta"]),
       },
       ["variable", "distribution", "parameters", "reparameterised", "feeds"],
     ),

@@ -62,7 +62,7 @@ export interface IrWeight {
   /** `network/layer/kind`, unique in the model: the name used in checkpoints. */
   name: string;
   shape: number[];
-  /** False for state that is saved but not optimised (batch-norm moving statistics). */
+  /** False for state that is saved but not optimised (batch-norm moving statistics, an EMA codebook and its counts). */
   trainable: boolean;
   /** How a fresh model sets it: Glorot-uniform kernels, zero biases and shifts, unit scales and variances; N(0, 1) for a learned prior's means and pseudo-inputs. */
   init: "glorotUniform" | "zeros" | "ones" | "standardNormal";
@@ -154,6 +154,12 @@ export interface IrCodebook {
   positions: number;
   /** The commitment weight β of the `vq` term. */
   beta: number;
+  /**
+   * An EMA codebook (van den Oord et al. 2017, appendix A.1): `weight` is not trainable, and
+   * after each step of a phase with the `vq` term the runtimes move it and the codes' counts
+   * N (`clusterSize`, [K], saved like the codebook) by moving averages with this decay.
+   */
+  ema?: { decay: number; clusterSize: IrWeight };
 }
 
 export interface IrNetwork {

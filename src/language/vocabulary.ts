@@ -170,6 +170,9 @@ export const quantizers = table<BuiltinSpec>()([
     parameters: [
       p("codebook", "size", "number of codebook vectors K (each as wide as the latent's last dimension)", { required: true }),
       p("beta", "nonnegative", "weight of the commitment term β‖z_e − sg[e]‖²", { default: 0.25 }),
+      p("ema", "probability", "decay γ of an exponential-moving-average codebook (van den Oord et al. 2017, appendix A.1), e.g. 0.99; absent: the codebook is learned by gradient", {
+        belowOne: "the moving averages never move: the codebook would keep its initial vectors",
+      }),
     ],
   },
 ]);
@@ -313,7 +316,7 @@ export const lossTermUsage: Readonly<Record<LossTermKind, { readonly usage: stri
   l2: { usage: "l2(q(z | x))", doc: "½‖z‖² of the code (RAE)" },
   weightDecay: { usage: "weightDecay(p)", doc: "½ Σ θ² over a network's trainable weights" },
   gradientPenalty: { usage: "gradientPenalty(p)", doc: "‖∂out/∂in‖²_F of a dense network at the inputs it is given (RAE's decoder penalty)" },
-  vq: { usage: "vq(q(z | x))", doc: "‖sg[z_e] − z_q‖² + β‖z_e − sg[z_q]‖² of a VectorQuantize encoder (codebook and commitment; β from the encoder)" },
+  vq: { usage: "vq(q(z | x))", doc: "‖sg[z_e] − z_q‖² + β‖z_e − sg[z_q]‖² of a VectorQuantize encoder (codebook and commitment; β from the encoder); with `ema`, β‖z_e − sg[z_q]‖² only, and the phase's steps move the codebook's moving averages" },
   enumerate: { usage: "enumerate(q(y | x))", doc: "Σ_y q(y | x)·(−ELBO(x, y)) − H(q(y | x)) for a partially labelled onehot y: every network reading y runs once per class (K·B rows), exactly; p(y) uniform" },
 };
 

@@ -112,7 +112,7 @@ export class DataParallelTrainer implements GradientExchange {
   static async start(model: Model, data: Dataset, options: ParallelOptions): Promise<DataParallelTrainer> {
     if (!Number.isInteger(options.workers) || options.workers < 2) throw new Error("data-parallel training needs at least 2 workers");
     if (hasMovingStatistics(model.description)) {
-      throw new Error("--workers does not support layers with moving statistics (batchNorm) yet: each replica would keep its own");
+      throw new Error("--workers does not support moving averages (batchNorm's statistics, an EMA codebook) yet: each replica would keep its own");
     }
     const shared = sharedDataset(data);
     const exchange = SharedGradients.allocate(model.description, options.workers);

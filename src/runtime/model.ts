@@ -73,7 +73,7 @@ export function modelWeights(description: ModelDescription): WeightSpec[] {
   return Object.values(description.networks).flat();
 }
 
-/** Batch-norm moving statistics: state each data-parallel replica would keep on its own. */
+/** Moving averages (batch-norm statistics, an EMA codebook): state each data-parallel replica would keep on its own. */
 export function hasMovingStatistics(description: ModelDescription): boolean {
   return modelWeights(description).some((w) => !w.trainable);
 }
@@ -427,7 +427,7 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       }
       if (updates.length > 0) {
         tf.dispose([...grads.filter((g) => g !== undefined), ...Object.values(terms), ...updates.map((u) => u.value)]);
-        throw new Error("data-parallel training does not support layers with moving statistics (batchNorm): each replica would keep its own");
+        throw new Error("data-parallel training does not support moving averages (batchNorm's statistics, an EMA codebook): each replica would keep its own");
       }
       // Replicas exchange zeros for weights the loss does not reach, then leave those weights alone, as one thread does.
       const reached = grads.map((g) => g !== undefined);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { MovingUpdate } from "./layers.js";
 import type { Prior } from "./priors.js";
 import type { Random } from "./random.js";
 
@@ -44,10 +45,69 @@ export function quantize(encoded: tf.Tensor, codebook: tf.Tensor2D): Quantized {
  * (commits the encoder), each summed over positions and dimensions.
  */
 export function vqLoss(q: Quantized, beta: number): tf.Tensor1D {
-  const perExample = (x: tf.Tensor) => tf.sum(tf.reshape(tf.square(x), [x.shape[0]!, -1]), 1);
   const codebook = perExample(tf.sub(stopGradient(q.encoded), q.codes));
-  const commitment = perExample(tf.sub(q.encoded, stopGradient(q.codes)));
-  return tf.add(codebook, tf.mul(commitment, beta)) as tf.Tensor1D;
+  return tf.add(codebook, commitmentLoss(q, beta)) as tf.Tensor1D;
+}
+
+/** β‖z_e − sg[z_q]‖² per example: the commitment part of the `vq` term, and all of it for an EMA codebook. */
+export function commitmentLoss(q: Quantized, beta: number): tf.Tensor1D {
+  return tf.mul(perExample(tf.sub(q.encoded, stopGradient(q.codes))), beta) as tf.Tensor1D;
+}
+
+/** ‖x‖² of each example: the sum over positions and dimensions. */
+function perExample(x: tf.Tensor): tf.Tensor1D {
+  return tf.sum(tf.reshape(tf.square(x), [x.shape[0]!, -1]), 1) as tf.Tensor1D;
+}
+
+/**
+ * Laplace smoothing of an EMA codebook's counts (as Sonnet's VectorQuantizerEMA): a code no
+ * position has taken for long keeps a count above 0, so m / N stays finite.
+ */
+export const emaSmoothing = 1e-5;
+
+/** An EMA codebook's state: the [K, D] codebook e and the codes' moving counts N, [K]. */
+export interface EmaCodebook<T extends tf.Tensor = tf.Variable> {
+  readonly codebook: T;
+  readonly clusterSize: T;
+}
+
+/** (N_i + ε) / (n + Kε) · n with n = Σ N: every count above 0, their sum unchanged. */
+function smoothedCounts(clusterSize: tf.Tensor): tf.Tensor {
+  const total = tf.sum(clusterSize);
+  return tf.mul(tf.div(tf.add(clusterSize, emaSmoothing), tf.add(total, clusterSize.shape[0]! * emaSmoothing)), total);
+}
+
+/**
+ * One EMA step of van den Oord et al. 2017, appendix A.1, from the codes a batch chose:
+ * with n_i the positions that took code i and s_i the sum of their z_e,
+ * N_i ← γN_i + (1 − γ)n_i, m_i ← γm_i + (1 − γ)s_i, e_i = m_i / Ñ_i (Ñ the smoothed N).
+ * m is not stored: it is e·Ñ of the state, since the last step set e = m / Ñ (and at the
+ * start, N = 1 makes Ñ = 1 and m = e).
+ */
+export function emaCodebookStep(q: Quantized, state: EmaCodebook<tf.Tensor>, decay: number): EmaCodebook<tf.Tensor> {
+  return tf.tidy(() => {
+    const [k, d] = state.codebook.shape as [number, number];
+    const assigned = tf.oneHot(q.indices, k).toFloat();
+    const counts = tf.sum(assigned, 0);
+    const sums = tf.matMul(assigned, tf.reshape(q.encoded, [-1, d]), true, false);
+    const means = tf.mul(state.codebook, tf.expandDims(smoothedCounts(state.clusterSize), 1));
+    const clusterSize = tf.add(tf.mul(state.clusterSize, decay), tf.mul(counts, 1 - decay));
+    const moved = tf.add(tf.mul(means, decay), tf.mul(sums, 1 - decay));
+    return { codebook: tf.div(moved, tf.expandDims(smoothedCounts(clusterSize), 1)), clusterSize };
+  });
+}
+
+/**
+ * The `vq` term of an EMA codebook, per example: β·commitment only (the codebook has no
+ * gradient). While training it queues the codebook's EMA step, applied after the phase's
+ * update as batch-norm's moving statistics are.
+ */
+export function emaVqLoss(q: Quantized, beta: number, state: EmaCodebook, decay: number, training: boolean, updates: MovingUpdate[]): tf.Tensor1D {
+  if (training) {
+    const next = emaCodebookStep(q, state, decay);
+    updates.push({ target: state.codebook, value: tf.keep(next.codebook) }, { target: state.clusterSize, value: tf.keep(next.clusterSize) });
+  }
+  return commitmentLoss(q, beta);
 }
 
 /** KL(q(z | x) ‖ uniform) for a one-hot posterior over K codes at each position: positions · log K, a constant. */

@@ -217,11 +217,18 @@ function mixturePrior(s: Shape): fc.Arbitrary<string | null> {
 /** A prior with weights: phases that read its density train it too (`over …, prior`). */
 const learnedPrior = (prior: string) => prior.startsWith("VampPrior") || prior.includes("learned = true");
 
+/** A VectorQuantize codebook learned by gradient (mostly) or an EMA one; decay 0 (AE0450) and 1 (AE0604) are rejected. */
+const emaDecay = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("") },
+  { weight: 3, arbitrary: fc.constantFrom("0.5", "0.9", "0.99", "0.999").map((g) => `, ema = ${g}`) },
+  { weight: 1, arbitrary: fc.constantFrom(", ema = 0", ", ema = 1") },
+);
+
 /** The encoder's output: a Normal, a deterministic code, or a Categorical or RelaxedCategorical for a onehot latent. */
 function encoder(s: Shape, inputs: string): fc.Arbitrary<string> {
   const z = s.latent.size;
   const head = s.latent.quantized
-    ? fc.tuple(size(1, 8), fc.oneof({ weight: 4, arbitrary: small(0, 2).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1") })).map(([k, b]) => ` = VectorQuantize(codebook = ${k}, beta = ${b}) {\n    BODY\n    dense(${z})\n  }`)
+    ? fc.tuple(size(1, 8), fc.oneof({ weight: 4, arbitrary: small(0, 2).map(format) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1") }), emaDecay).map(([k, b, ema]) => ` = VectorQuantize(codebook = ${k}, beta = ${b}${ema}) {\n    BODY\n    dense(${z})\n  }`)
     : s.latent.onehot
     ? fc.oneof(
         { weight: 3, arbitrary: fc.constant(` = Categorical(logits) {\n    BODY\n    logits: dense(${z})\n  }`) },

@@ -96,3 +96,47 @@ describe("vector quantisation", () => {
     expect(rt.codebookKl(9, 5).dataSync()[0]).toBeCloseTo(9 * Math.log(5), 4);
   });
 });
+
+/**
+ * The EMA codebook (van den Oord et al. 2017, appendix A.1) on a batch small enough to do
+ * by hand: codes e = (0, 10, 100) of width 1, counts N = 1, decay γ = 0.5, and z_e = 1, 3, 9
+ * (one position each). Codes 0, 0, 1 are chosen: n = (2, 1, 0), s = (4, 9, 0); m = e·Ñ = e
+ * (Ñ = N when all counts are equal), so N' = (1.5, 1, 0.5), m' = (2, 9.5, 50), and
+ * e' = m' / Ñ' ≈ (1.3333, 9.5, 100): the unused code keeps its vector.
+ */
+describe("the EMA codebook", () => {
+  const decay = 0.5;
+  const state = () => ({ codebook: tf.variable(tf.tensor2d([[0], [10], [100]])), clusterSize: tf.variable(tf.tensor1d([1, 1, 1])) });
+  const encoded = () => tf.tensor4d([1, 3, 9], [3, 1, 1, 1]);
+  /** Ñ = (N + ε) / (ΣN + Kε) · ΣN, written out. */
+  const smoothed = (counts: number[]) => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    return counts.map((n) => ((n + rt.emaSmoothing) / (total + counts.length * rt.emaSmoothing)) * total);
+  };
+
+  it("moves the counts and the codebook as appendix A.1 says (a hand-computed step)", () => {
+    const { codebook, clusterSize } = state();
+    const next = rt.emaCodebookStep(rt.quantize(encoded(), codebook), { codebook, clusterSize }, decay);
+    const counts = [1.5, 1, 0.5];
+    expect(Array.from(next.clusterSize.dataSync())).toEqual(counts);
+    const expected = [2, 9.5, 50].map((m, i) => m / smoothed(counts)[i]!);
+    Array.from(next.codebook.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+    expect(expected[0]).toBeCloseTo(4 / 3, 4);
+    expect(expected[2]).toBeCloseTo(100, 2);
+  });
+
+  it("is the commitment β‖z_e − sg[e]‖² per example, queues the step only while training, and gives the codebook no gradient", () => {
+    const { codebook, clusterSize } = state();
+    const beta = 0.25;
+    const updates: rt.MovingUpdate[] = [];
+    const loss = rt.emaVqLoss(rt.quantize(encoded(), codebook), beta, { codebook, clusterSize }, decay, false, updates);
+    expect(Array.from(loss.dataSync())).toEqual([beta * 1, beta * 9, beta * 1]);
+    expect(updates).toHaveLength(0);
+    rt.emaVqLoss(rt.quantize(encoded(), codebook), beta, { codebook, clusterSize }, decay, true, updates);
+    expect(updates.map((u) => u.target)).toEqual([codebook, clusterSize]);
+    expect(Array.from(updates[1]!.value.dataSync())).toEqual([1.5, 1, 0.5]);
+    const grads = tf.grads((e: tf.Tensor, c: tf.Tensor) => tf.sum(rt.emaVqLoss(rt.quantize(e, c as tf.Tensor2D), beta, { codebook, clusterSize }, decay, false, [])))([encoded(), codebook]);
+    expect(Array.from(grads[1]!.dataSync())).toEqual([0, 0, 0]);
+    expect(Array.from(grads[0]!.dataSync())).toEqual([2 * beta * 1, 2 * beta * 3, 2 * beta * -1]);
+  });
+});
