@@ -126,19 +126,21 @@ def train_step(model: GeneratedModel, ctx: ddp.Context, load: Callable[[Tensor, 
     """
     model.steps += 1
     kept: Dict[str, float] = {}
-    wholes = {"all": rows, "labelled": labelled_rows}
+    # This rank's shard of each kind of rows the phases read, loaded once for the whole step.
+    read = {kind for phase in model.phases for kind in phase.rows}
+    batches: Dict[str, Dict[str, Tensor]] = {}
+    shares: Dict[str, float] = {"all": 0.0, "labelled": 0.0}
+    for kind, whole in (("all", rows), ("labelled", labelled_rows)):
+        if kind not in read:
+            continue
+        if whole is None:
+            raise ValueError("the model has terms on labelled examples: the data has none")
+        mine = ddp.shard(whole, ctx)
+        shares[kind] = len(mine) / len(whole)
+        if len(mine) == 0:
+            mine, shares[kind] = whole[:1], 0.0
+        batches[kind] = load(mine, kind)
     for index, phase in enumerate(model.phases):
-        batches: Dict[str, Dict[str, Tensor]] = {}
-        shares: Dict[str, float] = {"all": 0.0, "labelled": 0.0}
-        for kind in phase.rows:
-            whole = wholes[kind]
-            if whole is None:
-                raise ValueError(f"phase {phase.name} has terms on labelled examples: the data has none")
-            mine = ddp.shard(whole, ctx)
-            shares[kind] = len(mine) / len(whole)
-            if len(mine) == 0:
-                mine, shares[kind] = whole[:1], 0.0
-            batches[kind] = load(mine, kind)
         grads, terms, updates = model.phase_gradients(index, batches, shares=shares, step=model.steps - 1)
         if ctx.distributed:
             rows_of = {t.term: t.rows for t in phase.terms}

@@ -489,10 +489,11 @@ export abstract class GeneratedModel<B extends Batch, F extends Forward<Partial<
       const out: TermValues = {};
       const f = this.forward(batch, false);
       const g = labelled ? this.forward(labelled, false) : undefined;
+      const clock = this.clock(this.steps);
       for (const spec of this.description.phases) {
         for (const { term, rows } of spec.terms) {
           const source = rows === "labelled" ? g : f;
-          if (source && !out[term]) out[term] = this.termValue(term, source, this.clock(this.steps));
+          if (source && !out[term]) out[term] = this.termValue(term, source, clock);
         }
       }
       return { ...out, ...this.statistics(f) };
